@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is for maintainers.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := council
+
+.PHONY: run test lint typecheck translations compile-translations worker beat bench vendor clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d council/translations
+
+## make run: SQLite under instance/, demo data, Celery tasks in-process, http://127.0.0.1:5000
+run: compile-translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask council demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make test: lint, types, then the whole suite (PostgreSQL/Redis when COUNCIL_TEST_* name them)
+test: compile-translations lint typecheck
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check council workers tests bench
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Council --copyright-holder Council -o council/translations/messages.pot .
+	$(BIN)/pybabel update -i council/translations/messages.pot -d council/translations \
+		--no-location --ignore-obsolete --no-fuzzy-matching
+
+worker: $(VENV)/.installed
+	$(BIN)/celery -A workers.celery_app worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A workers.celery_app beat --loglevel=info
+
+bench: compile-translations
+	$(BIN)/python -m bench.run
+
+# Refresh the vendored front-end files from pinned npm packages (see council/static/vendor/VERSIONS.txt).
+vendor:
+	rm -rf .vendor && mkdir -p .vendor && cd .vendor && \
+		npm pack --silent @picocss/pico@2.1.1 htmx.org@2.0.11 chart.js@4.6.1 && \
+		for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp .vendor/picocss-pico-2.1.1/package/css/pico.min.css council/static/vendor/
+	cp .vendor/htmx.org-2.0.11/package/dist/htmx.min.js council/static/vendor/
+	cp .vendor/chart.js-4.6.1/package/dist/chart.umd.min.js council/static/vendor/
+	rm -rf .vendor
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""Council: the platform of the Mangystau–Balkan cross-border cooperation council."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+from council.config import INSTANCE_PATH, Config
+from council.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+
+# Content-Security-Policy that the pages satisfy: no inline script or style, everything served locally.
+CSP = {
+    "default-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH), template_folder="../templates")
+    app.config.from_mapping(Config().as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from council import errorpages
+
+    errorpages.register(app)
+
+    from council.cli import council_cli
+
+    app.cli.add_command(council_cli)
+
+    from workers.celery_app import celery_init_app
+
+    celery_init_app(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from council.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter tables on SQLite too.
+    migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    mail.init_app(app)
+    talisman.init_app(app, content_security_policy=CSP, force_https=app.config["HTTPS"],
+                      session_cookie_secure=app.config["HTTPS"],
+                      strict_transport_security=app.config["HTTPS"],
+                      frame_options="DENY", referrer_policy="same-origin")
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+
+    from council.directory.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from council.auth.views import bp as auth_bp
+    from council.directory.views import bp as directory_bp
+    from council.health import bp as health_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(health_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from council.auth.permissions import can
+    from council.i18n import (
+        LANGUAGE_NAMES,
+        LANGUAGES,
+        current_language,
+        missing_languages,
+        plain_localized,
+        render_localized,
+    )
+
+    app.jinja_env.filters.update(
+        localized=render_localized, localized_text=plain_localized, date=format_date,
+        datetime=format_datetime, number=format_decimal,
+        reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
+                                 current_language=current_language,
+                                 missing_languages=missing_languages)
+
+    @app.context_processor
+    def permission_helpers() -> dict[str, Any]:
+        return {"can": lambda action, target=None: can(current_user, action, target)}

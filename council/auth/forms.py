@@ -1,0 +1,43 @@
+"""Forms for signing in, accepting an invitation and resetting a password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from council.dbtypes import choices
+from council.directory.models import PlatformRole
+from council.forms import option, optional_int
+from council.i18n import LANGUAGE_NAMES, LANGUAGES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
+    role = SelectField(_l("Platform role"), choices=choices(PlatformRole),
+                       default=PlatformRole.MEMBER.value)
+    language = SelectField(_l("Language of e-mails and pages"),
+                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])

@@ -1,0 +1,143 @@
+"""Signing in, invitations and password resets.
+
+Invitation and reset links are signed, time-limited tokens. They carry a fingerprint of the current
+password hash, so a link stops working as soon as it has been used to set a password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from council import events
+from council.auth.permissions import require
+from council.directory.models import Council, Organisation, PlatformRole, User
+from council.emails import send_email
+from council.errors import Conflict, ValidationFailed
+from council.extensions import db
+from council.i18n import LANGUAGES
+from council.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+INVITATION = "invitation"
+PASSWORD_RESET = "password-reset"
+# A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def normalize_email(email: str, field: str = "email") -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.casefold()
+    except EmailNotValidError as error:
+        raise ValidationFailed(_("Enter a valid e-mail address."), field=field) from error
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().casefold()))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with this e-mail and password, or ValidationFailed with one vague message."""
+    user = find_by_email(email)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if not check_password_hash(stored, password) or user is None or not user.active \
+            or user.password_hash is None:
+        raise ValidationFailed(_("Wrong e-mail or password."), field="password")
+    user.last_login_at = utcnow()
+    return user
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(_("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+                               field=field)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(_("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH),
+                               field=field)
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    events.record("person.password_set", user, user)
+
+
+# Signed links -----------------------------------------------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"council-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"user": user.id, "fp": _fingerprint(user)})
+
+
+def read_token(token: str, purpose: str) -> User:
+    """The user a link was made for; ValidationFailed if it expired, was used, or is not ours."""
+    max_age = current_app.config["INVITATION_MAX_AGE" if purpose == INVITATION
+                                 else "PASSWORD_RESET_MAX_AGE"]
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise ValidationFailed(_("This link has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise ValidationFailed(_("This link is not valid.")) from error
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not user.active or payload.get("fp") != _fingerprint(user):
+        raise ValidationFailed(_("This link has already been used or is no longer valid."))
+    return user
+
+
+# Invitations and resets -------------------------------------------------------------------------
+
+
+def invite_person(actor: User, council: Council, *, email: str, name: str,
+                  organisation_id: int | None, role: PlatformRole, language: str) -> User:
+    """Create the person's account (without a password); the caller commits, then sends."""
+    require(actor, "person.invite", council.id)
+    email = normalize_email(email)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("Enter a name."), field="name")
+    if language not in LANGUAGES:
+        raise ValidationFailed(_("Choose a language."), field="language")
+    if find_by_email(email) is not None:
+        raise Conflict(_("A person with this e-mail address is already registered."), field="email")
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation_id is not None and (organisation is None
+                                        or organisation.council_id != council.id):
+        raise ValidationFailed(_("Choose an organisation of this council."), field="organisation_id")
+    time_zone = "Asia/Ashgabat" if organisation and organisation.country_code == "TM" else "Asia/Aqtau"
+    person = User(email=email, name=name, council_id=council.id, organisation_id=organisation_id,
+                  role=role, language=language, time_zone=time_zone, invited_at=utcnow())
+    db.session.add(person)
+    events.record("person.invited", person, actor, email=email)
+    return person
+
+
+def send_invitation(person: User, inviter: User) -> None:
+    link = url_for("auth.accept_invitation", token=make_token(person, INVITATION), _external=True)
+    send_email(person.email, "invitation", person.language, person=person, inviter=inviter,
+               link=link, days=current_app.config["INVITATION_MAX_AGE"] // 86400)
+
+
+def send_password_reset(email: str) -> None:
+    """Send a reset link if the address belongs to an active person; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    link = url_for("auth.reset_password", token=make_token(user, PASSWORD_RESET), _external=True)
+    send_email(user.email, "password_reset", user.language, person=user, link=link,
+               hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)

@@ -1,0 +1,115 @@
+"""Sign in and out, accept an invitation, reset a password, choose a language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from council.auth import services
+from council.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from council.errors import DomainError
+from council.extensions import db, limiter
+from council.forms import show_error
+from council.i18n import LANGUAGES
+from council.web import form_page
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _login_account_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().casefold()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("directory.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("directory.home"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return form_page("auth/login.html", form)
+    try:
+        user = services.authenticate(form.email.data or "", form.password.data or "")
+    except DomainError as error:
+        show_error(form, error)
+        return form_page("auth/login.html", form)
+    db.session.commit()
+    login_user(user, remember=form.remember.data)
+    session.pop("language", None)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _set_password_page(token: str, purpose: str, template: str) -> Response | str | tuple[str, int]:
+    try:
+        user = services.read_token(token, purpose)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=error.message), 410
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return form_page(template, form, person=user)
+    try:
+        services.set_password(user, form.password.data or "")
+    except DomainError as error:
+        show_error(form, error)
+        return form_page(template, form, person=user)
+    db.session.commit()
+    login_user(user)
+    flash(_("Your password is set. Welcome!"), "success")
+    return redirect(url_for("directory.home"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    return _set_password_page(token, services.INVITATION, "auth/accept_invitation.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    return _set_password_page(token, services.PASSWORD_RESET, "auth/reset_password.html")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password() -> Response | str | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return form_page("auth/forgot_password.html", form)
+    services.send_password_reset(form.email.data or "")
+    flash(_("If this address belongs to an account, a link to set a new password is on its way."),
+          "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    """The switcher: remembered in the profile when signed in, in the session otherwise."""
+    language = request.form.get("language", "")
+    if language in LANGUAGES:
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+        else:
+            session["language"] = language
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,74 @@
+"""Settings, read from COUNCIL_* environment variables with embedded defaults.
+
+Without COUNCIL_DATABASE_URL the app uses SQLite under instance/; without COUNCIL_REDIS_URL Celery runs
+tasks in-process and the rate limiter keeps its counters in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"COUNCIL_{name}")
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """One class; every value can be overridden from the environment or by create_app(test_config)."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
+        self.SQLALCHEMY_DATABASE_URI = _env(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'council.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+        self.REDIS_URL = _env("REDIS_URL")
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+
+        # Sessions and cookies: secure flags on unless explicitly running plain HTTP locally.
+        self.HTTPS = _flag("HTTPS", default=False)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.HTTPS
+        self.REMEMBER_COOKIE_SECURE = self.HTTPS
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+        # Languages: English is the source; Russian is the council's common working language.
+        self.BABEL_DEFAULT_LOCALE = "ru"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Aqtau"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+
+        # E-mail: console in the embedded default, SMTP when a host is named.
+        self.MAIL_SERVER = _env("SMTP_HOST", "localhost")
+        self.MAIL_PORT = int(_env("SMTP_PORT", "25") or 25)
+        self.MAIL_USERNAME = _env("SMTP_USER")
+        self.MAIL_PASSWORD = _env("SMTP_PASSWORD")
+        self.MAIL_USE_TLS = _flag("SMTP_STARTTLS")
+        self.MAIL_USE_SSL = _flag("SMTP_SSL")
+        self.MAIL_TIMEOUT = 10
+        self.MAIL_DEFAULT_SENDER = _env("MAIL_FROM", "Council <council@localhost>")
+        self.MAIL_BACKEND = "smtp" if _env("SMTP_HOST") else "console"
+
+        # Rate limits live in Redis when there is one, so every gunicorn worker shares them.
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", default=True)
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+
+        self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)
+        self.PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600)) or 0)
+        self.UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
+        self.PAGE_SIZE = 25
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in vars(self).items() if key.isupper()}

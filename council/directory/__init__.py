@@ -1,0 +1,1 @@
+"""Councils, countries, regions, organisations, people, working groups and memberships."""

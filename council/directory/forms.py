@@ -1,0 +1,60 @@
+"""Forms of the directory pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from council.dbtypes import choices
+from council.directory.models import GroupRole, OrganisationKind, PlatformRole
+from council.forms import option, optional_int, original_language_field, translated_text_field
+from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.timeutil import COUNCIL_TIME_ZONES
+
+
+class OrganisationForm(FlaskForm):
+    name = translated_text_field(_l("Name"), max_length=300)
+    original_language = original_language_field()
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
+                       description=_l("A short stable key used by imports, e.g. aktau-akimat."))
+    kind = SelectField(_l("Kind"), choices=choices(OrganisationKind))
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    region_id = SelectField(_l("Region"), coerce=optional_int, validate_choice=False)
+    website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+
+
+class GroupForm(FlaskForm):
+    name = translated_text_field(_l("Name"), max_length=200)
+    description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
+    original_language = original_language_field()
+    slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=60)],
+                       description=_l("Lower-case Latin letters and hyphens, e.g. trade."))
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=6)],
+                       description=_l("Prefix of recommendation codes, e.g. TRD."))
+    active = BooleanField(_l("Active"), default=True)
+
+
+class MembershipForm(FlaskForm):
+    user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()],
+                          validate_choice=False)
+    role = SelectField(_l("Role in the group"), choices=choices(GroupRole))
+
+
+class MemberRoleForm(FlaskForm):
+    role = SelectField(_l("Role in the group"), choices=choices(GroupRole))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
+    language = SelectField(_l("Language"),
+                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])
+    time_zone = SelectField(_l("Time zone"), choices=[option(tz) for tz in COUNCIL_TIME_ZONES])
+
+
+class PersonRoleForm(FlaskForm):
+    role = SelectField(_l("Platform role"), choices=choices(PlatformRole))
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
+    active = BooleanField(_l("Active"))

@@ -1,0 +1,267 @@
+"""Rules for the directory: organisations, working groups, memberships and people's profiles."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from council import events
+from council.auth.permissions import forget_group_roles, require
+from council.directory.models import (
+    Council,
+    Country,
+    GroupRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    PlatformRole,
+    Region,
+    User,
+    WorkingGroup,
+)
+from council.errors import Conflict, NotFound, ValidationFailed
+from council.extensions import db
+from council.i18n import LANGUAGES, Translations, clean_translations
+from council.timeutil import is_time_zone
+
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+GROUP_CODE_PATTERN = re.compile(r"^[A-Z]{2,6}$")
+
+
+def _require_original(texts: Translations, original: str, field: str) -> Translations:
+    texts = clean_translations(texts)
+    if original not in LANGUAGES:
+        raise ValidationFailed(_("Choose the original language."), field="original_language")
+    if not texts.get(original):
+        raise ValidationFailed(_("Enter the text in its original language."), field=field)
+    return texts
+
+
+def _changes(record: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply values to a record and return {field: [old, new]} for those that changed."""
+    changed: dict[str, list[Any]] = {}
+    for key, new in values.items():
+        old = getattr(record, key)
+        if old != new:
+            changed[key] = [str(old) if old is not None else None,
+                            str(new) if new is not None else None]
+            setattr(record, key, new)
+    return changed
+
+
+# Organisations ----------------------------------------------------------------------------------
+
+
+def _check_organisation(council: Council, organisation: Organisation | None, code: str,
+                        country_code: str, region_id: int | None) -> None:
+    if not CODE_PATTERN.match(code):
+        raise ValidationFailed(_("Use 3–60 lower-case Latin letters, digits and hyphens."),
+                               field="code")
+    clash = db.session.scalar(select(Organisation.id).where(
+        Organisation.council_id == council.id, Organisation.code == code))
+    if clash is not None and (organisation is None or clash != organisation.id):
+        raise Conflict(_("Another organisation already uses this code."), field="code")
+    if db.session.get(Country, country_code) is None:
+        raise ValidationFailed(_("Choose a country."), field="country_code")
+    if region_id is not None:
+        region = db.session.get(Region, region_id)
+        if region is None or region.country_code != country_code:
+            raise ValidationFailed(_("The region must be in the organisation's country."),
+                                   field="region_id")
+
+
+def create_organisation(actor: User, council: Council, *, code: str, kind: OrganisationKind,
+                        country_code: str, region_id: int | None, name: Translations,
+                        original_language: str, website: str | None = None) -> Organisation:
+    require(actor, "organisation.manage", council.id)
+    name = _require_original(name, original_language, "name")
+    _check_organisation(council, None, code, country_code, region_id)
+    organisation = Organisation(council_id=council.id, code=code, kind=kind,
+                                country_code=country_code, region_id=region_id, name=name,
+                                original_language=original_language, website=website or None)
+    db.session.add(organisation)
+    events.record("organisation.created", organisation, actor, name=name)
+    return organisation
+
+
+def update_organisation(actor: User, organisation: Organisation, *, code: str,
+                        kind: OrganisationKind, country_code: str, region_id: int | None,
+                        name: Translations, original_language: str,
+                        website: str | None = None) -> Organisation:
+    require(actor, "organisation.manage", organisation.council_id)
+    name = _require_original(name, original_language, "name")
+    _check_organisation(organisation.council, organisation, code, country_code, region_id)
+    changed = _changes(organisation, dict(
+        code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
+        original_language=original_language, website=website or None))
+    if changed:
+        events.record("organisation.updated", organisation, actor, changes=changed)
+    return organisation
+
+
+def organisations_query(council_id: int, *, country: str | None = None,
+                        region_id: int | None = None, kind: str | None = None,
+                        text: str | None = None) -> Select[Organisation]:
+    query = select(Organisation).where(Organisation.council_id == council_id)
+    if country:
+        query = query.where(Organisation.country_code == country)
+    if region_id:
+        query = query.where(Organisation.region_id == region_id)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    if text:
+        query = query.where(Organisation.search_text.contains(text.casefold(), autoescape=True))
+    return query.order_by(Organisation.country_code, Organisation.code)
+
+
+# Working groups ---------------------------------------------------------------------------------
+
+
+def _check_group(council: Council, group: WorkingGroup | None, slug: str, code: str) -> None:
+    if not CODE_PATTERN.match(slug):
+        raise ValidationFailed(_("Use 3–60 lower-case Latin letters, digits and hyphens."),
+                               field="slug")
+    if not GROUP_CODE_PATTERN.match(code):
+        raise ValidationFailed(_("Use 2–6 upper-case Latin letters, e.g. TRD."), field="code")
+    for column, value, field in ((WorkingGroup.slug, slug, "slug"),
+                                 (WorkingGroup.code, code, "code")):
+        clash = db.session.scalar(select(WorkingGroup.id).where(
+            WorkingGroup.council_id == council.id, column == value))
+        if clash is not None and (group is None or clash != group.id):
+            raise Conflict(_("Another working group already uses this value."), field=field)
+
+
+def create_group(actor: User, council: Council, *, slug: str, code: str, name: Translations,
+                 description: Translations, original_language: str) -> WorkingGroup:
+    require(actor, "group.manage", council.id)
+    name = _require_original(name, original_language, "name")
+    _check_group(council, None, slug, code)
+    group = WorkingGroup(council_id=council.id, slug=slug, code=code, name=name,
+                         description=clean_translations(description),
+                         original_language=original_language)
+    db.session.add(group)
+    events.record("group.created", group, actor, name=name)
+    return group
+
+
+def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name: Translations,
+                 description: Translations, original_language: str,
+                 active: bool = True) -> WorkingGroup:
+    require(actor, "group.manage", group.council_id)
+    name = _require_original(name, original_language, "name")
+    _check_group(group.council, group, slug, code)
+    changed = _changes(group, dict(slug=slug, code=code, name=name,
+                                   description=clean_translations(description),
+                                   original_language=original_language, active=active))
+    if changed:
+        events.record("group.updated", group, actor, changes=changed)
+    return group
+
+
+def co_chairs(group: WorkingGroup) -> list[Membership]:
+    return [m for m in group.memberships if m.role == GroupRole.CO_CHAIR]
+
+
+def _check_co_chair_slot(group: WorkingGroup, person: User, membership: Membership | None) -> None:
+    """A group has one co-chair per country: the Kazakh and the Turkmen side."""
+    if person.organisation is None:
+        raise ValidationFailed(_("A co-chair must belong to an organisation."), field="user_id")
+    for other in co_chairs(group):
+        if other is not membership and other.user.country_code == person.country_code:
+            raise Conflict(_("This group already has a co-chair from %(country)s.",
+                             country=person.country_code), field="role")
+
+
+def add_member(actor: User, group: WorkingGroup, person: User, role: GroupRole) -> Membership:
+    require(actor, "membership.manage", group)
+    if person.council_id != group.council_id:
+        raise ValidationFailed(_("This person is not on this council."), field="user_id")
+    if any(m.user_id == person.id for m in group.memberships):
+        raise Conflict(_("This person is already in the group."), field="user_id")
+    membership = Membership(user=person, role=role)
+    if role == GroupRole.CO_CHAIR:
+        _check_co_chair_slot(group, person, None)
+    group.memberships.append(membership)
+    events.record("membership.added", group, actor, user_id=person.id, role=role.value)
+    forget_group_roles(person)
+    return membership
+
+
+def change_member_role(actor: User, membership: Membership, role: GroupRole) -> Membership:
+    require(actor, "membership.manage", membership.group)
+    if role == GroupRole.CO_CHAIR and membership.role != GroupRole.CO_CHAIR:
+        _check_co_chair_slot(membership.group, membership.user, membership)
+    old = membership.role
+    membership.role = role
+    if old != role:
+        events.record("membership.changed", membership.group, actor, user_id=membership.user_id,
+                      changes={"role": [old.value, role.value]})
+    forget_group_roles(membership.user)
+    return membership
+
+
+def remove_member(actor: User, membership: Membership) -> None:
+    group = membership.group
+    require(actor, "membership.manage", group)
+    events.record("membership.removed", group, actor, user_id=membership.user_id,
+                  role=membership.role.value)
+    group.memberships.remove(membership)
+    forget_group_roles(membership.user)
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def update_profile(actor: User, person: User, *, name: str, position: str | None,
+                   language: str, time_zone: str) -> User:
+    require(actor, "person.edit", person)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("Enter a name."), field="name")
+    if language not in LANGUAGES:
+        raise ValidationFailed(_("Choose a language."), field="language")
+    if not is_time_zone(time_zone):
+        raise ValidationFailed(_("Choose a time zone."), field="time_zone")
+    changed = _changes(person, dict(name=name, position=(position or "").strip() or None,
+                                    language=language, time_zone=time_zone))
+    if changed:
+        events.record("person.updated", person, actor, changes=changed)
+    return person
+
+
+def update_person_role(actor: User, person: User, *, role: PlatformRole,
+                       organisation_id: int | None, active: bool) -> User:
+    require(actor, "person.manage", person)
+    if organisation_id is not None:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None or organisation.council_id != person.council_id:
+            raise ValidationFailed(_("Choose an organisation of this council."),
+                                   field="organisation_id")
+    changed = _changes(person, dict(role=role, organisation_id=organisation_id, active=active))
+    if changed:
+        events.record("person.updated", person, actor, changes=changed)
+    return person
+
+
+def people_query(council_id: int, *, organisation_id: int | None = None,
+                 country: str | None = None, text: str | None = None) -> Select[User]:
+    query = select(User).where(User.council_id == council_id)
+    if organisation_id:
+        query = query.where(User.organisation_id == organisation_id)
+    if country:
+        query = query.join(Organisation, User.organisation_id == Organisation.id).where(
+            Organisation.country_code == country)
+    if text:
+        query = query.where(User.search_text.contains(text.casefold(), autoescape=True))
+    return query.order_by(User.name)
+
+
+def get_in_council(model: type[Any], record_id: int, council_id: int) -> Any:
+    """A record of the reader's council, or NotFound: ids of other councils do not leak."""
+    record = db.session.get(model, record_id)
+    if record is None or getattr(record, "council_id", council_id) != council_id:
+        raise NotFound(_("There is nothing at this address."))
+    return record

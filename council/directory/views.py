@@ -1,0 +1,371 @@
+"""Directory pages: the council, working groups, organisations and people."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from council.auth import services as auth_services
+from council.auth.forms import InvitationForm
+from council.auth.permissions import require
+from council.directory import services
+from council.directory.forms import (
+    GroupForm,
+    MemberRoleForm,
+    MembershipForm,
+    OrganisationForm,
+    PersonRoleForm,
+    ProfileForm,
+)
+from council.directory.models import (
+    Country,
+    GroupRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    PlatformRole,
+    Region,
+    User,
+    WorkingGroup,
+)
+from council.errors import DomainError
+from council.extensions import db
+from council.forms import option, show_error
+from council.i18n import LANGUAGES, plain_localized
+from council.web import arg_int, current_council, form_page, paginate
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every directory page is for signed-in people; the public portal lives elsewhere."""
+
+
+def _groups_with_members() -> list[WorkingGroup]:
+    query = (select(WorkingGroup).where(WorkingGroup.council_id == current_user.council_id)
+             .options(selectinload(WorkingGroup.memberships).selectinload(Membership.user)
+                      .selectinload(User.organisation))
+             .order_by(WorkingGroup.active.desc(), WorkingGroup.code))
+    return list(db.session.scalars(query))
+
+
+@bp.get("/")
+def home() -> str:
+    council = current_council()
+    counts = dict(db.session.execute(
+        select(Organisation.country_code, func.count()).where(
+            Organisation.council_id == council.id).group_by(Organisation.country_code)).all())
+    people = db.session.scalar(select(func.count()).select_from(User).where(
+        User.council_id == council.id, User.active.is_(True)))
+    return render_template("directory/home.html", council=council, groups=_groups_with_members(),
+                           organisation_counts=counts, people_count=people)
+
+
+# Working groups ---------------------------------------------------------------------------------
+
+
+@bp.get("/groups")
+def groups() -> str:
+    return render_template("directory/groups.html", groups=_groups_with_members())
+
+
+@bp.get("/groups/<int:group_id>")
+def group(group_id: int) -> str:
+    working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
+    return render_template("directory/group.html", group=working_group,
+                           form=_membership_form(working_group),
+                           role_form=MemberRoleForm(formdata=None))
+
+
+def _membership_form(working_group: WorkingGroup) -> MembershipForm:
+    form = MembershipForm()
+    member_ids = {m.user_id for m in working_group.memberships}
+    people = db.session.scalars(select(User).where(
+        User.council_id == working_group.council_id, User.active.is_(True)).order_by(User.name))
+    form.user_id.choices = [option(p.id, f"{p.name} ({p.email})") for p in people
+                            if p.id not in member_ids]
+    return form
+
+
+def _group_form_values(form: GroupForm) -> dict[str, object]:
+    return dict(slug=(form.slug.data or "").strip(), code=(form.code.data or "").strip(),
+                name=form.name.data, description=form.description.data,
+                original_language=form.original_language.data)
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+def new_group() -> Response | str | tuple[str, int]:
+    council = current_council()
+    require(current_user, "group.manage", council.id)
+    form = GroupForm()
+    if not form.validate_on_submit():
+        return form_page("directory/group_form.html", form, group=None)
+    try:
+        created = services.create_group(current_user, council, **_group_form_values(form))  # type: ignore[arg-type]
+    except DomainError as error:
+        show_error(form, error)
+        return form_page("directory/group_form.html", form, group=None)
+    db.session.commit()
+    flash(_("Working group created."), "success")
+    return redirect(url_for(".group", group_id=created.id))
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+def edit_group(group_id: int) -> Response | str | tuple[str, int]:
+    working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
+    require(current_user, "group.manage", working_group.council_id)
+    form = GroupForm(obj=working_group)
+    if not form.validate_on_submit():
+        return form_page("directory/group_form.html", form, group=working_group)
+    try:
+        services.update_group(current_user, working_group, active=form.active.data,
+                              **_group_form_values(form))  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/group_form.html", form, group=working_group)
+    db.session.commit()
+    flash(_("Working group saved."), "success")
+    return redirect(url_for(".group", group_id=working_group.id))
+
+
+@bp.post("/groups/<int:group_id>/members")
+def add_member(group_id: int) -> Response | str | tuple[str, int]:
+    working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
+    require(current_user, "membership.manage", working_group)
+    form = _membership_form(working_group)
+    person = db.session.get(User, form.user_id.data) if form.validate_on_submit() else None
+    try:
+        if person is None:
+            form.user_id.errors = [*form.user_id.errors, _("Choose a person.")]
+            raise _FormRefused
+        services.add_member(current_user, working_group, person, GroupRole(form.role.data))
+    except (DomainError, _FormRefused) as error:
+        db.session.rollback()
+        if isinstance(error, DomainError):
+            show_error(form, error)
+        return form_page("directory/group.html", form, group=working_group,
+                       role_form=MemberRoleForm(formdata=None))
+    db.session.commit()
+    flash(_("Member added."), "success")
+    return redirect(url_for(".group", group_id=working_group.id))
+
+
+class _FormRefused(Exception):
+    """The form itself was invalid before any service was asked."""
+
+
+def _membership(group_id: int, membership_id: int) -> Membership:
+    working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.group_id != working_group.id:
+        abort(404)
+    return membership
+
+
+@bp.post("/groups/<int:group_id>/members/<int:membership_id>/role")
+def change_member_role(group_id: int, membership_id: int) -> Response:
+    membership = _membership(group_id, membership_id)
+    form = MemberRoleForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Choose a role."), field="role")
+        services.change_member_role(current_user, membership, GroupRole(form.role.data))
+        db.session.commit()
+        flash(_("Role changed."), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".group", group_id=group_id), code=303)
+    return redirect(url_for(".group", group_id=group_id))
+
+
+@bp.post("/groups/<int:group_id>/members/<int:membership_id>/remove")
+def remove_member(group_id: int, membership_id: int) -> Response:
+    membership = _membership(group_id, membership_id)
+    services.remove_member(current_user, membership)
+    db.session.commit()
+    flash(_("Member removed."), "success")
+    return redirect(url_for(".group", group_id=group_id))
+
+
+# Organisations ----------------------------------------------------------------------------------
+
+
+def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
+    form = OrganisationForm(obj=obj)
+    countries = db.session.scalars(select(Country).order_by(Country.code))
+    form.country_code.choices = [option(c.code, plain_localized(c.name)) for c in countries]
+    regions = db.session.scalars(select(Region).order_by(Region.country_code, Region.code))
+    form.region_id.choices = [option("", "—")] + [option(r.id, plain_localized(r.name)) for r in regions]
+    return form
+
+
+@bp.get("/organisations")
+def organisations() -> str:
+    council = current_council()
+    filters = dict(country=request.args.get("country") or None, region_id=arg_int("region"),
+                   kind=request.args.get("kind") or None, text=request.args.get("q") or None)
+    if filters["kind"] not in (None, *OrganisationKind):
+        filters["kind"] = None
+    page = paginate(services.organisations_query(council.id, **filters)  # type: ignore[arg-type]
+                    .options(selectinload(Organisation.region)))
+    return render_template("directory/organisations.html", page=page, filters=filters,
+                           countries=db.session.scalars(select(Country)).all(),
+                           regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
+                           kinds=list(OrganisationKind))
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int) -> str:
+    record = services.get_in_council(Organisation, organisation_id, current_user.council_id)
+    people = db.session.scalars(select(User).where(User.organisation_id == record.id)
+                                .order_by(User.name)).all()
+    return render_template("directory/organisation.html", organisation=record, people=people)
+
+
+def _organisation_values(form: OrganisationForm) -> dict[str, object]:
+    return dict(code=(form.code.data or "").strip(), kind=OrganisationKind(form.kind.data),
+                country_code=form.country_code.data, region_id=form.region_id.data,
+                name=form.name.data, original_language=form.original_language.data,
+                website=form.website.data)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+def new_organisation() -> Response | str | tuple[str, int]:
+    council = current_council()
+    require(current_user, "organisation.manage", council.id)
+    form = _organisation_form()
+    if not form.validate_on_submit():
+        return form_page("directory/organisation_form.html", form, organisation=None)
+    try:
+        created = services.create_organisation(current_user, council,
+                                               **_organisation_values(form))  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/organisation_form.html", form, organisation=None)
+    db.session.commit()
+    flash(_("Organisation created."), "success")
+    return redirect(url_for(".organisation", organisation_id=created.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int) -> Response | str | tuple[str, int]:
+    record = services.get_in_council(Organisation, organisation_id, current_user.council_id)
+    require(current_user, "organisation.manage", record.council_id)
+    form = _organisation_form(record)
+    if not form.validate_on_submit():
+        return form_page("directory/organisation_form.html", form, organisation=record)
+    try:
+        services.update_organisation(current_user, record,
+                                     **_organisation_values(form))  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/organisation_form.html", form, organisation=record)
+    db.session.commit()
+    flash(_("Organisation saved."), "success")
+    return redirect(url_for(".organisation", organisation_id=record.id))
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+@bp.get("/people")
+def people() -> str:
+    council = current_council()
+    filters = dict(organisation_id=arg_int("organisation"),
+                   country=request.args.get("country") or None, text=request.args.get("q") or None)
+    page = paginate(services.people_query(council.id, **filters)  # type: ignore[arg-type]
+                    .options(selectinload(User.organisation)))
+    return render_template("directory/people.html", page=page, filters=filters,
+                           countries=db.session.scalars(select(Country)).all())
+
+
+@bp.get("/people/<int:person_id>")
+def person(person_id: int) -> str:
+    record = services.get_in_council(User, person_id, current_user.council_id)
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == record.id)
+                                     .options(selectinload(Membership.group))).all()
+    return render_template("directory/person.html", person=record, memberships=memberships,
+                           form=_person_role_form(record))
+
+
+def _person_role_form(record: User) -> PersonRoleForm:
+    form = PersonRoleForm(obj=record)
+    organisations = db.session.scalars(select(Organisation).where(
+        Organisation.council_id == record.council_id).order_by(Organisation.code))
+    form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
+                                                  for o in organisations]
+    return form
+
+
+@bp.post("/people/<int:person_id>/role")
+def change_person(person_id: int) -> Response | str | tuple[str, int]:
+    record = services.get_in_council(User, person_id, current_user.council_id)
+    require(current_user, "person.manage", record)
+    form = _person_role_form(record)
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Check the highlighted fields."))
+        services.update_person_role(current_user, record, role=PlatformRole(form.role.data),
+                                    organisation_id=form.organisation_id.data,
+                                    active=form.active.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/person.html", form, person=record, memberships=[])
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(".person", person_id=record.id))
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+def invite() -> Response | str | tuple[str, int]:
+    council = current_council()
+    require(current_user, "person.invite", council.id)
+    form = InvitationForm()
+    organisations = db.session.scalars(select(Organisation).where(
+        Organisation.council_id == council.id).order_by(Organisation.code))
+    form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
+                                                  for o in organisations]
+    if not form.validate_on_submit():
+        return form_page("directory/invite.html", form)
+    try:
+        invited = auth_services.invite_person(
+            current_user, council, email=form.email.data or "", name=form.name.data or "",
+            organisation_id=form.organisation_id.data, role=PlatformRole(form.role.data),
+            language=form.language.data or LANGUAGES[0])
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/invite.html", form)
+    db.session.commit()
+    auth_services.send_invitation(invited, current_user)
+    flash(_("Invitation sent to %(email)s.", email=invited.email), "success")
+    return redirect(url_for(".person", person_id=invited.id))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile() -> Response | str | tuple[str, int]:
+    form = ProfileForm(obj=current_user)
+    if not form.validate_on_submit():
+        return form_page("directory/profile.html", form)
+    try:
+        services.update_profile(current_user, current_user, name=form.name.data or "",
+                                position=form.position.data, language=form.language.data or "",
+                                time_zone=form.time_zone.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return form_page("directory/profile.html", form)
+    db.session.commit()
+    flash(_("Profile saved."), "success")
+    return redirect(url_for(".profile"))

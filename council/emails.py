@@ -1,0 +1,28 @@
+"""E-mail rendering: every message has a text and an HTML part, in the recipient's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mailman import EmailMultiAlternatives
+
+
+def render_email(template: str, language: str, **context: Any) -> tuple[str, str, str]:
+    """Render templates/email/<template>/{subject.txt,body.txt,body.html} in `language`."""
+    with force_locale(language):
+        subject = render_template(f"email/{template}/subject.txt", **context).strip()
+        text = render_template(f"email/{template}/body.txt", **context)
+        html = render_template(f"email/{template}/body.html", **context)
+    return " ".join(subject.split()), text, html
+
+
+def send_email(to: str, template: str, language: str, headers: dict[str, str] | None = None,
+               **context: Any) -> None:
+    """Render and send at once; raises on SMTP failure so the caller (a task) can retry."""
+    subject, text, html = render_email(template, language, **context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {},
+                                     from_email=current_app.config["MAIL_DEFAULT_SENDER"])
+    message.attach_alternative(html, "text/html")
+    message.send(fail_silently=False)

@@ -1,0 +1,58 @@
+"""Form pieces shared by every domain: multilingual text, and service errors shown on their field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from council.errors import DomainError
+from council.i18n import LANGUAGE_NAMES, LANGUAGES
+
+
+def translated_text_field(label: Any, *, max_length: int, multiline: bool = False) -> FormField:
+    """A group of four inputs (ru, kk, tk, en); services check that the original one is filled."""
+    field_class = TextAreaField if multiline else StringField
+
+    class TranslatedText(Form):
+        pass
+
+    for lang in LANGUAGES:
+        setattr(TranslatedText, lang, field_class(
+            LANGUAGE_NAMES[lang], validators=[Optional(), Length(max=max_length)],
+            render_kw={"lang": lang}))
+    return FormField(TranslatedText, label=label)
+
+
+def original_language_field() -> SelectField:
+    return SelectField(_l("Original language"),
+                       choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES], default="ru")
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Attach a service's error to the field it names, or to the form as a whole."""
+    field: Field | None = getattr(form, error.field, None) if error.field else None
+    if isinstance(field, FormField):
+        # A multilingual group: the message goes under the original language's input.
+        original = getattr(getattr(form, "original_language", None), "data", None)
+        field = field.form[original] if original in field.form else next(iter(field.form))
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def option(value: Any, label: Any = None) -> SelectChoice:
+    """One choice of a select field."""
+    return SelectChoice(value, label if label is not None else str(value))
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value: '' means none."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)

@@ -1,0 +1,102 @@
+"""The reader's language and time zone, and multilingual content with a visible fallback.
+
+Interface strings go through Flask-Babel. Content (a recommendation's title, a group's name) is stored
+as a JSON object {language: text} with its original, authoritative language marked next to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+LANGUAGES: tuple[str, ...] = ("ru", "kk", "tk", "en")
+# Each language named in itself: that is how a reader finds their own in the switcher.
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "tk": "Türkmençe", "en": "English"}
+DEFAULT_LANGUAGE = "ru"
+
+Translations = dict[str, str]
+
+
+def select_locale() -> str:
+    """Profile first, then the switcher's choice for anonymous readers, then the browser, then ru."""
+    if not has_request_context():  # a worker or the CLI: callers use force_locale()
+        return DEFAULT_LANGUAGE
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return str(current_user.language)
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def select_timezone() -> str:
+    if has_request_context() and current_user.is_authenticated and current_user.time_zone:
+        return str(current_user.time_zone)
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    text: str
+    language: str
+    is_fallback: bool
+
+
+def localize(texts: Translations | None, original: str | None, language: str) -> LocalizedText:
+    """The reader's language when present, else the original, else any language there is."""
+    texts = texts or {}
+    if texts.get(language):
+        return LocalizedText(texts[language], language, False)
+    for candidate in (original, *LANGUAGES):
+        if candidate and texts.get(candidate):
+            return LocalizedText(texts[candidate], candidate, True)
+    return LocalizedText("", language, False)
+
+
+def missing_languages(texts: Translations | None) -> list[str]:
+    texts = texts or {}
+    return [lang for lang in LANGUAGES if not texts.get(lang)]
+
+
+def clean_translations(texts: Translations | None) -> Translations:
+    """Drop empty values and surrounding space; keep only known languages."""
+    return {lang: value.strip() for lang, value in (texts or {}).items()
+            if lang in LANGUAGES and value and value.strip()}
+
+
+def search_key(*values: Translations | str | None) -> str:
+    """Case-folded text of every language, so one LIKE finds ә, қ, ş or ž whatever the case."""
+    parts: list[str] = []
+    for value in values:
+        if isinstance(value, dict):
+            parts.extend(value.values())
+        elif value:
+            parts.append(value)
+    return " ".join(part.casefold() for part in parts if part)
+
+
+def render_localized(texts: Translations | None, original: str | None = None) -> Markup:
+    """Jinja filter: the text in the reader's language, marked when it falls back to another one."""
+    shown = localize(texts, original, current_language())
+    if not shown.is_fallback:
+        return escape(shown.text)
+    marker = _l("not translated yet")
+    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated" title="{title}">'
+                  "({lang_name})</small>").format(
+        lang=shown.language, text=shown.text, title=marker,
+        lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
+
+
+def plain_localized(texts: Translations | None, original: str | None = None) -> str:
+    """Jinja filter for plain-text places (e-mail subjects, exports): no marker."""
+    return localize(texts, original, current_language()).text

@@ -1,0 +1,161 @@
+"""Signing in, invitations and password resets, driven through the pages."""
+
+from __future__ import annotations
+
+import re
+
+import time_machine
+from sqlalchemy import select
+
+from council.directory.models import User
+from council.extensions import db
+from tests.conftest import page_text
+from tests.factories import PASSWORD, UserFactory
+
+
+def link_in(text: str) -> str:
+    match = re.search(r"http://council\.test(/\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def test_anonymous_visitors_see_only_the_sign_in_page(client):
+    response = client.get("/groups")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_sign_in_and_out(client, world):
+    response = client.post("/login", data={"email": "Member@Example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Trade" in page_text(client.get("/groups"))
+    client.post("/logout")
+    assert client.get("/groups").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, world):
+    response = client.post("/login", data={"email": world.member.email, "password": "wrong-one!"})
+    assert response.status_code == 422
+    assert "Wrong e-mail or password." in page_text(response)
+
+
+def test_empty_sign_in_form_names_the_fields(client):
+    response = client.post("/login", data={"email": "", "password": ""})
+    assert response.status_code == 422
+    assert page_text(response).count("This field is required.") == 2
+
+
+def test_deactivated_person_cannot_sign_in(client, world):
+    world.member.active = False
+    db.session.commit()
+    response = client.post("/login", data={"email": world.member.email, "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_sign_in_only_redirects_within_the_site(client, world):
+    response = client.post("/login?next=https://evil.example/", data={
+        "email": world.member.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def invite(client, mail_sink, email="new.person@example.org"):
+    return client.post("/people/invite", data={
+        "email": email, "name": "Gulnar Utegenova", "organisation_id": "", "role": "member",
+        "language": "ru"})
+
+
+def test_secretary_invites_a_person_who_sets_a_password(client, auth, world, mail_sink):
+    auth.login(world.secretary)
+    response = invite(client, mail_sink)
+    assert response.status_code == 302
+    [message] = mail_sink.to("new.person@example.org")
+    assert message["Subject"] == "Приглашение на платформу совета трансграничного сотрудничества"
+    assert mail_sink.html_of(message)
+    link = link_in(mail_sink.text_of(message))
+    auth.logout()
+
+    page = client.get(link)
+    assert "Gulnar Utegenova" in page_text(page)
+    response = client.post(link, data={"password": "new-password-1", "confirm": "new-password-1"})
+    assert response.status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"email": "new.person@example.org",
+                                       "password": "new-password-1"}).status_code == 302
+    # The link worked once; now it is spent.
+    client.post("/logout")
+    assert client.get(link).status_code == 410
+
+
+def test_invitation_expires(client, auth, world, mail_sink):
+    auth.login(world.secretary)
+    invite(client, mail_sink)
+    link = link_in(mail_sink.text_of(mail_sink.messages[-1]))
+    auth.logout()
+    with time_machine.travel("2099-01-01"):
+        response = client.get(link)
+    assert response.status_code == 410
+    assert "This link has expired" in page_text(response)
+
+
+def test_inviting_a_registered_address_in_another_case_is_refused(client, auth, world, mail_sink):
+    auth.login(world.secretary)
+    response = invite(client, mail_sink, email="MEMBER@example.ORG")
+    assert response.status_code == 422
+    assert "already registered" in page_text(response)
+    assert mail_sink.messages == []
+
+
+def test_invitation_form_checks_every_field(client, auth, world, mail_sink):
+    auth.login(world.secretary)
+    response = client.post("/people/invite", data={"email": "not-an-address", "name": "x" * 121,
+                                                    "role": "member", "language": "ru"})
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "Field cannot be longer than 120 characters." in text
+    response = client.post("/people/invite", data={"email": "bad@@example", "name": "Someone",
+                                                    "role": "member", "language": "ru"})
+    assert "Enter a valid e-mail address." in page_text(response)
+    assert db.session.scalar(select(User).where(User.name == "Someone")) is None
+
+
+def test_members_cannot_invite(client, auth, world):
+    auth.login(world.member)
+    assert client.get("/people/invite").status_code == 403
+    assert client.post("/people/invite", data={"email": "x@example.org"}).status_code == 403
+
+
+def test_password_reset(client, world, mail_sink):
+    response = client.post("/password/forgot", data={"email": world.member.email})
+    assert response.status_code == 302
+    [message] = mail_sink.messages
+    link = link_in(mail_sink.text_of(message))
+    short = client.post(link, data={"password": "short", "confirm": "short"})
+    assert short.status_code == 422
+    assert "Use at least 10 characters." in page_text(short)
+    mismatch = client.post(link, data={"password": "long-enough-1", "confirm": "long-enough-2"})
+    assert "The passwords do not match." in page_text(mismatch)
+    assert client.post(link, data={"password": "long-enough-1",
+                                   "confirm": "long-enough-1"}).status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"email": world.member.email,
+                                       "password": "long-enough-1"}).status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, mail_sink):
+    response = client.post("/password/forgot", data={"email": "nobody@example.org"},
+                           follow_redirects=True)
+    assert "a link to set a new password is on its way" in page_text(response)
+    assert mail_sink.messages == []
+
+
+def test_forged_link_is_refused(client):
+    response = client.get("/password/reset/not-a-token")
+    assert response.status_code == 410
+    assert "This link is not valid." in page_text(response)
+
+
+def test_invited_person_without_password_cannot_sign_in(client, world):
+    UserFactory(council=world.council, organisation=world.kz_org, email="pending@example.org",
+                password_hash=None)
+    response = client.post("/login", data={"email": "pending@example.org", "password": "anything"})
+    assert response.status_code == 422

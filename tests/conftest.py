@@ -1,0 +1,277 @@
+"""Test fixtures: a real database (SQLite, or PostgreSQL when COUNCIL_TEST_DATABASE_URL names it),
+a real SMTP sink (aiosmtpd), and a client whose every request runs in its own app context and
+database session, exactly as in production, so a view that forgets to commit fails its test.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import email
+import email.policy
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from council import create_app
+from council.extensions import db
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI (COUNCIL_TEST_REQUIRE_SERVICES=1) a missing PostgreSQL or Redis fails the run."""
+    if not os.environ.get("COUNCIL_TEST_REQUIRE_SERVICES"):
+        return
+    problems = []
+    url = os.environ.get("COUNCIL_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        problems.append("COUNCIL_TEST_DATABASE_URL must name a PostgreSQL database")
+    else:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure to connect is the message CI needs
+            problems.append(f"PostgreSQL unreachable: {error}")
+        finally:
+            engine.dispose()
+    redis_url = os.environ.get("COUNCIL_TEST_REDIS_URL", "")
+    if not redis_url:
+        problems.append("COUNCIL_TEST_REDIS_URL must name a Redis database")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(redis_url, socket_timeout=3).ping()
+        except redis.RedisError as error:
+            problems.append(f"Redis unreachable: {error}")
+    if problems:
+        pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class MailSink:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    @staticmethod
+    def text_of(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+    @staticmethod
+    def html_of(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("html",))
+        assert part is not None
+        return str(part.get_content())
+
+
+@pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[tuple[MailSink, int]]:
+    sink = MailSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_sink(smtp_sink: tuple[MailSink, int]) -> MailSink:
+    sink, _ = smtp_sink
+    sink.messages.clear()
+    return sink
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("COUNCIL_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def settings_for(url: str, smtp_port: int, **overrides: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "SERVER_NAME": "council.test",
+        "BASE_URL": "http://council.test",
+        "REDIS_URL": None,
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, smtp_sink: tuple[MailSink, int]) -> Iterator[Flask]:
+    application = create_app(settings_for(database_url(tmp_path_factory), smtp_sink[1]))
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app: Flask, smtp_sink: tuple[MailSink, int]) -> Iterator[Any]:
+    """Build another app on the test database with some settings changed; closed afterwards."""
+    built: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        other = create_app(settings_for(app.config["SQLALCHEMY_DATABASE_URI"], smtp_sink[1],
+                                        **overrides))
+        built.append(other)
+        return other
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app: Flask) -> Iterator[None]:
+    """Each test runs in an app context; afterwards every table is emptied."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context: its own app context, `g` and database session."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
+    test_client = app.test_client()
+    # Anonymous pages speak English in tests unless a test asks for another language.
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: Any, password: str | None = None) -> Any:
+        from tests.factories import PASSWORD
+
+        response = self.client.post("/login", data={"email": user.email,
+                                                    "password": password or PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+def page_text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+@dataclass
+class World:
+    """A small council: one Kazakh and one Turkmen organisation, a group with both co-chairs."""
+
+    council: Any
+    kz_org: Any
+    tm_org: Any
+    group: Any
+    secretary: Any
+    kz_chair: Any
+    tm_chair: Any
+    member: Any
+    tm_member: Any
+    observer: Any
+    admin: Any
+    outsider: Any  # a member of another organisation, in no group
+
+
+@pytest.fixture
+def world() -> World:
+    from council.directory.models import GroupRole, PlatformRole
+    from tests.factories import (
+        CouncilFactory,
+        MembershipFactory,
+        OrganisationFactory,
+        UserFactory,
+        WorkingGroupFactory,
+    )
+
+    council = CouncilFactory()
+    kz_org = OrganisationFactory(council=council, code="mangystau-akimat")
+    tm_org = OrganisationFactory(council=council, code="balkan-hyakimlik", turkmen=True)
+    other_org = OrganisationFactory(council=council, code="aktau-akimat")
+    group = WorkingGroupFactory(council=council, slug="trade", code="TRD",
+                                name={"ru": "Торговля", "en": "Trade", "kk": "Сауда"})
+    secretary = UserFactory(organisation=kz_org, role=PlatformRole.SECRETARY,
+                            email="secretary@example.org", name="Aliya Secretary")
+    kz_chair = UserFactory(organisation=kz_org, email="kz.chair@example.org", name="Yerlan Chair")
+    tm_chair = UserFactory(organisation=tm_org, email="tm.chair@example.org", name="Merdan Chair",
+                           time_zone="Asia/Ashgabat")
+    member = UserFactory(organisation=kz_org, email="member@example.org", name="Nurlan Member")
+    tm_member = UserFactory(organisation=tm_org, email="tm.member@example.org", name="Batyr Member")
+    observer = UserFactory(organisation=kz_org, role=PlatformRole.OBSERVER,
+                           email="observer@example.org", name="Elena Observer")
+    admin = UserFactory(organisation=None, council=council, role=PlatformRole.ADMIN,
+                        email="admin@example.org", name="Admin")
+    outsider = UserFactory(organisation=other_org, email="outsider@example.org", name="Outsider")
+    MembershipFactory(group=group, user=kz_chair, role=GroupRole.CO_CHAIR)
+    MembershipFactory(group=group, user=tm_chair, role=GroupRole.CO_CHAIR)
+    MembershipFactory(group=group, user=member, role=GroupRole.MEMBER)
+    MembershipFactory(group=group, user=tm_member, role=GroupRole.MEMBER)
+    return World(council, kz_org, tm_org, group, secretary, kz_chair, tm_chair, member, tm_member,
+                 observer, admin, outsider)

@@ -1,0 +1,119 @@
+"""factory-boy factories. They commit: tests drive real requests, each in its own session."""
+
+from __future__ import annotations
+
+import factory
+from werkzeug.security import generate_password_hash
+
+from council.directory.models import (
+    Council,
+    Country,
+    GroupRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    PlatformRole,
+    Region,
+    RegionKind,
+    User,
+    WorkingGroup,
+)
+from council.extensions import db
+
+PASSWORD = "correct-horse-battery"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+
+
+class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class CouncilFactory(BaseFactory):
+    class Meta:
+        model = Council
+
+    slug = factory.Sequence(lambda n: f"council-{n}")
+    name = factory.LazyAttribute(lambda o: {"ru": f"Совет {o.slug}", "en": f"Council {o.slug}"})
+    original_language = "ru"
+
+
+def country(code: str) -> Country:
+    """KZ and TM exist once per test database."""
+    existing = db.session.get(Country, code)
+    if existing is not None:
+        return existing
+    names = {"KZ": {"ru": "Казахстан", "kk": "Қазақстан", "tk": "Gazagystan", "en": "Kazakhstan"},
+             "TM": {"ru": "Туркменистан", "kk": "Түрікменстан", "tk": "Türkmenistan",
+                    "en": "Turkmenistan"}}[code]
+    record = Country(code=code, name=names,
+                     time_zone="Asia/Aqtau" if code == "KZ" else "Asia/Ashgabat")
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+class RegionFactory(BaseFactory):
+    class Meta:
+        model = Region
+
+    country_code = factory.LazyFunction(lambda: country("KZ").code)
+    kind = RegionKind.OBLAST
+    code = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.LazyAttribute(lambda o: {"ru": f"Регион {o.code}", "en": f"Region {o.code}"})
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    council = factory.SubFactory(CouncilFactory)
+    code = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = OrganisationKind.AKIMAT
+    country_code = factory.LazyFunction(lambda: country("KZ").code)
+    name = factory.LazyAttribute(lambda o: {"ru": f"Организация {o.code}",
+                                            "en": f"Organisation {o.code}"})
+    original_language = "ru"
+
+    class Params:
+        turkmen = factory.Trait(
+            country_code=factory.LazyFunction(lambda: country("TM").code),
+            kind=OrganisationKind.HYAKIMLIK)
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    council = factory.LazyAttribute(lambda o: o.organisation.council if o.organisation
+                                    else CouncilFactory())
+    language = "en"
+    time_zone = "Asia/Aqtau"
+    role = PlatformRole.MEMBER
+    active = True
+    password_hash = PASSWORD_HASH
+
+
+class WorkingGroupFactory(BaseFactory):
+    class Meta:
+        model = WorkingGroup
+
+    council = factory.SubFactory(CouncilFactory)
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    code = factory.Sequence(lambda n: "G" + "ABCDEFGHIJ"[n % 10] + "ABCDEFGHIJ"[(n // 10) % 10])
+    name = factory.LazyAttribute(lambda o: {"ru": f"Группа {o.slug}", "en": f"Group {o.slug}"})
+    original_language = "ru"
+
+
+class MembershipFactory(BaseFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = GroupRole.MEMBER

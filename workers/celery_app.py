@@ -1,0 +1,64 @@
+"""The Celery app, configured from the Flask config (Flask's own Celery pattern).
+
+With COUNCIL_REDIS_URL unset, tasks run in-process (eager) through the same code paths, so a newcomer
+needs no broker. With it set, Redis is the broker and a real worker runs them.
+Start a worker with: celery -A workers.celery_app worker --loglevel=info
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    redis_url = app.config.get("REDIS_URL")
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=redis_url or "memory://",
+        result_backend=None,
+        task_always_eager=not redis_url,
+        task_eager_propagates=False,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600},
+        timezone="UTC",
+        imports=["workers.tasks"],
+        redbeat_redis_url=redis_url,
+        redbeat_lock_timeout=300,
+        beat_scheduler="redbeat.RedBeatScheduler",
+    )
+    celery.conf.update(app.config.get("CELERY", {}))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def _celery_from_factory() -> Celery:
+    from council import create_app
+
+    celery: Celery = create_app().extensions["celery"]
+    return celery
+
+
+celery_app: Celery | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """`celery -A workers.celery_app` finds `celery` here; the Flask app is built on first use."""
+    global celery_app
+    if name == "celery":
+        if celery_app is None:
+            celery_app = _celery_from_factory()
+        return celery_app
+    raise AttributeError(name)
