@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Field, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from council.errors import DomainError
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
+
+
+class _ValidationMessages:
+    """WTForms' messages: our catalog first (WTForms ships no Turkmen), then WTForms' own catalog."""
+
+    def gettext(self, string: str) -> str:
+        translated = flask_babel.get_translations().ugettext(string)
+        return translated if translated != string else wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated = flask_babel.get_translations().ungettext(singular, plural, n)
+        if translated not in (singular, plural):
+            return translated
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+class CouncilForm(FlaskForm):
+    """Base of every form: validation messages in the reader's language, Turkmen included."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _ValidationMessages:
+            return _ValidationMessages()
 
 
 def translated_text_field(label: Any, *, max_length: int, multiline: bool = False) -> FormField:

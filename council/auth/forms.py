@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from council.dbtypes import choices
 from council.directory.models import PlatformRole
-from council.forms import option, optional_int
+from council.forms import CouncilForm, option, optional_int
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
@@ -21,7 +20,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(CouncilForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the password"), validators=[
@@ -29,11 +28,11 @@ class NewPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from council.dbtypes import choices
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole
-from council.forms import option, optional_int, original_language_field, translated_text_field
+from council.forms import CouncilForm, option, optional_int, original_language_field, translated_text_field
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
 from council.timeutil import COUNCIL_TIME_ZONES
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(CouncilForm):
     name = translated_text_field(_l("Name"), max_length=300)
     original_language = original_language_field()
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
@@ -25,7 +24,7 @@ class OrganisationForm(FlaskForm):
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(CouncilForm):
     name = translated_text_field(_l("Name"), max_length=200)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
@@ -36,17 +35,17 @@ class GroupForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(CouncilForm):
     user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()],
                           validate_choice=False)
     role = SelectField(_l("Role in the group"), choices=choices(GroupRole))
 
 
-class MemberRoleForm(FlaskForm):
+class MemberRoleForm(CouncilForm):
     role = SelectField(_l("Role in the group"), choices=choices(GroupRole))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CouncilForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
     language = SelectField(_l("Language"),
@@ -54,7 +53,7 @@ class ProfileForm(FlaskForm):
     time_zone = SelectField(_l("Time zone"), choices=[option(tz) for tz in COUNCIL_TIME_ZONES])
 
 
-class PersonRoleForm(FlaskForm):
+class PersonRoleForm(CouncilForm):
     role = SelectField(_l("Platform role"), choices=choices(PlatformRole))
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
     active = BooleanField(_l("Active"))
