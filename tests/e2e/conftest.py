@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 MIGRATIONS = str(HERE.parent.parent / "migrations")
 SCREENSHOTS = HERE / "screenshots"
 AXE = HERE / "vendor" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("COUNCIL_TEST_CHROMIUM", "/usr/bin/chromium"))  # Debian's package
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -147,7 +147,7 @@ def demo_paths(live_server: LiveServer) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium): browser tests cannot run"
+        message = f"{CHROMIUM} is missing (apt-get install chromium): the browser tests cannot run"
         if os.environ.get("COUNCIL_TEST_REQUIRE_SERVICES"):
             pytest.fail(message)
         pytest.skip(message)

@@ -177,6 +177,7 @@ def test_a_wrong_password_is_shown_next_to_the_field(new_page: Pages) -> None:
     gap = message["y"] - (field["y"] + field["height"])
     assert 0 <= gap < 24 and abs(message["x"] - field["x"]) < 4, "the error is not under its field"
     screenshot(page, "login-wrong-password")
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("name", ["group", "home", "organisations", "people", "person", "invite"])
@@ -195,6 +196,25 @@ def test_no_serious_accessibility_violations(new_page: Pages, demo_paths: dict[s
     page = new_page(None if name == "login" else "secretary")
     page.goto(demo_paths[name])
     assert axe_violations(page) == []
+
+
+def test_an_invitation_with_nothing_filled_in_says_what_is_missing(new_page: Pages,
+                                                                     demo_paths: dict[str, str]) -> None:
+    page = new_page("secretary")
+    new_page.watch(page).allow(r"status of 422")
+    page.goto(demo_paths["invite"])
+    follow(page, "main form button[type=submit]")
+    for name in ("name", "email"):
+        expect(page.locator(f"#{name}")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#{name}-error")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_axe_reports_what_it_should(page: Page) -> None:
+    """The accessibility check is not vacuous: an image without a text alternative is caught."""
+    page.goto("/login")
+    page.evaluate("() => document.querySelector('main').append(document.createElement('img'))")
+    assert any("image-alt" in violation for violation in axe_violations(page))
 
 
 def test_the_console_watch_sees_csp_violations_and_exceptions(new_page: Pages) -> None:
