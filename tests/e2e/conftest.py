@@ -246,9 +246,14 @@ def sign_in(page: Page, account: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
     page.locator("#email").fill(ACCOUNTS.get(account, account))
     page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    follow(page, "main form button[type=submit]")
     assert not page.url.rstrip("/").endswith("/login"), f"{account} could not sign in"
+
+
+def follow(page: Page, selector: str) -> None:
+    """Click a link or a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
 
 
 def screenshot(page: Page, name: str) -> Path:

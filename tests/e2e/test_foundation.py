@@ -19,16 +19,11 @@ from tests.e2e.conftest import (
     LiveServer,
     Pages,
     axe_violations,
+    follow,
     horizontal_overflow,
     screenshot,
     translated,
 )
-
-
-def follow(page: Page, link_or_button: str) -> None:
-    """Click and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.locator(link_or_button).first.click()
 
 
 def test_the_secretary_browses_the_directory(new_page: Pages, demo_paths: dict[str, str]) -> None:
