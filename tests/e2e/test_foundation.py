@@ -128,10 +128,11 @@ def test_the_language_switcher_turns_the_pages_into_kazakh_and_turkmen(
     page.goto(demo_paths["group"])
     expect(page.locator("html")).to_have_attribute("lang", "en")
     groups_link = page.locator(f".main-nav a[href='{demo_paths['groups']}']")
+    nav_text = {"kk": "Жұмыс топтары", "tk": "Iş toparlary", "ru": "Рабочие группы"}
     for language in ("kk", "tk", "ru"):
         switch_language(page, language)
         assert page.url.endswith(demo_paths["group"]), "the switcher left the page"
-        expect(groups_link).to_have_text(translated(language, "Working groups"))
+        expect(groups_link).to_have_text(nav_text[language])
         expect(page.locator("h1")).to_contain_text(
             {"kk": "Сауда және логистика", "tk": "Söwda we logistika", "ru": "Торговля"}[language])
         screenshot(page, f"group-{language}")
