@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, User, WorkingGroup
@@ -305,8 +305,9 @@ def _apply_recommendation(actor: User, directory: _Directory, row: ImportRow) ->
         if target is not None and target != created.status:
             services.change_recommendation_status(actor, created, target, _text(row, "status_reason"))
         return "create"
+    before = _snapshot(existing)
     services.update_recommendation(actor, existing, **values)
-    changed = db.session.is_modified(existing)
+    changed = _snapshot(existing) != before
     if target is not None and target != existing.status:
         services.change_recommendation_status(actor, existing, target, _text(row, "status_reason"))
         changed = True
@@ -348,8 +349,15 @@ def _apply_commitment(actor: User, directory: _Directory, row: ImportRow) -> str
     if existing is None:
         services.create_commitment(actor, recommendation, code=row.code, **values)
         return "create"
+    before = _snapshot(existing)
     services.update_commitment(actor, existing, **values)
-    return "update" if db.session.is_modified(existing) else "unchanged"
+    return "update" if _snapshot(existing) != before else "unchanged"
+
+
+def _snapshot(record: Any) -> dict[str, Any]:
+    """The record's stored values, to tell an update from a row that changes nothing."""
+    return {column.key: getattr(record, column.key) for column in inspect(record).mapper.columns
+            if column.key not in ("updated_at", "search_text")}
 
 
 def _owner(row: ImportRow, council_id: int, existing: Commitment | None) -> User | None:
@@ -367,15 +375,16 @@ def _owner(row: ImportRow, council_id: int, existing: Commitment | None) -> User
 
 
 def _link_counterpart(actor: User, council_id: int, row: ImportRow) -> str | None:
-    """Second pass: counterparts may be further down the same file."""
+    """Second pass: counterparts may be further down the same file. Pairs link both ways, so an
+    empty cell leaves a link made from the other side in place."""
     code = _text(row, "counterpart").upper()
     commitment: Commitment | None = _by_code(Commitment, council_id, row.code)
-    if commitment is None:
+    if commitment is None or not code:
         return None
-    counterpart = _by_code(Commitment, council_id, code) if code else None
-    if code and counterpart is None:
+    counterpart = _by_code(Commitment, council_id, code)
+    if counterpart is None:
         raise RowError(_("Unknown commitment: %(value)s.", value=code[:60]), field="counterpart")
-    if commitment.counterpart_id == (counterpart.id if counterpart else None):
+    if commitment.counterpart_id == counterpart.id:
         return None
     services.update_commitment(
         actor, commitment, organisation=commitment.organisation, owner=commitment.owner,

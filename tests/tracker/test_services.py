@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -26,9 +25,7 @@ from council.tracker.models import (
     overdue_condition,
 )
 from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.tracker.conftest import PDF, PNG, stored_files
 
 RS = RecommendationStatus
 CS = CommitmentStatus
@@ -291,18 +288,6 @@ def test_reporter_cannot_verify_or_cancel_by_report(world, commitment):
 
 
 # Evidence files --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def test_evidence_files_are_stored_outside_the_database(world, commitment, uploads):
