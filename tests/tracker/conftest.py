@@ -17,6 +17,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@pytest.fixture(autouse=True)
+def english(app_context: None) -> Any:
+    """Services called directly (outside a request) speak English in these tests, as pages do."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 @dataclass
 class Tracker:
     recommendation: Any

@@ -467,3 +467,17 @@ def test_recommendation_and_commitment_pages_do_not_grow_either(client, auth, wo
         CommitmentFactory(recommendation=tracker.recommendation, organisation=world.tm_org,
                           owner=world.tm_member, code=f"MORE-{number}")
     assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("ru", ["Рекомендации", "Принята", "Казахстанская сторона отстаёт", "Просрочено"]),
+    ("kk", ["Ұсыныстар", "Қабылданды", "Қазақстан тарапы артта қалып отыр", "Мерзімі өткен"]),
+    ("tk", ["Teklipler", "Kabul edildi", "Gazagystan tarapy yzda galýar", "Möhleti geçen"]),
+])
+def test_tracker_pages_speak_the_readers_language(client, auth, world, tracker, language, words):
+    world.member.language = language
+    db.session.commit()
+    auth.login(world.member)
+    text = page_text(client.get(f"/tracker/recommendations/{tracker.recommendation.id}"))
+    for word in words:
+        assert word in text, word
