@@ -48,5 +48,5 @@ def test_demo_pages_have_something_to_show(client):
     client.post("/login", data={"email": "cochair.kz@council-demo.org", "password": "council-demo"})
     assert "TRD-2025-001" in client.get("/tracker/recommendations").get_data(as_text=True)
     assert 'class="badge overdue"' in client.get("/tracker/commitments?overdue=1").get_data(as_text=True)
-    assert "Uzen" in client.get("/tracker/initiatives").get_data(as_text=True)
+    assert "UZEN-BEREKET-GORGAN" in client.get("/tracker/initiatives").get_data(as_text=True)
     assert "438" in client.get("/tracker/indicators").get_data(as_text=True)
