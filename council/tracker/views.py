@@ -33,7 +33,7 @@ from sqlalchemy.orm import selectinload
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import get_in_council
-from council.errors import DomainError, NotAllowed
+from council.errors import DomainError, NotAllowed, NotFound
 from council.extensions import db
 from council.forms import option, show_error
 from council.i18n import current_language, plain_localized
@@ -165,14 +165,28 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
 def _refused(error: DomainError, form: FlaskForm, page: Callable[[], str]) -> tuple[str, int]:
     """Undo the change, show the message next to its field, and answer with the error's status."""
     db.session.rollback()
-    if isinstance(error, NotAllowed):
+    if isinstance(error, NotAllowed | NotFound):
         raise error
     show_error(form, error)
     return page(), error.status_code
 
 
-def _invalid(form: FlaskForm, page: Callable[[], str]) -> tuple[str, int]:
-    return page(), UNPROCESSABLE
+def _submit(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
+            message: str | Callable[[Any], str], target: Callable[[Any], str]) -> Any:
+    """The flow every tracker form shares: show it, refuse with the field's message, or save it.
+
+    `save` calls one service; after the commit, the flash `message` (or what it makes of the saved
+    record) and the redirect `target` come from what it returned.
+    """
+    if not form.validate_on_submit():
+        return (page(), UNPROCESSABLE) if form.is_submitted() else page()
+    try:
+        saved = save()
+    except DomainError as error:
+        return _refused(error, form, page)
+    db.session.commit()
+    flash(message if isinstance(message, str) else message(saved), "success")
+    return redirect(target(saved))
 
 
 def _export(kind: str, fmt: str, header: list[str], rows: Any) -> Response:
@@ -256,16 +270,11 @@ def new_recommendation() -> Any:
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=None)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    group = get_in_council(WorkingGroup, form.group_id.data, current_user.council_id)
-    try:
-        created = services.create_recommendation(current_user, group, **_recommendation_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Recommendation %(code)s recorded.", code=created.code), "success")
-    return redirect(url_for(".recommendation", recommendation_id=created.id))
+    return _submit(form, page, lambda: services.create_recommendation(
+        current_user, get_in_council(WorkingGroup, form.group_id.data, current_user.council_id),
+        **_recommendation_values(form)),
+        lambda created: _("Recommendation %(code)s recorded.", code=created.code),
+        lambda created: url_for(".recommendation", recommendation_id=created.id))
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
@@ -291,30 +300,20 @@ def edit_recommendation(recommendation_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=record)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        services.update_recommendation(current_user, record, **_recommendation_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Recommendation saved."), "success")
-    return redirect(url_for(".recommendation", recommendation_id=record.id))
+    return _submit(form, page, lambda: services.update_recommendation(
+        current_user, record, **_recommendation_values(form)),
+        _("Recommendation saved."), lambda saved: url_for(".recommendation", recommendation_id=record.id))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/status")
 def change_recommendation_status(recommendation_id: int) -> Any:
     record = get_in_council(Recommendation, recommendation_id, current_user.council_id)
     form = StatusForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _recommendation_page(record, form))
-    try:
-        services.change_recommendation_status(current_user, record, form.status.data, form.reason.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _recommendation_page(record, form))
-    db.session.commit()
-    flash(_("The recommendation is now “%(status)s”.", status=record.status.label), "success")
-    return redirect(url_for(".recommendation", recommendation_id=record.id))
+    return _submit(form, lambda: _recommendation_page(record, form),
+                   lambda: services.change_recommendation_status(current_user, record, form.status.data,
+                                                                 form.reason.data),
+                   lambda saved: _("The recommendation is now “%(status)s”.", status=saved.status.label),
+                   lambda saved: url_for(".recommendation", recommendation_id=record.id))
 
 
 # Commitments ----------------------------------------------------------------------------------------------
@@ -389,16 +388,10 @@ def new_commitment(recommendation_id: int) -> Any:
         return render_template("tracker/commitment_form.html", form=form, recommendation=parent,
                                commitment=None)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        created = services.create_commitment(current_user, parent, code=form.code.data or None,
-                                             **_commitment_values(form, parent.council_id))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Commitment %(code)s created.", code=created.code), "success")
-    return redirect(url_for(".commitment", commitment_id=created.id))
+    return _submit(form, page, lambda: services.create_commitment(
+        current_user, parent, code=form.code.data or None, **_commitment_values(form, parent.council_id)),
+        lambda created: _("Commitment %(code)s created.", code=created.code),
+        lambda created: url_for(".commitment", commitment_id=created.id))
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
@@ -412,15 +405,9 @@ def edit_commitment(commitment_id: int) -> Any:
         return render_template("tracker/commitment_form.html", form=form,
                                recommendation=record.recommendation, commitment=record)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        services.update_commitment(current_user, record, **_commitment_values(form, record.council_id))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Commitment saved."), "success")
-    return redirect(url_for(".commitment", commitment_id=record.id))
+    return _submit(form, page, lambda: services.update_commitment(
+        current_user, record, **_commitment_values(form, record.council_id)),
+        _("Commitment saved."), lambda saved: url_for(".commitment", commitment_id=record.id))
 
 
 def _commitment_page(record: Commitment, **forms: Any) -> str:
@@ -446,32 +433,21 @@ def report_progress(commitment_id: int) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     require(current_user, "commitment.report", record)
     form = ProgressForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _commitment_page(record, progress_form=form))
-    try:
-        services.report_progress(current_user, record, progress=form.progress.data,
-                                 status=form.status.data or None, note=form.note.data,
-                                 files=[f for f in form.files.data or [] if f and f.filename],
-                                 links=(form.links.data or "").splitlines())
-    except DomainError as error:
-        return _refused(error, form, lambda: _commitment_page(record, progress_form=form))
-    db.session.commit()
-    flash(_("Progress reported."), "success")
-    return redirect(url_for(".commitment", commitment_id=record.id))
+    return _submit(form, lambda: _commitment_page(record, progress_form=form),
+                   lambda: services.report_progress(
+                       current_user, record, progress=form.progress.data,
+                       status=form.status.data or None, note=form.note.data,
+                       files=[f for f in form.files.data or [] if f and f.filename],
+                       links=(form.links.data or "").splitlines()),
+                   _("Progress reported."), lambda saved: url_for(".commitment", commitment_id=record.id))
 
 
 def _verification(commitment_id: int, act: Callable[[Commitment, str | None], Any], done: str) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     form = VerificationForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _commitment_page(record, verification_form=form))
-    try:
-        act(record, form.comment.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _commitment_page(record, verification_form=form))
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for(".commitment", commitment_id=record.id))
+    return _submit(form, lambda: _commitment_page(record, verification_form=form),
+                   lambda: act(record, form.comment.data), done,
+                   lambda saved: url_for(".commitment", commitment_id=record.id))
 
 
 @bp.post("/commitments/<int:commitment_id>/verify")
@@ -490,15 +466,11 @@ def send_back(commitment_id: int) -> Any:
 def change_commitment_status(commitment_id: int) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     form = StatusForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _commitment_page(record, status_form=form))
-    try:
-        services.change_commitment_status(current_user, record, form.status.data, form.reason.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _commitment_page(record, status_form=form))
-    db.session.commit()
-    flash(_("The commitment is now “%(status)s”.", status=record.status.label), "success")
-    return redirect(url_for(".commitment", commitment_id=record.id))
+    return _submit(form, lambda: _commitment_page(record, status_form=form),
+                   lambda: services.change_commitment_status(current_user, record, form.status.data,
+                                                             form.reason.data),
+                   lambda saved: _("The commitment is now “%(status)s”.", status=saved.status.label),
+                   lambda saved: url_for(".commitment", commitment_id=record.id))
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -555,15 +527,9 @@ def new_initiative() -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=None)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        created = services.create_initiative(current_user, council, **_initiative_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Initiative created."), "success")
-    return redirect(url_for(".initiative", initiative_id=created.id))
+    return _submit(form, page, lambda: services.create_initiative(
+        current_user, council, **_initiative_values(form)),
+        _("Initiative created."), lambda created: url_for(".initiative", initiative_id=created.id))
 
 
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
@@ -575,15 +541,9 @@ def edit_initiative(initiative_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=record)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        services.update_initiative(current_user, record, **_initiative_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Initiative saved."), "success")
-    return redirect(url_for(".initiative", initiative_id=record.id))
+    return _submit(form, page, lambda: services.update_initiative(
+        current_user, record, **_initiative_values(form)),
+        _("Initiative saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
 
 def _initiative_page(record: Initiative, **forms: Any) -> str:
@@ -608,17 +568,12 @@ def add_milestone(initiative_id: int) -> Any:
     record = get_in_council(Initiative, initiative_id, current_user.council_id)
     require(current_user, "initiative.manage", record.council_id)
     form = MilestoneForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _initiative_page(record, milestone_form=form))
-    try:
-        services.add_milestone(current_user, record, title=form.title.data,
-                               original_language=form.original_language.data,
-                               due_date=form.due_date.data, completed_on=form.completed_on.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _initiative_page(record, milestone_form=form))
-    db.session.commit()
-    flash(_("Milestone added."), "success")
-    return redirect(url_for(".initiative", initiative_id=record.id))
+    return _submit(form, lambda: _initiative_page(record, milestone_form=form),
+                   lambda: services.add_milestone(
+                       current_user, record, title=form.title.data,
+                       original_language=form.original_language.data, due_date=form.due_date.data,
+                       completed_on=form.completed_on.data),
+                   _("Milestone added."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
 
 @bp.post("/initiatives/<int:initiative_id>/milestones/<int:milestone_id>/done")
@@ -628,15 +583,9 @@ def milestone_done(initiative_id: int, milestone_id: int) -> Any:
     if milestone.initiative_id != record.id:
         abort(404)
     form = MilestoneDoneForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _initiative_page(record, done_form=form))
-    try:
-        services.complete_milestone(current_user, milestone, form.completed_on.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _initiative_page(record, done_form=form))
-    db.session.commit()
-    flash(_("Milestone saved."), "success")
-    return redirect(url_for(".initiative", initiative_id=record.id))
+    return _submit(form, lambda: _initiative_page(record, done_form=form),
+                   lambda: services.complete_milestone(current_user, milestone, form.completed_on.data),
+                   _("Milestone saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
 
 # Indicators -------------------------------------------------------------------------------------------
@@ -679,15 +628,9 @@ def new_indicator() -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=None)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        created = services.create_indicator(current_user, council, **_indicator_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Indicator created."), "success")
-    return redirect(url_for(".indicator", indicator_id=created.id))
+    return _submit(form, page, lambda: services.create_indicator(
+        current_user, council, **_indicator_values(form)),
+        _("Indicator created."), lambda created: url_for(".indicator", indicator_id=created.id))
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
@@ -699,15 +642,9 @@ def edit_indicator(indicator_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=record)
 
-    if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
-    try:
-        services.update_indicator(current_user, record, **_indicator_values(form))
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(_("Indicator saved."), "success")
-    return redirect(url_for(".indicator", indicator_id=record.id))
+    return _submit(form, page, lambda: services.update_indicator(
+        current_user, record, **_indicator_values(form)),
+        _("Indicator saved."), lambda saved: url_for(".indicator", indicator_id=record.id))
 
 
 def _indicator_page(record: Indicator, **forms: Any) -> str:
@@ -727,17 +664,11 @@ def record_observation(indicator_id: int) -> Any:
     record = get_in_council(Indicator, indicator_id, current_user.council_id)
     require(current_user, "indicator.observe", record)
     form = ObservationForm()
-    if not form.validate_on_submit():
-        return _invalid(form, lambda: _indicator_page(record, observation_form=form))
-    try:
-        services.record_observation(current_user, record, observed_on=form.observed_on.data,
-                                    value=form.value.data, source=form.source.data or "",
-                                    note=form.note.data)
-    except DomainError as error:
-        return _refused(error, form, lambda: _indicator_page(record, observation_form=form))
-    db.session.commit()
-    flash(_("Value recorded."), "success")
-    return redirect(url_for(".indicator", indicator_id=record.id))
+    return _submit(form, lambda: _indicator_page(record, observation_form=form),
+                   lambda: services.record_observation(
+                       current_user, record, observed_on=form.observed_on.data, value=form.value.data,
+                       source=form.source.data or "", note=form.note.data),
+                   _("Value recorded."), lambda saved: url_for(".indicator", indicator_id=record.id))
 
 
 # Import ---------------------------------------------------------------------------------------------------
@@ -754,7 +685,7 @@ def import_file() -> Any:
                                columns=_import_columns())
 
     if not form.validate_on_submit():
-        return _invalid(form, page) if form.is_submitted() else page()
+        return (page(), UNPROCESSABLE) if form.is_submitted() else page()
     upload = form.file.data
     data = upload.read()
     report = imports.run_import(current_user, council, form.kind.data, upload.filename or "", data,
