@@ -38,6 +38,8 @@ COMMITMENT_READ_ONLY = ["group", "country", "organisation_name", "owner_name", "
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_BYTES = 4 * 1024 * 1024
+# The most rows one export builds within a request: openpyxl writes about 5,000 rows a second.
+MAX_ROWS = {"csv": 200_000, "xlsx": 25_000}
 
 
 def _yes_no(value: Any) -> str:

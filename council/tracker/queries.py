@@ -72,6 +72,10 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
     return column.contains(text.casefold(), autoescape=True)
 
 
+def count_rows(query: Select[Any]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 # Recommendations ----------------------------------------------------------------------------------
 
 RECOMMENDATION_SORTS: dict[str, Any] = {

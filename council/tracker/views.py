@@ -23,6 +23,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -200,6 +201,16 @@ def _export(kind: str, fmt: str, header: list[str], rows: Any) -> Response:
                      download_name=f"{kind}-{services.council_today().isoformat()}.{fmt}")
 
 
+def _too_many(query: Any, fmt: str, endpoint: str, filters: queries.Filters) -> Response | None:
+    """Back to the list with a message when the export would be too long to build in one request."""
+    limit = exports.MAX_ROWS[fmt]
+    if queries.count_rows(query) <= limit:
+        return None
+    flash(_("An export holds at most %(count)s rows: narrow the filters, or choose CSV.",
+            count=format_decimal(limit)), "error")
+    return redirect(url_for(endpoint, **filters.as_args()))  # type: ignore[return-value]
+
+
 def _group_choices(council_id: int, empty: bool = False, managed: bool = False) -> list[Any]:
     """Active groups of the council; with `managed`, only those where the reader may recommend."""
     groups = db.session.scalars(select(WorkingGroup).where(
@@ -238,10 +249,15 @@ def recommendations() -> str:
 
 @bp.get("/recommendations/export.<fmt>")
 def export_recommendations(fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.MAX_ROWS:
         abort(404)
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
-    rows = queries.recommendation_export_rows(current_user.council_id, filters, services.council_today())
+    today = services.council_today()
+    refused = _too_many(queries.recommendations_query(current_user.council_id, filters, today), fmt,
+                        ".recommendations", filters)
+    if refused is not None:
+        return refused
+    rows = queries.recommendation_export_rows(current_user.council_id, filters, today)
     header = exports.RECOMMENDATION_COLUMNS + exports.RECOMMENDATION_READ_ONLY
     return _export("recommendations", fmt, header, (exports.recommendation_cells(row) for row in rows))
 
@@ -330,10 +346,15 @@ def commitments() -> str:
 
 @bp.get("/commitments/export.<fmt>")
 def export_commitments(fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.MAX_ROWS:
         abort(404)
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    rows = queries.commitment_export_rows(current_user.council_id, filters, services.council_today())
+    today = services.council_today()
+    refused = _too_many(queries.commitments_query(current_user.council_id, filters, today), fmt,
+                        ".commitments", filters)
+    if refused is not None:
+        return refused
+    rows = queries.commitment_export_rows(current_user.council_id, filters, today)
     header = exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY
     language = current_language()
     return _export("commitments", fmt, header, (exports.commitment_cells(row, language) for row in rows))

@@ -405,6 +405,20 @@ def test_exported_text_that_looks_like_a_formula_stays_text(client, auth, world,
                for row in sheet.iter_rows() for cell in row)
 
 
+def test_an_export_too_long_for_one_request_asks_to_narrow_the_filters(client, auth, world, tracker,
+                                                                     monkeypatch):
+    from council.tracker import exports
+
+    monkeypatch.setitem(exports.MAX_ROWS, "xlsx", 1)
+    auth.login(world.secretary)
+    with client.get("/tracker/commitments/export.xlsx?q=queue&overdue=") as response:
+        assert response.status_code == 302
+        location = response.headers["Location"]
+    assert location.endswith("/tracker/commitments?q=queue")
+    assert "An export holds at most 1 rows" in page_text(client.get(location))
+    assert download(client, "/tracker/commitments/export.xlsx?country=TM")[0] == exports.XLSX_TYPE
+
+
 def test_unknown_export_format_is_a_404(client, auth, world):
     auth.login(world.member)
     assert status_of(client, "/tracker/commitments/export.pdf") == 404
