@@ -8,7 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -23,6 +27,7 @@ from council.dbtypes import choices
 from council.forms import CouncilForm, option, optional_int, original_language_field, translated_text_field
 from council.meetings.models import MeetingKind, Response
 from council.timeutil import COUNCIL_TIME_ZONES
+from council.tracker.models import Priority
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -74,6 +79,9 @@ class AgendaItemForm(CouncilForm):
     duration_minutes = IntegerField(_l("Duration in minutes"), validators=[InputRequired()], default=15)
     presenter_id = SelectField(_l("Presenter"), coerce=optional_int, validate_choice=False)
     parent_id = SelectField(_l("Sub-item of"), coerce=optional_int, validate_choice=False)
+    recommendation_ids = SelectMultipleField(_l("Recommendations discussed"), coerce=int,
+                                             validate_choice=False)
+    commitment_ids = SelectMultipleField(_l("Commitments reviewed"), coerce=int, validate_choice=False)
 
 
 class AttendanceForm(CouncilForm):
@@ -83,10 +91,32 @@ class AttendanceForm(CouncilForm):
                               validate_choice=False)
 
 
+class CommitmentRowForm(Form):
+    """One commitment a decision creates; a row without an organisation is ignored."""
+
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    description = StringField(_l("What exactly (if not the decision's words)"),
+                              validators=[Optional(), Length(max=1000)])
+
+
 class DecisionForm(CouncilForm):
     text = translated_text_field(_l("Decision"), max_length=4000, multiline=True)
     original_language = original_language_field()
     agenda_item_id = SelectField(_l("Agenda item"), coerce=optional_int, validate_choice=False)
+    create_recommendation = BooleanField(_l("The decision makes a recommendation"))
+    recommendation_group_id = SelectField(_l("Working group of the recommendation"), coerce=optional_int,
+                                          validate_choice=False)
+    recommendation_title = translated_text_field(_l("Title of the recommendation (if not the decision's "
+                                                    "words)"), max_length=300)
+    recommendation_priority = SelectField(_l("Priority"), choices=choices(Priority), default="medium")
+    adopt_recommendation = BooleanField(_l("Adopted by this meeting"), default=True)
+    commitment_recommendation_id = SelectField(
+        _l("Recommendation the commitments answer"), coerce=optional_int, validate_choice=False,
+        description=_l("Leave empty when the decision makes the recommendation itself."))
+    commitments = FieldList(FormField(CommitmentRowForm), label=_l("Commitments"), min_entries=3,
+                            max_entries=10)
 
 
 class RevisionForm(CouncilForm):

@@ -14,6 +14,7 @@ from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.extensions import Model
 from council.i18n import Translations
 from council.timeutil import utcnow
+from council.tracker.models import Commitment, Recommendation
 
 
 class MeetingKind(StrEnum):
@@ -158,6 +159,25 @@ session_chair = Table(
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
+# What an agenda item is about: recommendations and commitments from the tracker.
+agenda_item_recommendation = Table(
+    "agenda_item_recommendation", Model.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+agenda_item_commitment = Table(
+    "agenda_item_commitment", Model.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# The commitments a decision created in the tracker (the tracker never points back at meetings).
+decision_commitment = Table(
+    "decision_commitment", Model.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class Meeting(Model):
     __tablename__ = "meeting"
@@ -232,6 +252,10 @@ class AgendaItem(Model):
     parent: Mapped[AgendaItem | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[AgendaItem]] = relationship(back_populates="parent", order_by=position)
     presenter: Mapped[User | None] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=agenda_item_recommendation, order_by=Recommendation.code)
+    commitments: Mapped[list[Commitment]] = relationship(
+        secondary=agenda_item_commitment, order_by=Commitment.code)
 
 
 class Invitation(Model):
@@ -364,11 +388,20 @@ class Decision(Model):
                                                        index=True)
     text: Mapped[Translations] = mapped_column(JSONText)
     original_language: Mapped[str] = mapped_column(String(2), default="ru")
+    # The recommendation this decision created in the tracker, if any.
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions")
     agenda_item: Mapped[AgendaItem | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(secondary=decision_commitment,
+                                                         order_by=Commitment.code)
+
+    @property
+    def created_in_tracker(self) -> bool:
+        return self.recommendation_id is not None or bool(self.commitments)
 
 
 class MeetingDocument(Model):

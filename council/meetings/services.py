@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, format_time, get_timezone
+from flask_babel import force_locale, format_date, format_datetime, format_time, get_timezone, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Select, distinct, false, or_, select
 from sqlalchemy.orm import selectinload
@@ -30,7 +30,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from council.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
 from council.meetings.models import (
@@ -50,9 +50,20 @@ from council.meetings.models import (
     MinutesRevision,
     Response,
     RevisionStatus,
+    decision_commitment,
 )
 from council.meetings.rules import MeetingScope, is_chair
 from council.timeutil import is_time_zone, utcnow
+from council.tracker import services as tracker
+from council.tracker.models import (
+    Commitment,
+    Priority,
+    Recommendation,
+    RecommendationSource,
+    RecommendationStatus,
+    due_within_condition,
+    overdue_condition,
+)
 
 MAX_MEETING_LENGTH = timedelta(days=7)
 MAX_ITEM_MINUTES = 600
@@ -134,7 +145,7 @@ def _invitee_ids(meeting: Meeting) -> dict[str, list[int]]:
 
 
 def record_event(event_kind: str, meeting: Meeting, actor: User | None, *, invitees: bool = False,
-            **payload: Any) -> None:
+                 **payload: Any) -> None:
     """A meeting event with the ids notifications look recipients up by."""
     if invitees:
         payload.update(_invitee_ids(meeting))
@@ -264,7 +275,7 @@ def schedule_meeting(actor: User, council: Council, *, kind: MeetingKind, group:
     _invite(meeting, users, organisations)
     db.session.flush()
     record_event("meeting.scheduled", meeting, actor, invitees=True, kind=kind.value,
-            starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(), status=meeting.status.value)
+                 starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(), status=meeting.status.value)
     return meeting
 
 
@@ -427,8 +438,8 @@ def respond(actor: User, invitation: Invitation, response: Response,
     invitation.responded_by_id = actor.id
     invitation.responded_at = utcnow()
     record_event("meeting.responded", meeting, actor, response=response.value,
-            user_id=invitation.user_id, organisation_id=invitation.organisation_id,
-            delegate_id=invitation.delegate_id)
+                 user_id=invitation.user_id, organisation_id=invitation.organisation_id,
+                 delegate_id=invitation.delegate_id)
     return invitation
 
 
@@ -502,6 +513,20 @@ class AgendaItemDetails:
     notes: Translations | None = None
     presenter_id: int | None = None
     parent_id: int | None = None
+    recommendation_ids: tuple[int, ...] = ()
+    commitment_ids: tuple[int, ...] = ()
+
+
+def _tracker_records(model: type[Any], council_id: int, ids: Iterable[int], field: str) -> list[Any]:
+    """Recommendations or commitments of this council with these ids, or a ValidationFailed."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(model).where(model.id.in_(wanted),
+                                                        model.council_id == council_id)))
+    if len(found) != len(wanted):
+        raise ValidationFailed(_("Choose records of this council's tracker."), field=field)
+    return found
 
 
 def _check_item(meeting: Meeting, details: AgendaItemDetails, item: AgendaItem | None
@@ -548,7 +573,11 @@ def add_agenda_item(actor: User, meeting: Meeting, details: AgendaItemDetails) -
     item = AgendaItem(title=title, original_language=details.original_language,
                       notes=clean_translations(details.notes), duration_minutes=details.duration_minutes,
                       presenter_id=details.presenter_id, parent=parent,
-                      position=(siblings[-1].position + 1) if siblings else 1)
+                      position=(siblings[-1].position + 1) if siblings else 1,
+                      recommendations=_tracker_records(Recommendation, meeting.council_id,
+                                                       details.recommendation_ids, "recommendation_ids"),
+                      commitments=_tracker_records(Commitment, meeting.council_id,
+                                                   details.commitment_ids, "commitment_ids"))
     meeting.agenda_items.append(item)
     db.session.flush()
     _agenda_changed(meeting, actor, "added", item)
@@ -569,6 +598,10 @@ def update_agenda_item(actor: User, item: AgendaItem, details: AgendaItemDetails
     item.notes = clean_translations(details.notes)
     item.duration_minutes = details.duration_minutes
     item.presenter_id = details.presenter_id
+    item.recommendations = _tracker_records(Recommendation, meeting.council_id, details.recommendation_ids,
+                                            "recommendation_ids")
+    item.commitments = _tracker_records(Commitment, meeting.council_id, details.commitment_ids,
+                                        "commitment_ids")
     _renumber(meeting)
     _agenda_changed(meeting, actor, "updated", item)
     return item
@@ -632,6 +665,58 @@ def reorder_agenda(actor: User, meeting: Meeting, ordered_ids: list[int], parent
     _agenda_changed(meeting, actor, "reordered", siblings[0])
 
 
+def meeting_date(meeting: Meeting) -> date:
+    """The meeting's day where it takes place."""
+    return meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone)).date()
+
+
+def review_suggestions(meeting: Meeting, limit: int = 50) -> list[Commitment]:
+    """Commitments of the group (the whole council, for a session) that are overdue or fall due
+    before the meeting, and are not on its agenda yet: what a progress review should go through."""
+    if meeting.status not in PLANNING_STATUSES:
+        return []
+    today = tracker.council_today()
+    condition = overdue_condition(today)
+    days = (meeting_date(meeting) - today).days
+    if days >= 0:
+        condition = or_(condition, due_within_condition(today, days))
+    query = (select(Commitment).where(Commitment.council_id == meeting.council_id, condition)
+             .options(selectinload(Commitment.organisation), selectinload(Commitment.owner))
+             .order_by(Commitment.due_date, Commitment.code).limit(limit))
+    if meeting.group_id is not None:
+        query = query.where(Commitment.group_id == meeting.group_id)
+    on_agenda = {c.id for item in meeting.agenda_items for c in item.commitments}
+    return [c for c in db.session.scalars(query) if c.id not in on_agenda]
+
+
+REVIEW_MINUTES_EACH = 5
+REVIEW_MINUTES_MAX = 60
+
+
+def add_progress_review(actor: User, meeting: Meeting) -> AgendaItem:
+    """One click: an agenda item reviewing every suggested commitment, as long as the meeting allows."""
+    require(actor, "meeting.edit", meeting)
+    _require_planning(meeting)
+    commitments = review_suggestions(meeting)
+    if not commitments:
+        raise Conflict(_("No commitments are overdue or due before the meeting."))
+    spare = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60) - agenda_minutes(meeting)
+    wanted = min(REVIEW_MINUTES_MAX, max(10, REVIEW_MINUTES_EACH * len(commitments)))
+    duration = min(wanted, spare)
+    if duration < REVIEW_MINUTES_EACH:
+        raise ValidationFailed(_("The agenda leaves no time for a progress review; shorten other items "
+                                 "or extend the meeting."), field="duration_minutes")
+    title: Translations = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            title[language] = ngettext("Progress review: %(num)d commitment overdue or due",
+                                       "Progress review: %(num)d commitments overdue or due",
+                                       len(commitments))
+    return add_agenda_item(actor, meeting, AgendaItemDetails(
+        title=title, original_language=meeting.original_language, duration_minutes=duration,
+        commitment_ids=tuple(c.id for c in commitments)))
+
+
 # Attendance -------------------------------------------------------------------------------------
 
 
@@ -656,7 +741,7 @@ def record_attendance(actor: User, meeting: Meeting, present: dict[int, Attendan
                 recorded_by_id=actor.id, recorded_at=utcnow()))
     db.session.flush()
     record_event("meeting.attendance_recorded", meeting, actor, user_ids=sorted(present),
-            countries=sorted(represented_countries(meeting)))
+                 countries=sorted(represented_countries(meeting)))
     return meeting.attendances
 
 
@@ -735,7 +820,19 @@ def save_minutes(actor: User, meeting: Meeting, *, original_language: str,
 
 def _decision_snapshot(meeting: Meeting) -> list[dict[str, Any]]:
     return [{"number": d.number, "text": d.text, "original_language": d.original_language,
-             "agenda_item_id": d.agenda_item_id} for d in meeting.decisions]
+             "agenda_item_id": d.agenda_item_id, "recommendation_id": d.recommendation_id,
+             "recommendation_code": d.recommendation.code if d.recommendation else None,
+             "commitment_codes": [c.code for c in d.commitments]} for d in meeting.decisions]
+
+
+def created_commitments(meeting: Meeting) -> list[Commitment]:
+    """The commitments the meeting's decisions created in the tracker."""
+    return list(db.session.scalars(
+        select(Commitment).join(decision_commitment, decision_commitment.c.commitment_id == Commitment.id)
+        .join(Decision, Decision.id == decision_commitment.c.decision_id)
+        .where(Decision.meeting_id == meeting.id)
+        .options(selectinload(Commitment.organisation), selectinload(Commitment.owner))
+        .order_by(Commitment.code)))
 
 
 def chair_ids(meeting: Meeting) -> list[int]:
@@ -756,7 +853,7 @@ def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
     revision.decisions_snapshot = _decision_snapshot(meeting)
     record_event("minutes.published", meeting, actor, invitees=True, revision=revision.number)
     record_event("minutes.approval_requested", meeting, actor, revision=revision.number,
-            user_ids=chair_ids(meeting))
+                 user_ids=chair_ids(meeting))
     return revision
 
 
@@ -783,7 +880,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
     revision.approvals.append(approval)
     db.session.flush()
     record_event("minutes.approved", meeting, actor, revision=revision.number, user_id=actor.id,
-            country=country)
+                 country=country)
     sides = set(council_sides(meeting.council_id))
     if sides <= {a.country_code for a in revision.approvals}:
         _revision_to(revision, RevisionStatus.APPROVED)
@@ -819,7 +916,7 @@ def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevisio
     meeting.minutes.revisions.append(revision)
     db.session.flush()
     record_event("minutes.revision_started", meeting, actor, revision=revision.number, reason=reason,
-            amendment=amended)
+                 amendment=amended)
     return revision
 
 
@@ -836,10 +933,28 @@ def revision_of(meeting: Meeting, number: int) -> MinutesRevision:
 
 
 @dataclass
+class CommitmentDraft:
+    """One commitment a decision creates: who, by when, and (by default) the decision's words."""
+
+    organisation_id: int | None
+    owner_id: int | None = None
+    due_date: date | None = None
+    description: Translations | None = None
+
+
+@dataclass
 class DecisionDetails:
     text: Translations
     original_language: str
     agenda_item_id: int | None = None
+    # What the decision creates in the tracker, in the same transaction.
+    create_recommendation: bool = False
+    recommendation_group_id: int | None = None
+    recommendation_title: Translations | None = None
+    recommendation_priority: str = Priority.MEDIUM.value
+    adopt_recommendation: bool = True
+    commitment_recommendation_id: int | None = None
+    commitments: tuple[CommitmentDraft, ...] = ()
 
 
 def _check_decision(meeting: Meeting, details: DecisionDetails) -> Translations:
@@ -852,6 +967,10 @@ def _check_decision(meeting: Meeting, details: DecisionDetails) -> Translations:
 
 
 def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Decision:
+    """Record a decision; it may create a recommendation and commitments in the tracker, linked back here.
+
+    Everything happens in the caller's transaction: if any commitment is refused, nothing is kept.
+    """
     require(actor, "minutes.write", meeting)
     revision = _draft_revision(meeting)
     text = _check_decision(meeting, details)
@@ -859,11 +978,86 @@ def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Dec
     decision = Decision(number=number, text=text, original_language=details.original_language,
                         agenda_item_id=details.agenda_item_id, created_by_id=actor.id,
                         created_at=utcnow())
+    reference = f"{meeting.reference}/{number}"
+    recommendation = None
+    if details.create_recommendation:
+        recommendation = _create_recommendation(actor, meeting, details, text, reference)
+        decision.recommendation_id = recommendation.id
+    if any(draft.organisation_id is not None for draft in details.commitments):
+        target = recommendation or _commitment_recommendation(meeting, details.commitment_recommendation_id)
+        decision.commitments = [_create_commitment(actor, meeting, target, draft, index, details, text)
+                                for index, draft in enumerate(details.commitments)
+                                if draft.organisation_id is not None]
     meeting.decisions.append(decision)
     db.session.flush()
     record_event("meeting.decision_recorded", meeting, actor, decision_id=decision.id, number=number,
-            revision=revision.number)
+                 revision=revision.number, recommendation_id=decision.recommendation_id,
+                 commitment_ids=[c.id for c in decision.commitments])
     return decision
+
+
+def _next_recommendation_code(group: WorkingGroup, year: int) -> str:
+    prefix = f"{group.code}-{year}-"
+    taken = db.session.scalars(select(Recommendation.code).where(
+        Recommendation.council_id == group.council_id, Recommendation.code.startswith(prefix)))
+    numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _create_recommendation(actor: User, meeting: Meeting, details: DecisionDetails, text: Translations,
+                           reference: str) -> Recommendation:
+    group = meeting.group
+    if group is None and details.recommendation_group_id is not None:
+        group = db.session.get(WorkingGroup, details.recommendation_group_id)
+    if group is None or group.council_id != meeting.council_id:
+        raise ValidationFailed(_("Choose the working group the recommendation is for."),
+                               field="recommendation_group_id")
+    title = clean_translations(details.recommendation_title) or text
+    source = RecommendationSource.COUNCIL_SESSION if meeting.is_council_session \
+        else RecommendationSource.GROUP_MEETING
+    try:
+        recommendation = tracker.create_recommendation(
+            actor, group, code=_next_recommendation_code(group, meeting_date(meeting).year), title=title,
+            text=text, original_language=details.original_language, source=source,
+            source_reference=reference, priority=details.recommendation_priority)
+        if details.adopt_recommendation:
+            tracker.change_recommendation_status(actor, recommendation, RecommendationStatus.ADOPTED)
+    except DomainError as error:
+        raise _moved(error, "recommendation_") from error
+    db.session.flush()
+    return recommendation
+
+
+def _commitment_recommendation(meeting: Meeting, recommendation_id: int | None) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id) if recommendation_id else None
+    if recommendation is None or recommendation.council_id != meeting.council_id:
+        raise ValidationFailed(_("Choose the recommendation the commitments answer."),
+                               field="commitment_recommendation_id")
+    return recommendation
+
+
+def _create_commitment(actor: User, meeting: Meeting, recommendation: Recommendation,
+                       draft: CommitmentDraft, index: int, details: DecisionDetails,
+                       text: Translations) -> Commitment:
+    organisation = db.session.get(Organisation, draft.organisation_id)
+    owner = db.session.get(User, draft.owner_id) if draft.owner_id is not None else None
+    description = clean_translations(draft.description)
+    language = details.original_language
+    if description:
+        language = language if description.get(language) else next(iter(description))
+    try:
+        if owner is not None and owner.council_id != meeting.council_id:
+            raise ValidationFailed(_("Choose people of this council."), field="owner_id")
+        return tracker.create_commitment(
+            actor, recommendation, organisation=organisation, owner=owner, description=description or text,
+            original_language=language, start_date=meeting_date(meeting), due_date=draft.due_date)
+    except DomainError as error:
+        raise _moved(error, f"commitments-{index}-") from error
+
+
+def _moved(error: DomainError, prefix: str) -> DomainError:
+    """The tracker's refusal, pointed at the decision form's own field."""
+    return type(error)(error.message, field=f"{prefix}{error.field}" if error.field else None)
 
 
 def update_decision(actor: User, decision: Decision, details: DecisionDetails) -> Decision:
@@ -874,7 +1068,7 @@ def update_decision(actor: User, decision: Decision, details: DecisionDetails) -
     decision.original_language = details.original_language
     decision.agenda_item_id = details.agenda_item_id
     record_event("meeting.decision_updated", meeting, actor, decision_id=decision.id, number=decision.number,
-            revision=revision.number)
+                 revision=revision.number)
     return decision
 
 
@@ -882,8 +1076,11 @@ def remove_decision(actor: User, decision: Decision) -> None:
     meeting = decision.meeting
     require(actor, "minutes.write", meeting)
     revision = _draft_revision(meeting)
+    if decision.created_in_tracker:
+        raise Conflict(_("This decision created records in the tracker and cannot be removed; "
+                         "withdraw or cancel them there."))
     record_event("meeting.decision_removed", meeting, actor, decision_id=decision.id, number=decision.number,
-            revision=revision.number)
+                 revision=revision.number)
     meeting.decisions.remove(decision)
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from council import events
@@ -51,6 +52,14 @@ from council.meetings.models import (
     Response as Answer,
 )
 from council.meetings.rules import MeetingScope
+from council.tracker.models import (
+    COMMITMENT_OPEN,
+    RECOMMENDATION_CLOSED,
+    Commitment,
+    Recommendation,
+    RecommendationStatus,
+)
+from council.tracker.services import council_today
 from council.web import arg_int, current_council, form_page, is_htmx, no_store, paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -62,12 +71,16 @@ PAGE_OPTIONS = (
     selectinload(Meeting.group),
     selectinload(Meeting.session_chairs).selectinload(User.organisation),
     selectinload(Meeting.agenda_items).selectinload(AgendaItem.presenter),
+    selectinload(Meeting.agenda_items).selectinload(AgendaItem.recommendations),
+    selectinload(Meeting.agenda_items).selectinload(AgendaItem.commitments)
+    .selectinload(Commitment.organisation),
     selectinload(Meeting.invitations).selectinload(Invitation.user).selectinload(User.organisation),
     selectinload(Meeting.invitations).selectinload(Invitation.organisation),
     selectinload(Meeting.invitations).selectinload(Invitation.delegate),
     selectinload(Meeting.attendances),
     selectinload(Meeting.documents),
-    selectinload(Meeting.decisions),
+    selectinload(Meeting.decisions).selectinload(Decision.recommendation),
+    selectinload(Meeting.decisions).selectinload(Decision.commitments),
     selectinload(Meeting.minutes).selectinload(Minutes.revisions)
     .selectinload(MinutesRevision.approvals),
 )
@@ -96,6 +109,15 @@ def _duration_filter(minutes: int) -> str:
     if not rest:
         return _("%(hours)d h", hours=hours)
     return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+
+
+@bp.app_template_global("tracker_url")
+def _tracker_url(endpoint: str, **values: Any) -> str | None:
+    """A link into the tracker once its pages exist; plain text until then."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 @bp.app_template_global("meeting_when")
@@ -212,7 +234,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
         sides=services.council_sides(meeting.council_id),
         present_countries=services.represented_countries(meeting),
         both_sides=services.both_sides_present(meeting), attendance_users=_attendance_users(meeting),
-        chairs=_chairs(meeting))
+        chairs=_chairs(meeting), created_commitments=services.created_commitments(meeting))
     page = render_template("meetings/meeting.html", **context)
     return (page, status) if status != 200 else page
 
@@ -261,11 +283,12 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
         if document.agenda_item_id is not None:
             documents_by_item.setdefault(document.agenda_item_id, []).append(document)
     end = max((s.ends_at for s in slots), default=meeting.starts_at)
+    editable = meeting.status in (MeetingStatus.DRAFT, MeetingStatus.AGENDA_PUBLISHED) \
+        and can(current_user, "meeting.edit", meeting)
     return dict(slots=slots, by_parent=by_parent, total_minutes=total, ends_at=end,
-                spare_minutes=int((meeting.ends_at - end).total_seconds() // 60),
-                editable=meeting.status in (MeetingStatus.DRAFT, MeetingStatus.AGENDA_PUBLISHED)
-                and can(current_user, "meeting.edit", meeting),
-                documents_by_item=documents_by_item)
+                spare_minutes=int((meeting.ends_at - end).total_seconds() // 60), editable=editable,
+                documents_by_item=documents_by_item, today=council_today(),
+                suggestions=services.review_suggestions(meeting) if editable else [])
 
 
 # Scheduling -------------------------------------------------------------------------------------
@@ -375,15 +398,43 @@ def respond(meeting_id: int, invitation_id: int) -> Response | tuple[str, int]:
 # Agenda -----------------------------------------------------------------------------------------
 
 
+TRACKER_CHOICES_LIMIT = 300
+
+
+def _tracker_scope(model: Any, meeting: Meeting) -> Any:
+    query = select(model).where(model.council_id == meeting.council_id)
+    if meeting.group_id is not None:
+        query = query.where(model.group_id == meeting.group_id)
+    return query.order_by(model.code.desc()).limit(TRACKER_CHOICES_LIMIT)
+
+
+def _recommendation_choices(meeting: Meeting, *, adopted_only: bool = False) -> list[Any]:
+    query = _tracker_scope(Recommendation, meeting).where(Recommendation.status.not_in(RECOMMENDATION_CLOSED))
+    if adopted_only:
+        query = query.where(Recommendation.status == RecommendationStatus.ADOPTED)
+    return [option(r.id, f"{r.code} · {plain_localized(r.title, r.original_language)}")
+            for r in db.session.scalars(query)]
+
+
 def _agenda_form(meeting: Meeting, item: AgendaItem | None = None) -> AgendaItemForm:
     form = AgendaItemForm(obj=item)
     form.presenter_id.choices = [option("", "—"), *_people_choices(meeting.council_id)]
     form.parent_id.choices = [option("", _("— (a main item)"))] + [
         option(i.id, plain_localized(i.title, i.original_language)) for i in meeting.top_items
         if i is not item]
-    if item is None and not form.is_submitted():
-        form.parent_id.data = arg_int("parent")
-        form.original_language.data = meeting.original_language
+    form.recommendation_ids.choices = _recommendation_choices(meeting)
+    commitments = db.session.scalars(_tracker_scope(Commitment, meeting).where(
+        Commitment.status.in_(COMMITMENT_OPEN)).options(selectinload(Commitment.organisation)))
+    form.commitment_ids.choices = [
+        option(c.id, f"{c.code} · {plain_localized(c.organisation.name, c.organisation.original_language)}")
+        for c in commitments]
+    if not form.is_submitted():
+        if item is None:
+            form.parent_id.data = arg_int("parent")
+            form.original_language.data = meeting.original_language
+        else:
+            form.recommendation_ids.data = [r.id for r in item.recommendations]
+            form.commitment_ids.data = [c.id for c in item.commitments]
     return form
 
 
@@ -391,7 +442,9 @@ def _item_details(form: AgendaItemForm) -> services.AgendaItemDetails:
     return services.AgendaItemDetails(
         title=form.title.data, original_language=form.original_language.data or "",
         duration_minutes=form.duration_minutes.data or 0, notes=form.notes.data,
-        presenter_id=form.presenter_id.data, parent_id=form.parent_id.data)
+        presenter_id=form.presenter_id.data, parent_id=form.parent_id.data,
+        recommendation_ids=tuple(form.recommendation_ids.data or ()),
+        commitment_ids=tuple(form.commitment_ids.data or ()))
 
 
 @bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
@@ -452,6 +505,17 @@ def move_agenda_item(meeting_id: int, item_id: int) -> Response | str:
     item = services.child_of(record, AgendaItem, item_id)
     services.move_agenda_item(current_user, item, request.form.get("direction", ""))
     db.session.commit()
+    return _agenda_answer(meeting_id)
+
+
+@bp.post("/<int:meeting_id>/agenda/review")
+def add_progress_review(meeting_id: int) -> Response | str:
+    """One click: an agenda item reviewing the group's overdue and soon-due commitments."""
+    record = _meeting(meeting_id)
+    services.add_progress_review(current_user, record)
+    db.session.commit()
+    if not is_htmx():
+        flash(_("Progress review added to the agenda."), "success")
     return _agenda_answer(meeting_id)
 
 
@@ -636,6 +700,18 @@ def minutes_revision(meeting_id: int, number: int) -> str:
 def _decision_form(meeting: Meeting, decision: Decision | None = None) -> DecisionForm:
     form = DecisionForm(obj=decision)
     form.agenda_item_id.choices = _item_choices(meeting)
+    if decision is None:
+        groups = db.session.scalars(select(WorkingGroup).where(
+            WorkingGroup.council_id == meeting.council_id).order_by(WorkingGroup.code))
+        form.recommendation_group_id.choices = [option("", "—")] + [
+            option(g.id, plain_localized(g.name, g.original_language)) for g in groups]
+        form.commitment_recommendation_id.choices = [option("", "—"), *_recommendation_choices(
+            meeting, adopted_only=True)]
+        organisations = [option("", "—"), *_organisation_choices(meeting.council_id)]
+        people = [option("", "—"), *_people_choices(meeting.council_id)]
+        for row in form.commitments:
+            row.organisation_id.choices = organisations
+            row.owner_id.choices = people
     if decision is None and not form.is_submitted():
         form.agenda_item_id.data = arg_int("item")
         form.original_language.data = meeting.minutes.current.original_language if meeting.minutes \
@@ -643,9 +719,36 @@ def _decision_form(meeting: Meeting, decision: Decision | None = None) -> Decisi
     return form
 
 
-def _decision_details(form: DecisionForm) -> services.DecisionDetails:
-    return services.DecisionDetails(text=form.text.data, original_language=form.original_language.data or "",
-                                    agenda_item_id=form.agenda_item_id.data)
+def _decision_details(form: DecisionForm, *, with_tracker: bool) -> services.DecisionDetails:
+    details = services.DecisionDetails(text=form.text.data,
+                                       original_language=form.original_language.data or "",
+                                       agenda_item_id=form.agenda_item_id.data)
+    if with_tracker:
+        language = details.original_language
+        details.create_recommendation = form.create_recommendation.data
+        details.recommendation_group_id = form.recommendation_group_id.data
+        details.recommendation_title = form.recommendation_title.data
+        details.recommendation_priority = form.recommendation_priority.data or "medium"
+        details.adopt_recommendation = form.adopt_recommendation.data
+        details.commitment_recommendation_id = form.commitment_recommendation_id.data
+        details.commitments = tuple(services.CommitmentDraft(
+            organisation_id=row.organisation_id.data, owner_id=row.owner_id.data, due_date=row.due_date.data,
+            description={language: row.description.data} if row.description.data else None)
+            for row in form.commitments)
+    return details
+
+
+def _show_decision_error(form: DecisionForm, error: DomainError) -> None:
+    """Errors about a commitment row (commitments-1-due_date) go under that row's field."""
+    if error.field and error.field.startswith("commitments-"):
+        _prefix, index, name = error.field.split("-", 2)
+        row = form.commitments[int(index)].form if int(index) < len(form.commitments) else None
+        field = getattr(row, name, None) if row is not None else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+            return
+        error = DomainError(error.message)
+    show_error(form, error)
 
 
 @bp.route("/<int:meeting_id>/decisions/new", methods=["GET", "POST"])
@@ -657,9 +760,11 @@ def new_decision(meeting_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return form_page("meetings/decision_form.html", form, **context)
     try:
-        services.add_decision(current_user, record, _decision_details(form))
+        services.add_decision(current_user, record, _decision_details(form, with_tracker=True))
     except DomainError as error:
-        return _refused(form, error, "meetings/decision_form.html", **context)
+        db.session.rollback()
+        _show_decision_error(form, error)
+        return form_page("meetings/decision_form.html", form, **context)
     db.session.commit()
     flash(_("Decision recorded."), "success")
     return _to_meeting(record, "decisions")
@@ -675,7 +780,7 @@ def edit_decision(meeting_id: int, decision_id: int) -> Response | str | tuple[s
     if not form.validate_on_submit():
         return form_page("meetings/decision_form.html", form, **context)
     try:
-        services.update_decision(current_user, decision, _decision_details(form))
+        services.update_decision(current_user, decision, _decision_details(form, with_tracker=False))
     except DomainError as error:
         return _refused(form, error, "meetings/decision_form.html", **context)
     db.session.commit()

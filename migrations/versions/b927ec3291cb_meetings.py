@@ -1,8 +1,8 @@
 """meetings
 
-Revision ID: e716c8519c6a
-Revises: 7f315989b6ca
-Create Date: 2026-11-25 06:55:09.786538
+Revision ID: b927ec3291cb
+Revises: d2351db1777a
+Create Date: 2026-11-25 06:56:47.020955
 
 """
 from alembic import op
@@ -13,8 +13,8 @@ import council.dbtypes  # noqa: F401  (custom column types)
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'e716c8519c6a'
-down_revision = '7f315989b6ca'
+revision = 'b927ec3291cb'
+down_revision = 'd2351db1777a'
 branch_labels = None
 depends_on = None
 
@@ -151,6 +151,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes')),
     sa.UniqueConstraint('meeting_id', name=op.f('uq_minutes_meeting_id'))
     )
+    op.create_table('agenda_item_commitment',
+    sa.Column('agenda_item_id', sa.Integer(), nullable=False),
+    sa.Column('commitment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_agenda_item_commitment_agenda_item_id_agenda_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['commitment_id'], ['commitment.id'], name=op.f('fk_agenda_item_commitment_commitment_id_commitment'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('agenda_item_id', 'commitment_id', name=op.f('pk_agenda_item_commitment'))
+    )
+    with op.batch_alter_table('agenda_item_commitment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_item_commitment_commitment_id'), ['commitment_id'], unique=False)
+
+    op.create_table('agenda_item_recommendation',
+    sa.Column('agenda_item_id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_agenda_item_recommendation_agenda_item_id_agenda_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], name=op.f('fk_agenda_item_recommendation_recommendation_id_recommendation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('agenda_item_id', 'recommendation_id', name=op.f('pk_agenda_item_recommendation'))
+    )
+    with op.batch_alter_table('agenda_item_recommendation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_item_recommendation_recommendation_id'), ['recommendation_id'], unique=False)
+
     op.create_table('decision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -158,16 +178,19 @@ def upgrade():
     sa.Column('agenda_item_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('original_language', sa.String(length=2), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', council.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_decision_agenda_item_id_agenda_item'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_decision_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_decision_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], name=op.f('fk_decision_recommendation_id_recommendation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_decision')),
     sa.UniqueConstraint('meeting_id', 'number', name='uq_decision_number')
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_agenda_item_id'), ['agenda_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decision_recommendation_id'), ['recommendation_id'], unique=False)
 
     op.create_table('meeting_document',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -208,6 +231,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_revision')),
     sa.UniqueConstraint('minutes_id', 'number', name='uq_minutes_revision_number')
     )
+    op.create_table('decision_commitment',
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('commitment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['commitment_id'], ['commitment.id'], name=op.f('fk_decision_commitment_commitment_id_commitment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decision_id'], ['decision.id'], name=op.f('fk_decision_commitment_decision_id_decision'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('decision_id', 'commitment_id', name=op.f('pk_decision_commitment'))
+    )
+    with op.batch_alter_table('decision_commitment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_commitment_commitment_id'), ['commitment_id'], unique=False)
+
     op.create_table('minutes_approval',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('revision_id', sa.Integer(), nullable=False),
@@ -233,6 +266,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_minutes_approval_user_id'))
 
     op.drop_table('minutes_approval')
+    with op.batch_alter_table('decision_commitment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_commitment_commitment_id'))
+
+    op.drop_table('decision_commitment')
     op.drop_table('minutes_revision')
     with op.batch_alter_table('meeting_document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_document_meeting_id'))
@@ -240,9 +277,18 @@ def downgrade():
 
     op.drop_table('meeting_document')
     with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_recommendation_id'))
         batch_op.drop_index(batch_op.f('ix_decision_agenda_item_id'))
 
     op.drop_table('decision')
+    with op.batch_alter_table('agenda_item_recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_recommendation_recommendation_id'))
+
+    op.drop_table('agenda_item_recommendation')
+    with op.batch_alter_table('agenda_item_commitment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_commitment_commitment_id'))
+
+    op.drop_table('agenda_item_commitment')
     op.drop_table('minutes')
     with op.batch_alter_table('meeting_session_chair', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_session_chair_user_id'))
