@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, format_date, format_datetime, format_time, get_timezone, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import Select, distinct, false, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from council import events
@@ -108,8 +108,8 @@ def _organisations(council_id: int, ids: Iterable[int], field: str) -> list[Orga
 
 def council_sides(council_id: int) -> list[str]:
     """The countries the council brings together: those its organisations belong to."""
-    return list(db.session.scalars(select(distinct(Organisation.country_code)).where(
-        Organisation.council_id == council_id).order_by(Organisation.country_code)))
+    return list(db.session.scalars(select(Organisation.country_code).where(
+        Organisation.council_id == council_id).distinct().order_by(Organisation.country_code)))
 
 
 def to_utc(moment: datetime, zone: str) -> datetime:
@@ -274,7 +274,7 @@ def schedule_meeting(actor: User, council: Council, *, kind: MeetingKind, group:
     db.session.add(meeting)
     _invite(meeting, users, organisations)
     db.session.flush()
-    record_event("meeting.scheduled", meeting, actor, invitees=True, kind=kind.value,
+    record_event("meeting.scheduled", meeting, actor, invitees=True, meeting_kind=kind.value,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(), status=meeting.status.value)
     return meeting
 
