@@ -211,7 +211,8 @@ class MeetingFactory(BaseFactory):
     council_id = factory.LazyAttribute(lambda o: o.group.council_id)
     kind = MeetingKind.GROUP_MEETING
     reference = factory.Sequence(lambda n: f"MTG-2026-{n + 1:02d}")
-    title = factory.LazyAttribute(lambda o: {"ru": f"Заседание {o.reference}", "en": f"Meeting {o.reference}"})
+    title = factory.LazyAttribute(lambda o: {"ru": f"Заседание {o.reference}",
+                                             "en": f"Meeting {o.reference}"})
     original_language = "ru"
     starts_at = factory.LazyFunction(
         lambda: datetime.now(UTC).replace(hour=5, minute=0, second=0, microsecond=0) + timedelta(days=1))

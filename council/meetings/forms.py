@@ -97,7 +97,7 @@ class CommitmentRowForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
     due_date = DateField(_l("Due date"), validators=[Optional()])
-    description = StringField(_l("What exactly (if not the decision's words)"),
+    wording = StringField(_l("What exactly (if not the decision's words)"),
                               validators=[Optional(), Length(max=1000)])
 
 

@@ -237,8 +237,8 @@ def _invite(meeting: Meeting, users: list[User], organisations: list[Organisatio
     """Add invitations that do not exist yet; returns the newly invited user and organisation ids."""
     invited_users = {i.user_id for i in meeting.invitations}
     invited_organisations = {i.organisation_id for i in meeting.invitations}
-    new_users = [u.id for u in users if u.id not in invited_users]
-    new_organisations = [o.id for o in organisations if o.id not in invited_organisations]
+    new_users = sorted({u.id for u in users} - invited_users)
+    new_organisations = sorted({o.id for o in organisations} - invited_organisations)
     meeting.invitations.extend(Invitation(user_id=user_id) for user_id in new_users)
     meeting.invitations.extend(Invitation(organisation_id=org_id) for org_id in new_organisations)
     return new_users, new_organisations
@@ -776,7 +776,7 @@ def attendance_candidates(meeting: Meeting) -> list[User]:
 # Minutes ----------------------------------------------------------------------------------------
 
 
-def _draft_revision(meeting: Meeting) -> MinutesRevision:
+def draft_revision(meeting: Meeting) -> MinutesRevision:
     """The revision that may still change, or a clear refusal."""
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise Conflict(_("The minutes are approved and read-only. Start an amendment to change them."))
@@ -799,7 +799,7 @@ def save_minutes(actor: User, meeting: Meeting, *, original_language: str,
                  notes: dict[str, Translations]) -> MinutesRevision:
     """Notes per agenda item (and general notes) of the draft revision."""
     require(actor, "minutes.write", meeting)
-    revision = _draft_revision(meeting)
+    revision = draft_revision(meeting)
     if original_language not in LANGUAGES:
         raise ValidationFailed(_("Choose the original language."), field="original_language")
     allowed = {GENERAL_NOTES, *(str(item.id) for item in meeting.agenda_items)}
@@ -845,7 +845,7 @@ def chair_ids(meeting: Meeting) -> list[int]:
 def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
     """Freeze the draft and ask both co-chairs to approve it."""
     require(actor, "minutes.write", meeting)
-    revision = _draft_revision(meeting)
+    revision = draft_revision(meeting)
     if not revision.notes and not meeting.decisions:
         raise ValidationFailed(_("Write the minutes before publishing them."))
     _revision_to(revision, RevisionStatus.PUBLISHED)
@@ -972,7 +972,7 @@ def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Dec
     Everything happens in the caller's transaction: if any commitment is refused, nothing is kept.
     """
     require(actor, "minutes.write", meeting)
-    revision = _draft_revision(meeting)
+    revision = draft_revision(meeting)
     text = _check_decision(meeting, details)
     number = max((d.number for d in meeting.decisions), default=0) + 1
     decision = Decision(number=number, text=text, original_language=details.original_language,
@@ -1063,7 +1063,7 @@ def _moved(error: DomainError, prefix: str) -> DomainError:
 def update_decision(actor: User, decision: Decision, details: DecisionDetails) -> Decision:
     meeting = decision.meeting
     require(actor, "minutes.write", meeting)
-    revision = _draft_revision(meeting)
+    revision = draft_revision(meeting)
     decision.text = _check_decision(meeting, details)
     decision.original_language = details.original_language
     decision.agenda_item_id = details.agenda_item_id
@@ -1075,7 +1075,7 @@ def update_decision(actor: User, decision: Decision, details: DecisionDetails) -
 def remove_decision(actor: User, decision: Decision) -> None:
     meeting = decision.meeting
     require(actor, "minutes.write", meeting)
-    revision = _draft_revision(meeting)
+    revision = draft_revision(meeting)
     if decision.created_in_tracker:
         raise Conflict(_("This decision created records in the tracker and cannot be removed; "
                          "withdraw or cancel them there."))

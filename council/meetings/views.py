@@ -136,7 +136,10 @@ def _to_meeting(meeting: Meeting, anchor: str | None = None) -> Response:
 
 
 def _refused(form: Any, error: DomainError, template: str, **context: Any) -> str | tuple[str, int]:
+    """A refusal about a field goes back to the form (422); any other is its own 4xx page."""
     db.session.rollback()
+    if error.field is None and error.status_code != 422:
+        raise error
     show_error(form, error)
     return form_page(template, form, **context)
 
@@ -630,9 +633,7 @@ def _minutes_keys(meeting: Meeting) -> list[tuple[str, str]]:
 def edit_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "minutes.write", record)
-    if record.minutes is None:
-        raise NotFound(_("Minutes are written once the meeting has been held."))
-    revision = record.minutes.current
+    revision = services.draft_revision(record)
     keys = _minutes_keys(record)
     form = minutes_form(keys, revision.notes, revision.original_language)
     context = dict(meeting=record, revision=revision, keys=keys)
@@ -710,8 +711,8 @@ def _decision_form(meeting: Meeting, decision: Decision | None = None) -> Decisi
         organisations = [option("", "—"), *_organisation_choices(meeting.council_id)]
         people = [option("", "—"), *_people_choices(meeting.council_id)]
         for row in form.commitments:
-            row.organisation_id.choices = organisations
-            row.owner_id.choices = people
+            row.form.organisation_id.choices = organisations
+            row.form.owner_id.choices = people
     if decision is None and not form.is_submitted():
         form.agenda_item_id.data = arg_int("item")
         form.original_language.data = meeting.minutes.current.original_language if meeting.minutes \
@@ -731,15 +732,17 @@ def _decision_details(form: DecisionForm, *, with_tracker: bool) -> services.Dec
         details.recommendation_priority = form.recommendation_priority.data or "medium"
         details.adopt_recommendation = form.adopt_recommendation.data
         details.commitment_recommendation_id = form.commitment_recommendation_id.data
+        rows = [row.form for row in form.commitments]
         details.commitments = tuple(services.CommitmentDraft(
             organisation_id=row.organisation_id.data, owner_id=row.owner_id.data, due_date=row.due_date.data,
-            description={language: row.description.data} if row.description.data else None)
-            for row in form.commitments)
+            description={language: row.wording.data} if row.wording.data else None) for row in rows)
     return details
 
 
 def _show_decision_error(form: DecisionForm, error: DomainError) -> None:
     """Errors about a commitment row (commitments-1-due_date) go under that row's field."""
+    if error.field is None and error.status_code != 422:
+        raise error
     if error.field and error.field.startswith("commitments-"):
         _prefix, index, name = error.field.split("-", 2)
         row = form.commitments[int(index)].form if int(index) < len(form.commitments) else None
@@ -755,6 +758,7 @@ def _show_decision_error(form: DecisionForm, error: DomainError) -> None:
 def new_decision(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "minutes.write", record)
+    services.draft_revision(record)
     form = _decision_form(record)
     context = dict(meeting=record, decision=None)
     if not form.validate_on_submit():
@@ -775,6 +779,7 @@ def edit_decision(meeting_id: int, decision_id: int) -> Response | str | tuple[s
     record = _meeting(meeting_id, page=True)
     decision = services.child_of(record, Decision, decision_id)
     require(current_user, "minutes.write", record)
+    services.draft_revision(record)
     form = _decision_form(record, decision)
     context = dict(meeting=record, decision=decision)
     if not form.validate_on_submit():

@@ -47,7 +47,8 @@ def test_secretary_schedules_a_group_meeting_stored_in_utc(world, meetings):
     [event] = history("meeting", meeting.id)
     assert event.kind == "meeting.scheduled"
     assert event.payload["group_id"] == world.group.id
-    assert sorted(event.payload["user_ids"]) == sorted([world.kz_chair.id, world.tm_chair.id, world.member.id])
+    invited = sorted([world.kz_chair.id, world.tm_chair.id, world.member.id])
+    assert sorted(event.payload["user_ids"]) == invited
     assert event.payload["organisation_ids"] == [world.tm_org.id]
 
 
