@@ -28,7 +28,7 @@ class MeetingKind(StrEnum):
 
 MEETING_KIND_LABELS = {
     MeetingKind.COUNCIL_SESSION: _l("Council session"),
-    MeetingKind.GROUP_MEETING: _l("Working-group meeting"),
+    MeetingKind.GROUP_MEETING: _l("Working group meeting"),
 }
 
 

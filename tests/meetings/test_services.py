@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from council.directory.models import GroupRole, PlatformRole
@@ -270,10 +271,11 @@ def test_agenda_numbers_and_running_times(world, meetings):
 def test_an_item_that_runs_past_the_end_is_refused(world, meetings):
     meeting = meetings.schedule()  # three hours
     services.add_agenda_item(world.secretary, meeting, item("Доклад", 150))
-    with pytest.raises(ValidationFailed) as refused:
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
         services.add_agenda_item(world.secretary, meeting, item("Ещё доклад", 45))
     assert refused.value.field == "duration_minutes"
-    assert "after the meeting ends" in refused.value.message
+    assert refused.value.message == ("The agenda would end at 1:15\u202fPM, after the meeting ends at "
+                                     "1:00\u202fPM.")
 
 
 def test_sub_items_belong_to_this_meeting_and_nest_once(world, meetings):
