@@ -282,7 +282,7 @@ def schedule_meeting(actor: User, council: Council, *, kind: MeetingKind, group:
 def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> Meeting:
     """Change the title, time, place, co-chairs or invitations while the meeting is being planned."""
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     title, starts_at, ends_at, users, organisations, chairs = _check_details(
         meeting.council_id, meeting.kind, details)
     needed = agenda_minutes(meeting)
@@ -329,7 +329,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _require_planning(meeting: Meeting) -> None:
+def require_planning(meeting: Meeting) -> None:
+    """The meeting's plan (time, place, invitations, agenda) may still change; else a 409."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict(_("This meeting has been cancelled."))
     if meeting.status not in PLANNING_STATUSES:
@@ -350,6 +351,7 @@ def publish_agenda(actor: User, meeting: Meeting) -> Meeting:
 
 def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> Meeting:
     require(actor, "meeting.edit", meeting)
+    require_planning(meeting)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Say why the meeting is cancelled."), field="reason")
@@ -567,7 +569,7 @@ def _agenda_changed(meeting: Meeting, actor: User, change: str, item: AgendaItem
 
 def add_agenda_item(actor: User, meeting: Meeting, details: AgendaItemDetails) -> AgendaItem:
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     title, parent = _check_item(meeting, details, None)
     siblings = _siblings(meeting, parent.id if parent else None)
     item = AgendaItem(title=title, original_language=details.original_language,
@@ -587,7 +589,7 @@ def add_agenda_item(actor: User, meeting: Meeting, details: AgendaItemDetails) -
 def update_agenda_item(actor: User, item: AgendaItem, details: AgendaItemDetails) -> AgendaItem:
     meeting = item.meeting
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     title, parent = _check_item(meeting, details, item)
     if item.parent_id != (parent.id if parent else None):
         siblings = _siblings(meeting, parent.id if parent else None)
@@ -611,7 +613,7 @@ def remove_agenda_item(actor: User, item: AgendaItem) -> None:
     """Remove an item and its sub-items; documents and decisions stay with the meeting."""
     meeting = item.meeting
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     _agenda_changed(meeting, actor, "removed", item)
     doomed = {item.id, *(child.id for child in item.children)}
     for document in meeting.documents:
@@ -653,7 +655,7 @@ def move_agenda_item(actor: User, item: AgendaItem, direction: str) -> None:
 def reorder_agenda(actor: User, meeting: Meeting, ordered_ids: list[int], parent_id: int | None) -> None:
     """Put the items under `parent_id` (or the top level) in the given order."""
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     siblings = _siblings(meeting, parent_id)
     if sorted(ordered_ids) != sorted(s.id for s in siblings) or not siblings:
         raise ValidationFailed(_("The new order must list every item of the list once."), field="order")
@@ -696,7 +698,7 @@ REVIEW_MINUTES_MAX = 60
 def add_progress_review(actor: User, meeting: Meeting) -> AgendaItem:
     """One click: an agenda item reviewing every suggested commitment, as long as the meeting allows."""
     require(actor, "meeting.edit", meeting)
-    _require_planning(meeting)
+    require_planning(meeting)
     commitments = review_suggestions(meeting)
     if not commitments:
         raise Conflict(_("No commitments are overdue or due before the meeting."))
@@ -723,10 +725,7 @@ def add_progress_review(actor: User, meeting: Meeting) -> AgendaItem:
 def record_attendance(actor: User, meeting: Meeting, present: dict[int, AttendanceMode]) -> list[Attendance]:
     """Replace the list of people present (after the meeting, before the minutes are approved)."""
     require(actor, "meeting.organise", meeting)
-    if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        raise Conflict(_("The minutes are approved; attendance can no longer change."))
-    if meeting.status != MeetingStatus.HELD:
-        raise Conflict(_("Attendance is recorded once the meeting has been held."))
+    require_attendance_open(meeting)
     people = {p.id: p for p in _people(meeting.council_id, present, "present")}
     kept = {a.user_id: a for a in meeting.attendances}
     for attendance in list(meeting.attendances):
@@ -743,6 +742,14 @@ def record_attendance(actor: User, meeting: Meeting, present: dict[int, Attendan
     record_event("meeting.attendance_recorded", meeting, actor, user_ids=sorted(present),
                  countries=sorted(represented_countries(meeting)))
     return meeting.attendances
+
+
+def require_attendance_open(meeting: Meeting) -> None:
+    """Attendance is recorded after the meeting and frozen with the approved minutes; else a 409."""
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise Conflict(_("The minutes are approved; attendance can no longer change."))
+    if meeting.status != MeetingStatus.HELD:
+        raise Conflict(_("Attendance is recorded once the meeting has been held."))
 
 
 def represented_countries(meeting: Meeting) -> set[str]:
@@ -898,11 +905,7 @@ def _country_name(code: str) -> str:
 def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevision:
     """Change published or approved minutes: a new draft revision that both co-chairs approve again."""
     require(actor, "minutes.write", meeting)
-    if meeting.minutes is None or meeting.status not in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
-        raise Conflict(_("Minutes are written once the meeting has been held."))
-    current = meeting.minutes.current
-    if current.status == RevisionStatus.DRAFT:
-        raise Conflict(_("The current revision is still a draft: edit it."))
+    current = require_revisable(meeting)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Say what the new revision changes."), field="reason")
@@ -913,11 +916,21 @@ def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevisio
     revision = MinutesRevision(number=current.number + 1, original_language=current.original_language,
                                notes=dict(current.notes or {}), reason=reason, created_by_id=actor.id,
                                created_at=utcnow())
-    meeting.minutes.revisions.append(revision)
+    current.minutes.revisions.append(revision)
     db.session.flush()
     record_event("minutes.revision_started", meeting, actor, revision=revision.number, reason=reason,
                  amendment=amended)
     return revision
+
+
+def require_revisable(meeting: Meeting) -> MinutesRevision:
+    """The published or approved revision a new one would replace; else a 409."""
+    if meeting.minutes is None or meeting.status not in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
+        raise Conflict(_("Minutes are written once the meeting has been held."))
+    current = meeting.minutes.current
+    if current.status == RevisionStatus.DRAFT:
+        raise Conflict(_("The current revision is still a draft: edit it."))
+    return current
 
 
 def revision_of(meeting: Meeting, number: int) -> MinutesRevision:

@@ -327,6 +327,7 @@ def new_meeting() -> Response | str | tuple[str, int]:
 def edit_meeting(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id)
     require(current_user, "meeting.edit", record)
+    services.require_planning(record)
     form = _meeting_form(record.council_id, record)
     context = dict(meeting=record, places=_places())
     if not form.validate_on_submit():
@@ -362,6 +363,7 @@ def mark_held(meeting_id: int) -> Response:
 def cancel(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id)
     require(current_user, "meeting.edit", record)
+    services.require_planning(record)
     form = CancelForm()
     if not form.validate_on_submit():
         return form_page("meetings/cancel.html", form, meeting=record)
@@ -454,6 +456,7 @@ def _item_details(form: AgendaItemForm) -> services.AgendaItemDetails:
 def new_agenda_item(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id)
     require(current_user, "meeting.edit", record)
+    services.require_planning(record)
     form = _agenda_form(record)
     if not form.validate_on_submit():
         return form_page("meetings/agenda_item_form.html", form, meeting=record, item=None)
@@ -471,6 +474,7 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Response | str | tuple[st
     record = _meeting(meeting_id)
     item = services.child_of(record, AgendaItem, item_id)
     require(current_user, "meeting.edit", record)
+    services.require_planning(record)
     form = _agenda_form(record, item)
     if not form.validate_on_submit():
         return form_page("meetings/agenda_item_form.html", form, meeting=record, item=item)
@@ -594,6 +598,7 @@ def delete_document(meeting_id: int, document_id: int) -> Response:
 def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "meeting.organise", record)
+    services.require_attendance_open(record)
     form = AttendanceForm()
     candidates = services.attendance_candidates(record)
     form.present.choices = [option(p.id, p.name) for p in candidates]
@@ -675,6 +680,7 @@ def approve_minutes(meeting_id: int) -> Response:
 def revise_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id)
     require(current_user, "minutes.write", record)
+    services.require_revisable(record)
     form = RevisionForm()
     if not form.validate_on_submit():
         return form_page("meetings/revise.html", form, meeting=record)
