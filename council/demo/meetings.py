@@ -7,7 +7,7 @@ real. Each meeting is found again by its reference, so loading twice changes not
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -152,9 +152,14 @@ def _past_session(council: Council) -> None:
         text={"ru": "Провести следующее заседание Совета в Туркменбаши.",
               "en": "Hold the next session of the Council in Turkmenbashi."},
         original_language="ru"))
-    services.publish_minutes(secretary, session)
+    revision = services.publish_minutes(secretary, session)
     services.approve_minutes(chair_kz, session)
     services.approve_minutes(chair_tm, session)
+    # As it happened: published the week after the session, approved by both sides soon after.
+    revision.published_at = datetime(2025, 11, 19, 9, 0, tzinfo=UTC)
+    for days, approval in enumerate(revision.approvals, start=1):
+        approval.approved_at = revision.published_at + timedelta(days=days)
+    revision.approved_at = revision.approvals[-1].approved_at
 
 
 def _ecology_meeting(council: Council) -> None:

@@ -882,7 +882,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
         raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes."))
     if any(a.country_code == country for a in revision.approvals):
         raise Conflict(_("The co-chair from %(country)s has already approved this revision.",
-                         country=_country_name(country)))
+                         country=country_name(country)))
     approval = MinutesApproval(user_id=actor.id, country_code=country, approved_at=utcnow())
     revision.approvals.append(approval)
     db.session.flush()
@@ -897,7 +897,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
     return approval
 
 
-def _country_name(code: str) -> str:
+def country_name(code: str) -> str:
     country = db.session.get(Country, code)
     return plain_localized(country.name) if country is not None else code
 

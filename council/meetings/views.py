@@ -111,6 +111,12 @@ def _duration_filter(minutes: int) -> str:
     return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
 
 
+@bp.app_template_filter("country")
+def _country_filter(code: str) -> str:
+    """KZ → Kazakhstan, in the reader's language."""
+    return services.country_name(code)
+
+
 @bp.app_template_global("tracker_url")
 def _tracker_url(endpoint: str, **values: Any) -> str | None:
     """A link into the tracker once its pages exist; plain text until then."""
