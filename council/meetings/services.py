@@ -164,9 +164,12 @@ def _next_reference(council_id: int, group: WorkingGroup | None, starts_at: date
     return f"{prefix}-{year}-{max(numbers, default=0) + 1:02d}"
 
 
-def get_meeting(meeting_id: int, reader: User) -> Meeting:
-    """A meeting the reader may see; drafts of others and other councils' meetings are 404."""
-    meeting = db.session.get(Meeting, meeting_id)
+def get_meeting(meeting_id: int, reader: User, options: Iterable[Any] = ()) -> Meeting:
+    """A meeting the reader may see; drafts of others and other councils' meetings are 404.
+
+    `options` are loader options (selectinload…) for pages that show the whole meeting.
+    """
+    meeting = db.session.get(Meeting, meeting_id, options=list(options))
     if meeting is None or meeting.council_id != reader.council_id:
         raise NotFound(_("There is nothing at this address."))
     if not can(reader, "meeting.view", meeting):
@@ -759,9 +762,11 @@ def represented_countries(meeting: Meeting) -> set[str]:
     return set(db.session.scalars(select(Organisation.country_code).where(Organisation.id.in_(ids))))
 
 
-def both_sides_present(meeting: Meeting) -> bool:
-    sides = set(council_sides(meeting.council_id))
-    return len(sides) >= 2 and sides <= represented_countries(meeting)
+def both_sides_present(meeting: Meeting, sides: Iterable[str] | None = None,
+                       present: set[str] | None = None) -> bool:
+    wanted = set(council_sides(meeting.council_id) if sides is None else sides)
+    present = represented_countries(meeting) if present is None else present
+    return len(wanted) >= 2 and wanted <= present
 
 
 def attendance_candidates(meeting: Meeting) -> list[User]:

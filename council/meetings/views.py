@@ -37,6 +37,7 @@ from council.meetings.forms import (
 from council.meetings.models import (
     EVENT_LABELS,
     AgendaItem,
+    Attendance,
     AttendanceMode,
     CalendarFeedToken,
     Decision,
@@ -46,6 +47,7 @@ from council.meetings.models import (
     MeetingKind,
     MeetingStatus,
     Minutes,
+    MinutesApproval,
     MinutesRevision,
 )
 from council.meetings.models import (
@@ -77,12 +79,12 @@ PAGE_OPTIONS = (
     selectinload(Meeting.invitations).selectinload(Invitation.user).selectinload(User.organisation),
     selectinload(Meeting.invitations).selectinload(Invitation.organisation),
     selectinload(Meeting.invitations).selectinload(Invitation.delegate),
-    selectinload(Meeting.attendances),
+    selectinload(Meeting.attendances).selectinload(Attendance.organisation),
     selectinload(Meeting.documents),
     selectinload(Meeting.decisions).selectinload(Decision.recommendation),
     selectinload(Meeting.decisions).selectinload(Decision.commitments),
     selectinload(Meeting.minutes).selectinload(Minutes.revisions)
-    .selectinload(MinutesRevision.approvals),
+    .selectinload(MinutesRevision.approvals).selectinload(MinutesApproval.user),
 )
 
 
@@ -132,9 +134,8 @@ def _meeting_when(meeting: Meeting) -> str:
 
 
 def _meeting(meeting_id: int, *, page: bool = False) -> Meeting:
-    if page:
-        db.session.scalars(select(Meeting).where(Meeting.id == meeting_id).options(*PAGE_OPTIONS)).all()
-    return services.get_meeting(meeting_id, current_user)
+    """The meeting, with everything its page shows loaded up front when `page` is set."""
+    return services.get_meeting(meeting_id, current_user, PAGE_OPTIONS if page else ())
 
 
 def _to_meeting(meeting: Meeting, anchor: str | None = None) -> Response:
@@ -236,13 +237,15 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     document_form = forms.get("document_form") or DocumentForm(formdata=None)
     document_form.agenda_item_id.choices = _item_choices(meeting)
     history = events.history("meeting", meeting.id, limit=50)
+    sides = services.council_sides(meeting.council_id)
+    present = services.represented_countries(meeting)
     context = dict(
         meeting=meeting, agenda=_agenda_context(meeting), invitation=invitation,
         response_form=response_form, document_form=document_form,
         history=history, event_labels=EVENT_LABELS, actors=_names({e.actor_id for e in history}),
-        sides=services.council_sides(meeting.council_id),
-        present_countries=services.represented_countries(meeting),
-        both_sides=services.both_sides_present(meeting), attendance_users=_attendance_users(meeting),
+        sides=sides, present_countries=present,
+        both_sides=services.both_sides_present(meeting, sides, present),
+        attendance_users=_attendance_users(meeting),
         chairs=_chairs(meeting), created_commitments=services.created_commitments(meeting))
     page = render_template("meetings/meeting.html", **context)
     return (page, status) if status != 200 else page

@@ -63,6 +63,19 @@
     }
   });
 
+  // The schedule form shows the group fields or the session's co-chairs, as the kind requires.
+  function showKind() {
+    var kind = document.getElementById("kind");
+    if (!kind) { return; }
+    document.querySelectorAll("[data-kind]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-kind") !== kind.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "kind") { showKind(); }
+  });
+  document.addEventListener("DOMContentLoaded", showKind);
+
   // A refused reorder (the agenda changed meanwhile, or no permission): reload to show the truth.
   document.addEventListener("htmx:responseError", function (event) {
     if (event.detail.target && event.detail.target.id === "agenda") { window.location.reload(); }
