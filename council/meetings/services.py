@@ -30,6 +30,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
+from council.directory.services import _require_original
 from council.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
@@ -74,36 +75,28 @@ GENERAL_NOTES = "general"
 # Helpers ----------------------------------------------------------------------------------------
 
 
-def _require_original(texts: Translations, original: str, field: str) -> Translations:
-    texts = clean_translations(texts)
-    if original not in LANGUAGES:
-        raise ValidationFailed(_("Choose the original language."), field="original_language")
-    if not texts.get(original):
-        raise ValidationFailed(_("Enter the text in its original language."), field=field)
-    return texts
+def _of_council(model: type[Any], council_id: int, ids: Iterable[int], field: str, message: str,
+                *conditions: Any) -> list[Any]:
+    """The records of this council with these ids (people, organisations, tracker records), or a
+    ValidationFailed naming the form field: ids of other councils never slip through."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(model).where(model.id.in_(wanted), model.council_id == council_id,
+                                                        *conditions)))
+    if len(found) != len(wanted):
+        raise ValidationFailed(message, field=field)
+    return found
 
 
 def _people(council_id: int, ids: Iterable[int], field: str) -> list[User]:
-    """Active people of this council with these ids, or a ValidationFailed naming the field."""
-    wanted = set(ids)
-    if not wanted:
-        return []
-    people = list(db.session.scalars(select(User).where(
-        User.id.in_(wanted), User.council_id == council_id, User.active.is_(True))))
-    if len(people) != len(wanted):
-        raise ValidationFailed(_("Choose people of this council."), field=field)
-    return people
+    """Active people of this council."""
+    return _of_council(User, council_id, ids, field, _("Choose people of this council."),
+                       User.active.is_(True))
 
 
 def _organisations(council_id: int, ids: Iterable[int], field: str) -> list[Organisation]:
-    wanted = set(ids)
-    if not wanted:
-        return []
-    found = list(db.session.scalars(select(Organisation).where(
-        Organisation.id.in_(wanted), Organisation.council_id == council_id)))
-    if len(found) != len(wanted):
-        raise ValidationFailed(_("Choose organisations of this council."), field=field)
-    return found
+    return _of_council(Organisation, council_id, ids, field, _("Choose organisations of this council."))
 
 
 def council_sides(council_id: int) -> list[str]:
@@ -523,15 +516,7 @@ class AgendaItemDetails:
 
 
 def _tracker_records(model: type[Any], council_id: int, ids: Iterable[int], field: str) -> list[Any]:
-    """Recommendations or commitments of this council with these ids, or a ValidationFailed."""
-    wanted = set(ids)
-    if not wanted:
-        return []
-    found = list(db.session.scalars(select(model).where(model.id.in_(wanted),
-                                                        model.council_id == council_id)))
-    if len(found) != len(wanted):
-        raise ValidationFailed(_("Choose records of this council's tracker."), field=field)
-    return found
+    return _of_council(model, council_id, ids, field, _("Choose records of this council's tracker."))
 
 
 def _check_item(meeting: Meeting, details: AgendaItemDetails, item: AgendaItem | None
