@@ -92,6 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
 
+    from council.api import init_api
+
+    init_api(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can
