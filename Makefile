@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d council/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d council/translations
 
 ## make run: SQLite under instance/, demo data, Celery tasks in-process, http://127.0.0.1:5000
 run: compile-translations
@@ -34,10 +34,10 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 		--project Council --copyright-holder Council -o council/translations/messages.pot .
 	$(BIN)/pybabel update -i council/translations/messages.pot -d council/translations \
-		--no-location --ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A workers.celery_app worker --loglevel=info
