@@ -7,6 +7,7 @@ and names, and a leaked token must not leak a contact list.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -14,6 +15,14 @@ from marshmallow import Schema, fields, validate
 from council.api.models import TokenScope
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole, RegionKind
 from council.i18n import LANGUAGES
+from council.tracker.models import (
+    CommitmentStatus,
+    EvidenceKind,
+    Priority,
+    RecommendationSource,
+    RecommendationStatus,
+)
+from council.tracker.services import council_today
 
 MAX_ID = 2_147_483_647
 MAX_PER_PAGE = 100
@@ -66,6 +75,7 @@ class PageQuerySchema(Schema):
                               metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."})
 
 
+@cache  # one class per item schema: the document names it once
 def page_schema(item: type[Schema]) -> type[Schema]:
     """The envelope of a list: one page of items in a stable order, and where it sits in the whole."""
     name = item.__name__.removesuffix("Schema") + "PageSchema"
@@ -191,3 +201,238 @@ class MeSchema(Schema):
     memberships = fields.List(fields.Nested(MembershipSchema), required=True)
     token = fields.Nested(TokenInfoSchema, required=True)
 
+
+
+# Tracker ----------------------------------------------------------------------------------------
+
+
+class Number(fields.Float):
+    """A JSON number, never a numeric string; decimals are sent as numbers (15 significant digits)."""
+
+    default_error_messages = {"not_number": "Not a JSON number."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("not_number")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        return None if value is None else float(value)
+
+
+def next_statuses(enum: type[Any]) -> fields.Function:
+    """The statuses a record may move to next, as its state machine says (not who may move it)."""
+    return fields.Function(
+        lambda record: sorted(status.value for status in record.allowed_statuses()), required=True,
+        metadata={"type": "array", "items": {"type": "string", "enum": [m.value for m in enum]},
+                  "description": "The statuses it may move to next."})
+
+
+class RecommendationSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"description": "e.g. TRD-2026-004"})
+    group_id = fields.Integer(required=True)
+    title = translated(required=True)
+    text = translated(required=True)
+    original_language = fields.String(required=True)
+    source = fields.Enum(RecommendationSource, by_value=True, required=True)
+    source_reference = fields.String(required=True, allow_none=True)
+    priority = fields.Enum(Priority, by_value=True, required=True)
+    is_public = fields.Boolean(required=True)
+    status = fields.Enum(RecommendationStatus, by_value=True, required=True)
+    status_reason = fields.String(required=True, allow_none=True)
+    status_changed_at = fields.DateTime(required=True, allow_none=True)
+    progress = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Average progress of its commitments (cancelled ones aside), or null."})
+    allowed_statuses = next_statuses(RecommendationStatus)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class RecommendationQuerySchema(PageQuerySchema):
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    status = fields.Enum(RecommendationStatus, by_value=True)
+    priority = fields.Enum(Priority, by_value=True)
+    source = fields.Enum(RecommendationSource, by_value=True)
+    public = fields.Boolean(metadata={"description": "Only public (true) or internal (false) ones."})
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Code, title or text."})
+
+
+class RecommendationStatusSchema(Schema):
+    status = fields.Enum(RecommendationStatus, by_value=True, required=True)
+    reason = Text(allow_none=True, validate=validate.Length(max=4000), metadata={
+        "description": "Required when rejecting, withdrawing, or marking implemented or superseded."})
+
+
+class CommitmentSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"description": "e.g. TRD-2026-004-KZ1"})
+    recommendation_id = fields.Integer(required=True)
+    group_id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    owner_id = fields.Integer(required=True, allow_none=True)
+    counterpart_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The matching commitment on the other side of the border."})
+    initiative_id = fields.Integer(required=True, allow_none=True)
+    description = translated(required=True)
+    original_language = fields.String(required=True)
+    start_date = fields.Date(required=True, allow_none=True)
+    due_date = fields.Date(required=True)
+    progress = fields.Integer(required=True, metadata={"description": "Percent, 0–100."})
+    status = fields.Enum(CommitmentStatus, by_value=True, required=True)
+    status_reason = fields.String(required=True, allow_none=True)
+    status_changed_at = fields.DateTime(required=True, allow_none=True)
+    overdue = fields.Function(lambda commitment: commitment.is_overdue(council_today()),
+                              required=True, metadata={"type": "boolean", "description":
+                                                       "Past its due date and not reported done."})
+    allowed_statuses = next_statuses(CommitmentStatus)
+    last_reported_at = fields.DateTime(required=True, allow_none=True)
+    verified_at = fields.DateTime(required=True, allow_none=True)
+    verified_by_id = fields.Integer(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class CommitmentQuerySchema(PageQuerySchema):
+    """The filters of the commitments list."""
+
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    recommendation = record_id(strict=False, metadata={"description": "Recommendation id."})
+    organisation = record_id(strict=False, metadata={"description": "Responsible organisation id."})
+    owner = record_id(strict=False, metadata={"description": "Owner's person id."})
+    initiative = record_id(strict=False, metadata={"description": "Initiative id."})
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"),
+                            metadata={"description": "Country of the responsible organisation."})
+    status = fields.Enum(CommitmentStatus, by_value=True)
+    overdue = fields.Boolean(metadata={"description": "Only overdue (true) or not overdue (false)."})
+    due_after = fields.Date(metadata={"description": "Due on or after this date."})
+    due_before = fields.Date(metadata={"description": "Due on or before this date."})
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Code or description."})
+
+
+class CommitmentStatusSchema(Schema):
+    status = fields.Enum(CommitmentStatus, by_value=True, required=True)
+    reason = Text(allow_none=True, validate=validate.Length(max=4000), metadata={
+        "description": "Required to block, cancel or send back; a verifier's optional comment."})
+
+
+class EvidenceSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.Enum(EvidenceKind, by_value=True, required=True)
+    filename = fields.String(required=True, allow_none=True)
+    content_type = fields.String(required=True, allow_none=True)
+    size = fields.Integer(required=True, allow_none=True)
+    url = fields.String(required=True, allow_none=True)
+
+
+class ProgressUpdateSchema(Schema):
+    id = fields.Integer(required=True)
+    commitment_id = fields.Integer(required=True)
+    author_id = fields.Integer(required=True, allow_none=True)
+    progress = fields.Integer(required=True)
+    previous_progress = fields.Integer(required=True)
+    from_status = fields.Enum(CommitmentStatus, by_value=True, required=True)
+    to_status = fields.Enum(CommitmentStatus, by_value=True, required=True, allow_none=True)
+    note = fields.String(required=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ProgressUpdateQuerySchema(PageQuerySchema):
+    commitment = record_id(strict=False, metadata={"description": "Commitment id."})
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    organisation = record_id(strict=False, metadata={"description": "Responsible organisation id."})
+    since = fields.AwareDateTime(metadata={"description": "Reported at or after this moment."})
+
+
+class ProgressReportSchema(Schema):
+    progress = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100),
+                              metadata={"description": "Percent done, 0–100."})
+    status = fields.Enum(CommitmentStatus, by_value=True, allow_none=True, metadata={
+        "description": "in_progress, reported_done (sets 100 %) or blocked (the note is the reason)."})
+    note = Text(validate=validate.Length(max=4000), load_default="")
+    links = fields.List(
+        Text(validate=[validate.URL(schemes={"http", "https"}, require_tld=False),
+                       validate.Length(max=500)]),
+        validate=validate.Length(max=10), load_default=list,
+        metadata={"description": "Evidence links (files are attached on the web page)."})
+
+
+class MilestoneSchema(Schema):
+    id = fields.Integer(required=True)
+    title = translated(required=True)
+    original_language = fields.String(required=True)
+    due_date = fields.Date(required=True, allow_none=True)
+    completed_on = fields.Date(required=True, allow_none=True)
+
+
+class InitiativeSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    group_id = fields.Integer(required=True, allow_none=True)
+    name = translated(required=True)
+    description = translated(required=True)
+    original_language = fields.String(required=True)
+    progress = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Average progress of its commitments (cancelled ones aside), or null."})
+    created_at = fields.DateTime(required=True)
+
+
+class InitiativeDetailSchema(InitiativeSchema):
+    milestones = fields.List(fields.Nested(MilestoneSchema), required=True)
+
+
+class InitiativeQuerySchema(PageQuerySchema):
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Code or name."})
+
+
+class ObservationSchema(Schema):
+    id = fields.Integer(required=True)
+    indicator_id = fields.Integer(required=True)
+    observed_on = fields.Date(required=True)
+    value = Number(required=True)
+    source = fields.String(required=True)
+    note = fields.String(required=True, allow_none=True)
+    recorded_by_id = fields.Integer(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ObservationQuerySchema(PageQuerySchema):
+    since = fields.Date(metadata={"description": "Observed on or after this date."})
+    until = fields.Date(metadata={"description": "Observed on or before this date."})
+
+
+class ObservationInputSchema(Schema):
+    observed_on = fields.Date(required=True, metadata={"description": "Not in the future."})
+    value = Number(required=True, allow_nan=False,
+                   validate=validate.Range(min=-1e14, max=1e14, min_inclusive=False,
+                                           max_inclusive=False))
+    source = Text(required=True, validate=validate.Length(min=1, max=300))
+    note = Text(allow_none=True, validate=validate.Length(max=4000))
+
+
+class IndicatorSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    group_id = fields.Integer(required=True, allow_none=True)
+    initiative_id = fields.Integer(required=True, allow_none=True)
+    name = translated(required=True)
+    description = translated(required=True)
+    original_language = fields.String(required=True)
+    unit = fields.String(required=True, metadata={"description": "e.g. USD million, hours"})
+    baseline_value = Number(required=True, allow_none=True)
+    baseline_date = fields.Date(required=True, allow_none=True)
+    target_value = Number(required=True, allow_none=True)
+    target_date = fields.Date(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class IndicatorDetailSchema(IndicatorSchema):
+    latest_observation = fields.Nested(ObservationSchema, required=True, allow_none=True)
+
+
+class IndicatorQuerySchema(PageQuerySchema):
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    initiative = record_id(strict=False, metadata={"description": "Initiative id."})
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Code or name."})
