@@ -63,8 +63,8 @@ def create_token(actor: User, *, name: str, scope: TokenScope | str) -> tuple[Ap
     if name.casefold() in {other.casefold() for other in active}:
         raise Conflict(_("You already have an active token with this name."), field="name")
     if len(active) >= MAX_ACTIVE_TOKENS:
-        raise Conflict(_("You have %(count)d active tokens; revoke one you no longer use first.",
-                         count=len(active)), field="name")
+        raise Conflict(_("You have reached the limit of active tokens (%(count)d); revoke one you "
+                         "no longer use first.", count=len(active)), field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=actor.id, name=name, scope=TokenScope(scope),
                      token_hash=hash_secret(secret), hint=secret[:len(TOKEN_PREFIX) + 4],
