@@ -28,12 +28,18 @@ def bearer_secret() -> str | None:
 
 
 def current_token() -> ApiToken | None:
-    """The request's valid token, looked up once (the rate limiter asks before the view does)."""
+    """The request's valid token, looked up once (the rate limiter asks before the view does).
+
+    Its owner becomes Flask-Login's current_user for this request only, so services, permission
+    rules and the language of messages are theirs; nothing is written to the session.
+    """
     token = g.get("api_token", _UNREAD)
     if token is _UNREAD:
         secret = bearer_secret()
         token = services.token_for_secret(secret) if secret else None
         g.api_token = token
+        if token is not None:
+            g._login_user = token.user
     return token
 
 
@@ -44,9 +50,6 @@ def authenticate() -> None:
         raise Unauthorized()
     if request.method not in READ_METHODS and not token.can_write:
         raise NotAllowed(_("This token may only read. Create a read-write token to make changes."))
-    # Flask-Login's current_user for this request only: services and permission rules see this
-    # person, and nothing is written to the session.
-    g._login_user = token.user
 
 
 def rate_limit() -> str:

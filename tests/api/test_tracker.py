@@ -260,3 +260,38 @@ def test_observations_are_recorded_and_listed(client, world, tracker, token_for)
     assert [o["value"] for o in listed["items"]] == [512.75]
     indicator = client.get(f"/api/v1/indicators/{tracker['indicator'].id}", headers=chair).json
     assert indicator["latest_observation"]["observed_on"] == day
+
+
+def test_list_queries_do_not_grow_with_the_data(client, world, tracker, as_member):
+    from sqlalchemy import event
+
+    def queries(path):
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path, headers=as_member).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    paths = ("/api/v1/commitments", "/api/v1/recommendations", "/api/v1/progress-updates",
+             "/api/v1/initiatives", "/api/v1/indicators", f"/api/v1/groups/{world.group.id}")
+    for commitment in (tracker["kz"], tracker["tm"]):
+        services.report_progress(world.kz_chair, commitment, progress=50, note="half",
+                                 links=["https://example.org/a"])
+    db.session.commit()
+    queries("/api/v1/me")  # the token's first use of the minute records it: not part of any list
+    before = {path: queries(path) for path in paths}
+    for number in range(10):
+        recommendation = RecommendationFactory(group=world.group, code=f"TRD-2027-{number:03d}")
+        commitment = CommitmentFactory(recommendation=recommendation, organisation=world.kz_org,
+                                       initiative=tracker["initiative"])
+        services.report_progress(world.kz_chair, commitment, progress=10, links=["https://example.org/b"])
+        InitiativeFactory(council=world.council)
+        IndicatorFactory(council=world.council)
+    db.session.commit()
+    assert {path: queries(path) for path in paths} == before
