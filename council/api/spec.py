@@ -16,8 +16,8 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 
 class SharedResponsesPlugin(BasePlugin):
     """Documents on each operation what the API's shared machinery may answer: 401 without a valid
-    token, 403 for a refused change, 404 for an unknown id, 429 over the rate limit, and on reads the
-    ETag, If-None-Match and 304."""
+    token, 403 for a refused change, 404 for an unknown id, 400 for a body that is not JSON, 429 over
+    the rate limit, and on reads the ETag, If-None-Match and 304."""
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
                          **kwargs: Any) -> None:
@@ -35,6 +35,8 @@ class SharedResponsesPlugin(BasePlugin):
             add("403", "FORBIDDEN")
             if path and "{" in path:
                 add("404", "NOT_FOUND")
+            if "requestBody" in operation:
+                add("400", "BAD_REQUEST")  # a body that is not JSON at all
             if method in READ_METHODS:
                 add("304", "NOT_MODIFIED")
                 operation.setdefault("parameters", []).append("IF_NONE_MATCH")
