@@ -40,10 +40,10 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def tokens_of(person: User) -> list[ApiToken]:
-    """A person's tokens, active first, newest first."""
+def tokens_of(person: User, limit: int = 50) -> list[ApiToken]:
+    """A person's tokens, active first (at most MAX_ACTIVE_TOKENS), then the latest revoked ones."""
     query = (select(ApiToken).where(ApiToken.user_id == person.id)
-             .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc()))
+             .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc()).limit(limit))
     return list(db.session.scalars(query))
 
 
