@@ -22,6 +22,7 @@ from council.tracker.models import (
     RecommendationSource,
     RecommendationStatus,
 )
+from council.tracker.queries import COMMITMENT_SORTS, MAX_DUE_WITHIN, RECOMMENDATION_SORTS
 from council.tracker.services import council_today
 
 MAX_ID = 2_147_483_647
@@ -249,13 +250,30 @@ class RecommendationSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-class RecommendationQuerySchema(PageQuerySchema):
+class TrackerListQuerySchema(PageQuerySchema):
+    """The filters of the tracker's recommendation and commitment lists (council.tracker.queries)."""
+
     group = record_id(strict=False, metadata={"description": "Working group id."})
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"), metadata={
+        "description": "Country of the responsible organisation: KZ or TM."})
+    organisation = record_id(strict=False, metadata={"description": "Responsible organisation id."})
+    owner = record_id(strict=False, metadata={"description": "Owner's person id."})
+    overdue = fields.Boolean(metadata={"description": "true: only overdue commitments (false: no filter)."})
+    due_within = fields.Integer(validate=validate.Range(min=0, max=MAX_DUE_WITHIN), metadata={
+        "description": "Only commitments still to be done and due within this many days."})
+    q = Text(validate=validate.Length(max=100), metadata={"description": "Text in any language."})
+
+
+class RecommendationQuerySchema(TrackerListQuerySchema):
+    """The recommendations list's filters (those about commitments keep the recommendations that have
+    such a commitment), and a few more."""
+
     status = fields.Enum(RecommendationStatus, by_value=True)
+    sort = fields.String(validate=validate.OneOf(tuple(RECOMMENDATION_SORTS)), metadata={
+        "description": "Order (code by default); a leading minus reverses."})
     priority = fields.Enum(Priority, by_value=True)
     source = fields.Enum(RecommendationSource, by_value=True)
     public = fields.Boolean(metadata={"description": "Only public (true) or internal (false) ones."})
-    q = Text(validate=validate.Length(max=100), metadata={"description": "Code, title or text."})
 
 
 class RecommendationStatusSchema(Schema):
@@ -293,21 +311,16 @@ class CommitmentSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-class CommitmentQuerySchema(PageQuerySchema):
-    """The filters of the commitments list."""
+class CommitmentQuerySchema(TrackerListQuerySchema):
+    """The commitments list's filters, and a few more."""
 
-    group = record_id(strict=False, metadata={"description": "Working group id."})
-    recommendation = record_id(strict=False, metadata={"description": "Recommendation id."})
-    organisation = record_id(strict=False, metadata={"description": "Responsible organisation id."})
-    owner = record_id(strict=False, metadata={"description": "Owner's person id."})
-    initiative = record_id(strict=False, metadata={"description": "Initiative id."})
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"),
-                            metadata={"description": "Country of the responsible organisation."})
     status = fields.Enum(CommitmentStatus, by_value=True)
-    overdue = fields.Boolean(metadata={"description": "Only overdue (true) or not overdue (false)."})
+    sort = fields.String(validate=validate.OneOf(tuple(COMMITMENT_SORTS)), metadata={
+        "description": "Order (due date by default); a leading minus reverses."})
+    recommendation = record_id(strict=False, metadata={"description": "Recommendation id."})
+    initiative = record_id(strict=False, metadata={"description": "Initiative id."})
     due_after = fields.Date(metadata={"description": "Due on or after this date."})
     due_before = fields.Date(metadata={"description": "Due on or before this date."})
-    q = Text(validate=validate.Length(max=100), metadata={"description": "Code or description."})
 
 
 class CommitmentStatusSchema(Schema):

@@ -39,11 +39,11 @@ from council.api.schemas import (
     page_schema,
 )
 from council.auth.permissions import require
-from council.directory.models import Organisation, User
+from council.directory.models import User
 from council.directory.services import get_in_council
 from council.errors import NotFound
 from council.extensions import db
-from council.tracker import services
+from council.tracker import queries, services
 from council.tracker.models import (
     Commitment,
     Indicator,
@@ -51,7 +51,6 @@ from council.tracker.models import (
     Observation,
     ProgressUpdate,
     Recommendation,
-    overdue_condition,
 )
 
 recommendations = resource_blueprint("recommendations", __name__,
@@ -90,20 +89,26 @@ def _filtered(query: Select[Any], *conditions: Any) -> Select[Any]:
 # Recommendations --------------------------------------------------------------------------------
 
 
+def _list_filters(args: dict[str, Any]) -> queries.Filters:
+    """The web lists' filters, from the API's query string."""
+    return queries.Filters(
+        group_id=args.get("group"), country=args.get("country"), organisation_id=args.get("organisation"),
+        owner_id=args.get("owner"), status=args["status"].value if "status" in args else None,
+        overdue=args.get("overdue", False), due_within=args.get("due_within"), text=args.get("q"),
+        sort=args.get("sort", ""))
+
+
 @recommendations.get("/recommendations")
 @recommendations.arguments(RecommendationQuerySchema, location="query")
 @recommendations.response(200, page_schema(RecommendationSchema))
 def list_recommendations(args: dict[str, Any]) -> dict[str, Any]:
-    """Recommendations by code, with the filters of the recommendations list."""
+    """Recommendations with the filters and orders of the recommendations list."""
     query = _filtered(
-        select(Recommendation).where(Recommendation.council_id == _council_id()),
-        Recommendation.group_id == args["group"] if "group" in args else None,
-        Recommendation.status == args["status"] if "status" in args else None,
+        queries.recommendations_query(_council_id(), _list_filters(args), services.council_today()),
         Recommendation.priority == args["priority"] if "priority" in args else None,
         Recommendation.source == args["source"] if "source" in args else None,
-        Recommendation.is_public.is_(args["public"]) if "public" in args else None,
-        _matching(args.get("q"), Recommendation.search_text))
-    return page_of(query.order_by(Recommendation.code, Recommendation.id), args)
+        Recommendation.is_public.is_(args["public"]) if "public" in args else None)
+    return page_of(query, args)
 
 
 @recommendations.get(f"/recommendations/<{ID}:recommendation_id>")
@@ -132,27 +137,14 @@ def change_recommendation_status(args: dict[str, Any], recommendation_id: int) -
 @commitments.arguments(CommitmentQuerySchema, location="query")
 @commitments.response(200, page_schema(CommitmentSchema))
 def list_commitments(args: dict[str, Any]) -> dict[str, Any]:
-    """Commitments by due date, with the filters of the commitments list."""
-    overdue = None
-    if "overdue" in args:
-        late = overdue_condition(services.council_today())
-        overdue = late if args["overdue"] else ~late
-    country = None
-    if "country" in args:
-        country = Commitment.organisation_id.in_(select(Organisation.id).where(
-            Organisation.country_code == args["country"]))
+    """Commitments with the filters and orders of the commitments list (by due date by default)."""
     query = _filtered(
-        select(Commitment).where(Commitment.council_id == _council_id()),
-        Commitment.group_id == args["group"] if "group" in args else None,
+        queries.commitments_query(_council_id(), _list_filters(args), services.council_today()),
         Commitment.recommendation_id == args["recommendation"] if "recommendation" in args else None,
-        Commitment.organisation_id == args["organisation"] if "organisation" in args else None,
-        Commitment.owner_id == args["owner"] if "owner" in args else None,
         Commitment.initiative_id == args["initiative"] if "initiative" in args else None,
-        Commitment.status == args["status"] if "status" in args else None,
         Commitment.due_date >= args["due_after"] if "due_after" in args else None,
-        Commitment.due_date <= args["due_before"] if "due_before" in args else None,
-        country, overdue, _matching(args.get("q"), Commitment.search_text))
-    return page_of(query.order_by(Commitment.due_date, Commitment.code, Commitment.id), args)
+        Commitment.due_date <= args["due_before"] if "due_before" in args else None)
+    return page_of(query, args)
 
 
 @commitments.get(f"/commitments/<{ID}:commitment_id>")

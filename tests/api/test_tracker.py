@@ -60,6 +60,8 @@ def test_recommendations_are_filtered_like_the_web_list(client, world, tracker, 
     assert get("?status=proposed") == ["TRD-2026-002"]
     assert get("?priority=high&public=true") == ["TRD-2026-001"]
     assert get(f"?group={world.group.id}&q=ELECTRONIC") == ["TRD-2026-001"]
+    assert get("?overdue=true&country=TM") == ["TRD-2026-001"]  # has an overdue Turkmen commitment
+    assert get("?sort=-code") == ["TRD-2026-002", "TRD-2026-001"]
     body = client.get(f"/api/v1/recommendations/{tracker['adopted'].id}", headers=as_member).json
     assert body["status"] == "adopted" and body["progress"] == 20
     assert body["allowed_statuses"] == ["implemented", "superseded"]
@@ -70,7 +72,10 @@ def test_commitments_are_filtered_like_the_web_list(client, world, tracker, as_m
     get = lambda query: items(client.get(f"/api/v1/commitments{query}", headers=as_member))  # noqa: E731
     assert get("") == ["TRD-2026-001-TM1", "TRD-2026-001-KZ1"]  # by due date
     assert get("?overdue=true") == ["TRD-2026-001-TM1"]
-    assert get("?overdue=false") == ["TRD-2026-001-KZ1"]
+    assert get("?overdue=false") == ["TRD-2026-001-TM1", "TRD-2026-001-KZ1"]  # as the web: no filter
+    assert get("?due_within=40") == ["TRD-2026-001-KZ1"]
+    assert get("?sort=-due") == ["TRD-2026-001-KZ1", "TRD-2026-001-TM1"]
+    assert get("?q=mangystau") == ["TRD-2026-001-KZ1"]  # the organisation's code matches too
     assert get("?country=KZ") == ["TRD-2026-001-KZ1"]
     assert get(f"?organisation={world.tm_org.id}&status=in_progress") == ["TRD-2026-001-TM1"]
     assert get(f"?owner={world.member.id}") == ["TRD-2026-001-KZ1"]
@@ -87,6 +92,8 @@ def test_bad_tracker_filters_are_422(client, world, tracker, as_member):
     for path, field in (("/commitments?status=done", "status"), ("/commitments?due_before=soon",
                                                                  "due_before"),
                         ("/commitments?overdue=perhaps", "overdue"),
+                        ("/commitments?sort=owner_email", "sort"),
+                        ("/commitments?due_within=5000", "due_within"),
                         ("/recommendations?group=0", "group"),
                         ("/progress-updates?since=2026-01-01", "since")):
         response = client.get(f"/api/v1{path}", headers=as_member)
