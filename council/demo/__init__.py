@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from council.demo import directory, tracker
+from council.demo import directory, meetings, tracker
 
 DEMO_PASSWORD = directory.DEMO_PASSWORD
 
@@ -11,4 +11,5 @@ def load_demo() -> list[tuple[str, str]]:
     """Load (or top up) every domain's demo data; returns the demo accounts as (e-mail, role)."""
     accounts = directory.load()
     tracker.load()
+    meetings.load()
     return accounts

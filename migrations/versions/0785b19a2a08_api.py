@@ -1,7 +1,7 @@
 """api
 
 Revision ID: 0785b19a2a08
-Revises: d2351db1777a
+Revises: b927ec3291cb
 Create Date: 2026-11-25 06:49:39.669451
 
 """
@@ -14,7 +14,7 @@ import council.dbtypes  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0785b19a2a08'
-down_revision = 'd2351db1777a'
+down_revision = 'b927ec3291cb'
 branch_labels = None
 depends_on = None
 
