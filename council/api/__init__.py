@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 API_DESCRIPTION = """\
-The council's tracker for the systems of ministries, akimats and hyakimliks.
+The council's tracker, directory and meetings for the systems of ministries, akimats and hyakimliks.
 
 **Authentication.** Create a personal access token on your profile page and send it as
 `Authorization: Bearer <token>`. A *read* token may only read; a *read-write* token may also change
@@ -33,7 +33,7 @@ web lists.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import directory, tracker, views
+    from council.api import directory, meetings, tracker, views
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {
@@ -53,6 +53,6 @@ def init_api(app: Flask) -> None:
     for key, value in settings.items():
         app.config.setdefault(key, value)
     api = CouncilApi(app)
-    for blueprint in (*directory.BLUEPRINTS, *tracker.BLUEPRINTS):
+    for blueprint in (*directory.BLUEPRINTS, *tracker.BLUEPRINTS, *meetings.BLUEPRINTS):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)

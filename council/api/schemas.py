@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 from council.api.models import TokenScope
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole, RegionKind
 from council.i18n import LANGUAGES
+from council.meetings.models import MeetingKind, MeetingStatus, RevisionStatus
 from council.tracker.models import (
     CommitmentStatus,
     EvidenceKind,
@@ -449,3 +450,104 @@ class IndicatorQuerySchema(PageQuerySchema):
     group = record_id(strict=False, metadata={"description": "Working group id."})
     initiative = record_id(strict=False, metadata={"description": "Initiative id."})
     q = Text(validate=validate.Length(max=100), metadata={"description": "Code or name."})
+
+
+# Meetings ---------------------------------------------------------------------------------------
+
+
+class RecordIdSchema(Schema):
+    id = fields.Integer(required=True)
+
+
+def ids_of(attribute: str, what: str) -> fields.Pluck:
+    return fields.Pluck(RecordIdSchema, "id", many=True, required=True, attribute=attribute,
+                        metadata={"description": f"Ids of the {what}."})
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String(required=True, metadata={"description": "e.g. TRD-2026-02, CS-2026-01"})
+    kind = fields.Enum(MeetingKind, by_value=True, required=True)
+    group_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The working group; null for a council session."})
+    title = translated(required=True)
+    original_language = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True, metadata={"description": "In UTC."})
+    ends_at = fields.AwareDateTime(required=True)
+    time_zone = fields.String(required=True, metadata={"description": "Where the meeting takes place."})
+    place = fields.String(required=True, allow_none=True)
+    online_url = fields.String(required=True, allow_none=True)
+    status = fields.Enum(MeetingStatus, by_value=True, required=True)
+    cancel_reason = fields.String(required=True, allow_none=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class AgendaItemSchema(Schema):
+    id = fields.Integer(required=True)
+    parent_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The item this one is a sub-item of, or null."})
+    position = fields.Integer(required=True, metadata={"description": "Order among its siblings."})
+    title = translated(required=True)
+    original_language = fields.String(required=True)
+    notes = translated(required=True)
+    duration_minutes = fields.Integer(required=True)
+    presenter_id = fields.Integer(required=True, allow_none=True)
+    recommendation_ids = ids_of("recommendations", "recommendations it is about")
+    commitment_ids = ids_of("commitments", "commitments it is about")
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    agenda_item_id = fields.Integer(required=True, allow_none=True)
+    text = translated(required=True)
+    original_language = fields.String(required=True)
+    recommendation_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The recommendation the decision created in the tracker, if any."})
+    commitment_ids = ids_of("commitments", "commitments the decision created in the tracker")
+
+
+class MeetingDetailSchema(MeetingSchema):
+    session_chair_ids = ids_of("session_chairs", "people who chair a council session")
+    agenda = fields.List(fields.Nested(AgendaItemSchema), required=True, attribute="agenda_items",
+                         metadata={"description": "Every item in order; sub-items name their parent."})
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+
+
+class MeetingQuerySchema(PageQuerySchema):
+    """The filters of the meetings page."""
+
+    when = fields.String(load_default="upcoming", validate=validate.OneOf(("upcoming", "past")),
+                         metadata={"description": "Upcoming (soonest first) or past (latest first)."})
+    group = record_id(strict=False, metadata={"description": "Working group id."})
+    kind = fields.Enum(MeetingKind, by_value=True)
+
+
+class MinutesApprovalSchema(Schema):
+    user_id = fields.Integer(required=True)
+    country_code = fields.String(required=True)
+    approved_at = fields.AwareDateTime(required=True)
+
+
+class RevisionSummarySchema(Schema):
+    number = fields.Integer(required=True)
+    status = fields.Enum(RevisionStatus, by_value=True, required=True)
+    published_at = fields.AwareDateTime(required=True, allow_none=True)
+    approved_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class MinutesSchema(RevisionSummarySchema):
+    """One revision of a meeting's minutes."""
+
+    meeting_id = fields.Integer(required=True, attribute="minutes.meeting_id")
+    original_language = fields.String(required=True)
+    notes = fields.Dict(keys=fields.String(), values=translated(), required=True, metadata={
+        "description": "Notes by agenda item id, and \"general\" for the meeting as a whole."})
+    decisions = fields.List(fields.Dict(), required=True, attribute="decisions_snapshot", metadata={
+        "description": "The decisions as they read when this revision was published."})
+    reason = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why this revision was started (an amendment), or null."})
+    approvals = fields.List(fields.Nested(MinutesApprovalSchema), required=True, metadata={
+        "description": "One co-chair per country approves; both make the minutes final."})
+    revisions = fields.List(fields.Nested(RevisionSummarySchema), required=True,
+                            attribute="minutes.revisions")

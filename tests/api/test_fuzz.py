@@ -38,6 +38,7 @@ from tests.factories import (
     RecommendationFactory,
     RegionFactory,
 )
+from tests.meetings.conftest import Meetings
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("COUNCIL_FUZZ_EXAMPLES", "30"))
 # Reproducible by default; COUNCIL_FUZZ_RANDOM=1 explores new inputs on each run.
@@ -83,8 +84,10 @@ def known_ids(world: Any) -> dict[str, int]:
                                  baseline_value=438, target_value=600)
     services.record_observation(world.secretary, indicator, observed_on=today - timedelta(days=1),
                                 value="438.2", source="Statistics")
+    meeting = Meetings(world).published_minutes()
     db.session.commit()
-    return {"group_id": world.group.id, "organisation_id": world.kz_org.id,
+    return {"meeting_id": meeting.id, "number": 1,
+            "group_id": world.group.id, "organisation_id": world.kz_org.id,
             "recommendation_id": adopted.id, "commitment_id": commitments[0].id,
             "update_id": update.id, "initiative_id": initiative.id, "indicator_id": indicator.id}
 
