@@ -161,6 +161,14 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
     return group
 
 
+def groups_query(council_id: int, *, active: bool | None = None) -> Select[WorkingGroup]:
+    """The council's working groups, active ones first, by code."""
+    query = select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+    if active is not None:
+        query = query.where(WorkingGroup.active.is_(active))
+    return query.order_by(WorkingGroup.active.desc(), WorkingGroup.code, WorkingGroup.id)
+
+
 def co_chairs(group: WorkingGroup) -> list[Membership]:
     return [m for m in group.memberships if m.role == GroupRole.CO_CHAIR]
 
@@ -259,9 +267,9 @@ def people_query(council_id: int, *, organisation_id: int | None = None,
     return query.order_by(User.name)
 
 
-def get_in_council(model: type[Any], record_id: int, council_id: int) -> Any:
+def get_in_council(model: type[Any], record_id: int, council_id: int, *options: Any) -> Any:
     """A record of the reader's council, or NotFound: ids of other councils do not leak."""
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id, options=options)
     if record is None or getattr(record, "council_id", council_id) != council_id:
         raise NotFound(_("There is nothing at this address."))
     return record

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from council.api.forms import token_section
 from council.auth import services as auth_services
 from council.auth.forms import InvitationForm
 from council.auth.permissions import require
@@ -48,10 +49,9 @@ def _signed_in() -> None:
 
 
 def _groups_with_members() -> list[WorkingGroup]:
-    query = (select(WorkingGroup).where(WorkingGroup.council_id == current_user.council_id)
-             .options(selectinload(WorkingGroup.memberships).selectinload(Membership.user)
-                      .selectinload(User.organisation))
-             .order_by(WorkingGroup.active.desc(), WorkingGroup.code))
+    query = services.groups_query(current_user.council_id).options(
+        selectinload(WorkingGroup.memberships).selectinload(Membership.user)
+        .selectinload(User.organisation))
     return list(db.session.scalars(query))
 
 
@@ -357,7 +357,7 @@ def invite() -> Response | str | tuple[str, int]:
 def profile() -> Response | str | tuple[str, int]:
     form = ProfileForm(obj=current_user)
     if not form.validate_on_submit():
-        return form_page("directory/profile.html", form)
+        return form_page("directory/profile.html", form, **token_section())
     try:
         services.update_profile(current_user, current_user, name=form.name.data or "",
                                 position=form.position.data, language=form.language.data or "",
@@ -365,7 +365,7 @@ def profile() -> Response | str | tuple[str, int]:
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return form_page("directory/profile.html", form)
+        return form_page("directory/profile.html", form, **token_section())
     db.session.commit()
     flash(_("Profile saved."), "success")
     return redirect(url_for(".profile"))
