@@ -135,6 +135,8 @@ def test_script_in_every_free_text_field_stays_text(client, auth, world, uploads
     assert_inert(mail_sink.html_of(invitation), "invitation e-mail")
     # Evidence file names are shown escaped and served only as attachments.
     evidence = db.session.scalar(select(Evidence).where(Evidence.filename.is_not(None)))
+    assert evidence.filename == "img src=x onerror=alert(1).pdf"
+    assert "<" not in evidence.stored_name and evidence.stored_name.endswith(".pdf")
     download = client.get(f"/tracker/evidence/{evidence.id}")
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     download.close()
