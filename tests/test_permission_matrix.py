@@ -344,3 +344,31 @@ def test_cells_checked(app: Flask) -> None:
     """The matrix covers every route: (routes × roles × {GET, POST}) cells."""
     cells = len(MATRIX) * len(ROLES) * 2
     assert cells == len(routes(app)) * len(ROLES) * 2
+
+
+# The held meeting above answers 409 to its planning pages; a meeting still being planned shows
+# who may open them.
+PLANNING_PAGES = ("meetings.edit_meeting", "meetings.cancel", "meetings.new_agenda_item",
+                  "meetings.edit_agenda_item")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_planning_pages_of_a_published_meeting(app: Flask, client: Any, auth: Any, world: Any,
+                                               uploads: Any, role: str) -> None:
+    from tests.meetings.conftest import Meetings
+
+    records = build_world(world, uploads)
+    meeting = Meetings(world).published()
+    params = dict(records.params, meeting_id=meeting.id, item_id=meeting.agenda_items[0].id)
+    if records.users[role] is not None:
+        auth.login(records.users[role])
+    before = snapshot()
+    for endpoint in PLANNING_PAGES:
+        url = url_for_rule(app, endpoint, params)
+        response = client.get(url)
+        if role in LEADS:
+            assert response.status_code == 200, (endpoint, role)
+        else:
+            assert _refused(response, role), (endpoint, role, response.status_code)
+            assert _refused(client.post(url, data={}), role), (endpoint, role)
+            assert snapshot() == before, (endpoint, role)
