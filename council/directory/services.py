@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -55,6 +56,18 @@ def _changes(record: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
 # Organisations ----------------------------------------------------------------------------------
 
 
+def _website(value: str | None) -> str | None:
+    """A web address the organisation page can link to: http or https only, never javascript: or data:."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(value) > 300 \
+            or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValidationFailed(_("Enter a link that starts with https://."), field="website")
+    return value
+
+
 def _check_organisation(council: Council, organisation: Organisation | None, code: str,
                         country_code: str, region_id: int | None) -> None:
     if not CODE_PATTERN.match(code):
@@ -81,7 +94,7 @@ def create_organisation(actor: User, council: Council, *, code: str, kind: Organ
     _check_organisation(council, None, code, country_code, region_id)
     organisation = Organisation(council_id=council.id, code=code, kind=kind,
                                 country_code=country_code, region_id=region_id, name=name,
-                                original_language=original_language, website=website or None)
+                                original_language=original_language, website=_website(website))
     db.session.add(organisation)
     events.record("organisation.created", organisation, actor, name=name)
     return organisation
@@ -96,7 +109,7 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
     _check_organisation(organisation.council, organisation, code, country_code, region_id)
     changed = _changes(organisation, dict(
         code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
-        original_language=original_language, website=website or None))
+        original_language=original_language, website=_website(website)))
     if changed:
         events.record("organisation.updated", organisation, actor, changes=changed)
     return organisation

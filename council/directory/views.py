@@ -33,7 +33,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import DomainError
+from council.errors import DomainError, NotAllowed
 from council.extensions import db
 from council.forms import option, show_error
 from council.i18n import LANGUAGES, plain_localized
@@ -172,6 +172,7 @@ def _membership(group_id: int, membership_id: int) -> Membership:
 @bp.post("/groups/<int:group_id>/members/<int:membership_id>/role")
 def change_member_role(group_id: int, membership_id: int) -> Response:
     membership = _membership(group_id, membership_id)
+    require(current_user, "membership.manage", membership.group)
     form = MemberRoleForm()
     try:
         if not form.validate_on_submit():
@@ -179,6 +180,9 @@ def change_member_role(group_id: int, membership_id: int) -> Response:
         services.change_member_role(current_user, membership, GroupRole(form.role.data))
         db.session.commit()
         flash(_("Role changed."), "success")
+    except NotAllowed:
+        db.session.rollback()
+        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
