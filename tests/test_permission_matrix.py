@@ -41,6 +41,21 @@ def roles(*names: str) -> frozenset[str]:
 
 # endpoint: (who may read (GET 200), who may write (POST not refused)).
 # GET-only routes list NOBODY as writers (POST is 405); POST-only routes NOBODY as readers (GET 405).
+# The API's resources answer bearer tokens only: a signed-in browser session gets 401 there, whatever
+# the role (tests/api covers the token permissions).
+API_RESOURCES = (
+    "commitments.change_commitment_status", "commitments.get_commitment",
+    "commitments.list_commitment_updates", "commitments.list_commitments", "commitments.report_progress",
+    "council-meetings.get_meeting", "council-meetings.get_minutes", "council-meetings.get_minutes_revision",
+    "council-meetings.list_meetings", "indicators.get_indicator", "indicators.list_indicators",
+    "indicators.list_observations", "indicators.record_observation", "initiatives.get_initiative",
+    "initiatives.list_initiatives", "me.whoami", "organisations.get_organisation",
+    "organisations.list_organisations", "places.list_countries", "places.list_regions",
+    "progress-updates.get_progress_update", "progress-updates.list_progress_updates",
+    "recommendations.change_recommendation_status", "recommendations.get_recommendation",
+    "recommendations.list_recommendations", "working-groups.get_group", "working-groups.list_groups",
+)
+
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Public and sign-in pages
     "health.healthz": (EVERYONE, NOBODY),
@@ -134,6 +149,12 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "meetings.create_feed": (NOBODY, SIGNED_IN),
     "meetings.revoke_feed": (NOBODY, roles("member", "admin")),  # the member's own feed
     "meetings.calendar_feed": (EVERYONE, NOBODY),  # the secret address is the credential
+    # REST API: its own document and docs page are public; personal tokens are managed on the profile.
+    "api-docs.openapi_json": (EVERYONE, NOBODY),
+    "api.documentation": (EVERYONE, NOBODY),
+    "api.create_token": (NOBODY, SIGNED_IN),
+    "api.revoke_token": (NOBODY, roles("member", "admin")),  # the member's own token
+    **{endpoint: (NOBODY, NOBODY) for endpoint in API_RESOURCES},
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -159,6 +180,7 @@ class Records:
 
 def build_world(world: Any, uploads: Any) -> Records:
     """Real records through factories and services, as users would have made them."""
+    from council.api import services as api_services
     from council.meetings import calendar, documents
     from council.meetings import services as meeting_services
     from council.tracker import services as tracker_services
@@ -205,6 +227,7 @@ def build_world(world: Any, uploads: Any) -> Records:
     invitation = meeting_services.invitation_for(world.member, meeting)
     assert invitation is not None
     feed, token = calendar.create_feed(world.member)
+    api_token, _secret = api_services.create_token(world.member, name="Matrix", scope="read-write")
     db.session.commit()
     membership = db.session.scalar(select(Membership).where(Membership.user_id == world.member.id))
     users = {"anon": None, "observer": world.observer, "outsider": world.outsider, "member": world.member,
@@ -216,7 +239,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "evidence_id": evidence.id, "initiative_id": initiative.id, "milestone_id": milestone.id,
               "indicator_id": indicator.id, "meeting_id": meeting.id, "invitation_id": invitation.id,
               "item_id": agenda_item.id, "document_id": document.id, "number": 1,
-              "decision_id": decision.id, "feed_id": feed.id, "feed_token": token}
+              "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
+              "token_id": api_token.id, "update_id": update.id}
     return Records(users, params)
 
 
@@ -262,6 +286,8 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 def _refused(response: Any, role: str) -> bool:
     if response.status_code in REFUSED:
+        return True
+    if response.status_code == 401 and response.request.path.startswith("/api/"):
         return True
     return role == "anon" and response.status_code == 302 and "/login" in response.headers["Location"]
 
