@@ -26,31 +26,11 @@ from council.directory.models import (
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, Translations, clean_translations
+from council.records import apply_changes, require_original_text
 from council.timeutil import is_time_zone
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 GROUP_CODE_PATTERN = re.compile(r"^[A-Z]{2,6}$")
-
-
-def _require_original(texts: Translations, original: str, field: str) -> Translations:
-    texts = clean_translations(texts)
-    if original not in LANGUAGES:
-        raise ValidationFailed(_("Choose the original language."), field="original_language")
-    if not texts.get(original):
-        raise ValidationFailed(_("Enter the text in its original language."), field=field)
-    return texts
-
-
-def _changes(record: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Apply values to a record and return {field: [old, new]} for those that changed."""
-    changed: dict[str, list[Any]] = {}
-    for key, new in values.items():
-        old = getattr(record, key)
-        if old != new:
-            changed[key] = [str(old) if old is not None else None,
-                            str(new) if new is not None else None]
-            setattr(record, key, new)
-    return changed
 
 
 # Organisations ----------------------------------------------------------------------------------
@@ -90,7 +70,7 @@ def create_organisation(actor: User, council: Council, *, code: str, kind: Organ
                         country_code: str, region_id: int | None, name: Translations,
                         original_language: str, website: str | None = None) -> Organisation:
     require(actor, "organisation.manage", council.id)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _check_organisation(council, None, code, country_code, region_id)
     organisation = Organisation(council_id=council.id, code=code, kind=kind,
                                 country_code=country_code, region_id=region_id, name=name,
@@ -105,9 +85,9 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
                         name: Translations, original_language: str,
                         website: str | None = None) -> Organisation:
     require(actor, "organisation.manage", organisation.council_id)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _check_organisation(organisation.council, organisation, code, country_code, region_id)
-    changed = _changes(organisation, dict(
+    changed = apply_changes(organisation, dict(
         code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
         original_language=original_language, website=_website(website)))
     if changed:
@@ -150,7 +130,7 @@ def _check_group(council: Council, group: WorkingGroup | None, slug: str, code: 
 def create_group(actor: User, council: Council, *, slug: str, code: str, name: Translations,
                  description: Translations, original_language: str) -> WorkingGroup:
     require(actor, "group.manage", council.id)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _check_group(council, None, slug, code)
     group = WorkingGroup(council_id=council.id, slug=slug, code=code, name=name,
                          description=clean_translations(description),
@@ -164,9 +144,9 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
                  description: Translations, original_language: str,
                  active: bool = True) -> WorkingGroup:
     require(actor, "group.manage", group.council_id)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _check_group(group.council, group, slug, code)
-    changed = _changes(group, dict(slug=slug, code=code, name=name,
+    changed = apply_changes(group, dict(slug=slug, code=code, name=name,
                                    description=clean_translations(description),
                                    original_language=original_language, active=active))
     if changed:
@@ -246,7 +226,7 @@ def update_profile(actor: User, person: User, *, name: str, position: str | None
         raise ValidationFailed(_("Choose a language."), field="language")
     if not is_time_zone(time_zone):
         raise ValidationFailed(_("Choose a time zone."), field="time_zone")
-    changed = _changes(person, dict(name=name, position=(position or "").strip() or None,
+    changed = apply_changes(person, dict(name=name, position=(position or "").strip() or None,
                                     language=language, time_zone=time_zone))
     if changed:
         events.record("person.updated", person, actor, changes=changed)
@@ -261,7 +241,7 @@ def update_person_role(actor: User, person: User, *, role: PlatformRole,
         if organisation is None or organisation.council_id != person.council_id:
             raise ValidationFailed(_("Choose an organisation of this council."),
                                    field="organisation_id")
-    changed = _changes(person, dict(role=role, organisation_id=organisation_id, active=active))
+    changed = apply_changes(person, dict(role=role, organisation_id=organisation_id, active=active))
     if changed:
         events.record("person.updated", person, actor, changes=changed)
     return person

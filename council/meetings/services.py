@@ -30,7 +30,6 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.directory.services import _require_original
 from council.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
@@ -54,6 +53,7 @@ from council.meetings.models import (
     decision_commitment,
 )
 from council.meetings.rules import MeetingScope, is_chair
+from council.records import require_original_text
 from council.timeutil import is_time_zone, utcnow
 from council.tracker import services as tracker
 from council.tracker.models import (
@@ -199,7 +199,7 @@ class MeetingDetails:
 
 def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
                    ) -> tuple[Translations, datetime, datetime, list[User], list[Organisation], list[User]]:
-    title = _require_original(details.title, details.original_language, "title")
+    title = require_original_text(details.title, details.original_language, "title")
     if not is_time_zone(details.time_zone):
         raise ValidationFailed(_("Choose a time zone."), field="time_zone")
     starts_at = to_utc(details.starts_at, details.time_zone)
@@ -521,7 +521,7 @@ def _tracker_records(model: type[Any], council_id: int, ids: Iterable[int], fiel
 
 def _check_item(meeting: Meeting, details: AgendaItemDetails, item: AgendaItem | None
                 ) -> tuple[Translations, AgendaItem | None]:
-    title = _require_original(details.title, details.original_language, "title")
+    title = require_original_text(details.title, details.original_language, "title")
     if not 1 <= details.duration_minutes <= MAX_ITEM_MINUTES:
         raise ValidationFailed(_("Give a duration between 1 and %(max)d minutes.", max=MAX_ITEM_MINUTES),
                                field="duration_minutes")
@@ -961,7 +961,7 @@ class DecisionDetails:
 
 
 def _check_decision(meeting: Meeting, details: DecisionDetails) -> Translations:
-    text = _require_original(details.text, details.original_language, "text")
+    text = require_original_text(details.text, details.original_language, "text")
     if details.agenda_item_id is not None:
         item = db.session.get(AgendaItem, details.agenda_item_id)
         if item is None or item.meeting_id != meeting.id:

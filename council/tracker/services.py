@@ -20,10 +20,10 @@ from sqlalchemy import select
 from council import events
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, User, WorkingGroup
-from council.directory.services import _changes, _require_original
 from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
+from council.records import apply_changes, require_original_text
 from council.timeutil import today_in, utcnow
 from council.tracker import evidence as evidence_files
 from council.tracker import permissions as _permissions  # noqa: F401  (registers the tracker's rules)
@@ -109,7 +109,7 @@ def _recommendation_values(council_id: int, record: Recommendation | None, *, co
                            source: Any, source_reference: str | None, priority: Any,
                            is_public: bool) -> dict[str, Any]:
     code = _code(code)
-    title = _require_original(title, original_language, "title")
+    title = require_original_text(title, original_language, "title")
     _unique_code(Recommendation, council_id, code, record)
     return dict(code=code, title=title, text=clean_translations(text),
                 original_language=original_language,
@@ -148,7 +148,7 @@ def update_recommendation(actor: User, recommendation: Recommendation, *, code: 
         recommendation.council_id, recommendation, code=code, title=title, text=text,
         original_language=original_language, source=source, source_reference=source_reference,
         priority=priority, is_public=is_public)
-    changed = _changes(recommendation, values)
+    changed = apply_changes(recommendation, values)
     if changed:
         events.record("recommendation.updated", recommendation, actor,
                       group_id=recommendation.group_id, code=recommendation.code,
@@ -202,7 +202,7 @@ def _check_commitment(council_id: int, commitment: Commitment | None, *,
     if owner is not None and (owner.organisation_id != organisation.id or not owner.active):
         raise ValidationFailed(_("The owner must be an active member of the responsible "
                                  "organisation."), field="owner_id")
-    description = _require_original(description, original_language, "description")
+    description = require_original_text(description, original_language, "description")
     if due_date is None:
         raise ValidationFailed(_("Enter the due date."), field="due_date")
     if start_date is not None and due_date < start_date:
@@ -285,7 +285,7 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
         description=description, original_language=original_language, start_date=start_date,
         due_date=due_date, counterpart=counterpart, initiative=initiative)
     old_owner, old_due = commitment.owner_id, commitment.due_date
-    changed = _changes(commitment, values)
+    changed = apply_changes(commitment, values)
     _pair(commitment, counterpart)
     if "owner_id" in changed:
         events.record("commitment.owner_changed", commitment, actor, **_commitment_payload(
@@ -455,7 +455,7 @@ def _initiative_values(council: Council, record: Initiative | None, *, code: str
                        description: Translations, original_language: str,
                        group: WorkingGroup | None) -> dict[str, Any]:
     code = _code(code)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _unique_code(Initiative, council.id, code, record)
     if group is not None:
         _in_council(group, council.id, "group_id", _("Choose a working group of this council."))
@@ -481,7 +481,7 @@ def update_initiative(actor: User, initiative: Initiative, *, code: str, name: T
     require(actor, "initiative.manage", initiative.council_id)
     council = db.session.get(Council, initiative.council_id)
     assert council is not None
-    changed = _changes(initiative, _initiative_values(
+    changed = apply_changes(initiative, _initiative_values(
         council, initiative, code=code, name=name, description=description,
         original_language=original_language, group=group))
     if changed:
@@ -492,7 +492,7 @@ def update_initiative(actor: User, initiative: Initiative, *, code: str, name: T
 def add_milestone(actor: User, initiative: Initiative, *, title: Translations, original_language: str,
                   due_date: date | None, completed_on: date | None = None) -> Milestone:
     require(actor, "initiative.manage", initiative.council_id)
-    title = _require_original(title, original_language, "title")
+    title = require_original_text(title, original_language, "title")
     milestone = Milestone(title=title, original_language=original_language, due_date=due_date,
                           completed_on=completed_on)
     initiative.milestones.append(milestone)
@@ -541,7 +541,7 @@ def _indicator_values(council: Council, record: Indicator | None, *, code: str, 
                       target_date: date | None, group: WorkingGroup | None,
                       initiative: Initiative | None) -> dict[str, Any]:
     code = _code(code)
-    name = _require_original(name, original_language, "name")
+    name = require_original_text(name, original_language, "name")
     _unique_code(Indicator, council.id, code, record)
     unit = (unit or "").strip()
     if not unit or len(unit) > 40:
@@ -588,7 +588,7 @@ def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Tran
     require(actor, "indicator.manage", indicator.council_id)
     council = db.session.get(Council, indicator.council_id)
     assert council is not None
-    changed = _changes(indicator, _indicator_values(
+    changed = apply_changes(indicator, _indicator_values(
         council, indicator, code=code, name=name, description=description,
         original_language=original_language, unit=unit, baseline_value=baseline_value,
         baseline_date=baseline_date, target_value=target_value, target_date=target_date,
