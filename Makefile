@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d council/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d council/translations
 
 ## make run: SQLite under instance/, demo data, Celery tasks in-process, http://127.0.0.1:5000
 run: compile-translations
