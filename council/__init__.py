@@ -92,6 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
 
+    from council import notifications
+
+    notifications.init_app(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can

@@ -19,10 +19,12 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    from workers.schedule import BEAT_SCHEDULE
+
     redis_url = app.config.get("REDIS_URL")
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
-        broker_url=redis_url or "memory://",
+        broker_url=redis_url or "memory://localhost/",
         result_backend=None,
         task_always_eager=not redis_url,
         task_eager_propagates=False,
@@ -34,12 +36,18 @@ def celery_init_app(app: Flask) -> Celery:
         broker_transport_options={"visibility_timeout": 3600},
         timezone="UTC",
         imports=["workers.tasks"],
+        task_default_queue=app.config.get("CELERY_QUEUE") or "celery",
         redbeat_redis_url=redis_url,
         redbeat_lock_timeout=300,
-        beat_scheduler="redbeat.RedBeatScheduler",
+        # RedBeat keeps the schedule and its lock in Redis (two beats never double-send); ours also
+        # leaves a heartbeat there for the admins' outbox page.
+        beat_scheduler="workers.beat:CouncilScheduler",
+        beat_schedule=BEAT_SCHEDULE,
     )
     celery.conf.update(app.config.get("CELERY", {}))
     celery.set_default()
+    import workers.tasks  # noqa: F401  (registers the shared tasks with this app, web processes too)
+
     app.extensions["celery"] = celery
     return celery
 

@@ -1,0 +1,15 @@
+"""Notifications: who hears about which event, people's choices, the outbox, digests and reminders."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Listen to domain events, hand committed e-mails to Celery, and serve the pages."""
+    from council import events
+    from council.notifications import audiences, outbox, views
+
+    events.listen(audiences.on_event)
+    outbox.install_session_hooks()
+    app.register_blueprint(views.bp)
