@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -232,7 +232,7 @@ def send_due(user_ids: list[int], at: datetime) -> int:
 
 def _digest_zones() -> list[str]:
     return list(db.session.scalars(
-        select(distinct(User.time_zone))
+        select(User.time_zone).distinct()
         .join(NotificationPreference, NotificationPreference.user_id == User.id)
         .where(NotificationPreference.email_mode.in_(list(PERIOD_LENGTH)), User.active.is_(True))))
 

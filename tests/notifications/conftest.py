@@ -252,3 +252,13 @@ def worker_processes(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
         worker.stop()
     # A killed worker's connections are gone; make sure ours do not hold old snapshots either.
     db.session.remove()
+
+
+def mail_to(sink: MailSink, address: str) -> list[EmailMessage]:
+    """Messages to exactly this address (the shared sink's `to` also matches tm.member@… for member@…)."""
+    return [message for message in sink.messages if str(message["To"]) == address]
+
+
+def subject(message: EmailMessage) -> str:
+    """The decoded subject; a long non-ASCII one is folded right after "Subject:", hence the strip."""
+    return str(message["Subject"]).strip()
