@@ -34,10 +34,10 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 		--project Council --copyright-holder Council -o council/translations/messages.pot .
 	$(BIN)/pybabel update -i council/translations/messages.pot -d council/translations \
-		--no-location --ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A workers.celery_app worker --loglevel=info
@@ -51,11 +51,12 @@ bench: compile-translations
 # Refresh the vendored front-end files from pinned npm packages (see council/static/vendor/VERSIONS.txt).
 vendor:
 	rm -rf .vendor && mkdir -p .vendor && cd .vendor && \
-		npm pack --silent @picocss/pico@2.1.1 htmx.org@2.0.11 chart.js@4.6.1 && \
+		npm pack --silent @picocss/pico@2.1.1 htmx.org@2.0.11 chart.js@4.6.1 axe-core@4.14.1 && \
 		for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp .vendor/picocss-pico-2.1.1/package/css/pico.min.css council/static/vendor/
 	cp .vendor/htmx.org-2.0.11/package/dist/htmx.min.js council/static/vendor/
 	cp .vendor/chart.js-4.6.1/package/dist/chart.umd.min.js council/static/vendor/
+	cp .vendor/axe-core-4.14.1/package/axe.min.js tests/e2e/vendor/
 	rm -rf .vendor
 
 clean:

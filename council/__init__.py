@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -31,7 +30,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+
+    from council.logs import configure_logging
+
+    configure_logging(app)
 
     _bind_extensions(app)
     _register_blueprints(app)
@@ -87,10 +89,12 @@ def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
+    from council.tracker.views import bp as tracker_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(tracker_bp)
 
     from council import notifications
 

@@ -117,3 +117,78 @@ class MembershipFactory(BaseFactory):
     group = factory.SubFactory(WorkingGroupFactory)
     user = factory.SubFactory(UserFactory)
     role = GroupRole.MEMBER
+
+
+# Tracker ------------------------------------------------------------------------------------------
+
+from datetime import date, timedelta  # noqa: E402
+
+from council.tracker.models import (  # noqa: E402
+    Commitment,
+    CommitmentStatus,
+    Indicator,
+    Initiative,
+    Priority,
+    Recommendation,
+    RecommendationSource,
+    RecommendationStatus,
+)
+
+
+class RecommendationFactory(BaseFactory):
+    """An adopted recommendation (commitments can be made under it)."""
+
+    class Meta:
+        model = Recommendation
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    council_id = factory.LazyAttribute(lambda o: o.group.council_id)
+    code = factory.Sequence(lambda n: f"TRD-2026-{n + 1:03d}")
+    title = factory.LazyAttribute(lambda o: {"ru": f"Рекомендация {o.code}",
+                                             "en": f"Recommendation {o.code}"})
+    text = factory.LazyFunction(dict)
+    original_language = "ru"
+    source = RecommendationSource.COUNCIL_SESSION
+    priority = Priority.MEDIUM
+    status = RecommendationStatus.ADOPTED
+
+
+class CommitmentFactory(BaseFactory):
+    class Meta:
+        model = Commitment
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    council_id = factory.LazyAttribute(lambda o: o.recommendation.council_id)
+    group_id = factory.LazyAttribute(lambda o: o.recommendation.group_id)
+    code = factory.Sequence(lambda n: f"C-{n + 1:04d}")
+    organisation = factory.SubFactory(OrganisationFactory,
+                                      council=factory.SelfAttribute("..recommendation.group.council"))
+    owner = None
+    description = factory.LazyAttribute(lambda o: {"ru": f"Обязательство {o.code}",
+                                                   "en": f"Commitment {o.code}"})
+    original_language = "ru"
+    start_date = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    progress = 0
+    status = CommitmentStatus.PLANNED
+
+
+class InitiativeFactory(BaseFactory):
+    class Meta:
+        model = Initiative
+
+    council = factory.SubFactory(CouncilFactory)
+    code = factory.Sequence(lambda n: f"INIT-{n + 1}")
+    name = factory.LazyAttribute(lambda o: {"ru": f"Инициатива {o.code}", "en": f"Initiative {o.code}"})
+    original_language = "ru"
+
+
+class IndicatorFactory(BaseFactory):
+    class Meta:
+        model = Indicator
+
+    council = factory.SubFactory(CouncilFactory)
+    code = factory.Sequence(lambda n: f"IND-{n + 1}")
+    name = factory.LazyAttribute(lambda o: {"ru": f"Показатель {o.code}", "en": f"Indicator {o.code}"})
+    original_language = "ru"
+    unit = "USD million"

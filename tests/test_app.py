@@ -39,7 +39,8 @@ def test_unknown_page_is_a_404_page(client, auth, world):
 def test_language_comes_from_the_browser_then_the_switcher(client):
     assert 'lang="kk"' in page_text(client.get("/login", headers={"Accept-Language": "kk"}))
     assert "Кіру" in page_text(client.get("/login", headers={"Accept-Language": "kk"}))
-    assert "Войти" in page_text(client.get("/login"))  # Russian by default
+    # Russian by default: a browser that states no language preference.
+    assert "Войти" in page_text(client.get("/login", headers={"Accept-Language": ""}))
     client.post("/language", data={"language": "tk", "next": "/login"})
     assert "Içeri gir" in page_text(client.get("/login", headers={"Accept-Language": "kk"}))
 
@@ -68,3 +69,28 @@ def test_sign_in_is_rate_limited_per_account(make_app, world):
     # The right password does not get through either until the window passes.
     assert limited.post("/login", data={"email": world.member.email,
                                         "password": PASSWORD}).status_code == 429
+
+
+def test_every_response_carries_a_request_id(client):
+    first = client.get("/healthz").headers["X-Request-ID"]
+    second = client.get("/healthz").headers["X-Request-ID"]
+    assert first != second
+    assert client.get("/healthz", headers={"X-Request-ID": "proxy-id-12345"}).headers[
+        "X-Request-ID"] == "proxy-id-12345"
+    assert client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers[
+        "X-Request-ID"] != "<script>"
+
+
+def test_logs_are_json_lines_with_the_request_id(app):
+    import json
+    import logging
+
+    from council.logs import JsonFormatter
+
+    with app.test_request_context("/groups", headers={"X-Request-ID": "abcdef123456"}):
+        app.preprocess_request()
+        record = logging.LogRecord("council", logging.INFO, __file__, 1, "hello %s", ("world",), None)
+        line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "hello world"
+    assert line["request_id"] == "abcdef123456"
+    assert line["path"] == "/groups"

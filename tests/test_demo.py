@@ -20,7 +20,8 @@ def test_demo_is_idempotent(app):
     load_demo()
     assert counts() == first
     assert first["WorkingGroup"] >= 4
-    assert ("secretary@council-demo.org", "secretary") in accounts
+    assert ("secretary@council-demo.org", "secretary (KZ)") in accounts
+    assert ("cochair.tm@council-demo.org", "co-chair of trade (TM)") in accounts
 
 
 def test_every_group_has_a_co_chair_from_each_country(client):

@@ -255,4 +255,15 @@ def load() -> list[tuple[str, str]]:
             upsert(Membership, {"group_id": group.id, "user_id": people[email].id},
                    role=group_role)
     db.session.commit()
-    return [(email, people[email].role.value) for email in DEMO_ACCOUNTS]
+    return [(email, _describe(email)) for email in DEMO_ACCOUNTS]
+
+
+def _describe(email: str) -> str:
+    """What a demo account is for, e.g. "member, co-chair of trade (KZ)"."""
+    _name, organisation, role, _language, _position = PEOPLE[email]
+    chairs = [slug for slug, members in MEMBERSHIPS.items()
+              if (email, GroupRole.CO_CHAIR) in members]
+    country = ORGANISATIONS[organisation][1] if organisation else ""
+    if chairs:
+        return f"co-chair of {', '.join(chairs)} ({country})"
+    return f"{role.value} ({country})" if country else role.value

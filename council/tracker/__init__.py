@@ -1,0 +1,1 @@
+"""Recommendations, commitments, progress with evidence, initiatives and indicators."""

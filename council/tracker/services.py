@@ -1,0 +1,626 @@
+"""Every change to the tracker: permission, transition, validation and event, in the caller's transaction.
+
+Services take plain values and model objects (never `request`); they raise DomainError subclasses with a
+clear message and the form field at fault. The caller commits, or rolls back on a DomainError, so nothing
+is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from council import events
+from council.auth.permissions import require
+from council.directory.models import Council, Organisation, User, WorkingGroup
+from council.directory.services import _changes, _require_original
+from council.errors import Conflict, ValidationFailed
+from council.extensions import db
+from council.i18n import Translations, clean_translations
+from council.timeutil import today_in, utcnow
+from council.tracker import evidence as evidence_files
+from council.tracker import permissions as _permissions  # noqa: F401  (registers the tracker's rules)
+from council.tracker.models import (
+    COMMITMENT_NEEDS_REASON,
+    RECOMMENDATION_CLOSED,
+    Commitment,
+    CommitmentStatus,
+    Evidence,
+    EvidenceKind,
+    Indicator,
+    Initiative,
+    Milestone,
+    Observation,
+    Priority,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationSource,
+    RecommendationStatus,
+)
+
+COUNCIL_TIME_ZONE = "Asia/Aqtau"
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,58}[A-Z0-9]$")
+MAX_NOTE = 4000
+
+
+def council_today() -> date:
+    """Today's date in the council's time zone: what "overdue" is measured against."""
+    zone = current_app.config.get("COUNCIL_TIME_ZONE", COUNCIL_TIME_ZONE) if has_app_context() \
+        else COUNCIL_TIME_ZONE
+    return today_in(zone)
+
+
+# Shared checks --------------------------------------------------------------------------------------
+
+
+def _code(value: str, field: str = "code") -> str:
+    code = (value or "").strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise ValidationFailed(_("Use 2–60 capital Latin letters, digits, dots, slashes and hyphens, "
+                                 "e.g. TRD-2026-004."), field=field)
+    return code
+
+
+def _unique_code(model: type[Any], council_id: int, code: str, record: Any = None) -> None:
+    clash = db.session.scalar(select(model.id).where(model.council_id == council_id,
+                                                     model.code == code))
+    if clash is not None and (record is None or clash != record.id):
+        raise Conflict(_("The code %(code)s is already used.", code=code), field="code")
+
+
+def _enum(enum: type[Any], value: Any, field: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValidationFailed(_("Choose one of the listed values."), field=field) from None
+
+
+def _in_council(record: Any, council_id: int, field: str, message: str) -> None:
+    if record is None or record.council_id != council_id:
+        raise ValidationFailed(message, field=field)
+
+
+def _optional_text(value: str | None, limit: int, field: str) -> str | None:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationFailed(_("Use at most %(count)s characters.", count=limit), field=field)
+    return value or None
+
+
+def _reason(reason: str | None, needed: bool, field: str = "reason") -> str | None:
+    reason = _optional_text(reason, MAX_NOTE, field)
+    if needed and not reason:
+        raise ValidationFailed(_("Give a reason."), field=field)
+    return reason
+
+
+# Recommendations ------------------------------------------------------------------------------------
+
+
+def _recommendation_values(council_id: int, record: Recommendation | None, *, code: str,
+                           title: Translations, text: Translations, original_language: str,
+                           source: Any, source_reference: str | None, priority: Any,
+                           is_public: bool) -> dict[str, Any]:
+    code = _code(code)
+    title = _require_original(title, original_language, "title")
+    _unique_code(Recommendation, council_id, code, record)
+    return dict(code=code, title=title, text=clean_translations(text),
+                original_language=original_language,
+                source=_enum(RecommendationSource, source, "source"),
+                source_reference=_optional_text(source_reference, 300, "source_reference"),
+                priority=_enum(Priority, priority, "priority"), is_public=bool(is_public))
+
+
+def create_recommendation(actor: User, group: WorkingGroup, *, code: str, title: Translations,
+                          text: Translations, original_language: str, source: Any,
+                          source_reference: str | None, priority: Any = Priority.MEDIUM,
+                          is_public: bool = False) -> Recommendation:
+    """Record a proposed recommendation for a working group (secretaries and its co-chairs)."""
+    require(actor, "recommendation.manage", group)
+    values = _recommendation_values(
+        group.council_id, None, code=code, title=title, text=text,
+        original_language=original_language, source=source, source_reference=source_reference,
+        priority=priority, is_public=is_public)
+    recommendation = Recommendation(council_id=group.council_id, group_id=group.id,
+                                    status=RecommendationStatus.PROPOSED, created_by_id=actor.id,
+                                    **values)
+    db.session.add(recommendation)
+    events.record("recommendation.created", recommendation, actor, group_id=group.id,
+                  code=recommendation.code, title=recommendation.title,
+                  to=RecommendationStatus.PROPOSED.value)
+    return recommendation
+
+
+def update_recommendation(actor: User, recommendation: Recommendation, *, code: str,
+                          title: Translations, text: Translations, original_language: str,
+                          source: Any, source_reference: str | None, priority: Any,
+                          is_public: bool) -> Recommendation:
+    """Change a recommendation's wording, source, priority or public flag (not its status)."""
+    require(actor, "recommendation.manage", recommendation)
+    values = _recommendation_values(
+        recommendation.council_id, recommendation, code=code, title=title, text=text,
+        original_language=original_language, source=source, source_reference=source_reference,
+        priority=priority, is_public=is_public)
+    changed = _changes(recommendation, values)
+    if changed:
+        events.record("recommendation.updated", recommendation, actor,
+                      group_id=recommendation.group_id, code=recommendation.code,
+                      title=recommendation.title, changes=changed)
+    return recommendation
+
+
+def change_recommendation_status(actor: User, recommendation: Recommendation, to: Any,
+                                 reason: str | None = None) -> Recommendation:
+    """proposed → adopted | rejected | withdrawn; adopted → implemented | superseded.
+
+    Closing the record (anything but adopting it) needs a reason.
+    """
+    require(actor, "recommendation.manage", recommendation)
+    target = _enum(RecommendationStatus, to, "status")
+    if target not in recommendation.allowed_statuses():
+        raise Conflict(_("A recommendation that is “%(current)s” cannot become “%(target)s”.",
+                         current=recommendation.status.label, target=target.label), field="status")
+    reason = _reason(reason, target in RECOMMENDATION_CLOSED)
+    previous = recommendation.status
+    recommendation.status = target
+    recommendation.status_reason = reason
+    recommendation.status_changed_at = utcnow()
+    events.record("recommendation.status_changed", recommendation, actor,
+                  group_id=recommendation.group_id, code=recommendation.code,
+                  title=recommendation.title, reason=reason,
+                  **{"from": previous.value, "to": target.value})
+    return recommendation
+
+
+# Commitments ----------------------------------------------------------------------------------------
+
+
+def _commitment_payload(commitment: Commitment, **extra: Any) -> dict[str, Any]:
+    """What notifications need to find recipients from directory tables alone."""
+    return dict(group_id=commitment.group_id, recommendation_id=commitment.recommendation_id,
+                organisation_id=commitment.organisation_id, owner_id=commitment.owner_id,
+                code=commitment.code, title=commitment.recommendation.title,
+                progress=commitment.progress, **extra)
+
+
+def _check_commitment(council_id: int, commitment: Commitment | None, *,
+                      organisation: Organisation | None, owner: User | None,
+                      description: Translations, original_language: str,
+                      start_date: date | None, due_date: date | None,
+                      counterpart: Commitment | None,
+                      initiative: Initiative | None) -> dict[str, Any]:
+    _in_council(organisation, council_id, "organisation_id",
+                _("Choose the responsible organisation."))
+    assert organisation is not None
+    if owner is not None and (owner.organisation_id != organisation.id or not owner.active):
+        raise ValidationFailed(_("The owner must be an active member of the responsible "
+                                 "organisation."), field="owner_id")
+    description = _require_original(description, original_language, "description")
+    if due_date is None:
+        raise ValidationFailed(_("Enter the due date."), field="due_date")
+    if start_date is not None and due_date < start_date:
+        raise ValidationFailed(_("The due date cannot be before the start date."), field="due_date")
+    if counterpart is not None:
+        _in_council(counterpart, council_id, "counterpart_id",
+                    _("Choose a commitment of this council."))
+        if commitment is not None and counterpart.id == commitment.id:
+            raise ValidationFailed(_("A commitment cannot be its own counterpart."),
+                                   field="counterpart_id")
+        if counterpart.organisation.country_code == organisation.country_code:
+            raise ValidationFailed(_("The counterpart commitment must be on the other side of the "
+                                     "border."), field="counterpart_id")
+    if initiative is not None:
+        _in_council(initiative, council_id, "initiative_id", _("Choose an initiative of this council."))
+    return dict(organisation_id=organisation.id, owner_id=owner.id if owner else None,
+                description=description, original_language=original_language,
+                start_date=start_date, due_date=due_date,
+                counterpart_id=counterpart.id if counterpart else None,
+                initiative_id=initiative.id if initiative else None)
+
+
+def _next_commitment_code(recommendation: Recommendation, country_code: str) -> str:
+    prefix = f"{recommendation.code}-{country_code}"
+    taken = set(db.session.scalars(select(Commitment.code).where(
+        Commitment.council_id == recommendation.council_id, Commitment.code.startswith(prefix))))
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def _pair(commitment: Commitment, counterpart: Commitment | None) -> None:
+    """Counterparts point at each other, unless the other side is already paired elsewhere."""
+    if counterpart is not None and counterpart.counterpart_id is None:
+        counterpart.counterpart_id = commitment.id
+
+
+def create_commitment(actor: User, recommendation: Recommendation, *, organisation: Organisation | None,
+                      owner: User | None, description: Translations, original_language: str,
+                      start_date: date | None, due_date: date | None,
+                      counterpart: Commitment | None = None, initiative: Initiative | None = None,
+                      code: str | None = None) -> Commitment:
+    """An organisation's commitment under an adopted recommendation."""
+    require(actor, "commitment.manage", recommendation)
+    if recommendation.status != RecommendationStatus.ADOPTED:
+        raise Conflict(_("Commitments can be made only under an adopted recommendation."))
+    values = _check_commitment(
+        recommendation.council_id, None, organisation=organisation, owner=owner,
+        description=description, original_language=original_language, start_date=start_date,
+        due_date=due_date, counterpart=counterpart, initiative=initiative)
+    assert organisation is not None
+    if code:
+        code = _code(code)
+        _unique_code(Commitment, recommendation.council_id, code)
+    else:
+        code = _next_commitment_code(recommendation, organisation.country_code)
+    commitment = Commitment(council_id=recommendation.council_id, code=code,
+                            recommendation=recommendation, group_id=recommendation.group_id,
+                            progress=0, status=CommitmentStatus.PLANNED, **values)
+    db.session.add(commitment)
+    db.session.flush()
+    _pair(commitment, counterpart)
+    events.record("commitment.created", commitment, actor, **_commitment_payload(
+        commitment, due_date=commitment.due_date.isoformat(), to=CommitmentStatus.PLANNED.value))
+    return commitment
+
+
+def update_commitment(actor: User, commitment: Commitment, *, organisation: Organisation | None,
+                      owner: User | None, description: Translations, original_language: str,
+                      start_date: date | None, due_date: date | None,
+                      counterpart: Commitment | None = None,
+                      initiative: Initiative | None = None) -> Commitment:
+    """Change who, what and when. Owner and due date changes are events of their own."""
+    require(actor, "commitment.manage", commitment)
+    if not commitment.is_open:
+        raise Conflict(_("This commitment is closed (verified or cancelled)."))
+    values = _check_commitment(
+        commitment.council_id, commitment, organisation=organisation, owner=owner,
+        description=description, original_language=original_language, start_date=start_date,
+        due_date=due_date, counterpart=counterpart, initiative=initiative)
+    old_owner, old_due = commitment.owner_id, commitment.due_date
+    changed = _changes(commitment, values)
+    _pair(commitment, counterpart)
+    if "owner_id" in changed:
+        events.record("commitment.owner_changed", commitment, actor, **_commitment_payload(
+            commitment, previous_owner_id=old_owner, **{"from": old_owner, "to": commitment.owner_id}))
+    if "due_date" in changed:
+        events.record("commitment.due_changed", commitment, actor, **_commitment_payload(
+            commitment, **{"from": old_due.isoformat(), "to": commitment.due_date.isoformat()}))
+    others = {key: value for key, value in changed.items() if key not in ("owner_id", "due_date")}
+    if others:
+        events.record("commitment.updated", commitment, actor,
+                      **_commitment_payload(commitment, changes=others))
+    return commitment
+
+
+def _set_status(actor: User, commitment: Commitment, target: CommitmentStatus,
+                reason: str | None, kind: str = "commitment.status_changed") -> None:
+    previous = commitment.status
+    commitment.status = target
+    commitment.status_reason = reason
+    commitment.status_changed_at = utcnow()
+    if target in (CommitmentStatus.REPORTED_DONE, CommitmentStatus.VERIFIED):
+        commitment.progress = 100
+    events.record(kind, commitment, actor, **_commitment_payload(
+        commitment, reason=reason, **{"from": previous.value, "to": target.value}))
+
+
+def _check_transition(commitment: Commitment, target: CommitmentStatus) -> None:
+    if target not in commitment.allowed_statuses():
+        raise Conflict(_("A commitment that is “%(current)s” cannot become “%(target)s”.",
+                         current=commitment.status.label, target=target.label), field="status")
+
+
+def _progress_value(value: Any) -> int:
+    """A whole percent from 0 to 100, given as a number or as the text of one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number: int | None = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        number = None
+    if number is None or not 0 <= number <= 100:
+        raise ValidationFailed(_("Progress is a whole number from 0 to 100."), field="progress")
+    return number
+
+
+# What a reporter (the owner or their organisation's members) may set with a report.
+REPORTED_STATUSES = frozenset({CommitmentStatus.IN_PROGRESS, CommitmentStatus.REPORTED_DONE,
+                               CommitmentStatus.BLOCKED})
+
+
+def report_progress(actor: User, commitment: Commitment, *, progress: Any,
+                    status: Any = None, note: str | None = "",
+                    files: Sequence[evidence_files.Upload] = (),
+                    links: Iterable[str] = ()) -> ProgressUpdate:
+    """A progress report: percent, optionally a status change, a note, and evidence (files, links).
+
+    Reporting done sets progress to 100 and waits for a co-chair or secretary to verify; blocking
+    needs the note as its reason. A first report above 0 % on a planned commitment starts it.
+    """
+    require(actor, "commitment.report", commitment)
+    if not commitment.is_open:
+        raise Conflict(_("This commitment is closed (verified or cancelled)."))
+    percent = _progress_value(progress)
+    target = _enum(CommitmentStatus, status, "status") if status not in (None, "") else None
+    if target == commitment.status:
+        target = None
+    if target is not None:
+        if target not in REPORTED_STATUSES or (commitment.status == CommitmentStatus.REPORTED_DONE
+                                               and target == CommitmentStatus.IN_PROGRESS):
+            raise Conflict(_("A commitment that is “%(current)s” cannot become “%(target)s”.",
+                             current=commitment.status.label, target=target.label), field="status")
+        _check_transition(commitment, target)
+    if target == CommitmentStatus.REPORTED_DONE:
+        percent = 100
+    elif commitment.status == CommitmentStatus.REPORTED_DONE and target is None and percent != 100:
+        raise Conflict(_("This commitment is waiting for verification; a co-chair or secretary can "
+                         "send it back."), field="progress")
+    if target is None and commitment.status == CommitmentStatus.PLANNED and percent > 0:
+        target = CommitmentStatus.IN_PROGRESS
+    text = _reason(note, target == CommitmentStatus.BLOCKED, field="note") or ""
+    checked_links = [evidence_files.check_link(link) for link in links if link and link.strip()]
+    uploads = [upload for upload in files if upload is not None and upload.filename]
+    if percent == commitment.progress and target is None and not text and not checked_links \
+            and not uploads:
+        raise ValidationFailed(_("Nothing to report: change the progress, add a note or evidence."),
+                               field="progress")
+
+    update = ProgressUpdate(commitment=commitment, author_id=actor.id, progress=percent,
+                            previous_progress=commitment.progress, from_status=commitment.status,
+                            to_status=target, note=text, created_at=utcnow())
+    db.session.add(update)
+    for url in checked_links:
+        update.evidence.append(Evidence(commitment_id=commitment.id, kind=EvidenceKind.LINK, url=url))
+    _attach_files(update, commitment, uploads)
+    commitment.progress = percent
+    commitment.last_reported_at = update.created_at
+    db.session.flush()
+    events.record("commitment.progress_reported", commitment, actor, **_commitment_payload(
+        commitment, previous_progress=update.previous_progress, update_id=update.id,
+        note=text[:300], evidence=len(update.evidence)))
+    if target is not None:
+        _set_status(actor, commitment, target,
+                    text if target == CommitmentStatus.BLOCKED else None)
+    return update
+
+
+def _attach_files(update: ProgressUpdate, commitment: Commitment,
+                  uploads: Sequence[evidence_files.Upload]) -> None:
+    """Store every file or none: a refused file removes those already written by this report."""
+    written: list[str] = []
+    try:
+        for upload in uploads:
+            stored = evidence_files.store(upload, commitment.id)
+            written.append(stored.stored_name)
+            update.evidence.append(Evidence(
+                commitment_id=commitment.id, kind=EvidenceKind.FILE, filename=stored.filename,
+                stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+                sha256=stored.sha256))
+    except Exception:
+        evidence_files.remove(written)
+        raise
+
+
+def verify_commitment(actor: User, commitment: Commitment, comment: str | None = None) -> Commitment:
+    """A co-chair or secretary accepts a commitment reported done."""
+    require(actor, "commitment.verify", commitment)
+    _check_transition(commitment, CommitmentStatus.VERIFIED)
+    comment = _optional_text(comment, MAX_NOTE, "comment")
+    commitment.verified_at = utcnow()
+    commitment.verified_by_id = actor.id
+    _set_status(actor, commitment, CommitmentStatus.VERIFIED, comment, kind="commitment.verified")
+    return commitment
+
+
+def send_back(actor: User, commitment: Commitment, comment: str | None) -> Commitment:
+    """A co-chair or secretary returns a report of done to in progress, saying why."""
+    require(actor, "commitment.verify", commitment)
+    if commitment.status != CommitmentStatus.REPORTED_DONE:
+        raise Conflict(_("Only a commitment reported done can be sent back."), field="status")
+    comment = _reason(comment, True, field="comment")
+    _set_status(actor, commitment, CommitmentStatus.IN_PROGRESS, comment, kind="commitment.sent_back")
+    return commitment
+
+
+def change_commitment_status(actor: User, commitment: Commitment, to: Any,
+                             reason: str | None = None) -> Commitment:
+    """Any allowed move. Verifying and sending back need a verifier, cancelling a manager, the rest a
+    reporter; blocking and cancelling need a reason."""
+    target = _enum(CommitmentStatus, to, "status")
+    if target == CommitmentStatus.VERIFIED:
+        return verify_commitment(actor, commitment, reason)
+    if commitment.status == CommitmentStatus.REPORTED_DONE and target == CommitmentStatus.IN_PROGRESS:
+        return send_back(actor, commitment, reason)
+    require(actor, "commitment.manage" if target == CommitmentStatus.CANCELLED
+            else "commitment.report", commitment)
+    _check_transition(commitment, target)
+    _set_status(actor, commitment, target, _reason(reason, target in COMMITMENT_NEEDS_REASON))
+    return commitment
+
+
+# Initiatives and milestones -------------------------------------------------------------------------
+
+
+def _initiative_values(council: Council, record: Initiative | None, *, code: str, name: Translations,
+                       description: Translations, original_language: str,
+                       group: WorkingGroup | None) -> dict[str, Any]:
+    code = _code(code)
+    name = _require_original(name, original_language, "name")
+    _unique_code(Initiative, council.id, code, record)
+    if group is not None:
+        _in_council(group, council.id, "group_id", _("Choose a working group of this council."))
+    return dict(code=code, name=name, description=clean_translations(description),
+                original_language=original_language, group_id=group.id if group else None)
+
+
+def create_initiative(actor: User, council: Council, *, code: str, name: Translations,
+                      description: Translations, original_language: str,
+                      group: WorkingGroup | None = None) -> Initiative:
+    require(actor, "initiative.manage", council.id)
+    initiative = Initiative(council_id=council.id, **_initiative_values(
+        council, None, code=code, name=name, description=description,
+        original_language=original_language, group=group))
+    db.session.add(initiative)
+    events.record("initiative.created", initiative, actor, code=initiative.code, name=initiative.name)
+    return initiative
+
+
+def update_initiative(actor: User, initiative: Initiative, *, code: str, name: Translations,
+                      description: Translations, original_language: str,
+                      group: WorkingGroup | None = None) -> Initiative:
+    require(actor, "initiative.manage", initiative.council_id)
+    council = db.session.get(Council, initiative.council_id)
+    assert council is not None
+    changed = _changes(initiative, _initiative_values(
+        council, initiative, code=code, name=name, description=description,
+        original_language=original_language, group=group))
+    if changed:
+        events.record("initiative.updated", initiative, actor, code=initiative.code, changes=changed)
+    return initiative
+
+
+def add_milestone(actor: User, initiative: Initiative, *, title: Translations, original_language: str,
+                  due_date: date | None, completed_on: date | None = None) -> Milestone:
+    require(actor, "initiative.manage", initiative.council_id)
+    title = _require_original(title, original_language, "title")
+    milestone = Milestone(title=title, original_language=original_language, due_date=due_date,
+                          completed_on=completed_on)
+    initiative.milestones.append(milestone)
+    db.session.flush()
+    events.record("initiative.milestone_added", initiative, actor, milestone_id=milestone.id,
+                  title=title, due_date=due_date.isoformat() if due_date else None)
+    return milestone
+
+
+def complete_milestone(actor: User, milestone: Milestone, completed_on: date | None) -> Milestone:
+    """Mark a milestone reached on a date (or reopen it with None)."""
+    initiative = milestone.initiative
+    require(actor, "initiative.manage", initiative.council_id)
+    if completed_on is not None and completed_on > council_today():
+        raise ValidationFailed(_("A milestone cannot be reached in the future."), field="completed_on")
+    previous = milestone.completed_on
+    milestone.completed_on = completed_on
+    if previous != completed_on:
+        events.record("initiative.milestone_completed" if completed_on else
+                      "initiative.milestone_reopened", initiative, actor, milestone_id=milestone.id,
+                      title=milestone.title, completed_on=completed_on.isoformat() if completed_on
+                      else None)
+    return milestone
+
+
+# Indicators and observations ------------------------------------------------------------------------
+
+
+def _number(value: Any, field: str, required: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationFailed(_("Enter a number."), field=field)
+        return None
+    try:
+        number = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        raise ValidationFailed(_("Enter a number."), field=field) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e14"):
+        raise ValidationFailed(_("Enter a number."), field=field)
+    return number
+
+
+def _indicator_values(council: Council, record: Indicator | None, *, code: str, name: Translations,
+                      description: Translations, original_language: str, unit: str,
+                      baseline_value: Any, baseline_date: date | None, target_value: Any,
+                      target_date: date | None, group: WorkingGroup | None,
+                      initiative: Initiative | None) -> dict[str, Any]:
+    code = _code(code)
+    name = _require_original(name, original_language, "name")
+    _unique_code(Indicator, council.id, code, record)
+    unit = (unit or "").strip()
+    if not unit or len(unit) > 40:
+        raise ValidationFailed(_("Enter the unit, e.g. USD million or hours."), field="unit")
+    if baseline_date and target_date and target_date < baseline_date:
+        raise ValidationFailed(_("The target date cannot be before the baseline date."),
+                               field="target_date")
+    if group is not None:
+        _in_council(group, council.id, "group_id", _("Choose a working group of this council."))
+    if initiative is not None:
+        _in_council(initiative, council.id, "initiative_id", _("Choose an initiative of this council."))
+    return dict(code=code, name=name, description=clean_translations(description),
+                original_language=original_language, unit=unit,
+                baseline_value=_number(baseline_value, "baseline_value"), baseline_date=baseline_date,
+                target_value=_number(target_value, "target_value"), target_date=target_date,
+                group_id=group.id if group else None,
+                initiative_id=initiative.id if initiative else None)
+
+
+def create_indicator(actor: User, council: Council, *, code: str, name: Translations,
+                     description: Translations, original_language: str, unit: str,
+                     baseline_value: Any = None, baseline_date: date | None = None,
+                     target_value: Any = None, target_date: date | None = None,
+                     group: WorkingGroup | None = None,
+                     initiative: Initiative | None = None) -> Indicator:
+    require(actor, "indicator.manage", council.id)
+    indicator = Indicator(council_id=council.id, **_indicator_values(
+        council, None, code=code, name=name, description=description,
+        original_language=original_language, unit=unit, baseline_value=baseline_value,
+        baseline_date=baseline_date, target_value=target_value, target_date=target_date,
+        group=group, initiative=initiative))
+    db.session.add(indicator)
+    events.record("indicator.created", indicator, actor, code=indicator.code, name=indicator.name,
+                  group_id=indicator.group_id)
+    return indicator
+
+
+def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Translations,
+                     description: Translations, original_language: str, unit: str,
+                     baseline_value: Any = None, baseline_date: date | None = None,
+                     target_value: Any = None, target_date: date | None = None,
+                     group: WorkingGroup | None = None,
+                     initiative: Initiative | None = None) -> Indicator:
+    require(actor, "indicator.manage", indicator.council_id)
+    council = db.session.get(Council, indicator.council_id)
+    assert council is not None
+    changed = _changes(indicator, _indicator_values(
+        council, indicator, code=code, name=name, description=description,
+        original_language=original_language, unit=unit, baseline_value=baseline_value,
+        baseline_date=baseline_date, target_value=target_value, target_date=target_date,
+        group=group, initiative=initiative))
+    if changed:
+        events.record("indicator.updated", indicator, actor, code=indicator.code,
+                      group_id=indicator.group_id, changes=changed)
+    return indicator
+
+
+def record_observation(actor: User, indicator: Indicator, *, observed_on: date | None, value: Any,
+                       source: str, note: str | None = None) -> Observation:
+    """A dated value with its source; one value per indicator and date."""
+    require(actor, "indicator.observe", indicator)
+    if observed_on is None:
+        raise ValidationFailed(_("Enter the date of the value."), field="observed_on")
+    if observed_on > council_today():
+        raise ValidationFailed(_("An observation cannot be dated in the future."),
+                               field="observed_on")
+    number = _number(value, "value", required=True)
+    source = (source or "").strip()
+    if not source:
+        raise ValidationFailed(_("Name the source of the value."), field="source")
+    if len(source) > 300:
+        raise ValidationFailed(_("Use at most %(count)s characters.", count=300), field="source")
+    clash = db.session.scalar(select(Observation.id).where(
+        Observation.indicator_id == indicator.id, Observation.observed_on == observed_on))
+    if clash is not None:
+        raise Conflict(_("There is already a value for this date."), field="observed_on")
+    observation = Observation(observed_on=observed_on, value=number, source=source,
+                              note=_optional_text(note, MAX_NOTE, "note"), recorded_by_id=actor.id)
+    indicator.observations.append(observation)
+    db.session.flush()
+    events.record("indicator.observed", indicator, actor, code=indicator.code,
+                  group_id=indicator.group_id, observation_id=observation.id,
+                  observed_on=observed_on.isoformat(), value=str(number), source=source)
+    return observation
