@@ -8,7 +8,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Listen to domain events, hand committed e-mails to Celery, and serve the pages."""
     from council import events
-    from council.notifications import audiences, outbox, views
+
+    # Importing `commitments` registers the commitment sections of digests and their reminders.
+    from council.notifications import audiences, commitments, outbox, views  # noqa: F401
 
     events.listen(audiences.on_event)
     outbox.install_session_hooks()

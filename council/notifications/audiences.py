@@ -47,7 +47,7 @@ RULES: dict[str, Rule] = {
     "commitment.created": Rule(OWNERS, Importance.MINOR),
     "commitment.updated": Rule(OWNERS, Importance.MINOR),
     "commitment.status_changed": Rule(OWNERS, Importance.MINOR),
-    "commitment.progress_reported": Rule((*OWNERS, A.CO_CHAIRS), Importance.MINOR),
+    "commitment.progress_reported": Rule(OWNERS, Importance.MINOR),
     "commitment.sent_back": Rule(OWNERS),
     "commitment.verified": Rule(OWNERS, Importance.MINOR),
     "commitment.owner_changed": Rule(OWNERS, Importance.MINOR),
@@ -76,7 +76,17 @@ VERIFICATION_WAITING = "reported_done"
 def rule_for(event: Event) -> Rule | None:
     if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
         return VERIFICATION_RULE
+    if event.kind == "commitment.progress_reported" and _report_changes_status(event.payload):
+        return None  # the status change that follows in the same transaction says it all, once
     return RULES.get(event.kind) or TRANSACTIONAL.get(event.kind)
+
+
+def _report_changes_status(payload: dict[str, Any]) -> bool:
+    from council.tracker.models import ProgressUpdate
+
+    update_id = payload.get("update_id")
+    return update_id is not None and db.session.scalar(
+        select(ProgressUpdate.to_status).where(ProgressUpdate.id == update_id)) is not None
 
 
 def _ids(values: Any) -> list[int]:

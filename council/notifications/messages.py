@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -26,29 +25,18 @@ from council.emails import send_email
 from council.extensions import db
 from council.i18n import Translations, localize
 from council.notifications.models import Notification
+from council.tracker.models import CommitmentStatus, RecommendationStatus
 
 # Pages of the records notifications are about: subject type -> (endpoint, argument name).
 # Domains that land later add theirs here (commitment, recommendation, meeting, minutes).
 SUBJECT_PAGES: dict[str, tuple[str, str]] = {
+    "commitment": ("tracker.commitment", "commitment_id"),
+    "recommendation": ("tracker.recommendation", "recommendation_id"),
     "user": ("directory.person", "person_id"),
     "workinggroup": ("directory.group", "group_id"),
     "organisation": ("directory.organisation", "organisation_id"),
 }
 
-STATUS_LABELS: dict[str, Any] = {
-    "planned": _l("planned"),
-    "in_progress": _l("in progress"),
-    "reported_done": _l("reported done"),
-    "verified": _l("verified"),
-    "blocked": _l("blocked"),
-    "cancelled": _l("cancelled"),
-    "proposed": _l("proposed"),
-    "adopted": _l("adopted"),
-    "rejected": _l("rejected"),
-    "withdrawn": _l("withdrawn"),
-    "implemented": _l("implemented"),
-    "superseded": _l("superseded"),
-}
 
 
 @dataclass(frozen=True)
@@ -109,6 +97,15 @@ def external_url(endpoint: str, **values: Any) -> str:
     return str(adapter.build(endpoint, values, force_external=True))
 
 
+def page_link(subject_type: str, subject_id: int) -> str:
+    """An absolute link to a record's page, or to the notifications list while its page is missing."""
+    endpoint, argument = SUBJECT_PAGES[subject_type]
+    try:
+        return external_url(endpoint, **{argument: subject_id})
+    except BuildError:
+        return external_url("notifications.index")
+
+
 def subject_path(subject_type: str | None, subject_id: int | None) -> str | None:
     """The page of a record, if its domain has one."""
     page = SUBJECT_PAGES.get(subject_type or "")
@@ -138,7 +135,11 @@ def _what(payload: dict[str, Any], reader: Reader) -> str:
 
 
 def _status(value: Any) -> str:
-    return str(STATUS_LABELS.get(str(value), value or "—"))
+    """A commitment's or a recommendation's status, as the tracker names it."""
+    for statuses in (CommitmentStatus, RecommendationStatus):
+        if value in {status.value for status in statuses}:
+            return statuses(value).label
+    return str(value or "—")
 
 
 def _meeting(payload: dict[str, Any], group: str, reader: Reader) -> str:
@@ -181,6 +182,10 @@ EVENT_HEADLINES: dict[str, Headline] = {
     "reminder.meeting_tomorrow": lambda v: _("Tomorrow: %(meeting)s", **v),
 }
 VERIFICATION_HEADLINE: Headline = lambda v: _("Reported done, waiting for verification: %(what)s", **v)  # noqa: E731
+DUE_TODAY_HEADLINE: Headline = lambda v: _("Due today: %(what)s", **v)  # noqa: E731
+
+
+COMMENTED = {"commitment.sent_back", "commitment.verified"}
 
 
 def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str | None = None,
@@ -197,8 +202,10 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         "organisation": reader.text(payload.get("organisation")),
     }
     headline = EVENT_HEADLINES.get(kind)
-    if kind == "commitment.status_changed" and payload.get("to") == "reported_done":
+    if kind == "commitment.status_changed" and payload.get("to") == CommitmentStatus.REPORTED_DONE:
         headline = VERIFICATION_HEADLINE
+    elif kind == "reminder.commitment_due" and values["days"] == 0:
+        headline = DUE_TODAY_HEADLINE
     message = Message(headline(values) if headline else kind)
     if group_name:
         message.lines.append(_("Working group: %(group)s", group=group_name))
@@ -208,10 +215,12 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         message.lines.append(_("Due date: %(date)s", date=values["date"]))
     if payload.get("progress") is not None and kind.startswith("commitment."):
         message.lines.append(_("Progress: %(progress)s%%", progress=payload["progress"]))
-    if payload.get("reason"):
+    # Verifiers comment (the tracker stores it as the status change's reason); others give reasons.
+    comment = payload.get("comment") or (payload.get("reason") if kind in COMMENTED else None)
+    if comment:
+        message.lines.append(_("Comment: %(text)s", text=reader.text(comment)))
+    elif payload.get("reason"):
         message.lines.append(_("Reason: %(text)s", text=reader.text(payload["reason"])))
-    if payload.get("comment"):
-        message.lines.append(_("Comment: %(text)s", text=reader.text(payload["comment"])))
     if actor and kind != "minutes.approved":
         message.lines.append(_("By %(actor)s", actor=actor))
     return message

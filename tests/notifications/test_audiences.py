@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from council.directory.models import GroupRole
+from council.directory.models import GroupRole, User
 from council.extensions import db
 from council.notifications.models import (
     Channel,
@@ -15,34 +15,41 @@ from council.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from council.tracker import services as tracker
 from tests.factories import MembershipFactory, UserFactory
 from tests.notifications.conftest import mail_to, subject
-from tests.notifications.happenings import commitment_event, meeting_event
+from tests.notifications.happenings import assign, meeting_event, report_done, send_back, verify
 
 
 def recipients(kind: str, channel: Channel = Channel.IN_APP) -> set[str]:
-    return set(db.session.scalars(
-        select(Notification.recipient.property.mapper.class_.email)
-        .join(Notification.recipient).where(Notification.kind == kind, Notification.channel == channel)))
+    return set(db.session.scalars(select(User.email).join(Notification.recipient).where(
+        Notification.kind == kind, Notification.channel == channel)))
 
 
 def test_a_commitment_assigned_reaches_its_owner_and_organisation(world, mail_sink):
-    commitment_event("commitment.created", world, world.kz_chair)
+    assign(world)
     # The owner and the other people of the organisation, but not the co-chair who assigned it.
     assert recipients("commitment.created") == {"member@example.org", "secretary@example.org",
                                                 "observer@example.org"}
     assert recipients("commitment.created", Channel.EMAIL) == recipients("commitment.created")
     assert {m["To"] for m in mail_sink.messages} == recipients("commitment.created")
+    [message] = mail_to(mail_sink, "member@example.org")
+    assert subject(message) == "New commitment: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"
 
 
 def test_a_commitment_reported_done_waits_for_co_chairs_and_secretaries(world, mail_sink):
-    commitment_event("commitment.status_changed", world, world.member, **{"from": "in_progress",
-                                                                           "to": "reported_done"})
+    commitment = assign(world)
+    mail_sink.messages.clear()
+    report_done(commitment, world.member)
     heard = recipients("commitment.status_changed")
     assert {"kz.chair@example.org", "tm.chair@example.org", "secretary@example.org"} <= heard
     assert "member@example.org" not in heard  # who reported it
+    # One report, one message: the progress it carried is told with the status change.
+    assert recipients("commitment.progress_reported") == set()
     [message] = mail_to(mail_sink, "tm.chair@example.org")
-    assert subject(message).startswith("Reported done, waiting for verification: TRD-2026-004-1")
+    assert subject(message) == ("Reported done, waiting for verification: "
+                                "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint")
+    assert "Progress: 100%" in mail_sink.text_of(message)
 
 
 def test_group_members_hear_group_news_by_their_level(world):
@@ -53,10 +60,11 @@ def test_group_members_hear_group_news_by_their_level(world):
                                             level=GroupLevel.MUTED))
     db.session.commit()
 
-    commitment_event("commitment.updated", world, world.kz_chair, owner=world.tm_chair,
-                     organisation=world.tm_org)
-    # A minor change: the owner's side, plus whoever follows everything in the group.
-    assert recipients("commitment.updated") == {"tm.chair@example.org", "tm.member@example.org"}
+    commitment = assign(world, owner=world.tm_chair, organisation=world.tm_org)
+    tracker.report_progress(world.tm_chair, commitment, progress=0, note="Tender announced")
+    db.session.commit()
+    # A minor piece of news: the owner's side, plus whoever follows everything in the group.
+    assert recipients("commitment.progress_reported") == {"tm.member@example.org"}
 
     meeting_event("meeting.agenda_published", world, world.secretary)
     # Important news: every member at the normal level, not the muted one.
@@ -68,7 +76,7 @@ def test_muting_a_group_keeps_what_is_addressed_to_you(world):
     db.session.add(GroupNotificationSetting(user_id=world.member.id, group_id=world.group.id,
                                             level=GroupLevel.MUTED))
     db.session.commit()
-    commitment_event("commitment.sent_back", world, world.kz_chair, comment="Attach the order")
+    send_back(assign(world), world.kz_chair)
     assert "member@example.org" in recipients("commitment.sent_back")
 
 
@@ -76,7 +84,7 @@ def test_people_on_digests_get_the_app_entry_but_no_immediate_e_mail(world, mail
     db.session.add(NotificationPreference(user_id=world.member.id, email_mode=EmailMode.DAILY))
     db.session.add(NotificationPreference(user_id=world.secretary.id, email_mode=EmailMode.NONE))
     db.session.commit()
-    commitment_event("commitment.created", world, world.kz_chair)
+    assign(world)
     assert {"member@example.org", "secretary@example.org"} <= recipients("commitment.created")
     assert recipients("commitment.created", Channel.EMAIL) == {"observer@example.org"}
     assert [m["To"] for m in mail_sink.messages] == ["observer@example.org"]
@@ -90,7 +98,7 @@ def test_inactive_people_and_other_councils_hear_nothing(world):
                   organisation_ids=[world.tm_org.id])
     assert recipients("meeting.invited") == {"member@example.org", "tm.chair@example.org",
                                              "tm.member@example.org"}
-    commitment_event("commitment.created", world, world.kz_chair)
+    assign(world)
     assert "observer@example.org" not in recipients("commitment.created")
 
 
@@ -106,7 +114,7 @@ def test_minutes_approval_goes_to_the_named_approvers_or_else_the_co_chairs(worl
 
 
 def test_notifications_exist_exactly_when_the_change_does(world, mail_sink):
-    commitment_event("commitment.created", world, world.kz_chair, commit=False)
+    assign(world, commit=False)
     assert db.session.scalars(select(Notification)).all()  # written in the same transaction
     db.session.rollback()
     assert db.session.scalars(select(Notification)).all() == []
@@ -114,8 +122,9 @@ def test_notifications_exist_exactly_when_the_change_does(world, mail_sink):
 
 
 def test_an_e_mail_is_pending_until_delivered_then_sent(world, mail_sink):
-    commitment_event("commitment.verified", world, world.kz_chair)
-    mine = select(Notification).where(Notification.recipient_id == world.member.id)
+    verify(assign(world), world.kz_chair)
+    mine = select(Notification).where(Notification.recipient_id == world.member.id,
+                                      Notification.kind == "commitment.verified")
     row = db.session.scalars(mine.where(Notification.channel == Channel.EMAIL)).one()
     assert row.state == DeliveryState.SENT and row.attempts == 1 and row.sent_at is not None
     in_app = db.session.scalars(mine.where(Notification.channel == Channel.IN_APP)).one()

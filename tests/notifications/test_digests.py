@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -14,7 +14,14 @@ from council.notifications import digests
 from council.notifications.models import DigestRun, EmailMode, Notification, NotificationPreference
 from tests.factories import MembershipFactory, UserFactory
 from tests.notifications.conftest import mail_to, subject
-from tests.notifications.happenings import commitment_event, meeting_event
+from tests.notifications.happenings import (
+    assign,
+    meeting_event,
+    move_due_date,
+    report_done,
+    send_back,
+    verify,
+)
 
 # 07:05 in Aqtau and Ashgabat (UTC+5) on Wednesday 25 November 2026; 05:05 in Moscow.
 MORNING = datetime(2026, 11, 25, 2, 5, tzinfo=UTC)
@@ -49,8 +56,8 @@ def test_a_digest_is_due_from_seven_in_the_morning_of_the_reader(app, zone, at, 
 def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_sink):
     on_digest(world.member)
     with time_machine.travel(YESTERDAY, tick=False):
-        commitment_event("commitment.created", world, world.kz_chair)
-        commitment_event("commitment.sent_back", world, world.kz_chair, comment="Add the order")
+        commitment = assign(world)
+        send_back(commitment, world.kz_chair, "Add the order")
         meeting_event("meeting.agenda_published", world, world.secretary, title={"en": "Trade group, Q4"})
     assert mail_to(mail_sink, "member@example.org") == []  # a digest reader gets no immediate e-mail
 
@@ -59,8 +66,8 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
     assert subject(message) == "Council: your digest for November 25, 2026"
     text = mail_sink.text_of(message)
     assert "3 items for you" in text
-    assert "New commitment: TRD-2026-004-1 Electronic queue at Temirbaba checkpoint" in text
-    assert "Progress report sent back: TRD-2026-004-1" in text
+    assert "New commitment: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint" in text
+    assert "Progress report sent back: TRD-2026-004-KZ1" in text
     assert "Agenda published: Trade group, Q4" in text
     assert "What changed in your working groups and commitments" in mail_sink.html_of(message)
 
@@ -80,7 +87,7 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
 
     # News after that: the third digest covers only what happened since the last one.
     with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC), tick=False):
-        commitment_event("commitment.verified", world, world.kz_chair)
+        verify(commitment, world.kz_chair)
     digests.plan(datetime(2026, 11, 27, 2, 5, tzinfo=UTC))
     latest = mail_to(mail_sink, "member@example.org")[-1]
     assert "1 item for you" in mail_sink.text_of(latest)
@@ -91,8 +98,7 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
 def test_a_weekly_digest_comes_on_the_chosen_day(world, mail_sink):
     on_digest(world.tm_chair, EmailMode.WEEKLY, weekday=3)  # Thursday
     with time_machine.travel(YESTERDAY, tick=False):
-        commitment_event("commitment.status_changed", world, world.member,
-                         **{"from": "in_progress", "to": "reported_done"})
+        report_done(assign(world), world.member)
     digests.plan(MORNING)  # a Wednesday
     assert mail_to(mail_sink, "tm.chair@example.org") == []
     digests.plan(datetime(2026, 11, 26, 2, 5, tzinfo=UTC))
@@ -123,11 +129,11 @@ def test_preview_prints_what_a_person_would_receive(app, world):
     result = runner.invoke(args=["council", "digests", "preview", "--user", "member@example.org"])
     assert result.exit_code == 0, result.output
     assert "Nothing to say: no digest would be sent." in result.output
-    commitment_event("commitment.due_changed", world, world.kz_chair, to="2026-12-15")
+    move_due_date(assign(world), world.kz_chair, date(2027, 3, 1))
     result = runner.invoke(args=["council", "digests", "preview", "--user", "Member@Example.org"])
     assert result.exit_code == 0, result.output
     assert "Subject: Council: your digest for" in result.output
-    assert "New due date of TRD-2026-004-1 Electronic queue at Temirbaba checkpoint: December 15, 2026" \
+    assert "New due date of TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint: March 1, 2027" \
         in result.output
     assert digest_count() == 0  # a preview records and sends nothing
     result = runner.invoke(args=["council", "digests", "preview", "--user", "nobody@example.org"])

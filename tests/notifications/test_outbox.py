@@ -15,7 +15,7 @@ from council.timeutil import utcnow
 from tests.conftest import IsolatedClient, page_text
 from tests.factories import PASSWORD
 from tests.notifications.conftest import FAST_RETRIES, mail_to, subject
-from tests.notifications.happenings import commitment_event
+from tests.notifications.happenings import assign, recommendation, send_back, verify
 
 
 def email_rows() -> list[Notification]:
@@ -24,14 +24,17 @@ def email_rows() -> list[Notification]:
 
 
 def test_an_e_mail_has_text_html_links_and_a_one_click_unsubscribe(world, mail_sink, client):
-    commitment_event("commitment.sent_back", world, world.kz_chair, comment="Attach the signed order")
+    commitment = assign(world)
+    mail_sink.messages.clear()
+    send_back(commitment, world.kz_chair, "Attach the signed order")
     [message] = mail_to(mail_sink, "member@example.org")
     assert subject(message) == ("Progress report sent back: "
-                                  "TRD-2026-004-1 Electronic queue at Temirbaba checkpoint")
+                                  "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint")
     text, html = mail_sink.text_of(message), mail_sink.html_of(message)
     assert "Comment: Attach the signed order" in text and "By Yerlan Chair" in text
     row = db.session.scalars(select(Notification).where(Notification.recipient_id == world.member.id,
-                                                        Notification.channel == Channel.EMAIL)).one()
+                                                        Notification.channel == Channel.EMAIL,
+                                                        Notification.kind == "commitment.sent_back")).one()
     assert f"http://council.test/notifications/{row.id}/open" in text
     assert f'href="http://council.test/notifications/{row.id}/open"' in html
     assert message["Message-ID"] == f"<notification-{row.id}@council.test>"
@@ -45,27 +48,24 @@ def test_an_e_mail_has_text_html_links_and_a_one_click_unsubscribe(world, mail_s
                            data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert services.preference_of(world.member).email_mode == EmailMode.NONE
-    commitment_event("commitment.verified", world, world.kz_chair)
+    verify(commitment, world.kz_chair)
     assert len(mail_to(mail_sink, "member@example.org")) == 1  # nothing more by e-mail…
     assert db.session.scalar(select(Notification.id).where(  # …but the app still lists it
         Notification.kind == "commitment.verified", Notification.recipient_id == world.member.id))
 
 
 def test_delivering_a_row_again_sends_nothing_more(world, mail_sink):
-    commitment_event("commitment.verified", world, world.kz_chair)
+    verify(assign(world), world.kz_chair)
     rows = email_rows()
-    assert len(mail_sink.messages) == len(rows) == 3
+    assert len(mail_sink.messages) == len(rows) == 10
     for row in rows:
         assert outbox.deliver(row.id).skipped
         assert outbox.deliver(row.id).skipped
     assert outbox.sweep(utcnow() + timedelta(hours=1)) == 0
-    assert len(mail_sink.messages) == 3
+    assert len(mail_sink.messages) == 10
 
 
 def test_a_row_held_by_a_worker_is_left_alone_until_its_claim_expires(world, mail_sink):
-    db.session.add(services.preference_of(world.member))
-    services.preference_of(world.member).email_mode = EmailMode.NONE
-    db.session.commit()
     row = Notification(council_id=world.council.id, recipient_id=world.observer.id,
                        kind="commitment.verified", channel=Channel.EMAIL,
                        state=DeliveryState.PENDING, payload={"code": "TRD-1"},
@@ -86,9 +86,9 @@ def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(make_app,
     sink.refusing = True
     other = make_app(MAIL_PORT=port, **{**FAST_RETRIES, "NOTIFICATION_RETRY_BASE_SECONDS": 30.0})
     other.test_client_class = IsolatedClient
+    recommendation(world)  # made in this session, found by the other app's
     with other.app_context():
-        commitment_event("commitment.sent_back", world, world.kz_chair, owner=world.tm_member,
-                         organisation=world.tm_org, comment="Wrong figures")
+        assign(world, owner=world.tm_member, organisation=world.tm_org)
         rows = email_rows()  # to both people of the Turkmen hyakimlik
         [row] = [r for r in rows if r.recipient_id == world.tm_member.id]
         assert (row.state, row.attempts) == (DeliveryState.PENDING, 1)

@@ -18,7 +18,7 @@ from council.notifications.models import (
 )
 from tests.conftest import page_text
 from tests.notifications.conftest import mail_to
-from tests.notifications.happenings import commitment_event, meeting_event
+from tests.notifications.happenings import assign, meeting_event, send_back, verify
 
 
 def unread_in_nav(html: str) -> int:
@@ -27,15 +27,14 @@ def unread_in_nav(html: str) -> int:
 
 
 def test_the_nav_counts_unread_notifications_and_opening_one_reads_it(client, auth, world):
-    commitment_event("commitment.created", world, world.kz_chair)
-    commitment_event("commitment.sent_back", world, world.kz_chair, comment="Add the order")
+    send_back(assign(world), world.kz_chair, "Add the order")
     auth.login(world.member)
     page = page_text(client.get("/groups"))
     assert unread_in_nav(page) == 2
     assert 'aria-label="Notifications: 2 unread"' in page
 
     listing = page_text(client.get("/notifications"))
-    assert "Progress report sent back: TRD-2026-004-1 Electronic queue at Temirbaba checkpoint" in listing
+    assert "Progress report sent back: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint" in listing
     assert "Comment: Add the order" in listing and "By Yerlan Chair" in listing
     row = db.session.scalars(select(Notification).where(
         Notification.recipient_id == world.member.id, Notification.channel == Channel.IN_APP,
@@ -51,18 +50,19 @@ def test_the_nav_counts_unread_notifications_and_opening_one_reads_it(client, au
 
 
 def test_the_e_mail_link_reads_the_app_entry_too(client, auth, world, mail_sink):
-    commitment_event("commitment.verified", world, world.kz_chair)
-    [message] = mail_to(mail_sink, "member@example.org")
+    verify(assign(world), world.kz_chair)
+    message = mail_to(mail_sink, "member@example.org")[-1]
     link = re.search(r"http://council\.test(/notifications/\d+/open)", mail_sink.text_of(message))
     assert link
     assert client.get(link.group(1)).status_code == 302  # signed out: to the sign-in page first
     auth.login(world.member)
+    assert services.unread_count(world.member) == 2  # assigned, then verified
     client.get(link.group(1))
-    assert services.unread_count(world.member) == 0
+    assert services.unread_count(world.member) == 1
 
 
 def test_nobody_opens_someone_else_s_notification(client, auth, world):
-    commitment_event("commitment.verified", world, world.kz_chair)
+    assign(world)
     theirs = db.session.scalar(select(Notification.id).where(Notification.recipient_id == world.member.id))
     auth.login(world.tm_member)
     assert client.get(f"/notifications/{theirs}/open").status_code == 404
@@ -82,11 +82,12 @@ def test_the_list_reads_the_same_number_of_queries_for_many_notifications(client
         return len(statements)
 
     auth.login(world.member)
-    commitment_event("commitment.created", world, world.kz_chair)
+    assign(world)
     few = count_queries("/notifications")
     for number in range(2, 12):
-        commitment_event("commitment.updated", world, world.tm_chair, commitment_id=number)
-        meeting_event("meeting.invited", world, world.secretary, meeting_id=number, user_ids=[world.member.id])
+        assign(world, actor=world.tm_chair)
+        meeting_event("meeting.invited", world, world.secretary, meeting_id=number,
+                      user_ids=[world.member.id])
     assert count_queries("/notifications") == few
 
 
@@ -144,20 +145,21 @@ def test_only_admins_see_the_outbox(client, auth, world):
 
 
 def test_the_outbox_lists_by_state_and_retries_all_failed(client, auth, world, mail_sink):
-    commitment_event("commitment.verified", world, world.kz_chair)
+    verify(assign(world), world.kz_chair)
     rows = db.session.scalars(select(Notification).where(Notification.channel == Channel.EMAIL)).all()
     for row in rows:
-        row.state, row.last_error = DeliveryState.FAILED, "SMTPServerDisconnected: Connection unexpectedly closed"
+        row.state = DeliveryState.FAILED
+        row.last_error = "SMTPServerDisconnected: Connection unexpectedly closed"
     db.session.commit()
     mail_sink.messages.clear()
     auth.login(world.admin)
     page = page_text(client.get("/admin/outbox"))
-    assert "Failed (3)" in page and "Sent (0)" in page and "Connection unexpectedly closed" in page
+    assert f"Failed ({len(rows)})" in page and "Sent (0)" in page and "Connection unexpectedly closed" in page
     assert "No Redis is configured" in page  # the embedded default has no beat to watch
     response = client.post("/admin/outbox/retry-failed")
     assert response.status_code == 302
-    assert len(mail_sink.messages) == 3
-    assert "Sent (3)" in page_text(client.get("/admin/outbox?state=sent"))
+    assert len(mail_sink.messages) == len(rows)
+    assert f"Sent ({len(rows)})" in page_text(client.get("/admin/outbox?state=sent"))
 
 
 def test_the_outbox_warns_when_beat_has_not_ticked(make_app, world, redis_url):
@@ -185,7 +187,7 @@ def test_the_outbox_warns_when_beat_has_not_ticked(make_app, world, redis_url):
 
 
 def test_notification_pages_have_no_inline_script_or_style(client, auth, world):
-    commitment_event("commitment.created", world, world.kz_chair)
+    assign(world)
     auth.login(world.admin)
     token = services.unsubscribe_token(world.admin)
     for url in ["/notifications", "/notifications/preferences", "/admin/outbox", f"/unsubscribe/{token}"]:

@@ -1,8 +1,8 @@
 """notifications
 
-Revision ID: e16e31fe9cef
-Revises: 7f315989b6ca
-Create Date: 2026-11-25 06:55:16.422019
+Revision ID: 7cab6f984882
+Revises: d2351db1777a
+Create Date: 2026-11-25 07:01:19.433633
 
 """
 from alembic import op
@@ -13,8 +13,8 @@ import council.dbtypes  # noqa: F401  (custom column types)
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'e16e31fe9cef'
-down_revision = '7f315989b6ca'
+revision = '7cab6f984882'
+down_revision = 'd2351db1777a'
 branch_labels = None
 depends_on = None
 
