@@ -32,6 +32,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # On a lost broker connection, stop what runs: its unacknowledged message is delivered again,
+        # and every task is safe to run twice (Celery 6's default, and no warning on each reconnect).
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         timezone="UTC",

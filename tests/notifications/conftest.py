@@ -164,7 +164,16 @@ def queue_name(redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def broker_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
+def other_app(make_app: Callable[..., Flask]) -> Iterator[Callable[..., Flask]]:
+    """make_app, for tests that use the shared `world` inside another app's context."""
+    yield make_app
+    # The test's session may have loaded `world` through the other app's engine (Flask-SQLAlchemy binds
+    # by the current app): give that connection back before make_app disposes of the engine.
+    db.session.close()
+
+
+@pytest.fixture
+def broker_app(other_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """An app whose tasks go to a real broker (not in-process), with quick retries."""
 
     def build(redis: str, queue: str = "celery", smtp_port: int | None = None, **overrides: Any) -> Flask:
@@ -172,7 +181,7 @@ def broker_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
         if smtp_port is not None:
             settings["MAIL_PORT"] = smtp_port
         settings.update(overrides)
-        return make_app(**settings)
+        return other_app(**settings)
 
     return build
 
@@ -198,7 +207,7 @@ def worker_environment(app: Flask, queue: str) -> dict[str, str]:
                    "COUNCIL_SMTP_HOST": config["MAIL_SERVER"], "COUNCIL_SMTP_PORT": str(config["MAIL_PORT"]),
                    "COUNCIL_RATELIMIT_ENABLED": "false", "PYTHONWARNINGS": "ignore"}
     for name in ("NOTIFICATION_RETRY_BASE_SECONDS", "NOTIFICATION_MAX_ATTEMPTS",
-                 "NOTIFICATION_CLAIM_SECONDS", "NOTIFICATION_SWEEP_GRACE_SECONDS"):
+                 "NOTIFICATION_CLAIM_SECONDS", "NOTIFICATION_SWEEP_GRACE_SECONDS", "DIGEST_BATCH_SIZE"):
         environment[f"COUNCIL_{name}"] = str(config[name])
     return environment
 
@@ -209,6 +218,7 @@ class WorkerProcess:
 
     process: subprocess.Popen[bytes]
     log: Path
+    output: Any = None
 
     @property
     def pid(self) -> int:
@@ -226,6 +236,8 @@ class WorkerProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.output is not None:
+            self.output.close()
 
 
 @pytest.fixture
@@ -234,13 +246,13 @@ def worker_processes(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
 
     def start(app: Flask, queue: str, name: str = "w1", concurrency: int = 1) -> WorkerProcess:
         log = tmp_path / f"worker-{name}-{len(started)}.log"
+        output = log.open("wb")
         process = subprocess.Popen(
             [CELERY, "-A", "workers.celery_app", "worker", "--pool", "solo" if concurrency == 1
              else "threads", "--concurrency", str(concurrency), "-Q", queue, "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            cwd=ROOT, env=worker_environment(app, queue), stdout=log.open("wb"),
-            stderr=subprocess.STDOUT)
-        worker = WorkerProcess(process, log)
+            cwd=ROOT, env=worker_environment(app, queue), stdout=output, stderr=subprocess.STDOUT)
+        worker = WorkerProcess(process, log, output)
         started.append(worker)
         wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, timeout=60,
                  message=f"worker {name} to start")

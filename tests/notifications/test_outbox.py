@@ -81,10 +81,10 @@ def test_a_row_held_by_a_worker_is_left_alone_until_its_claim_expires(world, mai
     assert row.state == DeliveryState.SENT and row.claimed_until is None
 
 
-def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(make_app, own_smtp, world):
+def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(other_app, own_smtp, world):
     sink, port = own_smtp
     sink.refusing = True
-    other = make_app(MAIL_PORT=port, **{**FAST_RETRIES, "NOTIFICATION_RETRY_BASE_SECONDS": 30.0})
+    other = other_app(MAIL_PORT=port, **{**FAST_RETRIES, "NOTIFICATION_RETRY_BASE_SECONDS": 30.0})
     other.test_client_class = IsolatedClient
     recommendation(world)  # made in this session, found by the other app's
     with other.app_context():

@@ -162,14 +162,14 @@ def test_the_outbox_lists_by_state_and_retries_all_failed(client, auth, world, m
     assert f"Sent ({len(rows)})" in page_text(client.get("/admin/outbox?state=sent"))
 
 
-def test_the_outbox_warns_when_beat_has_not_ticked(make_app, world, redis_url):
+def test_the_outbox_warns_when_beat_has_not_ticked(other_app, world, redis_url):
     import redis as redis_client
 
     from council.notifications.outbox import BEAT_HEARTBEAT_KEY, record_beat
     from tests.conftest import IsolatedClient
     from tests.factories import PASSWORD
 
-    scheduled = make_app(REDIS_URL=redis_url)
+    scheduled = other_app(REDIS_URL=redis_url)
     scheduled.test_client_class = IsolatedClient
     browser = scheduled.test_client()
     browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
