@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
@@ -95,11 +95,12 @@ def preferences() -> Response | str | tuple[str, int]:
 @csrf.exempt  # mail clients post here without our form (RFC 8058 one-click); the signed token is the key
 def unsubscribe(token: str) -> str:
     person = services.person_of_token(token)
-    if request.method == "GET":
-        return render_template("notifications/unsubscribe.html", person=person, token=token, done=False)
-    services.unsubscribe(person)
-    db.session.commit()
-    return render_template("notifications/unsubscribe.html", person=person, token=token, done=True)
+    if request.method == "POST":
+        services.unsubscribe(person)
+        db.session.commit()
+    with force_locale(person.language):  # the page speaks the language of the e-mail it came from
+        return render_template("notifications/unsubscribe.html", person=person, token=token,
+                               done=request.method == "POST")
 
 
 # The outbox, for administrators -------------------------------------------------------------------
