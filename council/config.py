@@ -81,6 +81,11 @@ class Config:
         self.NOTIFICATION_CLAIM_SECONDS = _number("NOTIFICATION_CLAIM_SECONDS", 300.0)
         # The sweep leaves rows younger than this to the task queued after their commit.
         self.NOTIFICATION_SWEEP_GRACE_SECONDS = _number("NOTIFICATION_SWEEP_GRACE_SECONDS", 30.0)
+        # Beat: how often the outbox is swept; how long a beat's lock lasts without renewal (a standby
+        # beat takes over after it); how long beat may sleep between ticks; when admins are warned.
+        self.OUTBOX_SWEEP_SECONDS = _number("OUTBOX_SWEEP_SECONDS", 60.0)
+        self.BEAT_LOCK_SECONDS = _number("BEAT_LOCK_SECONDS", 300)
+        self.BEAT_MAX_LOOP_SECONDS = _number("BEAT_MAX_LOOP_SECONDS", 60)
         self.BEAT_STALE_SECONDS = _number("BEAT_STALE_SECONDS", 300.0)
         self.DIGEST_HOUR = _number("DIGEST_HOUR", 7)  # digests go out from 07:00 in each person's zone
         self.DIGEST_BATCH_SIZE = _number("DIGEST_BATCH_SIZE", 200)

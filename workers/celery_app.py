@@ -19,7 +19,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    from workers.schedule import BEAT_SCHEDULE
+    from workers.schedule import beat_schedule
 
     redis_url = app.config.get("REDIS_URL")
     celery = Celery(app.name, task_cls=FlaskTask)
@@ -40,12 +40,14 @@ def celery_init_app(app: Flask) -> Celery:
         timezone="UTC",
         imports=["workers.tasks"],
         task_default_queue=app.config.get("CELERY_QUEUE") or "celery",
+        # RedBeat keeps the schedule and its lock in Redis: a second beat waits for the lock instead of
+        # sending twice, and takes over within the lock's timeout if the first one dies. Ours also leaves
+        # a heartbeat there for the admins' outbox page.
         redbeat_redis_url=redis_url,
-        redbeat_lock_timeout=300,
-        # RedBeat keeps the schedule and its lock in Redis (two beats never double-send); ours also
-        # leaves a heartbeat there for the admins' outbox page.
+        redbeat_lock_timeout=app.config["BEAT_LOCK_SECONDS"],
+        beat_max_loop_interval=app.config["BEAT_MAX_LOOP_SECONDS"],
         beat_scheduler="workers.beat:CouncilScheduler",
-        beat_schedule=BEAT_SCHEDULE,
+        beat_schedule=beat_schedule(app.config),
     )
     celery.conf.update(app.config.get("CELERY", {}))
     celery.set_default()

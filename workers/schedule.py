@@ -6,12 +6,16 @@ zone, the dates of commitments and meetings); their records make a second run se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from celery.schedules import crontab
 
-BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "outbox-sweep": {"task": "council.notifications.sweep", "schedule": 60.0},
-    "digests": {"task": "council.digests.plan", "schedule": crontab(minute="*/15")},
-    "reminders": {"task": "council.reminders.send", "schedule": crontab(minute="7,37")},
-}
+
+def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        "outbox-sweep": {"task": "council.notifications.sweep",
+                         "schedule": float(config["OUTBOX_SWEEP_SECONDS"])},
+        "digests": {"task": "council.digests.plan", "schedule": crontab(minute="*/15")},
+        "reminders": {"task": "council.reminders.send", "schedule": crontab(minute="7,37")},
+    }

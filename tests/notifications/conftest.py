@@ -207,7 +207,8 @@ def worker_environment(app: Flask, queue: str) -> dict[str, str]:
                    "COUNCIL_SMTP_HOST": config["MAIL_SERVER"], "COUNCIL_SMTP_PORT": str(config["MAIL_PORT"]),
                    "COUNCIL_RATELIMIT_ENABLED": "false", "PYTHONWARNINGS": "ignore"}
     for name in ("NOTIFICATION_RETRY_BASE_SECONDS", "NOTIFICATION_MAX_ATTEMPTS",
-                 "NOTIFICATION_CLAIM_SECONDS", "NOTIFICATION_SWEEP_GRACE_SECONDS", "DIGEST_BATCH_SIZE"):
+                 "NOTIFICATION_CLAIM_SECONDS", "NOTIFICATION_SWEEP_GRACE_SECONDS", "DIGEST_BATCH_SIZE",
+                 "OUTBOX_SWEEP_SECONDS", "BEAT_LOCK_SECONDS", "BEAT_MAX_LOOP_SECONDS"):
         environment[f"COUNCIL_{name}"] = str(config[name])
     return environment
 
@@ -240,31 +241,59 @@ class WorkerProcess:
             self.output.close()
 
 
-@pytest.fixture
-def worker_processes(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
-    started: list[WorkerProcess] = []
+class CeleryProcesses:
+    """Starts `celery worker` and `celery beat` processes for a test, and stops them all afterwards."""
 
-    def start(app: Flask, queue: str, name: str = "w1", concurrency: int = 1) -> WorkerProcess:
-        log = tmp_path / f"worker-{name}-{len(started)}.log"
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.started: list[WorkerProcess] = []
+
+    def start(self, app: Flask, queue: str, name: str, arguments: list[str],
+              ready: Callable[[bytes], bool]) -> WorkerProcess:
+        log = self.directory / f"celery-{name}-{len(self.started)}.log"
         output = log.open("wb")
-        process = subprocess.Popen(
-            [CELERY, "-A", "workers.celery_app", "worker", "--pool", "solo" if concurrency == 1
-             else "threads", "--concurrency", str(concurrency), "-Q", queue, "-n", f"{name}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            cwd=ROOT, env=worker_environment(app, queue), stdout=output, stderr=subprocess.STDOUT)
-        worker = WorkerProcess(process, log, output)
-        started.append(worker)
-        wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, timeout=60,
-                 message=f"worker {name} to start")
+        process = subprocess.Popen([CELERY, "-A", "workers.celery_app", *arguments, "--loglevel", "INFO"],
+                                   cwd=ROOT, env=worker_environment(app, queue), stdout=output,
+                                   stderr=subprocess.STDOUT)
+        started = WorkerProcess(process, log, output)
+        self.started.append(started)
+        wait_for(lambda: ready(log.read_bytes()) or process.poll() is not None, timeout=60,
+                 message=f"{name} to start")
         assert process.poll() is None, log.read_text()
-        return worker
+        return started
 
-    yield start
-    for worker in started:
-        worker.stop()
+    def stop_all(self) -> None:
+        for started in self.started:
+            started.stop()
+
+
+@pytest.fixture
+def celery_processes(tmp_path: Path) -> Iterator[CeleryProcesses]:
+    processes = CeleryProcesses(tmp_path)
+    yield processes
+    processes.stop_all()
     # A killed worker's connections are gone; make sure ours do not hold old snapshots either.
     db.session.remove()
 
+
+@pytest.fixture
+def worker_processes(celery_processes: CeleryProcesses) -> Callable[..., WorkerProcess]:
+    def start(app: Flask, queue: str, name: str = "w1") -> WorkerProcess:
+        return celery_processes.start(
+            app, queue, name, ["worker", "--pool", "solo", "-Q", queue, "-n", f"{name}@%h",
+                               "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            ready=lambda log: b"ready." in log)
+
+    return start
+
+
+@pytest.fixture
+def beat_processes(celery_processes: CeleryProcesses) -> Callable[..., WorkerProcess]:
+    def start(app: Flask, queue: str, name: str = "beat") -> WorkerProcess:
+        return celery_processes.start(app, queue, name, ["beat"],
+                                      ready=lambda log: b"beat: Starting" in log)
+
+    return start
 
 def mail_to(sink: MailSink, address: str) -> list[EmailMessage]:
     """Messages to exactly this address (the shared sink's `to` also matches tm.member@… for member@…)."""
