@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from council.directory.models import GroupRole, Membership, Organisation, User
@@ -48,23 +48,26 @@ def council_date(at: datetime) -> date:
     return at.astimezone(ZoneInfo(current_app.config.get("COUNCIL_TIME_ZONE", "Asia/Aqtau"))).date()
 
 
-def _snapshot(commitment: Commitment, **extra: Any) -> dict[str, Any]:
-    return {"id": commitment.id, "code": commitment.code, "title": commitment.recommendation.title,
-            "due_date": commitment.due_date.isoformat(), "status": commitment.status.value,
-            "organisation": commitment.organisation.name, **extra}
-
-
 def _commitment_link(item: dict[str, Any]) -> str:
     return page_link("commitment", item["id"])
 
 
-def _collect(query: Select[Any], today: date, mine: User) -> tuple[Items, int]:
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    commitments = db.session.scalars(
-        query.options(selectinload(Commitment.recommendation), selectinload(Commitment.organisation))
-        .order_by(Commitment.due_date, Commitment.id).limit(SECTION_LIMIT))
-    return [_snapshot(c, days=abs((c.due_date - today).days), mine=c.owner_id == mine.id)
-            for c in commitments], total
+def _collect(*conditions: Any, today: date) -> tuple[Items, int]:
+    """One query for the section's commitments, with their titles and organisations (and a count only
+    when there are more than the section shows)."""
+    rows = db.session.execute(
+        select(Commitment.id, Commitment.code, Commitment.due_date, Recommendation.title,
+               Organisation.name)
+        .join(Recommendation, Commitment.recommendation_id == Recommendation.id)
+        .join(Organisation, Commitment.organisation_id == Organisation.id)
+        .where(*conditions).order_by(Commitment.due_date, Commitment.id).limit(SECTION_LIMIT))
+    items = [{"id": id_, "code": code, "title": title, "due_date": due.isoformat(),
+              "days": abs((due - today).days), "organisation": organisation}
+             for id_, code, due, title, organisation in rows]
+    total = len(items)
+    if total == SECTION_LIMIT:
+        total = db.session.scalar(select(func.count()).select_from(Commitment).where(*conditions)) or 0
+    return items, total
 
 
 def _theirs(person: User) -> Any:
@@ -103,14 +106,13 @@ def _render_verification(item: dict[str, Any], reader: Reader) -> Line:
 @digest_section("due_soon", _l("Due in the next 14 days"), _render_due)
 def collect_due_soon(person: User, window: Window) -> tuple[Items, int]:
     today = council_date(window.until)
-    return _collect(select(Commitment).where(_theirs(person),
-                                             due_within_condition(today, DUE_SOON_DAYS)), today, person)
+    return _collect(_theirs(person), due_within_condition(today, DUE_SOON_DAYS), today=today)
 
 
 @digest_section("overdue", _l("Overdue: yours and your organisation's"), _render_overdue)
 def collect_overdue(person: User, window: Window) -> tuple[Items, int]:
     today = council_date(window.until)
-    return _collect(select(Commitment).where(_theirs(person), overdue_condition(today)), today, person)
+    return _collect(_theirs(person), overdue_condition(today), today=today)
 
 
 @digest_section("verification", _l("Waiting for your verification"), _render_verification)
@@ -118,14 +120,13 @@ def collect_verification(person: User, window: Window) -> tuple[Items, int]:
     """Reports of done in the groups the person co-chairs (all of the council for its secretaries)."""
     from council.auth.permissions import is_secretary
 
-    waiting = select(Commitment).where(Commitment.status == CommitmentStatus.REPORTED_DONE)
     if is_secretary(person, person.council_id):
-        waiting = waiting.where(Commitment.council_id == person.council_id)
+        theirs = Commitment.council_id == person.council_id
     else:
-        waiting = waiting.where(Commitment.group_id.in_(
-            select(Membership.group_id).where(Membership.user_id == person.id,
-                                              Membership.role == GroupRole.CO_CHAIR)))
-    return _collect(waiting, council_date(window.until), person)
+        theirs = Commitment.group_id.in_(select(Membership.group_id).where(
+            Membership.user_id == person.id, Membership.role == GroupRole.CO_CHAIR))
+    return _collect(Commitment.status == CommitmentStatus.REPORTED_DONE, theirs,
+                    today=council_date(window.until))
 
 
 # Reminders ----------------------------------------------------------------------------------------

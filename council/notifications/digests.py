@@ -186,20 +186,19 @@ def window_for(person: User, mode: EmailMode, until: datetime) -> Window:
 # Sending ------------------------------------------------------------------------------------------
 
 
-def create_digest(user_id: int, at: datetime) -> DigestRun | None:
-    """Record one person's digest for the period due at `at`, with its outbox row if there is news.
+def create_digest(person: User, preference: NotificationPreference, at: datetime) -> bool:
+    """Record one person's digest for the period due at `at`, with its outbox row if there is news;
+    True when an e-mail was queued.
 
     Safe to run twice and concurrently: the (person, period) unique constraint lets one through.
     """
-    person = db.session.get(User, user_id)
-    preference = db.session.get(NotificationPreference, user_id)
-    if person is None or not person.active or preference is None \
-            or preference.email_mode not in PERIOD_LENGTH:
-        return None
+    if not person.active or preference.email_mode not in PERIOD_LENGTH:
+        return False
+    user_id = person.id
     period = period_for(preference.email_mode, preference.digest_weekday, person.time_zone, at)
     if period is None or db.session.scalar(select(DigestRun.id).where(
             DigestRun.user_id == user_id, DigestRun.period == period)) is not None:
-        return None
+        return False
     window = window_for(person, preference.email_mode, at)
     content = compose(person, window)
     run = DigestRun(user_id=user_id, period=period, since=window.since, until=window.until)
@@ -216,18 +215,23 @@ def create_digest(user_id: int, at: datetime) -> DigestRun | None:
         db.session.commit()
     except IntegrityError:  # another worker recorded this digest first
         db.session.rollback()
-        return None
-    return run
+        return False
+    return content is not None
 
 
 def send_due(user_ids: list[int], at: datetime) -> int:
-    """Create the due digests of these people; returns how many e-mails were queued."""
-    sent = 0
-    for user_id in user_ids:
-        run = create_digest(user_id, at)
-        if run is not None and run.notification_id is not None:
-            sent += 1
-    return sent
+    """Create the due digests of these people (one batch); returns how many e-mails were queued."""
+    people = db.session.execute(
+        select(User, NotificationPreference)
+        .join(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.id.in_(user_ids)).order_by(User.id)).all()
+    # Each digest commits on its own; the batch's people, read once above, need not be read again.
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return sum(create_digest(person, preference, at) for person, preference in people)
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def _digest_zones() -> list[str]:
