@@ -60,7 +60,7 @@ def tick_command() -> None:
     from council.notifications.outbox import sweep
     from council.notifications.reminders import send_reminders
 
-    click.echo(f"{sweep()} e-mails queued, {plan()} digests planned, "
+    click.echo(f"{sweep()} e-mails queued, {plan()} people due for a digest, "
                f"{send_reminders()} reminders written.")
 
 
