@@ -18,6 +18,7 @@ from sqlalchemy import select
 from council.directory.models import GroupRole, Membership, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
+from council.tracker.models import ProgressUpdate
 
 
 class Importance(StrEnum):
@@ -39,6 +40,8 @@ class Rule:
     direct: tuple[Audience, ...] = ()
     group: Importance | None = None  # None: the group's other members do not hear about it
     fallback: tuple[Audience, ...] = field(default=())  # when `direct` finds nobody
+    # The people the event addresses hear about it from another event of the same change.
+    spare_addressed: bool = False
 
 
 OWNERS = (Audience.OWNER, Audience.ORGANISATION)
@@ -57,7 +60,9 @@ RULES: dict[str, Rule] = {
     "recommendation.status_changed": Rule((), Importance.IMPORTANT),
     "meeting.scheduled": Rule((A.ADDRESSED,), Importance.IMPORTANT),
     "meeting.invited": Rule((A.ADDRESSED,)),
-    "meeting.agenda_published": Rule((A.ADDRESSED,), Importance.IMPORTANT),
+    # Publishing the agenda also records meeting.invited for the invitees: they get the invitation,
+    # the group's other members the news.
+    "meeting.agenda_published": Rule((), Importance.IMPORTANT, spare_addressed=True),
     "meeting.agenda_changed": Rule((A.ADDRESSED,), Importance.IMPORTANT),
     "meeting.cancelled": Rule((A.ADDRESSED,), Importance.IMPORTANT),
     "meeting.held": Rule((), Importance.MINOR),
@@ -82,8 +87,6 @@ def rule_for(event: Event) -> Rule | None:
 
 
 def _report_changes_status(payload: dict[str, Any]) -> bool:
-    from council.tracker.models import ProgressUpdate
-
     update_id = payload.get("update_id")
     return update_id is not None and db.session.scalar(
         select(ProgressUpdate.to_status).where(ProgressUpdate.id == update_id)) is not None
@@ -154,6 +157,8 @@ def recipients_of(event: Event, rule: Rule) -> Recipients:
     members: set[int] = set()
     if rule.group is not None:
         members = group_people(_ids((event.payload or {}).get("group_id"))) - direct
+        if rule.spare_addressed:
+            members -= _people(Audience.ADDRESSED, event)
     if event.actor_id is not None and event.kind not in TRANSACTIONAL:
         # Nobody needs to be told about what they just did themselves.
         direct.discard(event.actor_id)

@@ -143,8 +143,9 @@ def _reminder(commitment: Commitment, kind: str, key: str, recipients: set[int],
 
 
 def _responsible(commitment: Commitment) -> set[int]:
-    """The owner; without one, the active people of the responsible organisation."""
-    if commitment.owner_id is not None:
+    """The owner; without one (or if they left), the active people of the responsible organisation."""
+    if commitment.owner_id is not None and db.session.scalar(
+            select(User.active).where(User.id == commitment.owner_id)):
         return {commitment.owner_id}
     return set(db.session.scalars(select(User.id).where(
         User.organisation_id == commitment.organisation_id, User.active.is_(True))))

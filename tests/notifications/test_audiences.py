@@ -102,6 +102,17 @@ def test_inactive_people_and_other_councils_hear_nothing(world):
     assert "observer@example.org" not in recipients("commitment.created")
 
 
+def test_publishing_an_agenda_invites_the_invitees_and_tells_the_group(world, mail_sink):
+    meeting_event("meeting.agenda_published", world, world.secretary, user_ids=[world.member.id],
+                  organisation_ids=[world.tm_org.id], commit=False)
+    meeting_event("meeting.invited", world, world.secretary, user_ids=[world.member.id],
+                  organisation_ids=[world.tm_org.id])
+    assert recipients("meeting.invited") == {"member@example.org", "tm.chair@example.org",
+                                             "tm.member@example.org"}
+    assert recipients("meeting.agenda_published") == {"kz.chair@example.org"}  # one message each
+    assert len(mail_sink.messages) == 4
+
+
 def test_minutes_approval_goes_to_the_named_approvers_or_else_the_co_chairs(world):
     meeting_event("minutes.approval_requested", world, world.secretary, meeting_id=1)
     assert recipients("minutes.approval_requested") == {"kz.chair@example.org", "tm.chair@example.org"}
