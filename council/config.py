@@ -90,6 +90,9 @@ class Config:
         self.DIGEST_HOUR = _number("DIGEST_HOUR", 7)  # digests go out from 07:00 in each person's zone
         self.DIGEST_BATCH_SIZE = _number("DIGEST_BATCH_SIZE", 200)
         self.UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
+        # Evidence files: each up to EVIDENCE_MAX_BYTES; a whole request (several files) up to 50 MB.
+        self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
+        self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)) or 0)
         self.PAGE_SIZE = 25
 
     def as_dict(self) -> dict[str, Any]:

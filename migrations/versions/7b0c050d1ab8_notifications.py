@@ -1,8 +1,8 @@
 """notifications
 
-Revision ID: 7cab6f984882
-Revises: d2351db1777a
-Create Date: 2026-11-25 07:01:19.433633
+Revision ID: 7b0c050d1ab8
+Revises: b927ec3291cb
+Create Date: 2026-11-25 07:56:17.738891
 
 """
 from alembic import op
@@ -13,8 +13,8 @@ import council.dbtypes  # noqa: F401  (custom column types)
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '7cab6f984882'
-down_revision = 'd2351db1777a'
+revision = '7b0c050d1ab8'
+down_revision = 'b927ec3291cb'
 branch_labels = None
 depends_on = None
 
