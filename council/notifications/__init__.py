@@ -9,8 +9,8 @@ def init_app(app: Flask) -> None:
     """Listen to domain events, hand committed e-mails to Celery, and serve the pages."""
     from council import events
 
-    # Importing `commitments` registers the commitment sections of digests and their reminders.
-    from council.notifications import audiences, commitments, outbox, views  # noqa: F401
+    # Importing `commitments` and `meetings` registers their sections of digests and their reminders.
+    from council.notifications import audiences, commitments, meetings, outbox, views  # noqa: F401
 
     events.listen(audiences.on_event)
     outbox.install_session_hooks()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from council.directory.models import GroupRole, Membership, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
+from council.meetings.models import Meeting, MeetingStatus
 from council.tracker.models import ProgressUpdate
 
 
@@ -58,8 +59,9 @@ RULES: dict[str, Rule] = {
     "recommendation.created": Rule((), Importance.IMPORTANT),
     "recommendation.updated": Rule((), Importance.MINOR),
     "recommendation.status_changed": Rule((), Importance.IMPORTANT),
-    "meeting.scheduled": Rule((A.ADDRESSED,), Importance.IMPORTANT),
+    # A meeting is news once its agenda is published: drafts (scheduled, changed) stay quiet.
     "meeting.invited": Rule((A.ADDRESSED,)),
+    "meeting.updated": Rule((A.ADDRESSED,)),
     # Publishing the agenda also records meeting.invited for the invitees: they get the invitation,
     # the group's other members the news.
     "meeting.agenda_published": Rule((), Importance.IMPORTANT, spare_addressed=True),
@@ -69,13 +71,14 @@ RULES: dict[str, Rule] = {
     "minutes.published": Rule((A.ADDRESSED,), Importance.IMPORTANT),
     "minutes.approval_requested": Rule((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
     "minutes.approved": Rule((A.SECRETARIES,), Importance.MINOR),
-    "minutes.fully_approved": Rule((A.SECRETARIES,), Importance.IMPORTANT),
+    "minutes.fully_approved": Rule((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
 TRANSACTIONAL = {"person.invited": Rule((A.SUBJECT,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_RULE = Rule((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"
+DRAFT_QUIET = {"meeting.updated", "meeting.cancelled"}
 
 
 def rule_for(event: Event) -> Rule | None:
@@ -83,7 +86,17 @@ def rule_for(event: Event) -> Rule | None:
         return VERIFICATION_RULE
     if event.kind == "commitment.progress_reported" and _report_changes_status(event.payload):
         return None  # the status change that follows in the same transaction says it all, once
+    if event.kind in DRAFT_QUIET and not _meeting_was_published(event):
+        return None
     return RULES.get(event.kind) or TRANSACTIONAL.get(event.kind)
+
+
+def _meeting_was_published(event: Event) -> bool:
+    """A draft's invitees were never told of it: neither its changes nor its cancelling concern them."""
+    if event.kind == "meeting.cancelled":
+        return event.payload.get("from") != MeetingStatus.DRAFT
+    status = db.session.scalar(select(Meeting.status).where(Meeting.id == event.subject_id))
+    return status == MeetingStatus.AGENDA_PUBLISHED
 
 
 def _report_changes_status(payload: dict[str, Any]) -> bool:

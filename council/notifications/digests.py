@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from council.directory.models import User, WorkingGroup
 from council.events import Event
 from council.extensions import db
-from council.notifications.messages import Reader, describe, external_url
+from council.notifications.messages import Reader, describe, external_url, subject_details
 from council.notifications.models import (
     Channel,
     DeliveryState,
@@ -76,6 +76,8 @@ class DigestSection:
 
 
 SECTIONS: dict[str, DigestSection] = {}
+# Kinds of notification that a section of their own lists, so "what changed" leaves them out.
+SECTION_KINDS: set[str] = set()
 
 
 def digest_section(key: str, title: Any, render: Render) -> Callable[[Collect], Collect]:
@@ -117,17 +119,20 @@ def collect_changes(person: User, window: Window) -> tuple[Items, int]:
     actor = aliased(User)
     conditions = (Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
                   Notification.created_at > window.since, Notification.created_at <= window.until,
-                  Notification.event_id.is_not(None))
+                  Notification.event_id.is_not(None), Notification.kind.not_in(sorted(SECTION_KINDS)))
     rows = db.session.execute(
         select(Notification.id, Notification.kind, Notification.created_at, Event.payload,
-               actor.name, WorkingGroup.name)
+               Event.subject_type, Event.subject_id, actor.name, WorkingGroup.name)
         .join(Event, Notification.event_id == Event.id)
         .outerjoin(actor, Event.actor_id == actor.id)
         .outerjoin(WorkingGroup, Notification.group_id == WorkingGroup.id)
         .where(*conditions)
-        .order_by(Notification.created_at, Notification.id).limit(SECTION_LIMIT))
-    items = [{"id": id_, "kind": kind, "at": at.isoformat(), "payload": payload, "actor": actor_name,
-              "group": group_name} for id_, kind, at, payload, actor_name, group_name in rows]
+        .order_by(Notification.created_at, Notification.id).limit(SECTION_LIMIT)).all()
+    details = subject_details((subject_type, subject_id) for *_, subject_type, subject_id, _a, _g in rows)
+    items = [{"id": id_, "kind": kind, "at": at.isoformat(),
+              "payload": {**payload, **details.get((subject_type, subject_id), {})},
+              "actor": actor_name, "group": group_name}
+             for id_, kind, at, payload, subject_type, subject_id, actor_name, group_name in rows]
     total = len(items)
     if total == SECTION_LIMIT:
         total = db.session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0

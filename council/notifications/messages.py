@@ -6,7 +6,7 @@ payload (its code and title snapshot, statuses, dates) and a few names looked up
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +30,7 @@ from council.tracker.models import CommitmentStatus, RecommendationStatus
 # Pages of the records notifications are about: subject type -> (endpoint, argument name).
 # Domains that land later add theirs here (commitment, recommendation, meeting, minutes).
 SUBJECT_PAGES: dict[str, tuple[str, str]] = {
+    "meeting": ("meetings.meeting", "meeting_id"),
     "commitment": ("tracker.commitment", "commitment_id"),
     "recommendation": ("tracker.recommendation", "recommendation_id"),
     "user": ("directory.person", "person_id"),
@@ -37,6 +38,23 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "organisation": ("directory.organisation", "organisation_id"),
 }
 
+
+
+# What a message needs to know about its record now rather than as it was (a meeting's time and place):
+# subject type -> function(ids) -> {id: values added to the payload}. Domains register theirs.
+SUBJECT_DETAILS: dict[str, Callable[[Iterable[int]], dict[int, dict[str, Any]]]] = {}
+
+
+def subject_details(subjects: Iterable[tuple[str | None, int | None]]
+                    ) -> dict[tuple[str, int], dict[str, Any]]:
+    """The current details of these records, one query per type."""
+    by_type: dict[str, set[int]] = {}
+    for subject_type, subject_id in subjects:
+        if subject_type in SUBJECT_DETAILS and subject_id is not None:
+            by_type.setdefault(subject_type, set()).add(subject_id)
+    return {(subject_type, subject_id): values
+            for subject_type, ids in by_type.items()
+            for subject_id, values in SUBJECT_DETAILS[subject_type](ids).items()}
 
 
 @dataclass(frozen=True)
@@ -162,7 +180,7 @@ EVENT_HEADLINES: dict[str, Headline] = {
     "recommendation.created": lambda v: _("New recommendation: %(what)s", **v),
     "recommendation.updated": lambda v: _("Recommendation updated: %(what)s", **v),
     "recommendation.status_changed": lambda v: _("Recommendation %(what)s: %(from)s → %(to)s", **v),
-    "meeting.scheduled": lambda v: _("Meeting scheduled: %(meeting)s", **v),
+    "meeting.updated": lambda v: _("Meeting changed: %(meeting)s", **v),
     "meeting.invited": lambda v: _("You are invited: %(meeting)s", **v),
     "meeting.agenda_published": lambda v: _("Agenda published: %(meeting)s", **v),
     "meeting.agenda_changed": lambda v: _("Agenda changed: %(meeting)s", **v),
@@ -211,6 +229,8 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         message.lines.append(_("Working group: %(group)s", group=group_name))
     if payload.get("starts_at"):
         message.lines.append(_("Starts: %(when)s", when=reader.when(payload["starts_at"])))
+    if payload.get("place"):
+        message.lines.append(_("Place: %(place)s", place=payload["place"]))
     if payload.get("due_date") and kind.startswith("reminder.commitment"):
         message.lines.append(_("Due date: %(date)s", date=values["date"]))
     if payload.get("progress") is not None and kind.startswith("commitment."):
@@ -235,10 +255,12 @@ def describe_rows(rows: list[Notification], reader: Reader) -> dict[int, Message
     groups = dict(db.session.execute(select(WorkingGroup.id, WorkingGroup.name)
                                      .where(WorkingGroup.id.in_(group_ids))).all()) \
         if group_ids else {}
+    details = subject_details(subject_of(row) for row in rows)
     described = {}
     for row in rows:
         payload = dict(row.event.payload if row.event is not None else {})
         payload.update(row.payload or {})
+        payload.update(details.get(subject_of(row), {}))  # type: ignore[arg-type]
         actor = actors.get(row.event.actor_id) if row.event is not None and row.event.actor_id else None
         described[row.id] = describe(row.kind, payload, reader, actor=actor,
                                      group=groups.get(row.group_id) if row.group_id else None)

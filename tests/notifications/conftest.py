@@ -303,3 +303,8 @@ def mail_to(sink: MailSink, address: str) -> list[EmailMessage]:
 def subject(message: EmailMessage) -> str:
     """The decoded subject; a long non-ASCII one is folded right after "Subject:", hence the strip."""
     return str(message["Subject"]).strip()
+
+
+def plain(text: str) -> str:
+    """Babel (CLDR) writes "2026 г.", "2026 ж." and "10:00 AM" with narrow no-break spaces."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")

@@ -15,7 +15,7 @@ from council.notifications import digests, services
 from council.notifications.models import EmailMode, NotificationPreference
 from council.notifications.reminders import send_reminders
 from tests.conftest import page_text
-from tests.notifications.conftest import mail_to, subject
+from tests.notifications.conftest import mail_to, plain, subject
 from tests.notifications.happenings import TITLE, assign, move_due_date
 from tests.notifications.test_commitments import MORNING, TODAY, commitment
 
@@ -43,11 +43,6 @@ EXPECTED = {
            "late": "due November 4, 2026, 21 days overdue", "soon": "(in 2 days)",
            "moved": "March 8, 2027", "group": "Working group: Trade"},
 }
-
-
-def plain(text: str) -> str:
-    """Babel (CLDR) writes "2026 г." and "2026 ж." with a narrow no-break space, as typography wants."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(params=list(EXPECTED))

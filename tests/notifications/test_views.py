@@ -39,8 +39,9 @@ def test_the_nav_counts_unread_notifications_and_opening_one_reads_it(client, au
     row = db.session.scalars(select(Notification).where(
         Notification.recipient_id == world.member.id, Notification.channel == Channel.IN_APP,
         Notification.kind == "commitment.sent_back")).one()
-    response = client.get(f"/notifications/{row.id}/open")
-    assert response.status_code == 302 and response.headers["Location"] == "/notifications"
+    response = client.get(f"/notifications/{row.id}/open")  # to the commitment's page
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/tracker/commitments/{row.event.subject_id}"
     assert unread_in_nav(page_text(client.get("/groups"))) == 1
     assert "Nothing unread." not in page_text(client.get("/notifications?unread=1"))
 
@@ -83,6 +84,7 @@ def test_the_list_reads_the_same_number_of_queries_for_many_notifications(client
 
     auth.login(world.member)
     assign(world)
+    meeting_event("meeting.invited", world, world.secretary, meeting_id=1, user_ids=[world.member.id])
     few = count_queries("/notifications")
     for number in range(2, 12):
         assign(world, actor=world.tm_chair)
