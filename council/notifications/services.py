@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app
@@ -30,6 +32,18 @@ from council.notifications.outbox import deliver_after_commit
 from council.timeutil import utcnow
 
 DIGEST_MODES = (EmailMode.DAILY, EmailMode.WEEKLY)
+_EMAILS = ContextVar("council_notification_emails", default=True)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Within this block notifications go to the in-app list only (loading demo data, whose changes
+    did not just happen to anyone)."""
+    token = _EMAILS.set(False)
+    try:
+        yield
+    finally:
+        _EMAILS.reset(token)
 
 
 @rule("notifications.preferences")
@@ -83,7 +97,7 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
         if not transactional:
             written.append(Notification(channel=Channel.IN_APP, state=DeliveryState.SENT,
                                         sent_at=now, **common))
-        if transactional or (mode or EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE:
+        if _EMAILS.get() and (transactional or (mode or EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE):
             written.append(Notification(channel=Channel.EMAIL, state=DeliveryState.PENDING,
                                         next_attempt_at=now, **common))
     if written:
