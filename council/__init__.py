@@ -102,6 +102,10 @@ def _register_blueprints(app: Flask) -> None:
 
     init_api(app)
 
+    from council import notifications
+
+    notifications.init_app(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can

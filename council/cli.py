@@ -7,8 +7,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from council.extensions import db
+from council.notifications.cli import register as register_notification_commands
 
 council_cli = AppGroup("council", help="Council administration commands.")
+register_notification_commands(council_cli)
 
 
 @council_cli.command("demo")

@@ -23,6 +23,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: float) -> Any:
+    value = _env(name)
+    return default if value is None else type(default)(float(value))
+
+
 class Config:
     """One class; every value can be overridden from the environment or by create_app(test_config)."""
 
@@ -68,6 +73,23 @@ class Config:
 
         self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)
         self.PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600)) or 0)
+        # Notifications: e-mails are retried with exponential backoff (base, doubling, capped), then
+        # marked failed; a worker that died while sending frees its row after the claim time.
+        self.CELERY_QUEUE = _env("CELERY_QUEUE", "celery")
+        self.NOTIFICATION_MAX_ATTEMPTS = _number("NOTIFICATION_MAX_ATTEMPTS", 8)
+        self.NOTIFICATION_RETRY_BASE_SECONDS = _number("NOTIFICATION_RETRY_BASE_SECONDS", 60.0)
+        self.NOTIFICATION_RETRY_MAX_DELAY = _number("NOTIFICATION_RETRY_MAX_DELAY", 3600.0)
+        self.NOTIFICATION_CLAIM_SECONDS = _number("NOTIFICATION_CLAIM_SECONDS", 300.0)
+        # The sweep leaves rows younger than this to the task queued after their commit.
+        self.NOTIFICATION_SWEEP_GRACE_SECONDS = _number("NOTIFICATION_SWEEP_GRACE_SECONDS", 30.0)
+        # Beat: how often the outbox is swept; how long a beat's lock lasts without renewal (a standby
+        # beat takes over after it); how long beat may sleep between ticks; when admins are warned.
+        self.OUTBOX_SWEEP_SECONDS = _number("OUTBOX_SWEEP_SECONDS", 60.0)
+        self.BEAT_LOCK_SECONDS = _number("BEAT_LOCK_SECONDS", 300)
+        self.BEAT_MAX_LOOP_SECONDS = _number("BEAT_MAX_LOOP_SECONDS", 60)
+        self.BEAT_STALE_SECONDS = _number("BEAT_STALE_SECONDS", 300.0)
+        self.DIGEST_HOUR = _number("DIGEST_HOUR", 7)  # digests go out from 07:00 in each person's zone
+        self.DIGEST_BATCH_SIZE = _number("DIGEST_BATCH_SIZE", 200)
         self.UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
         # Evidence files: each up to EVIDENCE_MAX_BYTES; a whole request (several files) up to 50 MB.
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)

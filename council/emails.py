@@ -8,6 +8,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives
 
+from council.extensions import mail
+
 
 def render_email(template: str, language: str, **context: Any) -> tuple[str, str, str]:
     """Render templates/email/<template>/{subject.txt,body.txt,body.html} in `language`."""
@@ -22,7 +24,10 @@ def send_email(to: str, template: str, language: str, headers: dict[str, str] | 
                **context: Any) -> None:
     """Render and send at once; raises on SMTP failure so the caller (a task) can retry."""
     subject, text, html = render_email(template, language, **context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {},
-                                     from_email=current_app.config["MAIL_DEFAULT_SENDER"])
-    message.attach_alternative(html, "text/html")
-    message.send(fail_silently=False)
+    # Our own connection, closed even when the server refuses (Flask-Mailman's would leak its socket).
+    with mail.get_connection(fail_silently=False) as connection:
+        message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {},
+                                         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+                                         connection=connection)
+        message.attach_alternative(html, "text/html")
+        message.send(fail_silently=False)

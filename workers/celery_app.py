@@ -19,10 +19,12 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    from workers.schedule import beat_schedule
+
     redis_url = app.config.get("REDIS_URL")
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
-        broker_url=redis_url or "memory://",
+        broker_url=redis_url or "memory://localhost/",
         result_backend=None,
         task_always_eager=not redis_url,
         task_eager_propagates=False,
@@ -30,16 +32,27 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # On a lost broker connection, stop what runs: its unacknowledged message is delivered again,
+        # and every task is safe to run twice (Celery 6's default, and no warning on each reconnect).
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         timezone="UTC",
         imports=["workers.tasks"],
+        task_default_queue=app.config.get("CELERY_QUEUE") or "celery",
+        # RedBeat keeps the schedule and its lock in Redis: a second beat waits for the lock instead of
+        # sending twice, and takes over within the lock's timeout if the first one dies. Ours also leaves
+        # a heartbeat there for the admins' outbox page.
         redbeat_redis_url=redis_url,
-        redbeat_lock_timeout=300,
-        beat_scheduler="redbeat.RedBeatScheduler",
+        redbeat_lock_timeout=app.config["BEAT_LOCK_SECONDS"],
+        beat_max_loop_interval=app.config["BEAT_MAX_LOOP_SECONDS"],
+        beat_scheduler="workers.beat:CouncilScheduler",
+        beat_schedule=beat_schedule(app.config),
     )
     celery.conf.update(app.config.get("CELERY", {}))
     celery.set_default()
+    import workers.tasks  # noqa: F401  (registers the shared tasks with this app, web processes too)
+
     app.extensions["celery"] = celery
     return celery
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from celery import shared_task
 
 
@@ -9,3 +12,46 @@ from celery import shared_task
 def ping() -> str:
     """A task the health checks and tests use to prove a worker answers."""
     return "pong"
+
+
+@shared_task(name="council.notifications.deliver", bind=True, acks_late=True, max_retries=None)
+def deliver_notification(self: Any, notification_id: int) -> str:
+    """Send one outbox row; on an SMTP error, come back after the row's backoff."""
+    from council.notifications import outbox
+
+    outcome = outbox.deliver(notification_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        # In-process (no broker) the sweep retries instead: a countdown cannot wait there.
+        raise self.retry(countdown=outcome.retry_in)
+    return "sent" if outcome.sent else "failed" if outcome.failed else \
+        "retry" if outcome.retry_in is not None else "skipped"
+
+
+@shared_task(name="council.notifications.sweep", acks_late=True)
+def sweep_outbox() -> int:
+    """Re-queue every pending e-mail that should have gone by now (beat, every minute)."""
+    from council.notifications import outbox
+
+    return outbox.sweep()
+
+
+@shared_task(name="council.digests.plan", acks_late=True)
+def plan_digests(at: str | None = None) -> int:
+    """Hand the people whose digest is due to `council.digests.send`, in batches of ids."""
+    from council.notifications import digests
+
+    return digests.plan(datetime.fromisoformat(at) if at else None)
+
+
+@shared_task(name="council.digests.send", acks_late=True)
+def send_digests(user_ids: list[int], at: str) -> int:
+    from council.notifications import digests
+
+    return digests.send_due(user_ids, datetime.fromisoformat(at))
+
+
+@shared_task(name="council.reminders.send", acks_late=True)
+def send_reminders(at: str | None = None) -> int:
+    from council.notifications import reminders
+
+    return reminders.send_reminders(datetime.fromisoformat(at) if at else None)

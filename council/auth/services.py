@@ -105,7 +105,8 @@ def read_token(token: str, purpose: str) -> User:
 
 def invite_person(actor: User, council: Council, *, email: str, name: str,
                   organisation_id: int | None, role: PlatformRole, language: str) -> User:
-    """Create the person's account (without a password); the caller commits, then sends."""
+    """Create the person's account (without a password); the invitation e-mail is written to the
+    outbox by the `person.invited` event and sent once the caller commits."""
     require(actor, "person.invite", council.id)
     email = normalize_email(email)
     name = name.strip()
@@ -125,12 +126,6 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
     db.session.add(person)
     events.record("person.invited", person, actor, email=email)
     return person
-
-
-def send_invitation(person: User, inviter: User) -> None:
-    link = url_for("auth.accept_invitation", token=make_token(person, INVITATION), _external=True)
-    send_email(person.email, "invitation", person.language, person=person, inviter=inviter,
-               link=link, days=current_app.config["INVITATION_MAX_AGE"] // 86400)
 
 
 def send_password_reset(email: str) -> None:

@@ -351,8 +351,7 @@ def invite() -> Response | str | tuple[str, int]:
         db.session.rollback()
         show_error(form, error)
         return form_page("directory/invite.html", form)
-    db.session.commit()
-    auth_services.send_invitation(invited, current_user)
+    db.session.commit()  # the invitation e-mail leaves through the outbox once this commits
     flash(_("Invitation sent to %(email)s.", email=invited.email), "success")
     return redirect(url_for(".person", person_id=invited.id))
 

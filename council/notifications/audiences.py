@@ -1,0 +1,204 @@
+"""Who hears about which domain event.
+
+Recipients are found from the ids in the event's payload and the directory alone (owner, organisation,
+working group, council secretaries), so the tracker and meetings never import this package. A person
+hears about what is addressed to them whatever their group level ("direct"); group members hear about
+the rest of a group's news according to its importance and their level for that group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from council.directory.models import GroupRole, Membership, PlatformRole, User, WorkingGroup
+from council.events import Event
+from council.extensions import db
+from council.meetings.models import Meeting, MeetingStatus
+from council.tracker.models import ProgressUpdate
+
+
+class Importance(StrEnum):
+    IMPORTANT = "important"  # heard by group members at level "normal" and "all"
+    MINOR = "minor"  # heard by group members at level "all" only
+
+
+class Audience(StrEnum):
+    OWNER = "owner"  # payload owner_id
+    ORGANISATION = "organisation"  # active people of payload organisation_id
+    CO_CHAIRS = "co_chairs"  # co-chairs of payload group_id
+    SECRETARIES = "secretaries"  # secretaries of the event's council
+    ADDRESSED = "addressed"  # payload user_ids, and the people of payload organisation_ids
+    SUBJECT = "subject"  # the person the event is about (subject_type "user")
+
+
+@dataclass(frozen=True)
+class Rule:
+    direct: tuple[Audience, ...] = ()
+    group: Importance | None = None  # None: the group's other members do not hear about it
+    fallback: tuple[Audience, ...] = field(default=())  # when `direct` finds nobody
+    # The people the event addresses hear about it from another event of the same change.
+    spare_addressed: bool = False
+
+
+OWNERS = (Audience.OWNER, Audience.ORGANISATION)
+A = Audience
+RULES: dict[str, Rule] = {
+    "commitment.created": Rule(OWNERS, Importance.MINOR),
+    "commitment.updated": Rule(OWNERS, Importance.MINOR),
+    "commitment.status_changed": Rule(OWNERS, Importance.MINOR),
+    "commitment.progress_reported": Rule(OWNERS, Importance.MINOR),
+    "commitment.sent_back": Rule(OWNERS),
+    "commitment.verified": Rule(OWNERS, Importance.MINOR),
+    "commitment.owner_changed": Rule(OWNERS, Importance.MINOR),
+    "commitment.due_changed": Rule(OWNERS, Importance.MINOR),
+    "recommendation.created": Rule((), Importance.IMPORTANT),
+    "recommendation.updated": Rule((), Importance.MINOR),
+    "recommendation.status_changed": Rule((), Importance.IMPORTANT),
+    # A meeting is news once its agenda is published: drafts (scheduled, changed) stay quiet.
+    "meeting.invited": Rule((A.ADDRESSED,)),
+    "meeting.updated": Rule((A.ADDRESSED,)),
+    # Publishing the agenda also records meeting.invited for the invitees: they get the invitation,
+    # the group's other members the news.
+    "meeting.agenda_published": Rule((), Importance.IMPORTANT, spare_addressed=True),
+    "meeting.agenda_changed": Rule((A.ADDRESSED,), Importance.IMPORTANT),
+    "meeting.cancelled": Rule((A.ADDRESSED,), Importance.IMPORTANT),
+    "meeting.held": Rule((), Importance.MINOR),
+    "minutes.published": Rule((A.ADDRESSED,), Importance.IMPORTANT),
+    "minutes.approval_requested": Rule((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
+    "minutes.approved": Rule((A.SECRETARIES,), Importance.MINOR),
+    "minutes.fully_approved": Rule((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
+}
+# Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
+TRANSACTIONAL = {"person.invited": Rule((A.SUBJECT,))}
+# A commitment reported done waits for verification by its group's co-chairs and the secretaries.
+VERIFICATION_RULE = Rule((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
+VERIFICATION_WAITING = "reported_done"
+DRAFT_QUIET = {"meeting.updated", "meeting.cancelled"}
+
+
+def rule_for(event: Event) -> Rule | None:
+    if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
+        return VERIFICATION_RULE
+    if event.kind == "commitment.progress_reported" and _report_changes_status(event.payload):
+        return None  # the status change that follows in the same transaction says it all, once
+    if event.kind in DRAFT_QUIET and not _meeting_was_published(event):
+        return None
+    return RULES.get(event.kind) or TRANSACTIONAL.get(event.kind)
+
+
+def _meeting_was_published(event: Event) -> bool:
+    """A draft's invitees were never told of it: neither its changes nor its cancelling concern them."""
+    if event.kind == "meeting.cancelled":
+        return event.payload.get("from") != MeetingStatus.DRAFT
+    status = db.session.scalar(select(Meeting.status).where(Meeting.id == event.subject_id))
+    return status == MeetingStatus.AGENDA_PUBLISHED
+
+
+def _report_changes_status(payload: dict[str, Any]) -> bool:
+    update_id = payload.get("update_id")
+    return update_id is not None and db.session.scalar(
+        select(ProgressUpdate.to_status).where(ProgressUpdate.id == update_id)) is not None
+
+
+def _ids(values: Any) -> list[int]:
+    if values is None:
+        return []
+    if isinstance(values, int):
+        return [values]
+    return [int(value) for value in values if value is not None]
+
+
+def _people(audience: Audience, event: Event) -> set[int]:
+    payload = event.payload or {}
+    group_ids = _ids(payload.get("group_id"))
+    if audience == Audience.OWNER:
+        return set(_ids(payload.get("owner_id")))
+    if audience == Audience.SUBJECT:
+        return {event.subject_id} if event.subject_type == "user" else set()
+    if audience == Audience.ORGANISATION:
+        return _organisation_people(_ids(payload.get("organisation_id")))
+    if audience == Audience.ADDRESSED:
+        return set(_ids(payload.get("user_ids"))) | _organisation_people(
+            _ids(payload.get("organisation_ids")))
+    if audience == Audience.CO_CHAIRS:
+        return group_people(group_ids, roles=(GroupRole.CO_CHAIR,))
+    if audience == Audience.SECRETARIES:
+        return set(db.session.scalars(select(User.id).where(
+            User.council_id == event.council_id, User.role == PlatformRole.SECRETARY,
+            User.active.is_(True))))
+    raise ValueError(audience)
+
+
+def _organisation_people(organisation_ids: list[int]) -> set[int]:
+    if not organisation_ids:
+        return set()
+    return set(db.session.scalars(select(User.id).where(
+        User.organisation_id.in_(organisation_ids), User.active.is_(True))))
+
+
+def group_people(group_ids: Iterable[int], roles: Iterable[GroupRole] | None = None) -> set[int]:
+    group_ids = list(group_ids)
+    if not group_ids:
+        return set()
+    query = select(Membership.user_id).where(Membership.group_id.in_(group_ids))
+    if roles is not None:
+        query = query.where(Membership.role.in_(list(roles)))
+    return set(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who hears about one event: people addressed directly, and the group's other members."""
+
+    direct: set[int]
+    group_members: set[int]
+    importance: Importance | None
+
+
+def recipients_of(event: Event, rule: Rule) -> Recipients:
+    direct: set[int] = set()
+    for audience in rule.direct:
+        direct |= _people(audience, event)
+    if not direct:
+        for audience in rule.fallback:
+            direct |= _people(audience, event)
+    members: set[int] = set()
+    if rule.group is not None:
+        members = group_people(_ids((event.payload or {}).get("group_id"))) - direct
+        if rule.spare_addressed:
+            members -= _people(Audience.ADDRESSED, event)
+    if event.actor_id is not None and event.kind not in TRANSACTIONAL:
+        # Nobody needs to be told about what they just did themselves.
+        direct.discard(event.actor_id)
+        members.discard(event.actor_id)
+    return Recipients(direct, members, rule.group)
+
+
+def _council_of_group(group_id: int | None) -> int | None:
+    """Events whose subject has no council_id of its own (a commitment) belong to their group's."""
+    if group_id is None:
+        return None
+    return db.session.scalar(select(WorkingGroup.council_id).where(WorkingGroup.id == group_id))
+
+
+def on_event(event: Event) -> None:
+    """The events listener: write the notifications of an event in the event's own transaction."""
+    from council.notifications.services import write_notifications
+
+    rule = rule_for(event)
+    if rule is None:
+        return
+    group_id = next(iter(_ids((event.payload or {}).get("group_id"))), None)
+    council_id = event.council_id or _council_of_group(group_id)
+    if council_id is None:
+        return
+    recipients = recipients_of(event, rule)
+    write_notifications(kind=event.kind, council_id=council_id, direct=recipients.direct,
+                        group_members=recipients.group_members, importance=recipients.importance,
+                        group_id=group_id, event_id=event.id,
+                        transactional=event.kind in TRANSACTIONAL)

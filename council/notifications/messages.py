@@ -1,0 +1,316 @@
+"""What each notification says, in the reader's language and time zone, and how it is e-mailed.
+
+Sentences are made at the moment of reading or sending, in the recipient's language, from the event's
+payload (its code and title snapshot, statuses, dates) and a few names looked up by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from council.directory.models import User, WorkingGroup
+from council.emails import send_email
+from council.extensions import db
+from council.i18n import Translations, localize
+from council.notifications.models import Notification
+from council.tracker.models import CommitmentStatus, RecommendationStatus
+
+# Pages of the records notifications are about: subject type -> (endpoint, argument name).
+# Domains that land later add theirs here (commitment, recommendation, meeting, minutes).
+SUBJECT_PAGES: dict[str, tuple[str, str]] = {
+    "meeting": ("meetings.meeting", "meeting_id"),
+    "commitment": ("tracker.commitment", "commitment_id"),
+    "recommendation": ("tracker.recommendation", "recommendation_id"),
+    "user": ("directory.person", "person_id"),
+    "workinggroup": ("directory.group", "group_id"),
+    "organisation": ("directory.organisation", "organisation_id"),
+}
+
+
+
+# What a message needs to know about its record now rather than as it was (a meeting's time and place):
+# subject type -> function(ids) -> {id: values added to the payload}. Domains register theirs.
+SUBJECT_DETAILS: dict[str, Callable[[Iterable[int]], dict[int, dict[str, Any]]]] = {}
+
+
+def subject_details(subjects: Iterable[tuple[str | None, int | None]]
+                    ) -> dict[tuple[str, int], dict[str, Any]]:
+    """The current details of these records, one query per type."""
+    by_type: dict[str, set[int]] = {}
+    for subject_type, subject_id in subjects:
+        if subject_type in SUBJECT_DETAILS and subject_id is not None:
+            by_type.setdefault(subject_type, set()).add(subject_id)
+    return {(subject_type, subject_id): values
+            for subject_type, ids in by_type.items()
+            for subject_id, values in SUBJECT_DETAILS[subject_type](ids).items()}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The recipient's language and time zone: every date in a message is written for them."""
+
+    language: str
+    time_zone: str
+
+    @classmethod
+    def of(cls, person: User) -> Reader:
+        return cls(person.language, person.time_zone)
+
+    def date(self, value: date | datetime | str | None, format: str = "long") -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            value = date.fromisoformat(value[:10])
+        if isinstance(value, datetime):
+            value = value.astimezone(ZoneInfo(self.time_zone)).date()
+        return str(format_date(value, format, locale=self.language))
+
+    def when(self, value: datetime | str | None, format: str = "medium") -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return str(format_datetime(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+
+    def time(self, value: datetime | str, format: str = "short") -> str:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return str(format_time(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+
+    def text(self, value: Translations | str | None) -> str:
+        """A snapshot that is either plain text or {language: text}."""
+        if isinstance(value, dict):
+            return localize(value, None, self.language).text
+        return value or ""
+
+
+@dataclass
+class Message:
+    """A notification in words: a headline (the e-mail's subject) and a few lines of detail."""
+
+    headline: str
+    lines: list[str] = field(default_factory=list)
+
+
+# Links --------------------------------------------------------------------------------------------
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link into the app from BASE_URL, also where there is no request (a worker)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "http")
+    return str(adapter.build(endpoint, values, force_external=True))
+
+
+def page_link(subject_type: str, subject_id: int) -> str:
+    """An absolute link to a record's page, or to the notifications list while its page is missing."""
+    endpoint, argument = SUBJECT_PAGES[subject_type]
+    try:
+        return external_url(endpoint, **{argument: subject_id})
+    except BuildError:
+        return external_url("notifications.index")
+
+
+def subject_path(subject_type: str | None, subject_id: int | None) -> str | None:
+    """The page of a record, if its domain has one."""
+    page = SUBJECT_PAGES.get(subject_type or "")
+    if page is None or subject_id is None:
+        return None
+    endpoint, argument = page
+    values: dict[str, Any] = {argument: subject_id}
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def subject_of(row: Notification) -> tuple[str | None, int | None]:
+    if row.event is not None:
+        return row.event.subject_type, row.event.subject_id
+    return row.payload.get("subject_type"), row.payload.get("subject_id")
+
+
+# Sentences ----------------------------------------------------------------------------------------
+
+
+def _what(payload: dict[str, Any], reader: Reader) -> str:
+    """"TRD-2026-004-1 Electronic queue at Temirbaba": the record's code and title snapshot."""
+    parts = [str(payload.get("code") or ""), reader.text(payload.get("title"))]
+    return " ".join(part for part in parts if part) or _("(untitled)")
+
+
+def _status(value: Any) -> str:
+    """A commitment's or a recommendation's status, as the tracker names it."""
+    for statuses in (CommitmentStatus, RecommendationStatus):
+        if value in {status.value for status in statuses}:
+            return statuses(value).label
+    return str(value or "—")
+
+
+def _meeting(payload: dict[str, Any], group: str, reader: Reader) -> str:
+    title = reader.text(payload.get("title"))
+    if title:
+        return title
+    return _("the meeting of %(group)s", group=group) if group else _("the council session")
+
+
+Headline = Callable[[dict[str, Any]], str]
+EVENT_HEADLINES: dict[str, Headline] = {
+    "commitment.created": lambda v: _("New commitment: %(what)s", **v),
+    "commitment.updated": lambda v: _("Commitment updated: %(what)s", **v),
+    "commitment.status_changed": lambda v: _("Commitment %(what)s: %(from)s → %(to)s", **v),
+    "commitment.progress_reported": lambda v: _("Progress reported: %(what)s", **v),
+    "commitment.sent_back": lambda v: _("Progress report sent back: %(what)s", **v),
+    "commitment.verified": lambda v: _("Commitment verified: %(what)s", **v),
+    "commitment.owner_changed": lambda v: _("New owner of commitment %(what)s", **v),
+    "commitment.due_changed": lambda v: _("New due date of %(what)s: %(date)s", **v),
+    "recommendation.created": lambda v: _("New recommendation: %(what)s", **v),
+    "recommendation.updated": lambda v: _("Recommendation updated: %(what)s", **v),
+    "recommendation.status_changed": lambda v: _("Recommendation %(what)s: %(from)s → %(to)s", **v),
+    "meeting.updated": lambda v: _("Meeting changed: %(meeting)s", **v),
+    "meeting.invited": lambda v: _("You are invited: %(meeting)s", **v),
+    "meeting.agenda_published": lambda v: _("Agenda published: %(meeting)s", **v),
+    "meeting.agenda_changed": lambda v: _("Agenda changed: %(meeting)s", **v),
+    "meeting.cancelled": lambda v: _("Meeting cancelled: %(meeting)s", **v),
+    "meeting.held": lambda v: _("Meeting held: %(meeting)s", **v),
+    "minutes.published": lambda v: _("Minutes published: %(meeting)s", **v),
+    "minutes.approval_requested": lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
+    "minutes.approved": lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
+    "minutes.fully_approved": lambda v: _("Minutes approved: %(meeting)s", **v),
+    "reminder.commitment_due": lambda v: ngettext(
+        "Due in %(num)d day: %(what)s", "Due in %(num)d days: %(what)s", v["days"], **v),
+    "reminder.commitment_overdue": lambda v: ngettext(
+        "%(num)d day overdue: %(what)s", "%(num)d days overdue: %(what)s", v["days"], **v),
+    "reminder.commitment_escalation": lambda v: ngettext(
+        "Escalation: %(what)s (%(organisation)s) is %(num)d day overdue",
+        "Escalation: %(what)s (%(organisation)s) is %(num)d days overdue", v["days"], **v),
+    "reminder.meeting_tomorrow": lambda v: _("Tomorrow: %(meeting)s", **v),
+}
+VERIFICATION_HEADLINE: Headline = lambda v: _("Reported done, waiting for verification: %(what)s", **v)  # noqa: E731
+DUE_TODAY_HEADLINE: Headline = lambda v: _("Due today: %(what)s", **v)  # noqa: E731
+
+
+COMMENTED = {"commitment.sent_back", "commitment.verified"}
+
+
+def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str | None = None,
+             group: Translations | None = None) -> Message:
+    """The words of one notification: call inside force_locale(reader.language)."""
+    group_name = reader.text(group)
+    values: dict[str, Any] = {
+        "what": _what(payload, reader), "actor": actor or _("someone"), "group": group_name,
+        "from": _status(payload.get("from")), "to": _status(payload.get("to")),
+        "meeting": _meeting(payload, group_name, reader),
+        "date": reader.date(payload.get("to") if kind == "commitment.due_changed"
+                            else payload.get("due_date")),
+        "days": int(payload.get("days") or 0),
+        "organisation": reader.text(payload.get("organisation")),
+    }
+    headline = EVENT_HEADLINES.get(kind)
+    if kind == "commitment.status_changed" and payload.get("to") == CommitmentStatus.REPORTED_DONE:
+        headline = VERIFICATION_HEADLINE
+    elif kind == "reminder.commitment_due" and values["days"] == 0:
+        headline = DUE_TODAY_HEADLINE
+    message = Message(headline(values) if headline else kind)
+    if group_name:
+        message.lines.append(_("Working group: %(group)s", group=group_name))
+    if payload.get("starts_at"):
+        message.lines.append(_("Starts: %(when)s", when=reader.when(payload["starts_at"])))
+    if payload.get("place"):
+        message.lines.append(_("Place: %(place)s", place=payload["place"]))
+    if payload.get("due_date") and kind.startswith("reminder.commitment"):
+        message.lines.append(_("Due date: %(date)s", date=values["date"]))
+    if payload.get("progress") is not None and kind.startswith("commitment."):
+        message.lines.append(_("Progress: %(progress)s%%", progress=payload["progress"]))
+    # Verifiers comment (the tracker stores it as the status change's reason); others give reasons.
+    comment = payload.get("comment") or (payload.get("reason") if kind in COMMENTED else None)
+    if comment:
+        message.lines.append(_("Comment: %(text)s", text=reader.text(comment)))
+    elif payload.get("reason"):
+        message.lines.append(_("Reason: %(text)s", text=reader.text(payload["reason"])))
+    if actor and kind != "minutes.approved":
+        message.lines.append(_("By %(actor)s", actor=actor))
+    return message
+
+
+def describe_rows(rows: list[Notification], reader: Reader) -> dict[int, Message]:
+    """The words of several rows (events loaded with them), with two look-ups for all of them."""
+    actor_ids = {row.event.actor_id for row in rows if row.event is not None and row.event.actor_id}
+    group_ids = {row.group_id for row in rows if row.group_id is not None}
+    actors = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids)))
+                  .all()) if actor_ids else {}
+    groups = dict(db.session.execute(select(WorkingGroup.id, WorkingGroup.name)
+                                     .where(WorkingGroup.id.in_(group_ids))).all()) \
+        if group_ids else {}
+    details = subject_details(subject_of(row) for row in rows)
+    described = {}
+    for row in rows:
+        payload = dict(row.event.payload if row.event is not None else {})
+        payload.update(row.payload or {})
+        payload.update(details.get(subject_of(row), {}))  # type: ignore[arg-type]
+        actor = actors.get(row.event.actor_id) if row.event is not None and row.event.actor_id else None
+        described[row.id] = describe(row.kind, payload, reader, actor=actor,
+                                     group=groups.get(row.group_id) if row.group_id else None)
+    return described
+
+
+def describe_row(row: Notification, reader: Reader) -> Message:
+    return describe_rows([row], reader)[row.id]
+
+
+# E-mail -------------------------------------------------------------------------------------------
+
+
+def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
+    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
+    if unsubscribe_link:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def send_notification(row: Notification) -> None:
+    """Render one outbox row in its recipient's language and send it; raises if SMTP refuses."""
+    from flask_babel import force_locale
+
+    from council.auth.services import INVITATION, make_token
+    from council.notifications.digests import digest_context
+    from council.notifications.services import unsubscribe_token
+
+    person = row.recipient
+    reader = Reader.of(person)
+    if row.kind == "person.invited":
+        inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
+        link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
+        send_email(person.email, "invitation", person.language, headers=_headers(row, None),
+                   person=person, inviter=inviter or person, link=link,
+                   days=current_app.config["INVITATION_MAX_AGE"] // 86400)
+        return
+    unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
+    common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
+                  preferences_link=external_url("notifications.preferences"))
+    if row.kind == "digest":
+        with force_locale(person.language):
+            context = digest_context(row.payload, reader)
+        send_email(person.email, "digest", person.language, headers=_headers(row, unsubscribe_link),
+                   **common, **context)
+        return
+    with force_locale(person.language):
+        message = describe_row(row, reader)
+    send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
+               message=message, link=external_url("notifications.open_notification", notification_id=row.id),
+               **common)

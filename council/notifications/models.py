@@ -1,0 +1,168 @@
+"""The outbox, people's notification choices, and the record of digests sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from council.dbtypes import JSONText, enum_type
+from council.directory.models import User
+from council.events import Event
+from council.extensions import Model
+from council.timeutil import utcnow
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    IN_APP = "in_app"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return str(DELIVERY_STATE_LABELS[self])
+
+
+DELIVERY_STATE_LABELS = {
+    DeliveryState.PENDING: _l("Pending"),
+    DeliveryState.SENT: _l("Sent"),
+    DeliveryState.FAILED: _l("Failed"),
+}
+
+# Delivery is a small state machine: a failed e-mail goes back to pending only when an admin retries it.
+DELIVERY_TRANSITIONS: dict[DeliveryState, set[DeliveryState]] = {
+    DeliveryState.PENDING: {DeliveryState.SENT, DeliveryState.FAILED},
+    DeliveryState.FAILED: {DeliveryState.PENDING},
+    DeliveryState.SENT: set(),
+}
+
+
+class EmailMode(StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return str(EMAIL_MODE_LABELS[self])
+
+
+EMAIL_MODE_LABELS = {
+    EmailMode.IMMEDIATE: _l("An e-mail for each notification"),
+    EmailMode.DAILY: _l("A daily digest"),
+    EmailMode.WEEKLY: _l("A weekly digest"),
+    EmailMode.NONE: _l("No e-mails (only the list in the app)"),
+}
+
+
+class GroupLevel(StrEnum):
+    """How much a person hears about a working group beyond what is addressed to them personally."""
+
+    ALL = "all"
+    NORMAL = "normal"
+    MUTED = "muted"
+
+    @property
+    def label(self) -> str:
+        return str(GROUP_LEVEL_LABELS[self])
+
+
+GROUP_LEVEL_LABELS = {
+    GroupLevel.ALL: _l("Everything"),
+    GroupLevel.NORMAL: _l("Important news"),
+    GroupLevel.MUTED: _l("Only what concerns me"),
+}
+
+
+class Notification(Model):
+    """One message to one person on one channel: an outbox row (e-mail) or an entry of the in-app list.
+
+    E-mail rows are written pending in the transaction of the change that caused them and become sent
+    or failed; in-app rows are delivered by being written and carry read_at instead.
+    """
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "channel", "dedupe_key"),
+        Index("ix_notification_inbox", "recipient_id", "channel", "created_at"),
+        Index("ix_notification_unread", "recipient_id", "channel", "read_at"),
+        Index("ix_notification_due", "state", "next_attempt_at"),
+        Index("ix_notification_outbox", "council_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(60))
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel))
+    state: Mapped[DeliveryState] = mapped_column(enum_type(DeliveryState), default=DeliveryState.PENDING)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    # Reminders carry a key such as "commitment:12:due-7:2026-12-01" so that no run sends one twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    # A worker sending this row holds it until then; if it dies, the row is free again afterwards.
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+
+    recipient: Mapped[User] = relationship()
+    event: Mapped[Event | None] = relationship()
+
+
+class NotificationPreference(Model):
+    """A person's choice of e-mails; without a row, the defaults apply (immediate e-mails)."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (Index("ix_notification_preference_mode", "email_mode", "digest_weekday"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    email_mode: Mapped[EmailMode] = mapped_column(enum_type(EmailMode), default=EmailMode.IMMEDIATE)
+    digest_weekday: Mapped[int] = mapped_column(default=0)  # Monday = 0, as datetime.weekday()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GroupNotificationSetting(Model):
+    """A person's level for one working group; without a row, the level is normal."""
+
+    __tablename__ = "group_notification_setting"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    level: Mapped[GroupLevel] = mapped_column(enum_type(GroupLevel), default=GroupLevel.NORMAL)
+
+
+class DigestRun(Model):
+    """One person's digest for one period ("daily:2026-11-25", "weekly:2026-W48"), sent or empty.
+
+    The unique constraint is what makes a retried or duplicated digest task harmless.
+    """
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("user_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notification.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    notification: Mapped[Notification | None] = relationship()

@@ -1,0 +1,227 @@
+"""The transactional outbox: e-mails are rows first, and Celery is asked to send them only after commit.
+
+Nothing is lost and nothing is sent twice by our side:
+- rows are written in the transaction of the change that caused them (see services.write_notifications);
+- after that transaction commits, each row is handed to the `deliver` task; if the broker is down, the
+  row simply stays pending and the periodic sweep hands it over once the broker is back;
+- a worker claims a row (one atomic UPDATE) before sending it, so two deliveries of the same row, from a
+  retried task, the sweep or a second worker, send one e-mail; a claim expires, so a worker killed while
+  sending leaves the row to be sent again later;
+- SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
+  shown to admins, and can be retried from their page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from council.extensions import db
+from council.notifications.models import Channel, DeliveryState, Notification
+from council.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "council.notifications.deliver"
+_QUEUED = "council_outbox"
+BEAT_HEARTBEAT_KEY = "council:beat:heartbeat"
+# Celery may start a countdown a moment before the row's own time; that is not an early retry.
+_CLOCK_TOLERANCE = timedelta(seconds=1)
+
+
+# Handing rows to Celery after commit --------------------------------------------------------------
+
+
+def deliver_after_commit(notification_ids: Iterable[int]) -> None:
+    """Ask for these rows to be delivered once the current transaction has committed."""
+    db.session.info.setdefault(_QUEUED, []).extend(notification_ids)
+
+
+def _after_commit(session: Session) -> None:
+    queued = session.info.pop(_QUEUED, None)
+    if queued:
+        queue_deliveries(queued)
+
+
+def _after_rollback(session: Session) -> None:
+    # The rows are gone with the transaction; a row that survived a savepoint is found by the sweep.
+    session.info.pop(_QUEUED, None)
+
+
+def install_session_hooks() -> None:
+    if not sa_event.contains(db.session, "after_commit", _after_commit):
+        sa_event.listen(db.session, "after_commit", _after_commit)
+        sa_event.listen(db.session, "after_rollback", _after_rollback)
+
+
+def dispatch(task_name: str, *args: Any, countdown: float | None = None) -> bool:
+    """Send a task to the broker (or run it here when there is none); False if the broker is down."""
+    celery = current_app.extensions["celery"]
+    try:
+        celery.tasks[task_name].apply_async(args=args, countdown=countdown)
+    except Exception as error:  # kombu raises several kinds; each one means "not queued now"
+        logger.warning("Could not queue %s%r (%s); the outbox sweep will pick it up.",
+                       task_name, args, error)
+        return False
+    return True
+
+
+def queue_deliveries(notification_ids: Iterable[int]) -> int:
+    """Queue delivery of each row; stop at the first broker failure (the sweep sends the rest)."""
+    queued = 0
+    for notification_id in notification_ids:
+        if not dispatch(DELIVER_TASK, notification_id):
+            break
+        queued += 1
+    return queued
+
+
+# Delivering one row -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt did: sent, skipped (sent already, or someone else holds it),
+    failed for good, or failed for now with the delay before the next attempt."""
+
+    sent: bool = False
+    skipped: bool = False
+    failed: bool = False
+    retry_in: float | None = None
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next attempt after `attempts` failed ones: 1, 2, 4, … times the base."""
+    base = float(current_app.config["NOTIFICATION_RETRY_BASE_SECONDS"])
+    ceiling = float(current_app.config["NOTIFICATION_RETRY_MAX_DELAY"])
+    return float(min(base * 2 ** max(attempts - 1, 0), ceiling))
+
+
+def claim(notification_id: int, now: datetime) -> bool:
+    """Take the row for one attempt, atomically; False when it is sent, failed, held or not yet due."""
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.channel == Channel.EMAIL,
+               Notification.state == DeliveryState.PENDING,
+               or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+               or_(Notification.next_attempt_at.is_(None),
+                   Notification.next_attempt_at <= now + _CLOCK_TOLERANCE))
+        .values(claimed_until=now + lease, attempts=Notification.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def deliver(notification_id: int) -> Outcome:
+    """Send one outbox row if it is still pending; safe to call any number of times, concurrently."""
+    from council.notifications.messages import send_notification
+
+    now = utcnow()
+    if not claim(notification_id, now):
+        return Outcome(skipped=True)
+    row = db.session.get(Notification, notification_id)
+    if row is None:  # deleted along with its recipient
+        return Outcome(skipped=True)
+    try:
+        send_notification(row)
+    except Exception as error:  # SMTP, network or rendering: all are recorded, none is dropped
+        db.session.rollback()
+        return _record_failure(notification_id, error)
+    row.state = DeliveryState.SENT
+    row.sent_at = utcnow()
+    row.claimed_until = None
+    db.session.commit()
+    return Outcome(sent=True)
+
+
+def _record_failure(notification_id: int, error: Exception) -> Outcome:
+    row = db.session.get(Notification, notification_id)
+    if row is None:
+        return Outcome(skipped=True)
+    row.last_error = f"{error.__class__.__name__}: {error}"[:2000]
+    row.claimed_until = None
+    if row.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"]:
+        row.state = DeliveryState.FAILED
+        db.session.commit()
+        logger.error("Notification %s failed for good after %s attempts: %s", notification_id,
+                     row.attempts, row.last_error)
+        return Outcome(failed=True)
+    delay = backoff(row.attempts)
+    row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.commit()
+    logger.warning("Notification %s attempt %s failed (%s); next in %.1f s", notification_id,
+                   row.attempts, row.last_error, delay)
+    return Outcome(retry_in=delay)
+
+
+# The sweep ----------------------------------------------------------------------------------------
+
+
+def due_rows(now: datetime, batch_size: int = 500) -> Iterator[list[int]]:
+    """Ids of pending rows whose time has come and that nobody holds, in batches (keyset paging)."""
+    grace = timedelta(seconds=current_app.config["NOTIFICATION_SWEEP_GRACE_SECONDS"])
+    last_id = 0
+    while True:
+        ids = list(db.session.scalars(
+            select(Notification.id)
+            .where(Notification.state == DeliveryState.PENDING,
+                   Notification.next_attempt_at <= now - grace,
+                   or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+                   Notification.id > last_id)
+            .order_by(Notification.id).limit(batch_size)))
+        db.session.rollback()  # end the read; nothing here holds a transaction between batches
+        if not ids:
+            return
+        yield ids
+        last_id = ids[-1]
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Queue every pending row that should have gone by now; returns how many were queued."""
+    queued = 0
+    for ids in due_rows(now or utcnow()):
+        sent = queue_deliveries(ids)
+        queued += sent
+        if sent < len(ids):  # the broker is down again: the next sweep continues
+            break
+    return queued
+
+
+# Beat heartbeat -----------------------------------------------------------------------------------
+
+
+def record_beat(client: Any) -> None:
+    """Called by the beat scheduler on every tick (workers/beat.py)."""
+    client.set(BEAT_HEARTBEAT_KEY, utcnow().isoformat(), ex=7 * 24 * 3600)
+
+
+def last_beat() -> datetime | None:
+    """When beat last ticked, from Redis; None if it never did or Redis cannot be read."""
+    import redis
+
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        return None
+    try:
+        value = redis.Redis.from_url(redis_url, socket_timeout=2).get(BEAT_HEARTBEAT_KEY)
+    except redis.RedisError:
+        return None
+    if value is None:
+        return None
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def beat_is_stale(now: datetime | None = None) -> bool:
+    ticked = last_beat()
+    limit = timedelta(seconds=current_app.config["BEAT_STALE_SECONDS"])
+    return ticked is None or (now or utcnow()) - ticked > limit

@@ -1,0 +1,64 @@
+"""Beat: RedBeat keeps the schedule and its lock in Redis, so a second beat never sends twice; it
+takes over when the first one dies; and the beat leaves the heartbeat the admins' page watches."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from council.extensions import db
+from council.notifications.models import Channel, DeliveryState, Notification
+from council.notifications.outbox import BEAT_HEARTBEAT_KEY
+from council.timeutil import utcnow
+from tests.notifications.conftest import wait_for
+
+pytestmark = pytest.mark.redis
+
+
+def sweeps_received(worker) -> int:
+    return len(re.findall(r"Task council\.notifications\.sweep\[[^]]+\] received", worker.log.read_text()))
+
+
+def test_two_beats_send_once_and_the_standby_takes_over(own_redis, broker_app, worker_processes,
+                                                         beat_processes, world, mail_sink):
+    app = broker_app(own_redis.url, OUTBOX_SWEEP_SECONDS=1.0, BEAT_LOCK_SECONDS=4,
+                     BEAT_MAX_LOOP_SECONDS=1)
+    store = redis.Redis.from_url(own_redis.url)
+    # An e-mail left pending (its task was lost): only a sweep sends it.
+    row = Notification(council_id=world.council.id, recipient_id=world.member.id, kind="meeting.cancelled",
+                       channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"title": "Trade, Q4"},
+                       next_attempt_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+
+    with app.app_context():
+        worker = worker_processes(app, "celery")
+        first = beat_processes(app, "celery", "beat-a")
+        wait_for(lambda: store.get(BEAT_HEARTBEAT_KEY), message="the first beat's heartbeat")
+        second = beat_processes(app, "celery", "beat-b")
+        wait_for(lambda: db.session.scalar(select(Notification.state).where(Notification.id == row.id))
+                 == DeliveryState.SENT, timeout=30, message="the sweep to send the pending e-mail")
+        db.session.rollback()
+        assert [m["To"] for m in mail_sink.messages] == ["member@example.org"]
+
+        # Both beats run; the sweep, due every second, is sent about once a second, not twice.
+        before, started = sweeps_received(worker), time.monotonic()
+        time.sleep(6)
+        sent = sweeps_received(worker) - before
+        assert 3 <= sent <= time.monotonic() - started + 2
+        assert b"Acquired lock" in first.log.read_bytes()
+        assert b"Acquired lock" not in second.log.read_bytes()
+
+        # The first beat dies: the second takes the lock once it expires, and the heartbeat goes on.
+        first.kill()
+        wait_for(lambda: b"Acquired lock" in second.log.read_bytes(), timeout=30,
+                 message="the standby beat to take over")
+        beat_before = store.get(BEAT_HEARTBEAT_KEY)
+        wait_for(lambda: store.get(BEAT_HEARTBEAT_KEY) != beat_before, message="a new heartbeat")
+        before = sweeps_received(worker)
+        wait_for(lambda: sweeps_received(worker) > before + 2, message="sweeps from the standby")
+    assert len(mail_sink.messages) == 1

@@ -1,0 +1,125 @@
+"""The outbox in-process (no broker): what an e-mail carries, idempotent delivery, retries, the sweep."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from council.extensions import db
+from council.notifications import outbox, services
+from council.notifications.models import Channel, DeliveryState, EmailMode, Notification
+from council.timeutil import utcnow
+from tests.conftest import IsolatedClient, page_text
+from tests.factories import PASSWORD
+from tests.notifications.conftest import FAST_RETRIES, mail_to, subject
+from tests.notifications.happenings import assign, recommendation, send_back, verify
+
+
+def email_rows() -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.channel == Channel.EMAIL)
+                                   .order_by(Notification.id)))
+
+
+def test_an_e_mail_has_text_html_links_and_a_one_click_unsubscribe(world, mail_sink, client):
+    commitment = assign(world)
+    mail_sink.messages.clear()
+    send_back(commitment, world.kz_chair, "Attach the signed order")
+    [message] = mail_to(mail_sink, "member@example.org")
+    assert subject(message) == ("Progress report sent back: "
+                                  "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint")
+    text, html = mail_sink.text_of(message), mail_sink.html_of(message)
+    assert "Comment: Attach the signed order" in text and "By Yerlan Chair" in text
+    row = db.session.scalars(select(Notification).where(Notification.recipient_id == world.member.id,
+                                                        Notification.channel == Channel.EMAIL,
+                                                        Notification.kind == "commitment.sent_back")).one()
+    assert f"http://council.test/notifications/{row.id}/open" in text
+    assert f'href="http://council.test/notifications/{row.id}/open"' in html
+    assert message["Message-ID"] == f"<notification-{row.id}@council.test>"
+    header = message["List-Unsubscribe"].strip()
+    unsubscribe = re.fullmatch(r"<(http://council\.test/unsubscribe/\S+)>", header)
+    assert unsubscribe and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe.group(1) in text and unsubscribe.group(1) in html
+
+    # One click in the mail client (RFC 8058: a POST without any session or form token).
+    response = client.post(unsubscribe.group(1).removeprefix("http://council.test"),
+                           data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert services.preference_of(world.member).email_mode == EmailMode.NONE
+    verify(commitment, world.kz_chair)
+    assert len(mail_to(mail_sink, "member@example.org")) == 1  # nothing more by e-mail…
+    assert db.session.scalar(select(Notification.id).where(  # …but the app still lists it
+        Notification.kind == "commitment.verified", Notification.recipient_id == world.member.id))
+
+
+def test_delivering_a_row_again_sends_nothing_more(world, mail_sink):
+    verify(assign(world), world.kz_chair)
+    rows = email_rows()
+    assert len(mail_sink.messages) == len(rows) == 10
+    for row in rows:
+        assert outbox.deliver(row.id).skipped
+        assert outbox.deliver(row.id).skipped
+    assert outbox.sweep(utcnow() + timedelta(hours=1)) == 0
+    assert len(mail_sink.messages) == 10
+
+
+def test_a_row_held_by_a_worker_is_left_alone_until_its_claim_expires(world, mail_sink):
+    row = Notification(council_id=world.council.id, recipient_id=world.observer.id,
+                       kind="commitment.verified", channel=Channel.EMAIL,
+                       state=DeliveryState.PENDING, payload={"code": "TRD-1"},
+                       next_attempt_at=utcnow() - timedelta(minutes=5),
+                       claimed_until=utcnow() + timedelta(minutes=4))  # a worker is sending it
+    db.session.add(row)
+    db.session.commit()
+    assert outbox.sweep() == 0 and outbox.deliver(row.id).skipped
+    with time_machine.travel(utcnow() + timedelta(minutes=5)):  # that worker died
+        assert outbox.sweep() == 1
+    assert [m["To"] for m in mail_sink.messages] == ["observer@example.org"]
+    db.session.refresh(row)
+    assert row.state == DeliveryState.SENT and row.claimed_until is None
+
+
+def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(other_app, own_smtp, world):
+    sink, port = own_smtp
+    sink.refusing = True
+    other = other_app(MAIL_PORT=port, **{**FAST_RETRIES, "NOTIFICATION_RETRY_BASE_SECONDS": 30.0})
+    other.test_client_class = IsolatedClient
+    recommendation(world)  # made in this session, found by the other app's
+    with other.app_context():
+        assign(world, owner=world.tm_member, organisation=world.tm_org)
+        rows = email_rows()  # to both people of the Turkmen hyakimlik
+        [row] = [r for r in rows if r.recipient_id == world.tm_member.id]
+        assert (row.state, row.attempts) == (DeliveryState.PENDING, 1)
+        assert "451" in row.last_error
+        assert outbox.deliver(row.id).skipped  # not before its time
+        for attempt, backoff in ((2, 60), (3, None)):
+            due = row.next_attempt_at
+            with time_machine.travel(due + timedelta(seconds=1), tick=False):
+                assert outbox.sweep() == len(rows) == 2
+                db.session.refresh(row)
+                assert row.attempts == attempt
+                if backoff:
+                    assert row.state == DeliveryState.PENDING
+                    assert row.next_attempt_at == utcnow() + timedelta(seconds=backoff)
+        assert row.state == DeliveryState.FAILED and sink.messages == [] and sink.refused == 6
+
+        browser = other.test_client()
+        browser.post("/login", data={"email": world.admin.email, "password": PASSWORD})
+        page = page_text(browser.get("/admin/outbox?state=failed"))
+        assert "tm.member@example.org" in page and "SMTPDataError" in page and "451" in page
+
+        sink.refusing = False
+        response = browser.post(f"/admin/outbox/{row.id}/retry")
+        assert response.status_code == 302
+        assert [m["To"] for m in sink.messages] == ["tm.member@example.org"]
+        db.session.refresh(row)
+        assert row.state == DeliveryState.SENT
+        assert browser.post(f"/admin/outbox/{row.id}/retry").status_code == 409  # sent: nothing to retry
+        assert len(sink.messages) == 1
+
+
+def test_backoff_doubles_up_to_its_ceiling(app):
+    app.config.update(NOTIFICATION_RETRY_BASE_SECONDS=60.0, NOTIFICATION_RETRY_MAX_DELAY=3600.0)
+    assert [outbox.backoff(n) for n in range(1, 9)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
