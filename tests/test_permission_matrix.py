@@ -155,6 +155,16 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "api.create_token": (NOBODY, SIGNED_IN),
     "api.revoke_token": (NOBODY, roles("member", "admin")),  # the member's own token
     **{endpoint: (NOBODY, NOBODY) for endpoint in API_RESOURCES},
+    # Notifications: one's own list and preferences; the outbox is for administrators. The matrix opens
+    # and retries an id that belongs to nobody (their own rows: tests/notifications).
+    "notifications.index": (SIGNED_IN, NOBODY),
+    "notifications.open_notification": (NOBODY, NOBODY),
+    "notifications.preferences": (SIGNED_IN, SIGNED_IN),
+    "notifications.read_all": (NOBODY, SIGNED_IN),
+    "notifications.outbox_page": (roles("admin"), NOBODY),
+    "notifications.retry": (NOBODY, roles("admin")),
+    "notifications.retry_failed": (NOBODY, roles("admin")),
+    "notifications.unsubscribe": (NOBODY, NOBODY),  # a forged token is refused
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -240,7 +250,7 @@ def build_world(world: Any, uploads: Any) -> Records:
               "indicator_id": indicator.id, "meeting_id": meeting.id, "invitation_id": invitation.id,
               "item_id": agenda_item.id, "document_id": document.id, "number": 1,
               "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
-              "token_id": api_token.id, "update_id": update.id}
+              "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000}
     return Records(users, params)
 
 
