@@ -87,6 +87,8 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
+    from council.dashboard.public_views import bp as portal_bp
+    from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
     from council.tracker.views import bp as tracker_bp
@@ -95,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(tracker_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(portal_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

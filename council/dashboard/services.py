@@ -1,0 +1,746 @@
+"""The figures of the dashboards, "my work" and the public portal.
+
+Every figure is an SQL aggregate (GROUP BY over the tracker's tables, served by the indexes declared in
+council/dashboard/models.py); no query loads a table into Python, and a page runs the same number of
+queries whatever the volume. The one-pass commitment query returns at most groups × countries × statuses
+rows; the totals by group, by country and overall are sums of those few rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from council import events
+from council.auth.permissions import group_roles, is_secretary, require
+from council.directory.models import (
+    Council,
+    Country,
+    GroupRole,
+    Organisation,
+    PlatformRole,
+    User,
+    WorkingGroup,
+)
+from council.errors import NotFound
+from council.extensions import db
+from council.i18n import plain_localized
+from council.tracker.models import (
+    COMMITMENT_OPEN,
+    COMMITMENT_PENDING,
+    Commitment,
+    CommitmentStatus,
+    Indicator,
+    Initiative,
+    Recommendation,
+    RecommendationStatus,
+    due_within_condition,
+    overdue_condition,
+)
+from council.tracker.services import COUNCIL_TIME_ZONE
+
+DUE_SOON_DAYS = 14
+TREND_MONTHS = 12
+TOP_ORGANISATIONS = 10
+SHORT_LIST = 10
+MAX_INITIATIVES = 20
+MAX_INDICATORS = 24
+SIDES = ("KZ", "TM")
+
+
+def _percent(total: int, count: int) -> int | None:
+    """A rounded average, half up like SQL's round(), so Python and SQL figures agree."""
+    return (2 * total + count) // (2 * count) if count else None
+
+
+# What a dashboard is about -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The commitments a dashboard counts: a council's, narrowed to a group, an organisation or an owner,
+    or (for the public portal) only those under public recommendations."""
+
+    council_id: int
+    group_id: int | None = None
+    organisation_id: int | None = None
+    owner_id: int | None = None
+    public: bool = False
+
+    def commitment_conditions(self) -> list[ColumnElement[bool]]:
+        conditions = [Commitment.council_id == self.council_id]
+        if self.group_id is not None:
+            conditions.append(Commitment.group_id == self.group_id)
+        if self.organisation_id is not None:
+            conditions.append(Commitment.organisation_id == self.organisation_id)
+        if self.owner_id is not None:
+            conditions.append(Commitment.owner_id == self.owner_id)
+        if self.public:
+            conditions.append(Commitment.recommendation_id.in_(
+                select(Recommendation.id).where(Recommendation.council_id == self.council_id,
+                                                Recommendation.is_public.is_(True))))
+        return conditions
+
+    def recommendation_conditions(self) -> list[ColumnElement[bool]]:
+        conditions = [Recommendation.council_id == self.council_id]
+        if self.group_id is not None:
+            conditions.append(Recommendation.group_id == self.group_id)
+        if self.public:
+            conditions.append(Recommendation.is_public.is_(True))
+        if self.organisation_id is not None or self.owner_id is not None:
+            conditions.append(exists(select(Commitment.id).where(
+                Commitment.recommendation_id == Recommendation.id,
+                *self.commitment_conditions()[1:])))
+        return conditions
+
+    def list_args(self) -> dict[str, Any]:
+        """The list filters that reproduce this scope (the query-string names of the tracker's lists)."""
+        args = {"group": self.group_id, "organisation": self.organisation_id, "owner": self.owner_id}
+        return {key: value for key, value in args.items() if value is not None}
+
+
+def council_date(moment: datetime | None = None) -> date:
+    """The council's date now (or at `moment`): what overdue and due soon are measured against."""
+    zone = ZoneInfo(_time_zone())
+    return (moment or datetime.now(UTC)).astimezone(zone).date()
+
+
+def _time_zone() -> str:
+    if has_app_context():
+        return str(current_app.config.get("COUNCIL_TIME_ZONE", COUNCIL_TIME_ZONE))
+    return COUNCIL_TIME_ZONE
+
+
+# Commitments: one pass, rolled up ----------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Commitments counted together: by status, overdue, due soon, and their average progress
+    (cancelled commitments are counted but left out of the average)."""
+
+    statuses: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    due_soon: int = 0
+    progress_sum: int = 0
+    counted: int = 0
+
+    def add(self, status: str, count: int, progress_sum: int, overdue: int, due_soon: int) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + count
+        self.overdue += overdue
+        self.due_soon += due_soon
+        if status != CommitmentStatus.CANCELLED:
+            self.progress_sum += progress_sum
+            self.counted += count
+
+    def count(self, status: str) -> int:
+        return self.statuses.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def open(self) -> int:
+        return sum(self.count(status) for status in COMMITMENT_OPEN)
+
+    @property
+    def done(self) -> int:
+        return self.count(CommitmentStatus.VERIFIED)
+
+    @property
+    def waiting(self) -> int:
+        return self.count(CommitmentStatus.REPORTED_DONE)
+
+    @property
+    def progress(self) -> int | None:
+        return _percent(self.progress_sum, self.counted)
+
+
+@dataclass
+class CommitmentFigures:
+    total: Tally = field(default_factory=Tally)
+    by_group: dict[int, Tally] = field(default_factory=dict)
+    by_country: dict[str, Tally] = field(default_factory=dict)
+    by_group_country: dict[tuple[int, str], Tally] = field(default_factory=dict)
+
+    def group(self, group_id: int) -> Tally:
+        return self.by_group.get(group_id) or Tally()
+
+    def country(self, country: str) -> Tally:
+        return self.by_country.get(country) or Tally()
+
+    def side(self, group_id: int, country: str) -> Tally:
+        return self.by_group_country.get((group_id, country)) or Tally()
+
+
+def _flag_sum(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def commitment_figures(scope: Scope, today: date) -> CommitmentFigures:
+    """Counts by working group × country × status, with overdue, due soon and progress (one query)."""
+    query = (select(Commitment.group_id, Organisation.country_code, Commitment.status, func.count(),
+                    func.coalesce(func.sum(Commitment.progress), 0),
+                    _flag_sum(overdue_condition(today)),
+                    _flag_sum(due_within_condition(today, DUE_SOON_DAYS)))
+             .join(Organisation, Organisation.id == Commitment.organisation_id)
+             .where(*scope.commitment_conditions())
+             .group_by(Commitment.group_id, Organisation.country_code, Commitment.status))
+    figures = CommitmentFigures()
+    for group_id, country, status, count, progress, overdue, due_soon in db.session.execute(query):
+        values = (str(status), int(count), int(progress), int(overdue), int(due_soon))
+        figures.total.add(*values)
+        figures.by_group.setdefault(group_id, Tally()).add(*values)
+        figures.by_country.setdefault(country, Tally()).add(*values)
+        figures.by_group_country.setdefault((group_id, country), Tally()).add(*values)
+    return figures
+
+
+# Recommendations -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RecommendationFigures:
+    total: dict[str, int] = field(default_factory=dict)
+    by_group: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.total.values())
+
+    def group_count(self, group_id: int) -> int:
+        return sum(self.by_group.get(group_id, {}).values())
+
+    def group_status(self, group_id: int, status: str) -> int:
+        return self.by_group.get(group_id, {}).get(status, 0)
+
+
+def recommendation_figures(scope: Scope) -> RecommendationFigures:
+    """Recommendations by working group and status (one query)."""
+    query = (select(Recommendation.group_id, Recommendation.status, func.count())
+             .where(*scope.recommendation_conditions())
+             .group_by(Recommendation.group_id, Recommendation.status))
+    figures = RecommendationFigures()
+    for group_id, status, count in db.session.execute(query):
+        figures.total[str(status)] = figures.total.get(str(status), 0) + count
+        figures.by_group.setdefault(group_id, {})[str(status)] = count
+    return figures
+
+
+# Completed per month -------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthCount:
+    month: date  # its first day
+    count: int
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    starts = [today.replace(day=1)]
+    while len(starts) < months:
+        previous = starts[-1] - timedelta(days=1)
+        starts.append(previous.replace(day=1))
+    return list(reversed(starts))
+
+
+def _moment(day: date) -> datetime:
+    """Midnight of `day` in the council's time zone, as an aware datetime."""
+    return datetime.combine(day, time(), tzinfo=ZoneInfo(_time_zone())).astimezone(UTC)
+
+
+def completed_per_month(scope: Scope, today: date, months: int = TREND_MONTHS) -> list[MonthCount]:
+    """Commitments verified in each of the last `months` months (the council's calendar; one query).
+
+    The month of each row is a CASE over precomputed boundaries: portable, and the range condition on
+    verified_at keeps it on the index.
+    """
+    starts = _month_starts(today, months)
+    ends = [*starts[1:], (starts[-1] + timedelta(days=32)).replace(day=1)]
+    month = case(*[(Commitment.verified_at < _moment(end), literal(index))
+                   for index, end in enumerate(ends)], else_=literal(-1))
+    query = (select(month, func.count())
+             .where(*scope.commitment_conditions(), Commitment.status == CommitmentStatus.VERIFIED,
+                    Commitment.verified_at >= _moment(starts[0]),
+                    Commitment.verified_at < _moment(ends[-1]))
+             .group_by(month))
+    counts = {int(index): int(count) for index, count in db.session.execute(query)}
+    return [MonthCount(start, counts.get(index, 0)) for index, start in enumerate(starts)]
+
+
+# Organisations -------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    total: int
+    overdue: int
+    due_soon: int
+    done: int
+    progress: int | None
+
+
+def _organisation_aggregate(scope: Scope, today: date) -> Any:
+    not_cancelled = Commitment.status != CommitmentStatus.CANCELLED
+    return (select(Commitment.organisation_id.label("organisation_id"),
+                   func.count().label("total"),
+                   _flag_sum(overdue_condition(today)).label("overdue"),
+                   _flag_sum(due_within_condition(today, DUE_SOON_DAYS)).label("due_soon"),
+                   _flag_sum(Commitment.status == CommitmentStatus.VERIFIED).label("done"),
+                   func.coalesce(func.sum(case((not_cancelled, Commitment.progress), else_=0)), 0)
+                   .label("progress_sum"),
+                   _flag_sum(not_cancelled).label("counted"))
+            .where(*scope.commitment_conditions())
+            .group_by(Commitment.organisation_id).subquery("figures"))
+
+
+ORGANISATION_SORTS = ("overdue", "progress", "-progress", "total", "name")
+
+
+def organisation_rows(scope: Scope, today: date, *, sort: str = "overdue", limit: int = TOP_ORGANISATIONS,
+                      offset: int = 0) -> list[OrganisationRow]:
+    """Organisations with commitments in the scope, with their figures, sorted in SQL (one query)."""
+    figures = _organisation_aggregate(scope, today)
+    progress = case((figures.c.counted > 0, figures.c.progress_sum * 1.0 / figures.c.counted))
+    order = {
+        "overdue": [figures.c.overdue.desc(), figures.c.total.desc()],
+        "progress": [progress.asc()],
+        "-progress": [progress.desc()],
+        "total": [figures.c.total.desc()],
+        "name": [],
+    }.get(sort, [figures.c.overdue.desc(), figures.c.total.desc()])
+    query = (select(Organisation, figures.c.total, figures.c.overdue, figures.c.due_soon, figures.c.done,
+                    figures.c.progress_sum, figures.c.counted)
+             .join(figures, figures.c.organisation_id == Organisation.id)
+             .order_by(*order, Organisation.code).limit(limit).offset(offset))
+    return [OrganisationRow(organisation, int(total), int(overdue), int(due_soon), int(done),
+                            _percent(int(progress_sum), int(counted)))
+            for organisation, total, overdue, due_soon, done, progress_sum, counted
+            in db.session.execute(query)]
+
+
+def organisations_with_commitments(scope: Scope) -> int:
+    return db.session.scalar(select(func.count(func.distinct(Commitment.organisation_id)))
+                             .where(*scope.commitment_conditions())) or 0
+
+
+@dataclass
+class RowsPage:
+    """A page of aggregate rows, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
+
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def organisations_page(scope: Scope, today: date, *, page: int, per_page: int,
+                       sort: str = "overdue") -> RowsPage:
+    total = organisations_with_commitments(scope)
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = organisation_rows(scope, today, sort=sort, limit=per_page, offset=(page - 1) * per_page)
+    return RowsPage(rows, page, per_page, total)
+
+
+# Initiatives and indicators ------------------------------------------------------------------------
+
+
+def initiatives(scope: Scope, limit: int = MAX_INITIATIVES) -> list[Initiative]:
+    """Initiatives with their milestones and derived progress (two queries)."""
+    query = select(Initiative).where(Initiative.council_id == scope.council_id)
+    if scope.group_id is not None:
+        query = query.where(Initiative.group_id == scope.group_id)
+    if scope.organisation_id is not None:
+        query = query.where(exists(select(Commitment.id).where(
+            Commitment.initiative_id == Initiative.id,
+            Commitment.organisation_id == scope.organisation_id)))
+    query = query.options(selectinload(Initiative.milestones)).order_by(Initiative.code).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def indicators(scope: Scope, limit: int = MAX_INDICATORS) -> list[Indicator]:
+    """Indicators with their observations (two queries); on the portal, public ones only."""
+    query = select(Indicator).where(Indicator.council_id == scope.council_id)
+    if scope.group_id is not None:
+        query = query.where(Indicator.group_id == scope.group_id)
+    if scope.public:
+        query = query.where(Indicator.is_public.is_(True))
+    query = query.options(selectinload(Indicator.observations)).order_by(Indicator.code).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def set_indicator_public(actor: User, indicator: Indicator, is_public: bool) -> Indicator:
+    """Show an indicator on the public portal, or take it off (secretaries)."""
+    require(actor, "indicator.manage", indicator.council_id)
+    if indicator.is_public != is_public:
+        indicator.is_public = is_public
+        events.record("indicator.updated", indicator, actor, code=indicator.code,
+                      group_id=indicator.group_id, changes={"is_public": [not is_public, is_public]})
+    return indicator
+
+
+# The dashboards ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    groups: int
+    organisations: dict[str, int]
+    people: int
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    today: date
+    commitments: CommitmentFigures
+    recommendations: RecommendationFigures
+    completed: list[MonthCount]
+    organisations: list[OrganisationRow]
+    organisation_count: int
+    groups: list[WorkingGroup]
+    countries: list[Country]
+    initiatives: list[Initiative]
+    indicators: list[Indicator]
+    facts: Facts | None = None
+    due_soon_days: int = DUE_SOON_DAYS
+
+    @property
+    def groups_with_figures(self) -> list[WorkingGroup]:
+        """The groups a row is shown for: all of the council's, or those the scope has records in."""
+        if self.scope.organisation_id is None and self.scope.group_id is None:
+            return self.groups
+        return [group for group in self.groups if group.id in self.commitments.by_group
+                or group.id in self.recommendations.by_group]
+
+
+def _groups(council_id: int) -> list[WorkingGroup]:
+    return list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+                                   .order_by(WorkingGroup.active.desc(), WorkingGroup.code)))
+
+
+def countries() -> list[Country]:
+    return list(db.session.scalars(select(Country).where(Country.code.in_(SIDES)).order_by(Country.code)))
+
+
+def _facts(council_id: int) -> Facts:
+    organisations = {code: count for code, count in db.session.execute(
+        select(Organisation.country_code, func.count()).where(Organisation.council_id == council_id)
+        .group_by(Organisation.country_code))}
+    people = db.session.scalar(select(func.count()).select_from(User).where(
+        User.council_id == council_id, User.active.is_(True))) or 0
+    groups = db.session.scalar(select(func.count()).select_from(WorkingGroup).where(
+        WorkingGroup.council_id == council_id, WorkingGroup.active.is_(True))) or 0
+    return Facts(groups, organisations, people)
+
+
+def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
+    """Every block of a council, working-group or organisation dashboard (a fixed number of queries)."""
+    today = today or council_date()
+    scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
+    return Dashboard(
+        scope=scope, today=today, commitments=commitment_figures(scope, today),
+        recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
+        organisations=organisation_rows(scope, today) if scope.organisation_id is None else [],
+        organisation_count=organisations_with_commitments(scope) if scope.organisation_id is None
+        else 1,
+        groups=_groups(scope.council_id), countries=countries(), initiatives=initiatives(scope),
+        indicators=scoped_indicators,
+        facts=_facts(scope.council_id) if scope.group_id is None and scope.organisation_id is None
+        else None)
+
+
+def can_view(user: User, council_id: int) -> None:
+    require(user, "tracker.view", council_id)
+
+
+# My work -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class VerificationQueue:
+    """Commitments reported done that this person may verify: council-wide or in the groups they chair."""
+
+    group_ids: list[int] | None  # None: every group of the council
+    counts: dict[int, int]
+    commitments: list[Commitment]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class MyWork:
+    today: date
+    mine: Tally
+    organisation: Tally | None
+    my_commitments: list[Commitment]
+    organisation_attention: list[Commitment]
+    verification: VerificationQueue
+    groups: dict[int, WorkingGroup]
+    due_soon_days: int = DUE_SOON_DAYS
+
+
+def _commitment_list(*conditions: ColumnElement[bool], limit: int = SHORT_LIST) -> list[Commitment]:
+    """Commitments with their organisation and recommendation loaded by the same query."""
+    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
+             .where(*conditions)
+             .options(contains_eager(Commitment.organisation), contains_eager(Commitment.recommendation))
+             .order_by(Commitment.due_date, Commitment.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def verifiable_groups(user: User) -> list[int] | None:
+    """None when the person verifies in every group of their council (secretaries, administrators)."""
+    if user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id):
+        return None
+    return sorted(group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR)
+
+
+def verification_queue(user: User) -> VerificationQueue:
+    group_ids = verifiable_groups(user)
+    conditions: list[ColumnElement[bool]] = [Commitment.council_id == user.council_id,
+                                             Commitment.status == CommitmentStatus.REPORTED_DONE]
+    if group_ids is not None:
+        if not group_ids:
+            return VerificationQueue([], {}, [])
+        conditions.append(Commitment.group_id.in_(group_ids))
+    counts = {group_id: count for group_id, count in db.session.execute(
+        select(Commitment.group_id, func.count()).where(*conditions).group_by(Commitment.group_id))}
+    commitments = _commitment_list(*conditions) if counts else []
+    return VerificationQueue(group_ids, counts, commitments)
+
+
+def my_work(user: User, today: date | None = None) -> MyWork:
+    """What a person has to do: their commitments, their organisation's, and what awaits them."""
+    today = today or council_date()
+    mine = commitment_figures(Scope(user.council_id, owner_id=user.id), today).total
+    organisation = None
+    attention: list[Commitment] = []
+    if user.organisation_id is not None:
+        organisation = commitment_figures(
+            Scope(user.council_id, organisation_id=user.organisation_id), today).total
+        attention = _commitment_list(
+            Commitment.council_id == user.council_id,
+            Commitment.organisation_id == user.organisation_id,
+            Commitment.status.in_(COMMITMENT_PENDING),
+            Commitment.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+    my_commitments = _commitment_list(Commitment.council_id == user.council_id,
+                                      Commitment.owner_id == user.id,
+                                      Commitment.status.in_(COMMITMENT_OPEN))
+    groups = {group.id: group for group in _groups(user.council_id)}
+    return MyWork(today, mine, organisation, my_commitments, attention, verification_queue(user), groups)
+
+
+# The public portal ---------------------------------------------------------------------------------
+
+
+def public_councils() -> list[Council]:
+    return list(db.session.scalars(select(Council).order_by(Council.id)))
+
+
+def public_council(slug: str) -> Council:
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        raise NotFound(_("There is nothing at this address."))
+    return council
+
+
+def public_groups(council_id: int) -> list[WorkingGroup]:
+    """The council's active working groups: their names and descriptions are public."""
+    return [group for group in _groups(council_id) if group.active]
+
+
+def public_indicator_count(council_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Indicator).where(
+        Indicator.council_id == council_id, Indicator.is_public.is_(True))) or 0
+
+
+def public_group(council: Council, group_id: int) -> WorkingGroup:
+    group = db.session.get(WorkingGroup, group_id)
+    if group is None or group.council_id != council.id or not group.active:
+        raise NotFound(_("There is nothing at this address."))
+    return group
+
+
+@dataclass
+class PublicFilters:
+    """The public list's filters; commitment conditions mean "has a commitment that …"."""
+
+    group_id: int | None = None
+    status: str | None = None
+    country: str | None = None
+    overdue: bool = False
+    text: str | None = None
+
+
+def public_recommendations_query(council: Council, filters: PublicFilters, today: date) -> Select[Any]:
+    """Public recommendations only, with their group loaded; newest code last."""
+    query = (select(Recommendation)
+             .where(Recommendation.council_id == council.id, Recommendation.is_public.is_(True))
+             .options(selectinload(Recommendation.group)))
+    if filters.group_id:
+        query = query.where(Recommendation.group_id == filters.group_id)
+    if filters.status in set(RecommendationStatus):
+        query = query.where(Recommendation.status == filters.status)
+    if filters.text:
+        query = query.where(Recommendation.search_text.contains(filters.text.casefold(), autoescape=True))
+    conditions: list[ColumnElement[bool]] = []
+    if filters.country in SIDES:
+        conditions.append(Organisation.country_code == filters.country)
+    if filters.overdue:
+        conditions.append(overdue_condition(today))
+    if conditions:
+        query = query.where(exists(select(Commitment.id).join(Commitment.organisation).where(
+            Commitment.recommendation_id == Recommendation.id, *conditions)))
+    return query.order_by(Recommendation.code, Recommendation.id)
+
+
+def public_recommendation(council: Council, recommendation_id: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    if recommendation is None or recommendation.council_id != council.id or not recommendation.is_public:
+        raise NotFound(_("There is nothing at this address."))
+    return recommendation
+
+
+@dataclass
+class Side:
+    country: str
+    commitments: list[Commitment] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class TwoSides:
+    sides: list[Side]
+    others: list[Commitment]
+
+    @property
+    def lagging(self) -> str | None:
+        """The side whose average progress is lower (at equal progress, the one with more overdue)."""
+        kz, tm = (side.tally for side in self.sides)
+        if kz.progress is None or tm.progress is None:
+            return None
+        if kz.progress != tm.progress:
+            return "KZ" if kz.progress < tm.progress else "TM"
+        if kz.overdue != tm.overdue:
+            return "KZ" if kz.overdue > tm.overdue else "TM"
+        return None
+
+
+def two_sides(recommendation: Recommendation, today: date) -> TwoSides:
+    """A recommendation's commitments, the Kazakh and the Turkmen side next to each other (one query)."""
+    commitments = _commitment_list(Commitment.recommendation_id == recommendation.id, limit=500)
+    commitments.sort(key=lambda commitment: commitment.code)
+    sides = {country: Side(country) for country in SIDES}
+    others: list[Commitment] = []
+    for commitment in commitments:
+        side = sides.get(commitment.organisation.country_code)
+        if side is None:
+            others.append(commitment)
+            continue
+        side.commitments.append(commitment)
+        side.tally.add(commitment.status, 1, commitment.progress, int(commitment.is_overdue(today)),
+                       int(due_within(commitment, today)))
+    return TwoSides(list(sides.values()), others)
+
+
+def due_within(commitment: Commitment, today: date, days: int = DUE_SOON_DAYS) -> bool:
+    return commitment.status in COMMITMENT_PENDING and today <= commitment.due_date <= today + timedelta(
+        days=days)
+
+
+# Export --------------------------------------------------------------------------------------------
+
+
+def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
+    """The dashboard's figures as (block, row, measure, value) rows, in the reader's language."""
+    total = board.commitments.total
+    block = _("Commitments")
+    yield block, _("All"), _("Commitments"), total.total
+    yield block, _("All"), _("Average progress"), _blank(total.progress)
+    yield block, _("All"), _("Overdue"), total.overdue
+    yield block, _("All"), ngettext("Due within %(num)d day", "Due within %(num)d days",
+                                    board.due_soon_days), total.due_soon
+    for status in CommitmentStatus:
+        yield _("Commitments by status"), status.label, _("Commitments"), total.count(status)
+    for recommendation_status in RecommendationStatus:
+        yield _("Recommendations by status"), recommendation_status.label, _("Recommendations"), \
+            board.recommendations.total.get(recommendation_status, 0)
+    for group in board.groups_with_figures:
+        name = plain_localized(group.name, group.original_language)
+        tally = board.commitments.group(group.id)
+        yield _("Working groups"), name, _("Recommendations"), board.recommendations.group_count(group.id)
+        yield _("Working groups"), name, _("Commitments"), tally.total
+        yield _("Working groups"), name, _("Average progress"), _blank(tally.progress)
+        yield _("Working groups"), name, _("Overdue"), tally.overdue
+        for country in SIDES:
+            side = board.commitments.side(group.id, country)
+            yield _("Working groups"), name, _("%(country)s: progress", country=country), \
+                _blank(side.progress)
+            yield _("Working groups"), name, _("%(country)s: overdue", country=country), side.overdue
+    for country in SIDES:
+        tally = board.commitments.country(country)
+        yield _("Countries"), country, _("Commitments"), tally.total
+        yield _("Countries"), country, _("Average progress"), _blank(tally.progress)
+        yield _("Countries"), country, _("Overdue"), tally.overdue
+    for row in board.organisations:
+        name = plain_localized(row.organisation.name, row.organisation.original_language)
+        yield _("Organisations"), name, _("Commitments"), row.total
+        yield _("Organisations"), name, _("Average progress"), _blank(row.progress)
+        yield _("Organisations"), name, _("Overdue"), row.overdue
+    for month in board.completed:
+        yield _("Completed commitments per month"), month.month.strftime("%Y-%m"), _("Verified"), month.count
+    for initiative in board.initiatives:
+        yield _("Initiatives"), plain_localized(initiative.name, initiative.original_language), \
+            _("Average progress"), _blank(initiative.progress)
+    for indicator in board.indicators:
+        name = f"{plain_localized(indicator.name, indicator.original_language)} ({indicator.unit})"
+        yield _("Indicators"), name, _("Baseline"), _blank(indicator.baseline_value)
+        yield _("Indicators"), name, _("Target"), _blank(indicator.target_value)
+        for observation in reversed(indicator.observations):
+            yield _("Indicators"), name, observation.observed_on.isoformat(), \
+                _blank(observation.value)
+
+
+def _blank(value: Any) -> Any:
+    """An empty cell for "no figure"; decimals without trailing zeros (438.2, not 438.2000)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
