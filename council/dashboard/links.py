@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import url_for
-from werkzeug.routing import BuildError
+from flask import current_app, url_for
 
 from council.tracker.models import CommitmentStatus, RecommendationStatus
 
@@ -24,11 +23,10 @@ def _clean(args: dict[str, Any]) -> dict[str, Any]:
 
 def _url(endpoint: str, path: str, query: dict[str, Any], **values: Any) -> str:
     """url_for the tracker's page; its plain path while the tracker's pages are not registered."""
-    try:
+    if endpoint in current_app.view_functions:
         return url_for(endpoint, **values, **query)
-    except BuildError:
-        built = path.format(**values)
-        return f"{built}?{urlencode(query)}" if query else built
+    built = path.format(**values)
+    return f"{built}?{urlencode(query)}" if query else built
 
 
 def tracker_list(kind: str, **args: Any) -> str:

@@ -35,6 +35,9 @@ def _slug(endpoint: str, values: dict[str, Any]) -> None:
     council = g.get("portal_council")
     if council is not None and "slug" not in values and endpoint != "portal.index":
         values["slug"] = council.slug
+    if endpoint == request.endpoint and request.view_args:  # the pager's links to the same page
+        for key, value in request.view_args.items():
+            values.setdefault(key, value)
 
 
 def _list_url(kind: str, **args: Any) -> str:

@@ -18,7 +18,19 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, selectinload
 
 from council import events
@@ -98,9 +110,9 @@ class Scope:
         if self.public:
             conditions.append(Recommendation.is_public.is_(True))
         if self.organisation_id is not None or self.owner_id is not None:
-            conditions.append(exists(select(Commitment.id).where(
-                Commitment.recommendation_id == Recommendation.id,
-                *self.commitment_conditions()[1:])))
+            # Start from the organisation's (or owner's) few commitments, not from every recommendation.
+            conditions.append(Recommendation.id.in_(
+                select(Commitment.recommendation_id).where(*self.commitment_conditions())))
         return conditions
 
     def list_args(self) -> dict[str, Any]:
@@ -167,12 +179,69 @@ class Tally:
         return _percent(self.progress_sum, self.counted)
 
 
+def _flag_sum(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _cells(scope: Scope, today: date) -> Any:
+    """The one pass over the scope's commitments: counts per working group, organisation and status.
+
+    It walks ix_commitment_figures in its own order (council, group, organisation, status), so neither
+    database sorts; every figure of a page is a roll-up of these few thousand rows at most.
+    """
+    return (select(Commitment.group_id, Commitment.organisation_id, Commitment.status,
+                   func.count().label("total"),
+                   func.coalesce(func.sum(Commitment.progress), 0).label("progress_sum"),
+                   _flag_sum(overdue_condition(today)).label("overdue"),
+                   _flag_sum(due_within_condition(today, DUE_SOON_DAYS)).label("due_soon"))
+            .where(*scope.commitment_conditions())
+            .group_by(Commitment.group_id, Commitment.organisation_id, Commitment.status)
+            .cte("cells"))
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    total: int
+    overdue: int
+    due_soon: int
+    done: int
+    progress: int | None
+
+
+def _per_organisation(cells: Any) -> Any:
+    """Roll the cells up per organisation (cancelled commitments left out of the average)."""
+    counted = cells.c.status != CommitmentStatus.CANCELLED
+    return select(
+        cells.c.organisation_id, func.sum(cells.c.total).label("total"),
+        func.sum(cells.c.overdue).label("overdue"), func.sum(cells.c.due_soon).label("due_soon"),
+        func.sum(case((cells.c.status == CommitmentStatus.VERIFIED, cells.c.total), else_=0)).label("done"),
+        func.sum(case((counted, cells.c.progress_sum), else_=0)).label("progress_sum"),
+        func.sum(case((counted, cells.c.total), else_=0)).label("counted"),
+    ).group_by(cells.c.organisation_id)
+
+
+ORGANISATION_SORTS = ("overdue", "progress", "-progress", "total", "name")
+
+
+def _organisation_order(figures: Any, sort: str) -> list[Any]:
+    progress = case((figures.c.counted > 0, figures.c.progress_sum * 1.0 / figures.c.counted))
+    return {
+        "progress": [progress.asc()],
+        "-progress": [progress.desc()],
+        "total": [figures.c.total.desc()],
+        "name": [],
+    }.get(sort, [figures.c.overdue.desc(), figures.c.total.desc()])
+
+
 @dataclass
 class CommitmentFigures:
     total: Tally = field(default_factory=Tally)
     by_group: dict[int, Tally] = field(default_factory=dict)
     by_country: dict[str, Tally] = field(default_factory=dict)
     by_group_country: dict[tuple[int, str], Tally] = field(default_factory=dict)
+    organisations: list[OrganisationRow] = field(default_factory=list)  # the most overdue first
+    organisation_count: int = 0  # organisations with commitments in the scope
 
     def group(self, group_id: int) -> Tally:
         return self.by_group.get(group_id) or Tally()
@@ -184,27 +253,102 @@ class CommitmentFigures:
         return self.by_group_country.get((group_id, country)) or Tally()
 
 
-def _flag_sum(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def commitment_figures(scope: Scope, today: date, *, organisations: int = 0) -> CommitmentFigures:
+    """Counts by working group × country × status with overdue, due soon and progress; with
+    `organisations`, also the organisations with the most overdue commitments and how many have any.
 
-
-def commitment_figures(scope: Scope, today: date) -> CommitmentFigures:
-    """Counts by working group × country × status, with overdue, due soon and progress (one query)."""
-    query = (select(Commitment.group_id, Organisation.country_code, Commitment.status, func.count(),
-                    func.coalesce(func.sum(Commitment.progress), 0),
-                    _flag_sum(overdue_condition(today)),
-                    _flag_sum(due_within_condition(today, DUE_SOON_DAYS)))
-             .join(Organisation, Organisation.id == Commitment.organisation_id)
-             .where(*scope.commitment_conditions())
-             .group_by(Commitment.group_id, Organisation.country_code, Commitment.status))
+    One statement, one pass over the commitments: the roll-ups are UNION ALL members reading the same
+    materialised CTE, told apart by their first column.
+    """
+    cells = _cells(scope, today)
+    no_number = cast(null(), Integer)
+    parts = [select(literal("side").label("kind"), cells.c.group_id, Organisation.country_code,
+                    cells.c.status, func.sum(cells.c.total), func.sum(cells.c.progress_sum),
+                    func.sum(cells.c.overdue), func.sum(cells.c.due_soon), no_number, no_number)
+             .join(Organisation, Organisation.id == cells.c.organisation_id)
+             .group_by(cells.c.group_id, Organisation.country_code, cells.c.status)]
+    if organisations:
+        ranked = _per_organisation(cells).subquery("ranked")
+        top = (select(ranked).order_by(*_organisation_order(ranked, "overdue"), ranked.c.organisation_id)
+               .limit(organisations).subquery("top"))
+        parts.append(select(literal("organisation"), top.c.organisation_id, null(), null(), top.c.total,
+                            top.c.progress_sum, top.c.overdue, top.c.due_soon, top.c.done, top.c.counted))
+        parts.append(select(literal("organisations"), no_number, null(), null(),
+                            func.count(func.distinct(cells.c.organisation_id)), no_number, no_number,
+                            no_number, no_number, no_number))
     figures = CommitmentFigures()
-    for group_id, country, status, count, progress, overdue, due_soon in db.session.execute(query):
-        values = (str(status), int(count), int(progress), int(overdue), int(due_soon))
-        figures.total.add(*values)
-        figures.by_group.setdefault(group_id, Tally()).add(*values)
-        figures.by_country.setdefault(country, Tally()).add(*values)
-        figures.by_group_country.setdefault((group_id, country), Tally()).add(*values)
+    top_rows = []
+    for kind, key, country, status, total, progress, overdue, due_soon, done, counted in \
+            db.session.execute(union_all(*parts)):
+        if kind == "side":
+            values = (str(status), int(total), int(progress), int(overdue), int(due_soon))
+            figures.total.add(*values)
+            figures.by_group.setdefault(key, Tally()).add(*values)
+            figures.by_country.setdefault(country, Tally()).add(*values)
+            figures.by_group_country.setdefault((key, country), Tally()).add(*values)
+        elif kind == "organisation":
+            top_rows.append((key, int(total), int(overdue), int(due_soon), int(done),
+                             _percent(int(progress), int(counted))))
+        else:
+            figures.organisation_count = int(total)
+    if top_rows:
+        named = {organisation.id: organisation for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_([row[0] for row in top_rows])))}
+        top_rows.sort(key=lambda row: (-row[2], -row[1], row[0]))
+        figures.organisations = [OrganisationRow(named[row[0]], *row[1:]) for row in top_rows]
     return figures
+
+
+@dataclass
+class RowsPage:
+    """A page of aggregate rows, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
+
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def organisations_page(scope: Scope, today: date, *, page: int, per_page: int,
+                       sort: str = "overdue") -> RowsPage:
+    """Organisations with commitments in the scope and their figures, sorted and paged in SQL (one
+    statement; the number of organisations rides along as a window count)."""
+    page = max(1, page)
+    figures = _per_organisation(_cells(scope, today)).subquery("figures")
+    query = (select(Organisation, figures.c.total, figures.c.overdue, figures.c.due_soon, figures.c.done,
+                    figures.c.progress_sum, figures.c.counted, func.count().over())
+             .join(figures, figures.c.organisation_id == Organisation.id)
+             .order_by(*_organisation_order(figures, sort), Organisation.code)
+             .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.execute(query).all()
+    if not rows and page > 1:  # past the last page: show the last one
+        total = db.session.scalar(select(func.count()).select_from(figures)) or 0
+        return organisations_page(scope, today, page=max(1, -(-total // per_page)), per_page=per_page,
+                                  sort=sort) if total else RowsPage([], 1, per_page, 0)
+    items = [OrganisationRow(organisation, int(total), int(overdue), int(due_soon), int(done),
+                             _percent(int(progress_sum), int(counted)))
+             for organisation, total, overdue, due_soon, done, progress_sum, counted, _ in rows]
+    return RowsPage(items, page, per_page, int(rows[0][-1]) if rows else 0)
 
 
 # Recommendations -----------------------------------------------------------------------------------
@@ -279,101 +423,6 @@ def completed_per_month(scope: Scope, today: date, months: int = TREND_MONTHS) -
     return [MonthCount(start, counts.get(index, 0)) for index, start in enumerate(starts)]
 
 
-# Organisations -------------------------------------------------------------------------------------
-
-
-@dataclass
-class OrganisationRow:
-    organisation: Organisation
-    total: int
-    overdue: int
-    due_soon: int
-    done: int
-    progress: int | None
-
-
-def _organisation_aggregate(scope: Scope, today: date) -> Any:
-    not_cancelled = Commitment.status != CommitmentStatus.CANCELLED
-    return (select(Commitment.organisation_id.label("organisation_id"),
-                   func.count().label("total"),
-                   _flag_sum(overdue_condition(today)).label("overdue"),
-                   _flag_sum(due_within_condition(today, DUE_SOON_DAYS)).label("due_soon"),
-                   _flag_sum(Commitment.status == CommitmentStatus.VERIFIED).label("done"),
-                   func.coalesce(func.sum(case((not_cancelled, Commitment.progress), else_=0)), 0)
-                   .label("progress_sum"),
-                   _flag_sum(not_cancelled).label("counted"))
-            .where(*scope.commitment_conditions())
-            .group_by(Commitment.organisation_id).subquery("figures"))
-
-
-ORGANISATION_SORTS = ("overdue", "progress", "-progress", "total", "name")
-
-
-def organisation_rows(scope: Scope, today: date, *, sort: str = "overdue", limit: int = TOP_ORGANISATIONS,
-                      offset: int = 0) -> list[OrganisationRow]:
-    """Organisations with commitments in the scope, with their figures, sorted in SQL (one query)."""
-    figures = _organisation_aggregate(scope, today)
-    progress = case((figures.c.counted > 0, figures.c.progress_sum * 1.0 / figures.c.counted))
-    order = {
-        "overdue": [figures.c.overdue.desc(), figures.c.total.desc()],
-        "progress": [progress.asc()],
-        "-progress": [progress.desc()],
-        "total": [figures.c.total.desc()],
-        "name": [],
-    }.get(sort, [figures.c.overdue.desc(), figures.c.total.desc()])
-    query = (select(Organisation, figures.c.total, figures.c.overdue, figures.c.due_soon, figures.c.done,
-                    figures.c.progress_sum, figures.c.counted)
-             .join(figures, figures.c.organisation_id == Organisation.id)
-             .order_by(*order, Organisation.code).limit(limit).offset(offset))
-    return [OrganisationRow(organisation, int(total), int(overdue), int(due_soon), int(done),
-                            _percent(int(progress_sum), int(counted)))
-            for organisation, total, overdue, due_soon, done, progress_sum, counted
-            in db.session.execute(query)]
-
-
-def organisations_with_commitments(scope: Scope) -> int:
-    return db.session.scalar(select(func.count(func.distinct(Commitment.organisation_id)))
-                             .where(*scope.commitment_conditions())) or 0
-
-
-@dataclass
-class RowsPage:
-    """A page of aggregate rows, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
-
-    items: Sequence[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def organisations_page(scope: Scope, today: date, *, page: int, per_page: int,
-                       sort: str = "overdue") -> RowsPage:
-    total = organisations_with_commitments(scope)
-    page = max(1, min(page, max(1, -(-total // per_page))))
-    rows = organisation_rows(scope, today, sort=sort, limit=per_page, offset=(page - 1) * per_page)
-    return RowsPage(rows, page, per_page, total)
-
-
 # Initiatives and indicators ------------------------------------------------------------------------
 
 
@@ -428,8 +477,6 @@ class Dashboard:
     commitments: CommitmentFigures
     recommendations: RecommendationFigures
     completed: list[MonthCount]
-    organisations: list[OrganisationRow]
-    organisation_count: int
     groups: list[WorkingGroup]
     countries: list[Country]
     initiatives: list[Initiative]
@@ -470,12 +517,10 @@ def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
     """Every block of a council, working-group or organisation dashboard (a fixed number of queries)."""
     today = today or council_date()
     scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
+    top = TOP_ORGANISATIONS if scope.organisation_id is None else 0
     return Dashboard(
-        scope=scope, today=today, commitments=commitment_figures(scope, today),
+        scope=scope, today=today, commitments=commitment_figures(scope, today, organisations=top),
         recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
-        organisations=organisation_rows(scope, today) if scope.organisation_id is None else [],
-        organisation_count=organisations_with_commitments(scope) if scope.organisation_id is None
-        else 1,
         groups=_groups(scope.council_id), countries=countries(), initiatives=initiatives(scope),
         indicators=scoped_indicators,
         facts=_facts(scope.council_id) if scope.group_id is None and scope.organisation_id is None
@@ -717,7 +762,7 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Countries"), country, _("Commitments"), tally.total
         yield _("Countries"), country, _("Average progress"), _blank(tally.progress)
         yield _("Countries"), country, _("Overdue"), tally.overdue
-    for row in board.organisations:
+    for row in board.commitments.organisations:
         name = plain_localized(row.organisation.name, row.organisation.original_language)
         yield _("Organisations"), name, _("Commitments"), row.total
         yield _("Organisations"), name, _("Average progress"), _blank(row.progress)

@@ -97,6 +97,15 @@ def test_groups_active_ones_with_public_figures(client, tracked):
     assert link(f"{base}/recommendations", "1", status="proposed") in links
 
 
+def test_a_groups_recommendations_are_paged(client, tracked):
+    for number in range(30):
+        RecommendationFactory(group=tracked.world.group, code=f"TRD-2027-{number:03d}", is_public=True)
+    base = f"/public/{tracked.world.council.slug}/groups/{tracked.world.group.id}"
+    text = page_text(client.get(base))
+    assert f'href="{base}?page=2"' in text
+    assert "TRD-2027-029" in page_text(client.get(f"{base}?page=2"))
+
+
 def test_no_email_address_on_any_portal_page(client, tracked):
     for url, text in portal_pages(client, tracked).items():
         assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), url
