@@ -285,3 +285,21 @@ def world() -> World:
     MembershipFactory(group=group, user=tm_member, role=GroupRole.MEMBER)
     return World(council, kz_org, tm_org, group, secretary, kz_chair, tm_chair, member, tm_member,
                  observer, admin, outsider)
+
+
+def scratch_database_url(tmp_path: Any, suffix: str) -> str:
+    """An empty database beside the test one: a file on SQLite, a sibling database on PostgreSQL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("COUNCIL_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}"
+    parsed = make_url(url)
+    scratch = f"{parsed.database}_{suffix}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{scratch}"'))
+    engine.dispose()
+    return parsed.set(database=scratch).render_as_string(hide_password=False)
