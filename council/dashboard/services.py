@@ -39,6 +39,7 @@ from council.directory.models import (
     Council,
     Country,
     GroupRole,
+    Membership,
     Organisation,
     PlatformRole,
     User,
@@ -493,9 +494,13 @@ class Dashboard:
                 or group.id in self.recommendations.by_group]
 
 
-def _groups(council_id: int) -> list[WorkingGroup]:
-    return list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
-                                   .order_by(WorkingGroup.active.desc(), WorkingGroup.code)))
+def _groups(council_id: int, with_members: bool = False) -> list[WorkingGroup]:
+    query = (select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+             .order_by(WorkingGroup.active.desc(), WorkingGroup.code))
+    if with_members:  # the council's home shows each group's co-chairs
+        query = query.options(selectinload(WorkingGroup.memberships).selectinload(Membership.user)
+                              .selectinload(User.organisation))
+    return list(db.session.scalars(query))
 
 
 def countries() -> list[Country]:
@@ -518,13 +523,13 @@ def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
     today = today or council_date()
     scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
     top = TOP_ORGANISATIONS if scope.organisation_id is None else 0
+    council_wide = scope.group_id is None and scope.organisation_id is None
     return Dashboard(
         scope=scope, today=today, commitments=commitment_figures(scope, today, organisations=top),
         recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
-        groups=_groups(scope.council_id), countries=countries(), initiatives=initiatives(scope),
-        indicators=scoped_indicators,
-        facts=_facts(scope.council_id) if scope.group_id is None and scope.organisation_id is None
-        else None)
+        groups=_groups(scope.council_id, with_members=council_wide), countries=countries(),
+        initiatives=initiatives(scope), indicators=scoped_indicators,
+        facts=_facts(scope.council_id) if council_wide else None)
 
 
 def can_view(user: User, council_id: int) -> None:

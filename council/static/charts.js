@@ -52,7 +52,7 @@
               data: rows.map(function (row) { return number(row.cells[s.column]); })};
     });
     var max = table.getAttribute("data-chart-max");
-    var scale = {beginAtZero: true};
+    var scale = {beginAtZero: true, ticks: {precision: 0}};  // counts: no 0.5 of a commitment
     if (max) { scale.max = Number(max); }
     if (kind === "doughnut") {
       datasets.forEach(function (d) {
@@ -94,7 +94,9 @@
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", text(table.caption));
     holder.appendChild(canvas);
-    table.parentNode.insertBefore(holder, table);
+    // Above the table, outside the box that scrolls a wide table sideways on a phone.
+    var anchor = table.parentNode.classList.contains("overflow-auto") ? table.parentNode : table;
+    anchor.parentNode.insertBefore(holder, anchor);
     settings.options.responsive = true;
     settings.options.maintainAspectRatio = false;
     charts.push(new window.Chart(canvas, settings));
