@@ -325,6 +325,22 @@ def main() -> None:
         figures = bench_backend(backend, arguments.sizes, arguments.repeat, arguments.generate)
         report["backends"][backend] = {"version": _versions(backend, arguments.sizes[0]), **figures}
     print(json.dumps(report, ensure_ascii=False, indent=2))
+    print(markdown(report), file=sys.stderr)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The same figures as a Markdown table (for bench/README.md)."""
+    lines = []
+    for backend, figures in report["backends"].items():
+        lines += ["", f"{backend} ({figures['version']})", "",
+                  "| page | 10k ms | 100k ms | 100k / 10k | queries (10k, 100k) | peak KiB (100k) |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for row in figures["results"]:
+            small, large = row.get("10k", {}), row.get("100k", {})
+            lines.append(f"| {row['page']} | {small.get('median_ms', '')} | {large.get('median_ms', '')} | "
+                         f"{row.get('ratio_100k_10k', '')} | {small.get('queries', '')}, "
+                         f"{large.get('queries', '')} | {large.get('peak_kib', '')} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
