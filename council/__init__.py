@@ -91,11 +91,13 @@ def _register_blueprints(app: Flask) -> None:
     from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
+    from council.meetings.views import bp as meetings_bp
     from council.tracker.views import bp as tracker_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(tracker_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)

@@ -68,6 +68,9 @@ class Config:
         self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)
         self.PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600)) or 0)
         self.UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
+        # Evidence files: each up to EVIDENCE_MAX_BYTES; a whole request (several files) up to 50 MB.
+        self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
+        self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)) or 0)
         self.PAGE_SIZE = 25
 
     def as_dict(self) -> dict[str, Any]:

@@ -192,3 +192,42 @@ class IndicatorFactory(BaseFactory):
     name = factory.LazyAttribute(lambda o: {"ru": f"Показатель {o.code}", "en": f"Indicator {o.code}"})
     original_language = "ru"
     unit = "USD million"
+
+
+# Meetings -----------------------------------------------------------------------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from council.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus  # noqa: E402
+
+
+class MeetingFactory(BaseFactory):
+    """A group meeting tomorrow 10:00–13:00 UTC+5 (05:00–08:00 UTC), as a draft."""
+
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    council_id = factory.LazyAttribute(lambda o: o.group.council_id)
+    kind = MeetingKind.GROUP_MEETING
+    reference = factory.Sequence(lambda n: f"MTG-2026-{n + 1:02d}")
+    title = factory.LazyAttribute(lambda o: {"ru": f"Заседание {o.reference}",
+                                             "en": f"Meeting {o.reference}"})
+    original_language = "ru"
+    starts_at = factory.LazyFunction(
+        lambda: datetime.now(UTC).replace(hour=5, minute=0, second=0, microsecond=0) + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    time_zone = "Asia/Aqtau"
+    place = "Aktau"
+    status = MeetingStatus.DRAFT
+
+
+class AgendaItemFactory(BaseFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: {"ru": f"Вопрос {n + 1}", "en": f"Item {n + 1}"})
+    original_language = "ru"
+    duration_minutes = 30

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from council.demo import directory
+from council.demo import directory, meetings, tracker
 
 DEMO_PASSWORD = directory.DEMO_PASSWORD
 
@@ -10,4 +10,6 @@ DEMO_PASSWORD = directory.DEMO_PASSWORD
 def load_demo() -> list[tuple[str, str]]:
     """Load (or top up) every domain's demo data; returns the demo accounts as (e-mail, role)."""
     accounts = directory.load()
+    tracker.load()
+    meetings.load()
     return accounts

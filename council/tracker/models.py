@@ -44,6 +44,13 @@ class _Labelled(StrEnum):
         return str(_LABELS[type(self)][self])
 
 
+def refresh_search_text(record: Any, key: str, value: Any, *fields: str) -> Any:
+    """Keep `search_text` (case-folded, every language) in step as one of `fields` is set."""
+    values = {name: getattr(record, name) for name in fields} | {key: value}
+    record.search_text = search_key(*(values[name] for name in fields))
+    return value
+
+
 # Recommendations ----------------------------------------------------------------------------------
 
 
@@ -118,9 +125,7 @@ class Recommendation(Model):
 
     @validates("title", "text", "code")
     def _refresh_search_text(self, key: str, value: Any) -> Any:
-        values = {"title": self.title, "text": self.text, "code": self.code, key: value}
-        self.search_text = search_key(values["code"], values["title"], values["text"])
-        return value
+        return refresh_search_text(self, key, value, "code", "title", "text")
 
     if TYPE_CHECKING:
         progress: Mapped[int | None]  # average of its non-cancelled commitments, in SQL (set below)
@@ -204,9 +209,7 @@ class Commitment(Model):
 
     @validates("description", "code")
     def _refresh_search_text(self, key: str, value: Any) -> Any:
-        values = {"description": self.description, "code": self.code, key: value}
-        self.search_text = search_key(values["code"], values["description"])
-        return value
+        return refresh_search_text(self, key, value, "code", "description")
 
     def allowed_statuses(self) -> frozenset[CommitmentStatus]:
         return COMMITMENT_TRANSITIONS.get(self.status, frozenset())
@@ -322,9 +325,7 @@ class Initiative(Model):
 
     @validates("name", "code")
     def _refresh_search_text(self, key: str, value: Any) -> Any:
-        values = {"name": self.name, "code": self.code, key: value}
-        self.search_text = search_key(values["code"], values["name"])
-        return value
+        return refresh_search_text(self, key, value, "code", "name")
 
 
 class Milestone(Model):
@@ -381,9 +382,7 @@ class Indicator(Model):
 
     @validates("name", "code")
     def _refresh_search_text(self, key: str, value: Any) -> Any:
-        values = {"name": self.name, "code": self.code, key: value}
-        self.search_text = search_key(values["code"], values["name"])
-        return value
+        return refresh_search_text(self, key, value, "code", "name")
 
     def share_of_target(self, value: Decimal | None) -> int | None:
         """How far `value` has moved from the baseline towards the target, in percent (0–100)."""

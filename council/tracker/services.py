@@ -301,7 +301,7 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
 
 
 def _set_status(actor: User, commitment: Commitment, target: CommitmentStatus,
-                reason: str | None, kind: str = "commitment.status_changed") -> None:
+                reason: str | None, kind: str = "commitment.status_changed", **extra: Any) -> None:
     previous = commitment.status
     commitment.status = target
     commitment.status_reason = reason
@@ -309,7 +309,7 @@ def _set_status(actor: User, commitment: Commitment, target: CommitmentStatus,
     if target in (CommitmentStatus.REPORTED_DONE, CommitmentStatus.VERIFIED):
         commitment.progress = 100
     events.record(kind, commitment, actor, **_commitment_payload(
-        commitment, reason=reason, **{"from": previous.value, "to": target.value}))
+        commitment, reason=reason, **extra, **{"from": previous.value, "to": target.value}))
 
 
 def _check_transition(commitment: Commitment, target: CommitmentStatus) -> None:
@@ -416,7 +416,8 @@ def verify_commitment(actor: User, commitment: Commitment, comment: str | None =
     comment = _optional_text(comment, MAX_NOTE, "comment")
     commitment.verified_at = utcnow()
     commitment.verified_by_id = actor.id
-    _set_status(actor, commitment, CommitmentStatus.VERIFIED, comment, kind="commitment.verified")
+    _set_status(actor, commitment, CommitmentStatus.VERIFIED, comment, kind="commitment.verified",
+                comment=comment)
     return commitment
 
 
@@ -426,7 +427,8 @@ def send_back(actor: User, commitment: Commitment, comment: str | None) -> Commi
     if commitment.status != CommitmentStatus.REPORTED_DONE:
         raise Conflict(_("Only a commitment reported done can be sent back."), field="status")
     comment = _reason(comment, True, field="comment")
-    _set_status(actor, commitment, CommitmentStatus.IN_PROGRESS, comment, kind="commitment.sent_back")
+    _set_status(actor, commitment, CommitmentStatus.IN_PROGRESS, comment, kind="commitment.sent_back",
+                comment=comment)
     return commitment
 
 

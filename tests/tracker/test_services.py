@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -26,9 +25,7 @@ from council.tracker.models import (
     overdue_condition,
 )
 from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.tracker.conftest import PDF, PNG, stored_files
 
 RS = RecommendationStatus
 CS = CommitmentStatus
@@ -293,18 +290,6 @@ def test_reporter_cannot_verify_or_cancel_by_report(world, commitment):
 # Evidence files --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
 def test_evidence_files_are_stored_outside_the_database(world, commitment, uploads):
     update = services.report_progress(world.member, commitment, progress=60, note="Photos", files=[
         EvidenceUpload("act.pdf", io.BytesIO(PDF)), EvidenceUpload("../../photo.png", io.BytesIO(PNG))])
@@ -387,7 +372,8 @@ def test_send_back_needs_a_comment_and_reopens(world, commitment):
     db.session.commit()
     assert commitment.status == CS.IN_PROGRESS
     event = history("commitment", commitment.id)[0]
-    assert event.kind == "commitment.sent_back" and event.payload["reason"] == "The act is not signed"
+    assert event.kind == "commitment.sent_back" and event.payload["comment"] == "The act is not signed"
+    assert event.payload["owner_id"] == world.member.id and event.payload["to"] == "in_progress"
 
 
 def test_only_reports_of_done_are_verified_or_sent_back(world, commitment):
@@ -529,3 +515,17 @@ def test_events_count_one_per_change(world, commitment):
     before = db.session.scalar(select(func.count()).select_from(Event))
     services.change_commitment_status(world.member, commitment, CS.IN_PROGRESS)
     assert db.session.scalar(select(func.count()).select_from(Event)) == before + 1
+
+
+def test_overdue_is_measured_by_the_councils_date_not_utc(world, adopted):
+    """At 20:00 UTC on 1 July it is already 2 July in Aktau and Ashgabat (UTC+5)."""
+    import time_machine
+
+    commitment = CommitmentFactory(recommendation=adopted, organisation=world.kz_org, start_date=None,
+                                   due_date=date(2026, 7, 1), status=CS.IN_PROGRESS)
+    with time_machine.travel("2026-07-01T20:00:00+00:00", tick=False):
+        today = services.council_today()
+        assert today == date(2026, 7, 2)
+        assert commitment.is_overdue(today)
+    with time_machine.travel("2026-07-01T18:59:00+00:00", tick=False):
+        assert not commitment.is_overdue(services.council_today())

@@ -1,8 +1,8 @@
 """dashboard
 
-Revision ID: 3c8896bd7adc
-Revises: d2351db1777a
-Create Date: 2026-11-25 07:21:37.591954
+Revision ID: b65099e4b1aa
+Revises: b927ec3291cb
+Create Date: 2026-11-25 08:01:05.906306
 
 """
 from alembic import op
@@ -13,8 +13,8 @@ import council.dbtypes  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '3c8896bd7adc'
-down_revision = 'd2351db1777a'
+revision = 'b65099e4b1aa'
+down_revision = 'b927ec3291cb'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,444 @@
+"""Council sessions and working-group meetings: agenda, invitations, attendance, minutes, decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from council.dbtypes import JSONText, enum_type
+from council.directory.models import Council, Organisation, User, WorkingGroup
+from council.extensions import Model
+from council.i18n import Translations
+from council.timeutil import utcnow
+from council.tracker.models import Commitment, Recommendation
+
+
+class MeetingKind(StrEnum):
+    COUNCIL_SESSION = "council_session"
+    GROUP_MEETING = "group_meeting"
+
+    @property
+    def label(self) -> str:
+        return str(MEETING_KIND_LABELS[self])
+
+
+MEETING_KIND_LABELS = {
+    MeetingKind.COUNCIL_SESSION: _l("Council session"),
+    MeetingKind.GROUP_MEETING: _l("Working group meeting"),
+}
+
+
+class MeetingStatus(StrEnum):
+    DRAFT = "draft"
+    AGENDA_PUBLISHED = "agenda_published"
+    HELD = "held"
+    MINUTES_APPROVED = "minutes_approved"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(MEETING_STATUS_LABELS[self])
+
+
+MEETING_STATUS_LABELS = {
+    MeetingStatus.DRAFT: _l("Draft"),
+    MeetingStatus.AGENDA_PUBLISHED: _l("Agenda published"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.MINUTES_APPROVED: _l("Minutes approved"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+
+# The meeting's life. An amendment to approved minutes takes the meeting back to "held" until both
+# co-chairs approve the new revision.
+MEETING_TRANSITIONS: dict[MeetingStatus, frozenset[MeetingStatus]] = {
+    MeetingStatus.DRAFT: frozenset({MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.CANCELLED}),
+    MeetingStatus.AGENDA_PUBLISHED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+    MeetingStatus.HELD: frozenset({MeetingStatus.MINUTES_APPROVED}),
+    MeetingStatus.MINUTES_APPROVED: frozenset({MeetingStatus.HELD}),
+    MeetingStatus.CANCELLED: frozenset(),
+}
+
+# While these hold, the agenda, the invitations and the time may still change.
+PLANNING_STATUSES = frozenset({MeetingStatus.DRAFT, MeetingStatus.AGENDA_PUBLISHED})
+
+
+class Response(StrEnum):
+    PENDING = "pending"
+    ATTENDING = "attending"
+    NOT_ATTENDING = "not_attending"
+    DELEGATED = "delegated"
+
+    @property
+    def label(self) -> str:
+        return str(RESPONSE_LABELS[self])
+
+
+RESPONSE_LABELS = {
+    Response.PENDING: _l("No answer yet"),
+    Response.ATTENDING: _l("Attending"),
+    Response.NOT_ATTENDING: _l("Not attending"),
+    Response.DELEGATED: _l("Sends a delegate"),
+}
+
+
+class AttendanceMode(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return str(ATTENDANCE_MODE_LABELS[self])
+
+
+ATTENDANCE_MODE_LABELS = {
+    AttendanceMode.IN_PERSON: _l("In person"),
+    AttendanceMode.ONLINE: _l("Online"),
+}
+
+
+class RevisionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return str(REVISION_STATUS_LABELS[self])
+
+
+REVISION_STATUS_LABELS = {
+    RevisionStatus.DRAFT: _l("Draft"),
+    RevisionStatus.PUBLISHED: _l("Awaiting approval"),
+    RevisionStatus.APPROVED: _l("Approved"),
+    RevisionStatus.SUPERSEDED: _l("Superseded"),
+}
+
+# A published revision is frozen; changing it (or amending approved minutes) starts the next revision.
+REVISION_TRANSITIONS: dict[RevisionStatus, frozenset[RevisionStatus]] = {
+    RevisionStatus.DRAFT: frozenset({RevisionStatus.PUBLISHED}),
+    RevisionStatus.PUBLISHED: frozenset({RevisionStatus.APPROVED, RevisionStatus.SUPERSEDED}),
+    RevisionStatus.APPROVED: frozenset({RevisionStatus.SUPERSEDED}),
+    RevisionStatus.SUPERSEDED: frozenset(),
+}
+
+# How the meeting's history names each event.
+EVENT_LABELS = {
+    "meeting.scheduled": _l("Scheduled"),
+    "meeting.updated": _l("Details changed"),
+    "meeting.invited": _l("Invitations sent"),
+    "meeting.agenda_published": _l("Agenda published"),
+    "meeting.agenda_edited": _l("Agenda edited"),
+    "meeting.agenda_changed": _l("Published agenda changed"),
+    "meeting.responded": _l("Invitation answered"),
+    "meeting.cancelled": _l("Cancelled"),
+    "meeting.held": _l("Marked as held"),
+    "meeting.attendance_recorded": _l("Attendance recorded"),
+    "meeting.document_added": _l("Document attached"),
+    "meeting.document_removed": _l("Document removed"),
+    "meeting.decision_recorded": _l("Decision recorded"),
+    "meeting.decision_updated": _l("Decision changed"),
+    "meeting.decision_removed": _l("Decision removed"),
+    "minutes.edited": _l("Minutes edited"),
+    "minutes.published": _l("Minutes published for approval"),
+    "minutes.approval_requested": _l("Co-chairs asked to approve"),
+    "minutes.approved": _l("Minutes approved by a co-chair"),
+    "minutes.fully_approved": _l("Minutes approved by both co-chairs"),
+    "minutes.revision_started": _l("New revision of the minutes started"),
+}
+
+# The two people who chair a council session and approve its minutes (a group meeting is chaired by
+# the group's co-chairs).
+session_chair = Table(
+    "meeting_session_chair", Model.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# What an agenda item is about: recommendations and commitments from the tracker.
+agenda_item_recommendation = Table(
+    "agenda_item_recommendation", Model.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+agenda_item_commitment = Table(
+    "agenda_item_commitment", Model.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# The commitments a decision created in the tracker (the tracker never points back at meetings).
+decision_commitment = Table(
+    "decision_commitment", Model.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Meeting(Model):
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("council_id", "reference", name="uq_meeting_reference"),
+                      Index("ix_meeting_council_starts", "council_id", "starts_at"),
+                      Index("ix_meeting_group_starts", "group_id", "starts_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id"))
+    reference: Mapped[str] = mapped_column(String(40))  # e.g. ECO-2026-02, CS-2026-01
+    title: Mapped[Translations] = mapped_column(JSONText)
+    original_language: Mapped[str] = mapped_column(String(2), default="ru")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    time_zone: Mapped[str] = mapped_column(String(60), default="Asia/Aqtau")
+    place: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[MeetingStatus] = mapped_column(enum_type(MeetingStatus), default=MeetingStatus.DRAFT,
+                                                  index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Calendar clients replace an event only when its SEQUENCE grows: bumped on every visible change.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    council: Mapped[Council] = relationship()
+    group: Mapped[WorkingGroup | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    session_chairs: Mapped[list[User]] = relationship(secondary=session_chair, order_by=User.name)
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position")
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id")
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Attendance.id")
+    documents: Mapped[list[MeetingDocument]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingDocument.id")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.number")
+    minutes: Mapped[Minutes | None] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+
+    @property
+    def is_council_session(self) -> bool:
+        return self.kind == MeetingKind.COUNCIL_SESSION
+
+    @property
+    def top_items(self) -> list[AgendaItem]:
+        return [item for item in self.agenda_items if item.parent_id is None]
+
+
+class AgendaItem(Model):
+    __tablename__ = "agenda_item"
+    __table_args__ = (Index("ix_agenda_item_meeting_position", "meeting_id", "parent_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"),
+                                                  index=True)
+    position: Mapped[int] = mapped_column(default=0)  # order among the item's siblings
+    title: Mapped[Translations] = mapped_column(JSONText)
+    original_language: Mapped[str] = mapped_column(String(2), default="ru")
+    notes: Mapped[Translations] = mapped_column(JSONText, default=dict)
+    duration_minutes: Mapped[int] = mapped_column(default=15)
+    presenter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                     index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    parent: Mapped[AgendaItem | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[AgendaItem]] = relationship(back_populates="parent", order_by=position)
+    presenter: Mapped[User | None] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=agenda_item_recommendation, order_by=Recommendation.code)
+    commitments: Mapped[list[Commitment]] = relationship(
+        secondary=agenda_item_commitment, order_by=Commitment.code)
+
+
+class Invitation(Model):
+    """An invited person, or an invited organisation that any of its people may answer for."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_invitation_meeting_user"),
+                      UniqueConstraint("meeting_id", "organisation_id",
+                                       name="uq_invitation_meeting_organisation"),
+                      CheckConstraint("(user_id IS NULL) <> (organisation_id IS NULL)",
+                                      name="one_invitee"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                        index=True)
+    response: Mapped[Response] = mapped_column(enum_type(Response), default=Response.PENDING)
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                    index=True)
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+    @property
+    def invited_organisation_id(self) -> int | None:
+        """The organisation a delegate must come from."""
+        if self.organisation_id is not None:
+            return self.organisation_id
+        return self.user.organisation_id if self.user is not None else None
+
+
+class Attendance(Model):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_attendance_meeting_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # The organisation the person represented that day, kept even if they move on later.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    mode: Mapped[AttendanceMode] = mapped_column(enum_type(AttendanceMode),
+                                                 default=AttendanceMode.IN_PERSON)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Minutes(Model):
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+    revisions: Mapped[list[MinutesRevision]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesRevision.number")
+
+    @property
+    def current(self) -> MinutesRevision:
+        return self.revisions[-1]
+
+
+class MinutesRevision(Model):
+    """One version of the minutes. Notes are {"general" or agenda item id: {language: text}}."""
+
+    __tablename__ = "minutes_revision"
+    __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    status: Mapped[RevisionStatus] = mapped_column(enum_type(RevisionStatus), default=RevisionStatus.DRAFT)
+    original_language: Mapped[str] = mapped_column(String(2), default="ru")
+    notes: Mapped[dict[str, Translations]] = mapped_column(JSONText, default=dict)
+    # What the decisions said when this revision was published, so an old revision reads as it was.
+    decisions_snapshot: Mapped[list[dict[str, object]]] = mapped_column(JSONText, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)  # why a new revision was started
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+
+    minutes: Mapped[Minutes] = relationship(back_populates="revisions")
+    created_by: Mapped[User | None] = relationship()
+    approvals: Mapped[list[MinutesApproval]] = relationship(
+        back_populates="revision", cascade="all, delete-orphan", order_by="MinutesApproval.id")
+
+    def note(self, key: str | int) -> Translations:
+        return self.notes.get(str(key), {}) if self.notes else {}
+
+
+class MinutesApproval(Model):
+    """A co-chair's approval of one revision: one per country, so both sides must approve."""
+
+    __tablename__ = "minutes_approval"
+    __table_args__ = (UniqueConstraint("revision_id", "country_code", name="uq_minutes_approval_country"),
+                      UniqueConstraint("revision_id", "user_id", name="uq_minutes_approval_user"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("minutes_revision.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"))
+    approved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    revision: Mapped[MinutesRevision] = relationship(back_populates="approvals")
+    user: Mapped[User] = relationship()
+
+
+class Decision(Model):
+    """What the meeting decided; numbered within the meeting."""
+
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_decision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
+                                                       index=True)
+    text: Mapped[Translations] = mapped_column(JSONText)
+    original_language: Mapped[str] = mapped_column(String(2), default="ru")
+    # The recommendation this decision created in the tracker, if any.
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(secondary=decision_commitment,
+                                                         order_by=Commitment.code)
+
+    @property
+    def created_in_tracker(self) -> bool:
+        return self.recommendation_id is not None or bool(self.commitments)
+
+
+class MeetingDocument(Model):
+    """A file attached to a meeting or one of its agenda items; stored under UPLOAD_FOLDER."""
+
+    __tablename__ = "meeting_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
+                                                       index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))  # as uploaded, cleaned
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="documents")
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class CalendarFeedToken(Model):
+    """A private calendar address: a person's meetings, or one working group's. Only a hash is kept."""
+
+    __tablename__ = "calendar_feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"),
+                                                 index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    group: Mapped[WorkingGroup | None] = relationship()

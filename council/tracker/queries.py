@@ -1,0 +1,335 @@
+"""Read side of the tracker: filtered and sorted lists, the two-country view, history.
+
+Everything is computed in SQL; lists are paginated and pages need a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, selectinload
+
+from council.directory.models import Organisation, User, WorkingGroup
+from council.events import Event, history
+from council.extensions import db
+from council.tracker.models import (
+    PRIORITY_ORDER,
+    Commitment,
+    CommitmentStatus,
+    Initiative,
+    Observation,
+    Recommendation,
+    RecommendationStatus,
+    due_within_condition,
+    overdue_condition,
+)
+
+MAX_DUE_WITHIN = 3650
+
+
+@dataclass
+class Filters:
+    """What a list of recommendations or commitments is narrowed to, from the page's query string."""
+
+    group_id: int | None = None
+    country: str | None = None
+    organisation_id: int | None = None
+    owner_id: int | None = None
+    status: str | None = None
+    overdue: bool = False
+    due_within: int | None = None
+    text: str | None = None
+    sort: str = ""
+
+    def as_args(self) -> dict[str, Any]:
+        """The query-string arguments that reproduce these filters (for export links)."""
+        args = {"group": self.group_id, "country": self.country, "organisation": self.organisation_id,
+                "owner": self.owner_id, "status": self.status, "overdue": "1" if self.overdue else None,
+                "due_within": self.due_within, "q": self.text, "sort": self.sort or None}
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+
+def _commitment_conditions(filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    """Conditions on Commitment (joined to its Organisation) for the filters about commitments."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.country:
+        conditions.append(Organisation.country_code == filters.country)
+    if filters.organisation_id:
+        conditions.append(Commitment.organisation_id == filters.organisation_id)
+    if filters.owner_id:
+        conditions.append(Commitment.owner_id == filters.owner_id)
+    if filters.overdue:
+        conditions.append(overdue_condition(today))
+    if filters.due_within is not None:
+        conditions.append(due_within_condition(today, filters.due_within))
+    return conditions
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    return column.contains(text.casefold(), autoescape=True)
+
+
+def count_rows(query: Select[Any]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+# Recommendations ----------------------------------------------------------------------------------
+
+RECOMMENDATION_SORTS: dict[str, Any] = {
+    "code": Recommendation.code,
+    "-code": Recommendation.code.desc(),
+    "priority": case(PRIORITY_ORDER, value=Recommendation.priority),
+    "status": Recommendation.status,
+    "progress": Recommendation.progress.asc().nulls_first(),
+    "-progress": Recommendation.progress.desc().nulls_last(),
+    "-created": Recommendation.created_at.desc(),
+}
+
+
+def recommendations_query(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = select(Recommendation).where(Recommendation.council_id == council_id)
+    if filters.group_id:
+        query = query.where(Recommendation.group_id == filters.group_id)
+    if filters.status:
+        query = query.where(Recommendation.status == filters.status)
+    if filters.text:
+        query = query.where(_contains(Recommendation.search_text, filters.text))
+    conditions = _commitment_conditions(filters, today)
+    if conditions:
+        query = query.where(exists(
+            select(Commitment.id).join(Commitment.organisation)
+            .where(Commitment.recommendation_id == Recommendation.id, *conditions)))
+    order = RECOMMENDATION_SORTS.get(filters.sort, Recommendation.code)
+    return query.order_by(order, Recommendation.id)
+
+
+@dataclass
+class CommitmentCounts:
+    total: int = 0
+    overdue: int = 0
+    waiting: int = 0  # reported done, waiting for verification
+
+
+def commitment_counts(recommendation_ids: list[int], today: date) -> dict[int, CommitmentCounts]:
+    """For a page of recommendations: how many commitments each has, overdue, waiting (one query)."""
+    if not recommendation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Commitment.recommendation_id, func.count(),
+               func.sum(case((overdue_condition(today), 1), else_=0)),
+               func.sum(case((Commitment.status == CommitmentStatus.REPORTED_DONE, 1), else_=0)))
+        .where(Commitment.recommendation_id.in_(recommendation_ids))
+        .group_by(Commitment.recommendation_id))
+    return {rid: CommitmentCounts(total, int(overdue or 0), int(waiting or 0))
+            for rid, total, overdue, waiting in rows}
+
+
+# Commitments ----------------------------------------------------------------------------------------
+
+Owner = aliased(User, name="owner")
+
+COMMITMENT_SORTS: dict[str, Any] = {
+    "due": Commitment.due_date,
+    "-due": Commitment.due_date.desc(),
+    "code": Commitment.code,
+    "status": Commitment.status,
+    "progress": Commitment.progress,
+    "-progress": Commitment.progress.desc(),
+    "organisation": Organisation.code,
+    "owner": Owner.name,
+}
+
+
+def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
+             .outerjoin(Owner, Commitment.owner_id == Owner.id)
+             .where(Commitment.council_id == council_id, *_commitment_conditions(filters, today)))
+    if filters.group_id:
+        query = query.where(Commitment.group_id == filters.group_id)
+    if filters.status:
+        query = query.where(Commitment.status == filters.status)
+    if filters.text:
+        query = query.where(or_(_contains(Commitment.search_text, filters.text),
+                                _contains(Recommendation.search_text, filters.text),
+                                _contains(Organisation.search_text, filters.text),
+                                _contains(func.coalesce(Owner.search_text, ""), filters.text)))
+    order = COMMITMENT_SORTS.get(filters.sort, Commitment.due_date)
+    return query.order_by(order, Commitment.id)
+
+
+def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    """Commitments with their organisation, recommendation and owner loaded by the same query."""
+    return _commitments_base(council_id, filters, today).options(
+        contains_eager(Commitment.organisation), contains_eager(Commitment.recommendation),
+        contains_eager(Commitment.owner.of_type(Owner)))
+
+
+def owners_with_commitments(council_id: int, limit: int = 300) -> list[tuple[int, str]]:
+    """People who own at least one commitment: the choices of the owner filter."""
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.council_id == council_id, exists(
+            select(Commitment.id).where(Commitment.owner_id == User.id)))
+        .order_by(User.name).limit(limit))
+    return [(user_id, name) for user_id, name in rows]
+
+
+# Exports: plain rows from one streamed query ---------------------------------------------------------
+
+
+def commitment_export_rows(council_id: int, filters: Filters, today: date) -> Any:
+    """One streamed query of every column the export writes (no ORM objects, no per-row queries)."""
+    base = _commitments_base(council_id, filters, today).join(
+        WorkingGroup, Commitment.group_id == WorkingGroup.id)
+    counterpart = aliased(Commitment, name="counterpart")
+    query = (base.outerjoin(counterpart, Commitment.counterpart_id == counterpart.id)
+             .outerjoin(Initiative, Commitment.initiative_id == Initiative.id)
+             .with_only_columns(
+                 Commitment.code, Recommendation.code.label("recommendation"),
+                 Organisation.code.label("organisation"), Owner.email.label("owner_email"),
+                 Commitment.description, Commitment.original_language, Commitment.start_date,
+                 Commitment.due_date, counterpart.code.label("counterpart"),
+                 Initiative.code.label("initiative"), WorkingGroup.code.label("group"),
+                 Organisation.country_code.label("country"),
+                 Organisation.name.label("organisation_name"),
+                 Organisation.original_language.label("organisation_language"),
+                 Owner.name.label("owner_name"), Commitment.status, Commitment.progress,
+                 overdue_condition(today).label("overdue"), Commitment.last_reported_at,
+                 maintain_column_froms=True))
+    return db.session.execute(query.execution_options(yield_per=500))
+
+
+def recommendation_export_rows(council_id: int, filters: Filters, today: date) -> Any:
+    counts = (select(Commitment.recommendation_id, func.count().label("total"),
+                     func.sum(case((overdue_condition(today), 1), else_=0)).label("overdue"))
+              .group_by(Commitment.recommendation_id).subquery())
+    query = (recommendations_query(council_id, filters, today)
+             .join(WorkingGroup, Recommendation.group_id == WorkingGroup.id)
+             .outerjoin(counts, counts.c.recommendation_id == Recommendation.id)
+             .with_only_columns(
+                 Recommendation.code, WorkingGroup.code.label("group"), Recommendation.title,
+                 Recommendation.text, Recommendation.original_language, Recommendation.source,
+                 Recommendation.source_reference, Recommendation.priority, Recommendation.is_public,
+                 Recommendation.status, Recommendation.status_reason, Recommendation.progress,
+                 func.coalesce(counts.c.total, 0).label("commitments"),
+                 func.coalesce(counts.c.overdue, 0).label("overdue_commitments"),
+                 maintain_column_froms=True))
+    return db.session.execute(query.execution_options(yield_per=500))
+
+
+# The two-country view -------------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    country: str
+    commitments: list[Commitment] = field(default_factory=list)
+    progress: int | None = None
+    overdue: int = 0
+
+
+@dataclass
+class TwoCountryView:
+    sides: list[Side]
+    others: list[Commitment]
+    lagging: str | None  # the country code of the side behind, or None when level or one-sided
+
+
+SIDES = ("KZ", "TM")
+
+
+def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryView:
+    """The Kazakh and the Turkmen side's commitments side by side, and which side lags.
+
+    A side lags when its average progress (cancelled commitments aside) is lower; at equal progress,
+    when it has more overdue commitments.
+    """
+    commitments = list(db.session.scalars(
+        select(Commitment).join(Commitment.organisation)
+        .where(Commitment.recommendation_id == recommendation.id)
+        .options(contains_eager(Commitment.organisation), selectinload(Commitment.owner),
+                 selectinload(Commitment.counterpart))
+        .order_by(Commitment.code)))
+    sides = {code: Side(code) for code in SIDES}
+    others: list[Commitment] = []
+    for commitment in commitments:
+        side = sides.get(commitment.organisation.country_code)
+        if side is None:
+            others.append(commitment)
+            continue
+        side.commitments.append(commitment)
+        side.overdue += commitment.is_overdue(today)
+    for side in sides.values():
+        counted = [c.progress for c in side.commitments if c.status != CommitmentStatus.CANCELLED]
+        side.progress = round(sum(counted) / len(counted)) if counted else None
+    kz, tm = sides["KZ"], sides["TM"]
+    lagging = None
+    if kz.progress is not None and tm.progress is not None:
+        if kz.progress != tm.progress:
+            lagging = "KZ" if kz.progress < tm.progress else "TM"
+        elif kz.overdue != tm.overdue:
+            lagging = "KZ" if kz.overdue > tm.overdue else "TM"
+    return TwoCountryView([kz, tm], others, lagging)
+
+
+# History ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    event: Event
+    actor_name: str | None
+    names: dict[int, str]  # people named in the payload (owners), by id
+
+
+def history_of(subject_type: str, subject_id: int) -> list[HistoryEntry]:
+    """A record's events, newest first, with the names of who acted and of owners mentioned."""
+    events = history(subject_type, subject_id)
+    ids = {e.actor_id for e in events if e.actor_id}
+    for event in events:
+        if event.kind == "commitment.owner_changed":
+            ids.update(value for value in (event.payload.get("from"), event.payload.get("to")) if value)
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) \
+        if ids else {}
+    return [HistoryEntry(event, names.get(event.actor_id) if event.actor_id else None, names)
+            for event in events]
+
+
+# Counts for a group or a person (used on the tracker's home) ------------------------------------------
+
+
+def status_counts(council_id: int, today: date, *, owner_id: int | None = None) -> dict[str, int]:
+    """How many commitments are in each status, plus "overdue" (one query)."""
+    query = select(Commitment.status, func.count(),
+                   func.sum(case((overdue_condition(today), 1), else_=0))).where(
+        Commitment.council_id == council_id)
+    if owner_id is not None:
+        query = query.where(Commitment.owner_id == owner_id)
+    counts: dict[str, int] = {}
+    overdue = 0
+    for status, total, late in db.session.execute(query.group_by(Commitment.status)):
+        counts[str(status)] = total
+        overdue += int(late or 0)
+    counts["overdue"] = overdue
+    return counts
+
+
+def open_recommendations_count(council_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Recommendation).where(
+        Recommendation.council_id == council_id,
+        Recommendation.status.in_([RecommendationStatus.PROPOSED, RecommendationStatus.ADOPTED]))) or 0
+
+
+
+def latest_observations(indicator_ids: list[int]) -> dict[int, Observation]:
+    """The most recent value of each indicator on a page (one query)."""
+    if not indicator_ids:
+        return {}
+    latest = (select(Observation.indicator_id, func.max(Observation.observed_on).label("day"))
+              .where(Observation.indicator_id.in_(indicator_ids))
+              .group_by(Observation.indicator_id).subquery())
+    rows = db.session.scalars(select(Observation).join(latest, and_(
+        Observation.indicator_id == latest.c.indicator_id, Observation.observed_on == latest.c.day)))
+    return {row.indicator_id: row for row in rows}
