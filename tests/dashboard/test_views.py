@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from council.extensions import db
 from tests.conftest import page_text
@@ -174,3 +175,27 @@ def test_secretary_publishes_an_indicator_others_may_not(client, auth, tracked):
     db.session.refresh(indicator)
     assert indicator.is_public
     assert "The indicator is shown on the public portal." in page_text(client.get("/dashboard"))
+
+
+def _list_total(client, path: str, args: frozenset) -> int:
+    from urllib.parse import urlencode
+
+    text = page_text(client.get(f"{path}?{urlencode(sorted(args))}"))
+    match = re.search(r'<p class="muted">(\d+) (?:commitment|recommendation)s?</p>', text)
+    assert match, (path, args)
+    return int(match.group(1))
+
+
+def test_every_number_opens_a_list_of_that_many(client, auth, tracked):
+    """Each count on the council dashboard leads to the tracker's list, which shows as many records
+    (the trend's monthly counts lead to all verified commitments: the lists have no month filter)."""
+    auth.login(tracked.world.secretary)
+    text = page_text(client.get("/dashboard"))
+    text = re.sub(r'<section aria-labelledby="trend">.*?</section>', "", text, flags=re.S)
+    checked = 0
+    for path, args, label in number_links(text):
+        if path not in (COMMITMENTS, RECOMMENDATIONS) or not label.isdigit():
+            continue
+        assert _list_total(client, path, args) == int(label), (path, dict(args), label)
+        checked += 1
+    assert checked > 40
