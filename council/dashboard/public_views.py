@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from council.dashboard import links, services
 from council.dashboard.services import PublicFilters, Scope
 from council.directory.models import Council
+from council.meetings.services import agenda_timeline
 from council.tracker.models import RecommendationStatus
 from council.web import arg_int, paginate
 
@@ -77,7 +78,8 @@ def council_page() -> str:
         commitments=services.commitment_figures(scope, today),
         recommendations=services.recommendation_figures(scope),
         groups=services.public_groups(council.id),
-        countries=services.countries(), indicator_count=services.public_indicator_count(council.id))
+        countries=services.countries(), indicator_count=services.public_indicator_count(council.id),
+        minutes=services.approved_minutes(scope))
 
 
 @bp.get("/<slug>/groups/<int:group_id>")
@@ -121,3 +123,16 @@ def indicators() -> str:
     council = _portal()
     return render_template("dashboard/public/indicators.html",
                            indicators=services.indicators(Scope(council.id, public=True)))
+
+
+@bp.get("/<slug>/minutes")
+def minutes_list() -> str:
+    return render_template("dashboard/public/minutes_list.html",
+                           page=paginate(services.public_minutes_query(_portal())))
+
+
+@bp.get("/<slug>/minutes/<int:meeting_id>")
+def minutes(meeting_id: int) -> str:
+    meeting, revision = services.public_minutes(_portal(), meeting_id)
+    return render_template("dashboard/public/minutes.html", meeting=meeting, revision=revision,
+                           slots=agenda_timeline(meeting))

@@ -22,12 +22,14 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    and_,
     case,
     cast,
     exists,
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -45,9 +47,21 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import NotFound
+from council.errors import Conflict, NotFound
 from council.extensions import db
 from council.i18n import plain_localized
+from council.meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesApproval,
+    MinutesRevision,
+    RevisionStatus,
+    session_chair,
+)
+from council.meetings.services import visible_meetings
+from council.timeutil import utcnow
 from council.tracker.models import (
     COMMITMENT_OPEN,
     COMMITMENT_PENDING,
@@ -461,6 +475,91 @@ def set_indicator_public(actor: User, indicator: Indicator, is_public: bool) -> 
     return indicator
 
 
+# Meetings -----------------------------------------------------------------------------------------
+
+UPCOMING_MEETINGS = 5
+RECENT_MINUTES = 5
+
+
+def _approved(meeting_id: Any) -> ColumnElement[bool]:
+    """SQL: the meeting has minutes of which a revision was approved (an amendment may be under way)."""
+    return exists(select(MinutesRevision.id).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+                  .where(Minutes.meeting_id == meeting_id, MinutesRevision.approved_at.is_not(None)))
+
+
+def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
+    """The next meetings the reader may see: of the council, of a group, or to which an organisation
+    or its people are invited (one query, and one for the groups' names)."""
+    query = (visible_meetings(reader)
+             .where(Meeting.ends_at >= utcnow(), Meeting.status != MeetingStatus.CANCELLED)
+             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    if scope.group_id is not None:
+        query = query.where(Meeting.group_id == scope.group_id)
+    if scope.organisation_id is not None:
+        query = query.where(exists(select(Invitation.id).where(
+            Invitation.meeting_id == Meeting.id,
+            or_(Invitation.organisation_id == scope.organisation_id,
+                Invitation.user_id.in_(select(User.id).where(
+                    User.organisation_id == scope.organisation_id))))))
+    return list(db.session.scalars(query))
+
+
+def approved_minutes(scope: Scope, limit: int = RECENT_MINUTES) -> list[Meeting]:
+    """The latest meetings whose minutes were approved; on the portal, those marked public."""
+    query = (select(Meeting).where(Meeting.council_id == scope.council_id, _approved(Meeting.id))
+             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+             .limit(limit))
+    if scope.group_id is not None:
+        query = query.where(Meeting.group_id == scope.group_id)
+    if scope.public:
+        query = query.where(Meeting.is_public.is_(True))
+    return list(db.session.scalars(query))
+
+
+def set_minutes_public(actor: User, meeting: Meeting, is_public: bool) -> Meeting:
+    """Show a meeting's approved minutes on the public portal, or take them off (its organisers)."""
+    require(actor, "meeting.organise", meeting)
+    if is_public and not db.session.scalar(select(_approved(meeting.id))):
+        raise Conflict(_("Only approved minutes can be shown on the public portal."))
+    if meeting.is_public != is_public:
+        meeting.is_public = is_public
+        events.record("minutes.made_public" if is_public else "minutes.made_private", meeting, actor,
+                      meeting_id=meeting.id, group_id=meeting.group_id)
+    return meeting
+
+
+def my_meetings(user: User, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
+    """The next meetings the person, or their organisation, is invited to."""
+    invited = Invitation.user_id == user.id
+    if user.organisation_id is not None:
+        invited = or_(invited, Invitation.organisation_id == user.organisation_id)
+    query = (select(Meeting).where(
+        Meeting.council_id == user.council_id, Meeting.ends_at >= utcnow(),
+        Meeting.status.not_in([MeetingStatus.DRAFT, MeetingStatus.CANCELLED]),
+        exists(select(Invitation.id).where(Invitation.meeting_id == Meeting.id, invited)))
+        .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def minutes_awaiting(user: User, limit: int = SHORT_LIST) -> list[Meeting]:
+    """Meetings whose published minutes wait for this co-chair's approval (their side has not approved)."""
+    country = user.organisation.country_code if user.organisation is not None else None
+    if country is None:
+        return []
+    co_chaired = [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
+    chairs = or_(Meeting.group_id.in_(co_chaired), and_(Meeting.group_id.is_(None), exists(
+        select(session_chair.c.meeting_id).where(session_chair.c.meeting_id == Meeting.id,
+                                                 session_chair.c.user_id == user.id))))
+    query = (select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
+             .join(MinutesRevision, MinutesRevision.minutes_id == Minutes.id)
+             .where(Meeting.council_id == user.council_id, MinutesRevision.status == RevisionStatus.PUBLISHED,
+                    chairs, ~exists(select(MinutesApproval.id).where(
+                        MinutesApproval.revision_id == MinutesRevision.id,
+                        MinutesApproval.country_code == country)))
+             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
 # The dashboards ------------------------------------------------------------------------------------
 
 
@@ -482,6 +581,8 @@ class Dashboard:
     countries: list[Country]
     initiatives: list[Initiative]
     indicators: list[Indicator]
+    meetings: list[Meeting]
+    minutes: list[Meeting]
     facts: Facts | None = None
     due_soon_days: int = DUE_SOON_DAYS
 
@@ -518,7 +619,7 @@ def _facts(council_id: int) -> Facts:
     return Facts(groups, organisations, people)
 
 
-def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
+def dashboard(scope: Scope, reader: User, today: date | None = None) -> Dashboard:
     """Every block of a council, working-group or organisation dashboard (a fixed number of queries)."""
     today = today or council_date()
     scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
@@ -529,6 +630,8 @@ def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
         recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
         groups=_groups(scope.council_id, with_members=council_wide), countries=countries(),
         initiatives=initiatives(scope), indicators=scoped_indicators,
+        meetings=upcoming_meetings(reader, scope),
+        minutes=approved_minutes(scope) if scope.organisation_id is None else [],
         facts=_facts(scope.council_id) if council_wide else None)
 
 
@@ -561,6 +664,8 @@ class MyWork:
     organisation_attention: list[Commitment]
     verification: VerificationQueue
     groups: dict[int, WorkingGroup]
+    meetings: list[Meeting]
+    approvals: list[Meeting]  # minutes waiting for this co-chair's approval
     due_soon_days: int = DUE_SOON_DAYS
 
 
@@ -612,7 +717,8 @@ def my_work(user: User, today: date | None = None) -> MyWork:
                                       Commitment.owner_id == user.id,
                                       Commitment.status.in_(COMMITMENT_OPEN))
     groups = {group.id: group for group in _groups(user.council_id)}
-    return MyWork(today, mine, organisation, my_commitments, attention, verification_queue(user), groups)
+    return MyWork(today, mine, organisation, my_commitments, attention, verification_queue(user), groups,
+                  my_meetings(user), minutes_awaiting(user))
 
 
 # The public portal ---------------------------------------------------------------------------------
@@ -684,6 +790,27 @@ def public_recommendation(council: Council, recommendation_id: int) -> Recommend
     if recommendation is None or recommendation.council_id != council.id or not recommendation.is_public:
         raise NotFound(_("There is nothing at this address."))
     return recommendation
+
+
+def public_minutes_query(council: Council) -> Select[Any]:
+    """Meetings whose approved minutes are marked public, the latest first."""
+    return (select(Meeting).where(Meeting.council_id == council.id, Meeting.is_public.is_(True),
+                                  _approved(Meeting.id))
+            .options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+
+
+def public_minutes(council: Council, meeting_id: int) -> tuple[Meeting, MinutesRevision]:
+    """A public meeting and the latest revision of its minutes that was approved; else 404."""
+    meeting = db.session.get(Meeting, meeting_id)
+    revision = None
+    if meeting is not None and meeting.council_id == council.id and meeting.is_public:
+        revision = db.session.scalar(
+            select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+            .where(Minutes.meeting_id == meeting.id, MinutesRevision.approved_at.is_not(None))
+            .order_by(MinutesRevision.number.desc()).limit(1))
+    if meeting is None or revision is None:
+        raise NotFound(_("There is nothing at this address."))
+    return meeting, revision
 
 
 @dataclass

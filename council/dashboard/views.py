@@ -17,6 +17,7 @@ from council.dashboard.services import Dashboard, Scope
 from council.directory.models import Organisation, WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
+from council.meetings.models import Meeting
 from council.tracker.models import Indicator
 from council.web import arg_int
 
@@ -37,7 +38,7 @@ def _links() -> dict[str, Any]:
 
 def _board(scope: Scope) -> Dashboard:
     services.can_view(current_user, scope.council_id)
-    return services.dashboard(scope)
+    return services.dashboard(scope, current_user)
 
 
 @bp.get("/dashboard")
@@ -113,6 +114,18 @@ def publish_indicator(indicator_id: int) -> Response:
     flash(_("The indicator is shown on the public portal.") if public else
           _("The indicator is no longer shown on the public portal."), "success")
     return redirect(url_for(".council", _anchor="indicators"))
+
+
+@bp.post("/dashboard/meetings/<int:meeting_id>/public")
+def publish_minutes(meeting_id: int) -> Response:
+    meeting = get_in_council(Meeting, meeting_id, current_user.council_id)
+    public = request.form.get("public") == "1"
+    services.set_minutes_public(current_user, meeting, public)
+    db.session.commit()
+    flash(_("The minutes are shown on the public portal.") if public else
+          _("The minutes are no longer shown on the public portal."), "success")
+    back = request.form.get("next", "")  # the dashboard the button was on; nowhere else
+    return redirect(back if back.startswith("/dashboard") else url_for(".council", _anchor="minutes"))
 
 
 @bp.get("/my-work")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from council.demo import directory, meetings, tracker
+from council.demo import dashboard, directory, meetings, tracker
 
 DEMO_PASSWORD = directory.DEMO_PASSWORD
 
@@ -12,4 +12,5 @@ def load_demo() -> list[tuple[str, str]]:
     accounts = directory.load()
     tracker.load()
     meetings.load()
+    dashboard.load()
     return accounts

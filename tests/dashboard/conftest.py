@@ -113,3 +113,23 @@ def number_links(html: str) -> set[tuple[str, frozenset[tuple[str, str]], str]]:
 
 def link(path: str, text: str, **args: object) -> tuple[str, frozenset[tuple[str, str]], str]:
     return path, frozenset((key, str(value)) for key, value in args.items()), text
+
+
+@pytest.fixture
+def meetings(world):
+    """Meetings at the stages the tests need (the meetings tests' builder)."""
+    from tests.meetings.conftest import Meetings
+
+    return Meetings(world)
+
+
+def approved(meetings, **overrides):
+    """A meeting whose minutes both co-chairs approved."""
+    from council.extensions import db
+    from council.meetings import services as meeting_services
+
+    meeting = meetings.published_minutes(**overrides)
+    meeting_services.approve_minutes(meetings.world.kz_chair, meeting)
+    meeting_services.approve_minutes(meetings.world.tm_chair, meeting)
+    db.session.commit()
+    return meeting

@@ -133,3 +133,15 @@ def test_portal_speaks_the_visitors_language(client, tracked, language, word):
     text = page_text(client.get(f"/public/{tracked.world.council.slug}/recommendations",
                                 headers={"Accept-Language": language}))
     assert word in text
+
+
+def test_the_demo_council_publishes_figures_and_minutes(client):
+    from council.demo import load_demo
+
+    load_demo()
+    load_demo()  # idempotent
+    text = page_text(client.get("/public", follow_redirects=True))
+    assert "Bilateral trade turnover" in page_text(client.get(
+        "/public/mangystau-balkan/indicators"))
+    assert "Second session of the Cross-Border Cooperation Council" in text
+    assert "@" not in text.split("<main")[1]
