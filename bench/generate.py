@@ -267,7 +267,7 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                                     "from_status", "to_status", "note", "created_at"], updates())
 
             if "meeting" in tables:
-                _meetings(put, tables["meeting"], volume, rng, now)
+                _meetings(put, tables, volume, rng, now)
             else:
                 print("  meeting            (no meetings table on this branch: not generated)")
 
@@ -291,21 +291,50 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
     return counts
 
 
-def _meetings(put: Any, table: Table, volume: Volume, rng: random.Random, now: datetime) -> None:
-    """Meetings once the meetings branch has landed: council sessions and group meetings over four years."""
-    rows = []
+def _meetings(put: Any, tables: Any, volume: Volume, rng: random.Random, now: datetime) -> None:
+    """Council sessions and group meetings over four years, with invitations (the secretaries, the group's
+    co-chairs and some members), and minutes: approved for most past meetings, awaiting approval for the
+    rest; a third of the approved ones are public."""
+    meetings, invitations, chairs, minutes, revisions, approvals = [], [], [], [], [], []
     for number in range(1, volume.meetings + 1):
         starts = now + timedelta(days=rng.randint(-1400, 120), hours=rng.randint(0, 8))
         session = number % 10 == 0
-        rows.append({
+        group = None if session else (number - 1) % len(GROUPS) + 1
+        status = "agenda_published" if starts > now else rng.choice(["held", "minutes_approved",
+                                                                     "minutes_approved"])
+        meetings.append({
             "id": number, "council_id": 1, "kind": "council_session" if session else "group_meeting",
-            "group_id": None if session else (number - 1) % len(GROUPS) + 1, "reference": f"M-{number:05d}",
-            "title": {"en": f"Meeting {number}"}, "original_language": "en", "starts_at": starts,
-            "ends_at": starts + timedelta(hours=3), "time_zone": "Asia/Aqtau",
-            "status": "agenda_published" if starts > now else rng.choice(["held", "minutes_approved"]),
-            "sequence": 0, "created_at": now, "updated_at": now})
-    columns = [column for column in rows[0] if column in table.c]
-    put("meeting", columns, [[row[column] for column in columns] for row in rows])
+            "group_id": group, "reference": f"M-{number:05d}", "title": {"en": f"Meeting {number}"},
+            "original_language": "en", "starts_at": starts, "ends_at": starts + timedelta(hours=3),
+            "time_zone": "Asia/Aqtau", "status": status, "sequence": 0,
+            "is_public": status == "minutes_approved" and number % 3 == 0, "created_at": now,
+            "updated_at": now})
+        # Co-chairs of group g are people 2g+1 (Kazakh side) and 2g+2 (Turkmen side); sessions are
+        # chaired by the trade group's.
+        chair_pair = [3, 4] if session else [2 * group + 1, 2 * group + 2]
+        if session:
+            chairs += [(number, person) for person in chair_pair]
+        for person in {1, 2, *chair_pair, *rng.sample(range(20, PEOPLE + 1), 8)}:
+            invitations.append((len(invitations) + 1, number, person, None, "pending", now))
+        if status == "agenda_published":
+            continue
+        minutes.append((number, number, now))
+        approved = status == "minutes_approved"
+        revisions.append((number, number, 1, "approved" if approved else "published", "en",
+                          {"general": {"en": f"Minutes of meeting {number}."}}, [], now,
+                          starts + timedelta(days=7), starts + timedelta(days=14) if approved else None))
+        if approved:
+            approvals += [(2 * number - 1, number, chair_pair[0], "KZ", starts + timedelta(days=14)),
+                          (2 * number, number, chair_pair[1], "TM", starts + timedelta(days=14))]
+    columns = [column for column in meetings[0] if column in tables["meeting"].c]
+    put("meeting", columns, [[row[column] for column in columns] for row in meetings])
+    put("meeting_session_chair", ["meeting_id", "user_id"], chairs)
+    put("invitation", ["id", "meeting_id", "user_id", "organisation_id", "response", "created_at"],
+        invitations)
+    put("minutes", ["id", "meeting_id", "created_at"], minutes)
+    put("minutes_revision", ["id", "minutes_id", "number", "status", "original_language", "notes",
+                             "decisions_snapshot", "created_at", "published_at", "approved_at"], revisions)
+    put("minutes_approval", ["id", "revision_id", "user_id", "country_code", "approved_at"], approvals)
 
 
 def main() -> None:
