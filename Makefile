@@ -51,12 +51,16 @@ bench: compile-translations
 # Refresh the vendored front-end files from pinned npm packages (see council/static/vendor/VERSIONS.txt).
 vendor:
 	rm -rf .vendor && mkdir -p .vendor && cd .vendor && \
-		npm pack --silent @picocss/pico@2.1.1 htmx.org@2.0.11 chart.js@4.6.1 axe-core@4.14.1 && \
+		npm pack --silent @picocss/pico@2.1.1 htmx.org@2.0.11 chart.js@4.6.1 axe-core@4.14.1 \
+			swagger-ui-dist@5.35.0 && \
 		for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp .vendor/picocss-pico-2.1.1/package/css/pico.min.css council/static/vendor/
 	cp .vendor/htmx.org-2.0.11/package/dist/htmx.min.js council/static/vendor/
 	cp .vendor/chart.js-4.6.1/package/dist/chart.umd.min.js council/static/vendor/
 	cp .vendor/axe-core-4.14.1/package/axe.min.js tests/e2e/vendor/
+	mkdir -p council/static/vendor/swagger-ui
+	cp .vendor/swagger-ui-dist-5.35.0/package/swagger-ui-bundle.js .vendor/swagger-ui-dist-5.35.0/package/swagger-ui.css \
+		.vendor/swagger-ui-dist-5.35.0/package/LICENSE council/static/vendor/swagger-ui/
 	rm -rf .vendor
 
 clean:

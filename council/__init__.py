@@ -102,6 +102,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
 
+    from council.api import init_api
+
+    init_api(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can

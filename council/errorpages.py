@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from council.api import errors as api_errors
 from council.errors import DomainError
 from council.extensions import db
 
@@ -18,13 +19,33 @@ def _wants_json() -> bool:
 
 def _answer(status: int, title: str, message: str) -> Response | tuple[str, int]:
     if _wants_json():
-        return jsonify(error={"status": status, "message": message}), status  # type: ignore[return-value]
+        return api_errors.json_error(status, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def standard_message(status: int, error: HTTPException | None = None) -> str:
+    """What a person is told about an HTTP error, in their language."""
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Sign in first: send a personal access token as 'Authorization: Bearer <token>'."),
+        403: _("You do not have permission to see this page."),
+        404: _("There is nothing at this address."),
+        405: _("This action is not available here."),
+        410: _("This link is no longer valid."),
+        413: _("The file is too large."),
+        415: _("Send the request body as JSON."),
+        429: _("Too many attempts. Wait a minute and try again."),
+    }
+    if status in messages:
+        return messages[status]
+    return (error.description if error is not None else None) or _("Something went wrong.")
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response | tuple[str, int]:
+        if _wants_json():
+            return api_errors.domain_error(error)
         db.session.rollback()
         return _answer(error.status_code, _("This cannot be done"), error.message)
 
@@ -36,14 +57,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:
+        if _wants_json():
+            return api_errors.http_error(error)
         status = error.code or 500
-        messages = {
-            400: _("The request could not be understood."),
-            403: _("You do not have permission to see this page."),
-            404: _("There is nothing at this address."),
-            405: _("This action is not available here."),
-            410: _("This link is no longer valid."),
-            413: _("The file is too large."),
-            429: _("Too many attempts. Wait a minute and try again."),
-        }
-        return _answer(status, error.name, messages.get(status, error.description or ""))
+        return _answer(status, error.name, standard_message(status, error))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -48,5 +49,14 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _limits_off_in_this_app() -> bool:
+    """One Limiter object serves every app made in the process (tests make several), and its own
+    `enabled` flag follows the app bound last; each app's own RATELIMIT_ENABLED decides for it."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 mail = Mail()
 talisman = Talisman()

@@ -173,6 +173,14 @@ def make_app(app: Flask, smtp_sink: tuple[MailSink, int]) -> Iterator[Any]:
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+    if built:
+        # The limiter is one object shared by every app: building one with limits switched it on
+        # for the test app too, with the counts of the other's attempts.
+        from council.extensions import limiter
+
+        limiter.enabled = bool(app.config["RATELIMIT_ENABLED"])
+        with app.app_context():
+            limiter.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,10 @@ def _login_account_key() -> str:
     return "login:" + (request.form.get("email") or "").strip().casefold()
 
 
+def _reset_account_key() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().casefold()
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
     if target and target.startswith("/") and not target.startswith("//"):
@@ -92,6 +96,7 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_reset_account_key)
 def forgot_password() -> Response | str | tuple[str, int]:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():

@@ -225,7 +225,7 @@ class WorkingGroup(Model):
 
     council: Mapped[Council] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="group", cascade="all, delete-orphan")
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id")
 
 
 class Membership(Model):

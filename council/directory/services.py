@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -55,6 +56,18 @@ def _changes(record: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
 # Organisations ----------------------------------------------------------------------------------
 
 
+def _website(value: str | None) -> str | None:
+    """A web address the organisation page can link to: http or https only, never javascript: or data:."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(value) > 300 \
+            or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValidationFailed(_("Enter a link that starts with https://."), field="website")
+    return value
+
+
 def _check_organisation(council: Council, organisation: Organisation | None, code: str,
                         country_code: str, region_id: int | None) -> None:
     if not CODE_PATTERN.match(code):
@@ -81,7 +94,7 @@ def create_organisation(actor: User, council: Council, *, code: str, kind: Organ
     _check_organisation(council, None, code, country_code, region_id)
     organisation = Organisation(council_id=council.id, code=code, kind=kind,
                                 country_code=country_code, region_id=region_id, name=name,
-                                original_language=original_language, website=website or None)
+                                original_language=original_language, website=_website(website))
     db.session.add(organisation)
     events.record("organisation.created", organisation, actor, name=name)
     return organisation
@@ -96,7 +109,7 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
     _check_organisation(organisation.council, organisation, code, country_code, region_id)
     changed = _changes(organisation, dict(
         code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
-        original_language=original_language, website=website or None))
+        original_language=original_language, website=_website(website)))
     if changed:
         events.record("organisation.updated", organisation, actor, changes=changed)
     return organisation
@@ -159,6 +172,14 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
     if changed:
         events.record("group.updated", group, actor, changes=changed)
     return group
+
+
+def groups_query(council_id: int, *, active: bool | None = None) -> Select[WorkingGroup]:
+    """The council's working groups, active ones first, by code."""
+    query = select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+    if active is not None:
+        query = query.where(WorkingGroup.active.is_(active))
+    return query.order_by(WorkingGroup.active.desc(), WorkingGroup.code, WorkingGroup.id)
 
 
 def co_chairs(group: WorkingGroup) -> list[Membership]:
@@ -259,9 +280,9 @@ def people_query(council_id: int, *, organisation_id: int | None = None,
     return query.order_by(User.name)
 
 
-def get_in_council(model: type[Any], record_id: int, council_id: int) -> Any:
+def get_in_council(model: type[Any], record_id: int, council_id: int, *options: Any) -> Any:
     """A record of the reader's council, or NotFound: ids of other councils do not leak."""
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id, options=options)
     if record is None or getattr(record, "council_id", council_id) != council_id:
         raise NotFound(_("There is nothing at this address."))
     return record

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from council.api.forms import token_section
 from council.auth import services as auth_services
 from council.auth.forms import InvitationForm
 from council.auth.permissions import require
@@ -32,7 +33,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import DomainError
+from council.errors import DomainError, NotAllowed
 from council.extensions import db
 from council.forms import option, show_error
 from council.i18n import LANGUAGES, plain_localized
@@ -53,10 +54,9 @@ _login_required = login_required(lambda: None)
 
 
 def _groups_with_members() -> list[WorkingGroup]:
-    query = (select(WorkingGroup).where(WorkingGroup.council_id == current_user.council_id)
-             .options(selectinload(WorkingGroup.memberships).selectinload(Membership.user)
-                      .selectinload(User.organisation))
-             .order_by(WorkingGroup.active.desc(), WorkingGroup.code))
+    query = services.groups_query(current_user.council_id).options(
+        selectinload(WorkingGroup.memberships).selectinload(Membership.user)
+        .selectinload(User.organisation))
     return list(db.session.scalars(query))
 
 
@@ -171,6 +171,7 @@ def _membership(group_id: int, membership_id: int) -> Membership:
 @bp.post("/groups/<int:group_id>/members/<int:membership_id>/role")
 def change_member_role(group_id: int, membership_id: int) -> Response:
     membership = _membership(group_id, membership_id)
+    require(current_user, "membership.manage", membership.group)
     form = MemberRoleForm()
     try:
         if not form.validate_on_submit():
@@ -178,6 +179,9 @@ def change_member_role(group_id: int, membership_id: int) -> Response:
         services.change_member_role(current_user, membership, GroupRole(form.role.data))
         db.session.commit()
         flash(_("Role changed."), "success")
+    except NotAllowed:
+        db.session.rollback()
+        raise
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -356,7 +360,7 @@ def invite() -> Response | str | tuple[str, int]:
 def profile() -> Response | str | tuple[str, int]:
     form = ProfileForm(obj=current_user)
     if not form.validate_on_submit():
-        return form_page("directory/profile.html", form)
+        return form_page("directory/profile.html", form, **token_section())
     try:
         services.update_profile(current_user, current_user, name=form.name.data or "",
                                 position=form.position.data, language=form.language.data or "",
@@ -364,7 +368,7 @@ def profile() -> Response | str | tuple[str, int]:
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return form_page("directory/profile.html", form)
+        return form_page("directory/profile.html", form, **token_section())
     db.session.commit()
     flash(_("Profile saved."), "success")
     return redirect(url_for(".profile"))

@@ -628,13 +628,13 @@ def _renumber(meeting: Meeting) -> None:
 def move_agenda_item(actor: User, item: AgendaItem, direction: str) -> None:
     """One place up or down among its siblings (the buttons that work without JavaScript)."""
     meeting = item.meeting
+    require(actor, "meeting.edit", meeting)
     if direction not in ("up", "down"):
         raise ValidationFailed(_("Choose up or down."), field="direction")
     siblings = _siblings(meeting, item.parent_id)
     index = siblings.index(item)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
-        require(actor, "meeting.edit", meeting)
         return
     siblings[index], siblings[other] = siblings[other], siblings[index]
     reorder_agenda(actor, meeting, [s.id for s in siblings], item.parent_id)

@@ -100,7 +100,9 @@ def _sniff_office(path: Path) -> str | None:
 
 def clean_filename(name: str | None) -> str:
     """The uploader's name for the file, without any directory, for display and download."""
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    base = os.path.basename((name or "").replace("\\", "/"))
+    # No control characters or markup/shell punctuation: the name goes into pages and download headers.
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
     return base[:200] or "evidence"
 
 

@@ -1,8 +1,8 @@
 """dashboard
 
-Revision ID: 290a8cd6f235
-Revises: b927ec3291cb
-Create Date: 2026-11-25 08:14:58.911001
+Revision ID: a313b29e8f00
+Revises: 0785b19a2a08
+Create Date: 2026-11-25 08:32:51.983823
 
 """
 from alembic import op
@@ -13,8 +13,8 @@ import council.dbtypes  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '290a8cd6f235'
-down_revision = 'b927ec3291cb'
+revision = 'a313b29e8f00'
+down_revision = '0785b19a2a08'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,58 @@
+"""REST API v1 at /api/v1: personal access tokens, JSON resources, and their OpenAPI document.
+
+Resources call the same services as the web pages, so the same permission rules and transitions hold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+API_DESCRIPTION = """\
+The council's tracker, directory and meetings for the systems of ministries, akimats and hyakimliks.
+
+**Authentication.** Create a personal access token on your profile page and send it as
+`Authorization: Bearer <token>`. A *read* token may only read; a *read-write* token may also change
+what you may change on the web pages. Session cookies are not accepted.
+
+**Lists** are paginated (`page`, `per_page` ≤ 100) in a stable order, and take the same filters as the
+web lists.
+
+**Caching.** Every read carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
+
+**Rate limits** apply per token; over the limit the answer is `429` with `Retry-After` (seconds).
+
+**Errors** are JSON: `{"error": {"status", "message", "field", "errors"}}` — `422` for invalid input
+(naming the field), `401` without a valid token, `403` when you may not, `404` for an unknown id,
+`409` for a state change that is not allowed.
+
+**Privacy.** No e-mail address is published except your own (`GET /api/v1/me`).
+"""
+
+
+def init_api(app: Flask) -> None:
+    """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
+    from council.api import directory, meetings, tracker, views
+    from council.api.spec import CouncilApi
+
+    settings: dict[str, Any] = {
+        "API_TITLE": "Council API",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": API_DESCRIPTION},
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer",
+                "description": "A personal access token from your profile page."}}},
+        },
+    }
+    for key, value in settings.items():
+        app.config.setdefault(key, value)
+    api = CouncilApi(app)
+    for blueprint in (*directory.BLUEPRINTS, *tracker.BLUEPRINTS, *meetings.BLUEPRINTS):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(views.bp)

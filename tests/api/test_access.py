@@ -1,0 +1,127 @@
+"""Who may call the API, and what every answer shares: JSON errors, ETags, rate limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from council.api import services
+from council.api.models import TokenScope
+from council.extensions import db
+from tests.api.conftest import bearer
+
+
+def test_without_a_valid_token_the_answer_is_401_json(client, world):
+    for headers in ({}, bearer("council_not-a-real-token"), {"Authorization": "Basic abc"},
+                    {"Authorization": "Bearer "}):
+        response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert response.json["error"]["status"] == 401
+        assert "Authorization: Bearer" in response.json["error"]["message"]
+
+
+def test_a_browser_session_is_not_accepted(client, auth, world):
+    auth.login(world.member)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_api_answers_set_no_cookie(client, world, token_for):
+    response = client.get("/api/v1/me", headers=bearer(token_for(world.member)))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_revoked_tokens_and_deactivated_people_are_refused(client, world, token_for):
+    secret = token_for(world.member)
+    other = token_for(world.tm_member)
+    services.revoke_token(world.member, services.token_for_secret(secret))
+    world.tm_member.active = False
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(other)).status_code == 401
+
+
+def test_me_tells_whose_token_it_is(client, world, token_for):
+    response = client.get("/api/v1/me", headers=bearer(token_for(world.kz_chair, TokenScope.READ,
+                                                                 name="Akimat")))
+    body = response.json
+    assert body["email"] == "kz.chair@example.org"
+    assert body["memberships"] == [{"group_id": world.group.id, "role": "co_chair"}]
+    assert body["token"] == {"name": "Akimat", "scope": "read"}
+
+
+def test_reads_carry_an_etag_and_answer_304_when_unchanged(client, world, as_member):
+    first = client.get(f"/api/v1/groups/{world.group.id}", headers=as_member)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    assert "Authorization" in first.headers["Vary"]
+    again = client.get(f"/api/v1/groups/{world.group.id}",
+                       headers={**as_member, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    world.group.description = {"ru": "Новое описание"}
+    db.session.commit()
+    changed = client.get(f"/api/v1/groups/{world.group.id}",
+                         headers={**as_member, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_unknown_addresses_and_methods_are_json(client, world, as_member):
+    missing = client.get("/api/v1/nothing-here", headers=as_member)
+    assert missing.status_code == 404 and missing.json["error"]["status"] == 404
+    wrong = client.delete("/api/v1/groups", headers=as_member)
+    assert wrong.status_code == 405 and wrong.json["error"]["status"] == 405
+    assert "GET" in wrong.headers["Allow"]
+
+
+@pytest.fixture
+def limited_client(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
+    return app.test_client()
+
+
+def test_each_token_has_its_own_rate_limit(limited_client, world, token_for):
+    first, second = bearer(token_for(world.member)), bearer(token_for(world.tm_member))
+    answers = [limited_client.get("/api/v1/me", headers=first) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["X-RateLimit-Limit"] == "3"
+    assert answers[1].headers["X-RateLimit-Remaining"] == "1"
+    refused = answers[3]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert refused.json["error"]["status"] == 429
+    assert "Wait" in refused.json["error"]["message"]
+    assert limited_client.get("/api/v1/me", headers=second).status_code == 200
+
+
+def test_requests_without_a_token_share_their_addresss_limit(limited_client, world):
+    answers = [limited_client.get("/api/v1/me").status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429]
+
+
+def test_the_openapi_document_is_public_and_describes_the_api(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json
+    assert document["openapi"].startswith("3.")
+    assert {"/api/v1/me", "/api/v1/groups", "/api/v1/groups/{group_id}", "/api/v1/organisations",
+            "/api/v1/organisations/{organisation_id}", "/api/v1/countries",
+            "/api/v1/regions"} <= set(document["paths"])
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert {"401", "403", "429", "default"} <= set(operation["responses"]), (path, method)
+            if method == "get":
+                assert "304" in operation["responses"]
+
+
+def test_the_documentation_page_uses_only_local_assets(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "/api/v1/openapi.json" in page
+    assert "http://" not in page.replace("http://council.test", "") and "https://" not in page
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    with client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js") as script:
+        assert script.status_code == 200

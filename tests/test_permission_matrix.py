@@ -1,0 +1,421 @@
+"""Every route × every role × read and write, against a table written down here.
+
+The table says, per endpoint, which roles may read it (GET answers 200) and which may write to it
+(POST is not refused). Everything else must be refused: 403, 404, 405, 409, 410, or a redirect to the
+sign-in page for anonymous visitors, and a refused write must leave every table exactly as it was.
+A 500 anywhere fails. A route without an entry fails too, so that a new route is reviewed here.
+
+Roles: anon, observer, outsider (member of another organisation, in no group), member (of the group),
+other_chair (co-chair of another group), co_chair (of the group), secretary, admin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from council.directory.models import GroupRole, Membership
+from council.extensions import db
+
+ROLES = ("anon", "observer", "outsider", "member", "other_chair", "co_chair", "secretary", "admin")
+SIGNED_IN = frozenset(ROLES) - {"anon"}
+EVERYONE = frozenset(ROLES)
+NOBODY: frozenset[str] = frozenset()
+LEADS = frozenset({"co_chair", "secretary", "admin"})
+STAFF = frozenset({"secretary", "admin"})
+REPORTERS = frozenset({"member", "other_chair", "co_chair", "secretary", "admin"})  # people of kz_org
+CHAIRS = frozenset({"co_chair", "other_chair", "secretary", "admin"})
+
+
+def roles(*names: str) -> frozenset[str]:
+    unknown = set(names) - set(ROLES)
+    assert not unknown, unknown
+    return frozenset(names)
+
+
+# endpoint: (who may read (GET 200), who may write (POST not refused)).
+# GET-only routes list NOBODY as writers (POST is 405); POST-only routes NOBODY as readers (GET 405).
+# The API's resources answer bearer tokens only: a signed-in browser session gets 401 there, whatever
+# the role (tests/api covers the token permissions).
+API_RESOURCES = (
+    "commitments.change_commitment_status", "commitments.get_commitment",
+    "commitments.list_commitment_updates", "commitments.list_commitments", "commitments.report_progress",
+    "council-meetings.get_meeting", "council-meetings.get_minutes", "council-meetings.get_minutes_revision",
+    "council-meetings.list_meetings", "indicators.get_indicator", "indicators.list_indicators",
+    "indicators.list_observations", "indicators.record_observation", "initiatives.get_initiative",
+    "initiatives.list_initiatives", "me.whoami", "organisations.get_organisation",
+    "organisations.list_organisations", "places.list_countries", "places.list_regions",
+    "progress-updates.get_progress_update", "progress-updates.list_progress_updates",
+    "recommendations.change_recommendation_status", "recommendations.get_recommendation",
+    "recommendations.list_recommendations", "working-groups.get_group", "working-groups.list_groups",
+)
+
+MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # Public and sign-in pages
+    "health.healthz": (EVERYONE, NOBODY),
+    "auth.login": (EVERYONE, EVERYONE),  # signed-in people are sent home (302); nothing changes
+    "auth.logout": (NOBODY, SIGNED_IN),
+    "auth.accept_invitation": (NOBODY, NOBODY),  # a bad token answers 410
+    "auth.reset_password": (NOBODY, NOBODY),
+    "auth.forgot_password": (EVERYONE, EVERYONE),
+    "auth.choose_language": (NOBODY, EVERYONE),
+    # Directory
+    "directory.home": (SIGNED_IN, NOBODY),
+    "directory.groups": (SIGNED_IN, NOBODY),
+    "directory.group": (SIGNED_IN, NOBODY),
+    "directory.new_group": (STAFF, STAFF),
+    "directory.edit_group": (STAFF, STAFF),
+    "directory.add_member": (NOBODY, LEADS),
+    "directory.change_member_role": (NOBODY, LEADS),
+    "directory.remove_member": (NOBODY, LEADS),
+    "directory.organisations": (SIGNED_IN, NOBODY),
+    "directory.organisation": (SIGNED_IN, NOBODY),
+    "directory.new_organisation": (STAFF, STAFF),
+    "directory.edit_organisation": (STAFF, STAFF),
+    "directory.people": (SIGNED_IN, NOBODY),
+    "directory.person": (SIGNED_IN, NOBODY),
+    "directory.change_person": (NOBODY, STAFF),
+    "directory.invite": (STAFF, STAFF),
+    "directory.profile": (SIGNED_IN, SIGNED_IN),
+    # Tracker
+    "tracker.home": (SIGNED_IN, NOBODY),
+    "tracker.recommendations": (SIGNED_IN, NOBODY),
+    "tracker.export_recommendations": (SIGNED_IN, NOBODY),
+    "tracker.new_recommendation": (CHAIRS, CHAIRS),  # co-chairs of any group, for their own group
+    "tracker.recommendation": (SIGNED_IN, NOBODY),
+    "tracker.edit_recommendation": (LEADS, LEADS),
+    "tracker.change_recommendation_status": (NOBODY, LEADS),
+    "tracker.commitments": (SIGNED_IN, NOBODY),
+    "tracker.export_commitments": (SIGNED_IN, NOBODY),
+    "tracker.new_commitment": (LEADS, LEADS),
+    "tracker.edit_commitment": (LEADS, LEADS),
+    "tracker.commitment": (SIGNED_IN, NOBODY),
+    "tracker.report_progress": (NOBODY, REPORTERS),
+    "tracker.verify": (NOBODY, LEADS),
+    "tracker.send_back": (NOBODY, LEADS),
+    "tracker.change_commitment_status": (NOBODY, LEADS),
+    "tracker.evidence": (SIGNED_IN, NOBODY),
+    "tracker.initiatives": (SIGNED_IN, NOBODY),
+    "tracker.new_initiative": (STAFF, STAFF),
+    "tracker.edit_initiative": (STAFF, STAFF),
+    "tracker.initiative": (SIGNED_IN, NOBODY),
+    "tracker.add_milestone": (NOBODY, STAFF),
+    "tracker.milestone_done": (NOBODY, STAFF),
+    "tracker.indicators": (SIGNED_IN, NOBODY),
+    "tracker.new_indicator": (STAFF, STAFF),
+    "tracker.edit_indicator": (STAFF, STAFF),
+    "tracker.indicator": (SIGNED_IN, NOBODY),
+    "tracker.record_observation": (NOBODY, STAFF),  # the indicator belongs to no group
+    "tracker.import_file": (STAFF, STAFF),
+    "tracker.confirm_import": (NOBODY, STAFF),
+    # Meetings (the world's meeting is a held group meeting with draft minutes)
+    "meetings.meetings": (SIGNED_IN, NOBODY),
+    "meetings.meeting": (SIGNED_IN, NOBODY),
+    "meetings.new_meeting": (CHAIRS, CHAIRS),  # co-chairs of any group may propose a council session
+    # The meeting has been held: its plan answers 409 to organisers, 403 to others.
+    "meetings.edit_meeting": (NOBODY, LEADS),
+    "meetings.publish": (NOBODY, LEADS),
+    "meetings.mark_held": (NOBODY, LEADS),
+    "meetings.cancel": (NOBODY, LEADS),
+    "meetings.respond": (NOBODY, roles("member", "admin")),  # the member's own invitation
+    "meetings.new_agenda_item": (NOBODY, LEADS),
+    "meetings.edit_agenda_item": (NOBODY, LEADS),
+    "meetings.delete_agenda_item": (NOBODY, LEADS),
+    "meetings.move_agenda_item": (NOBODY, LEADS),
+    "meetings.add_progress_review": (NOBODY, LEADS),
+    "meetings.reorder_agenda": (NOBODY, LEADS),
+    "meetings.upload_document": (NOBODY, LEADS),
+    "meetings.document": (SIGNED_IN, NOBODY),
+    "meetings.delete_document": (NOBODY, LEADS),
+    "meetings.attendance": (LEADS, LEADS),
+    "meetings.edit_minutes": (LEADS, LEADS),
+    "meetings.publish_minutes": (NOBODY, LEADS),
+    "meetings.approve_minutes": (NOBODY, roles("co_chair")),  # only the chairs, not even an admin
+    "meetings.revise_minutes": (NOBODY, LEADS),  # 409 until the minutes are published
+    "meetings.minutes_revision": (SIGNED_IN, NOBODY),  # the live draft shows on the meeting page too
+    "meetings.new_decision": (LEADS, LEADS),
+    "meetings.edit_decision": (LEADS, LEADS),
+    "meetings.delete_decision": (NOBODY, LEADS),
+    "meetings.print_agenda": (SIGNED_IN, NOBODY),
+    "meetings.print_minutes": (SIGNED_IN, NOBODY),
+    "meetings.meeting_ics": (SIGNED_IN, NOBODY),
+    "meetings.calendars": (SIGNED_IN, NOBODY),
+    "meetings.create_feed": (NOBODY, SIGNED_IN),
+    "meetings.revoke_feed": (NOBODY, roles("member", "admin")),  # the member's own feed
+    "meetings.calendar_feed": (EVERYONE, NOBODY),  # the secret address is the credential
+    # Dashboards (the signed-in home) and the public portal
+    "dashboard.council": (SIGNED_IN, NOBODY),
+    "dashboard.council_csv": (SIGNED_IN, NOBODY),
+    "dashboard.group": (SIGNED_IN, NOBODY),
+    "dashboard.group_csv": (SIGNED_IN, NOBODY),
+    "dashboard.organisations": (SIGNED_IN, NOBODY),
+    "dashboard.organisation": (SIGNED_IN, NOBODY),
+    "dashboard.organisation_csv": (SIGNED_IN, NOBODY),
+    "dashboard.my_work": (SIGNED_IN, NOBODY),
+    "dashboard.publish_indicator": (NOBODY, STAFF),
+    "dashboard.publish_minutes": (NOBODY, LEADS),  # the meeting's organisers; 409 until approved
+    "portal.index": (EVERYONE, NOBODY),  # one council: sent on to its page
+    "portal.council_page": (EVERYONE, NOBODY),
+    "portal.group": (EVERYONE, NOBODY),
+    "portal.recommendations": (EVERYONE, NOBODY),
+    "portal.recommendation": (NOBODY, NOBODY),  # the world's recommendation is not public: 404 for all
+    "portal.indicators": (EVERYONE, NOBODY),
+    "portal.minutes_list": (EVERYONE, NOBODY),
+    "portal.minutes": (NOBODY, NOBODY),  # its minutes are neither approved nor public: 404 for all
+    # REST API: its own document and docs page are public; personal tokens are managed on the profile.
+    "api-docs.openapi_json": (EVERYONE, NOBODY),
+    "api.documentation": (EVERYONE, NOBODY),
+    "api.create_token": (NOBODY, SIGNED_IN),
+    "api.revoke_token": (NOBODY, roles("member", "admin")),  # the member's own token
+    **{endpoint: (NOBODY, NOBODY) for endpoint in API_RESOURCES},
+}
+
+REFUSED = {403, 404, 405, 409, 410}
+# Readers who are sent elsewhere rather than shown a page.
+REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN} \
+    | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
+# (directory.home sends signed-in people to their dashboard and anonymous visitors to the public portal.)
+
+# Valid answers for the forms whose checks come before the permission's, so that a refusal is
+# a refusal and not a complaint about the form.
+WRITE_DATA: dict[str, dict[str, str]] = {
+    "tracker.change_recommendation_status": {"status": "withdrawn", "reason": "Matrix"},
+    "tracker.change_commitment_status": {"status": "cancelled", "reason": "Matrix"},
+    "meetings.respond": {"response": "attending"},
+    "meetings.move_agenda_item": {"direction": "down"},
+    "directory.change_member_role": {"role": "co_chair"},
+}
+
+
+@dataclass
+class Records:
+    users: dict[str, Any]
+    params: dict[str, Any]
+
+
+def build_world(world: Any, uploads: Any) -> Records:
+    """Real records through factories and services, as users would have made them."""
+    from council.api import services as api_services
+    from council.meetings import calendar, documents
+    from council.meetings import services as meeting_services
+    from council.tracker import services as tracker_services
+    from council.tracker.evidence import EvidenceUpload
+    from council.tracker.models import CommitmentStatus
+    from tests.factories import (
+        CommitmentFactory,
+        IndicatorFactory,
+        InitiativeFactory,
+        MembershipFactory,
+        RecommendationFactory,
+        UserFactory,
+        WorkingGroupFactory,
+    )
+    from tests.meetings.conftest import Meetings
+
+    ecology = WorkingGroupFactory(council=world.council, slug="ecology", code="ECO")
+    other_chair = UserFactory(organisation=world.kz_org, email="eco.chair@example.org", name="Eco Chair")
+    MembershipFactory(group=ecology, user=other_chair, role=GroupRole.CO_CHAIR)
+    recommendation = RecommendationFactory(group=world.group, code="TRD-2026-001")
+    commitment = CommitmentFactory(recommendation=recommendation, organisation=world.kz_org,
+                                   owner=world.member, code="TRD-2026-001-KZ1",
+                                   status=CommitmentStatus.IN_PROGRESS, progress=20)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    update = tracker_services.report_progress(world.member, commitment, progress=30, note="Kiosks ordered",
+                                              files=[EvidenceUpload("order.pdf", io.BytesIO(pdf))])
+    db.session.commit()
+    evidence = update.evidence[0]
+    initiative = InitiativeFactory(council=world.council)
+    milestone = tracker_services.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+                                               original_language="ru", due_date=None)
+    indicator = IndicatorFactory(council=world.council)
+    db.session.commit()
+
+    meeting = Meetings(world).held()
+    agenda_item = meeting.agenda_items[0]
+    meeting_services.save_minutes(world.secretary, meeting, original_language="ru",
+                                  notes={"general": {"ru": "Заседание открыто."}})
+    decision = meeting_services.add_decision(world.secretary, meeting, meeting_services.DecisionDetails(
+        text={"ru": "Принять к сведению."}, original_language="ru"))
+    document = documents.add_document(world.secretary, meeting, title="Agenda", filename="agenda.pdf",
+                                      stream=io.BytesIO(pdf))
+    db.session.commit()
+    invitation = meeting_services.invitation_for(world.member, meeting)
+    assert invitation is not None
+    feed, token = calendar.create_feed(world.member)
+    api_token, _secret = api_services.create_token(world.member, name="Matrix", scope="read-write")
+    db.session.commit()
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == world.member.id))
+    users = {"anon": None, "observer": world.observer, "outsider": world.outsider, "member": world.member,
+             "other_chair": other_chair, "co_chair": world.kz_chair, "secretary": world.secretary,
+             "admin": world.admin}
+    params = {"group_id": world.group.id, "membership_id": membership.id,
+              "organisation_id": world.kz_org.id, "person_id": world.member.id,
+              "recommendation_id": recommendation.id, "commitment_id": commitment.id, "fmt": "csv",
+              "evidence_id": evidence.id, "initiative_id": initiative.id, "milestone_id": milestone.id,
+              "indicator_id": indicator.id, "meeting_id": meeting.id, "invitation_id": invitation.id,
+              "item_id": agenda_item.id, "document_id": document.id, "number": 1,
+              "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
+              "token_id": api_token.id, "update_id": update.id, "slug": world.council.slug}
+    return Records(users, params)
+
+
+def routes(app: Flask) -> list[tuple[str, str, set[str]]]:
+    return sorted((rule.endpoint, rule.rule, set(rule.methods or ()))
+                  for rule in app.url_map.iter_rules() if rule.endpoint != "static")
+
+
+def url_for_rule(app: Flask, endpoint: str, params: dict[str, Any]) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {}
+    for argument in rule.arguments:
+        if argument == "token":
+            # The calendar feed's secret address; the auth links get a token that is not valid.
+            values["token"] = params["feed_token"] if endpoint == "meetings.calendar_feed" else "not-a-token"
+        else:
+            values[argument] = params[argument]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def snapshot() -> str:
+    """A digest of every row of every table."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(table.select()).all()
+            for row in sorted(repr(tuple(row)) for row in rows):
+                digest.update(row.encode())
+            digest.update(b"|")
+    return digest.hexdigest()
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _, _ in routes(app)}
+    missing = sorted(endpoints - set(MATRIX))
+    assert not missing, f"routes without an entry in MATRIX (review their permissions): {missing}"
+    stale = sorted(set(MATRIX) - endpoints)
+    assert not stale, f"MATRIX names routes that no longer exist: {stale}"
+
+
+def _refused(response: Any, role: str) -> bool:
+    if response.status_code in REFUSED:
+        return True
+    if response.status_code == 401 and response.request.path.startswith("/api/"):
+        return True
+    return role == "anon" and response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.fixture
+def uploads(app: Flask, tmp_path: Any) -> Any:
+    previous = app.config["UPLOAD_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = previous
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app: Flask, client: Any, auth: Any, world: Any, uploads: Any, role: str) -> None:
+    """Reads first, then refused writes (the database must not change), then allowed writes (no 500)."""
+    records = build_world(world, uploads)
+    user = records.users[role]
+    if user is not None:
+        auth.login(user)
+    problems: list[str] = []
+    table = [(endpoint, rule, methods, url_for_rule(app, endpoint, records.params))
+             for endpoint, rule, methods in routes(app) if endpoint in MATRIX]
+
+    def call(method: str, url: str, endpoint: str) -> Any:
+        try:
+            response = client.open(url, method=method, data=dict(WRITE_DATA.get(endpoint, {})))
+            response.close()
+            return response
+        except Exception as error:  # an exception escaping a view would be a 500 in production
+            problems.append(f"{method} {url}: {type(error).__name__}: {error}")
+            return None
+
+    for endpoint, rule, _methods, url in table:
+        if endpoint == "auth.logout":
+            continue
+        readers, _ = MATRIX[endpoint]
+        response = call("GET", url, endpoint)
+        if response is None:
+            continue
+        if response.status_code >= 500:
+            problems.append(f"GET {rule} as {role}: {response.status_code}")
+        elif (endpoint, role) in REDIRECTS:
+            if response.status_code != 302:
+                problems.append(f"GET {rule} as {role}: {response.status_code}, expected 302")
+        elif role in readers and response.status_code != 200:
+            problems.append(f"GET {rule} as {role}: {response.status_code}, expected 200")
+        elif role not in readers and not _refused(response, role):
+            problems.append(f"GET {rule} as {role}: {response.status_code}, expected a refusal")
+
+    before = snapshot()
+    allowed = []
+    for endpoint, rule, _methods, url in table:
+        _, writers = MATRIX[endpoint]
+        if role in writers:
+            allowed.append((endpoint, rule, url))
+            continue
+        response = call("POST", url, endpoint)
+        if response is None:
+            continue
+        if not _refused(response, role):
+            problems.append(f"POST {rule} as {role}: {response.status_code}, expected a refusal")
+        after = snapshot()
+        if after != before:
+            problems.append(f"POST {rule} as {role} changed the database")
+            before = after
+
+    for endpoint, rule, url in allowed:
+        if endpoint == "auth.logout":
+            continue  # signing out would turn every later answer into a sign-in redirect
+        response = call("POST", url, endpoint)
+        if response is not None and response.status_code >= 500:
+            problems.append(f"POST {rule} as {role}: {response.status_code}")
+        if response is not None and _refused(response, role) and response.status_code not in (404, 409):
+            problems.append(f"POST {rule} as {role}: {response.status_code}, expected to be let in")
+
+    assert not problems, "\n".join(problems)
+
+
+def test_cells_checked(app: Flask) -> None:
+    """The matrix covers every route: (routes × roles × {GET, POST}) cells."""
+    cells = len(MATRIX) * len(ROLES) * 2
+    assert cells == len(routes(app)) * len(ROLES) * 2
+
+
+# The held meeting above answers 409 to its planning pages; a meeting still being planned shows
+# who may open them.
+PLANNING_PAGES = ("meetings.edit_meeting", "meetings.cancel", "meetings.new_agenda_item",
+                  "meetings.edit_agenda_item")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_planning_pages_of_a_published_meeting(app: Flask, client: Any, auth: Any, world: Any,
+                                               uploads: Any, role: str) -> None:
+    from tests.meetings.conftest import Meetings
+
+    records = build_world(world, uploads)
+    meeting = Meetings(world).published()
+    params = dict(records.params, meeting_id=meeting.id, item_id=meeting.agenda_items[0].id)
+    if records.users[role] is not None:
+        auth.login(records.users[role])
+    before = snapshot()
+    for endpoint in PLANNING_PAGES:
+        url = url_for_rule(app, endpoint, params)
+        response = client.get(url)
+        if role in LEADS:
+            assert response.status_code == 200, (endpoint, role)
+        else:
+            assert _refused(response, role), (endpoint, role, response.status_code)
+            assert _refused(client.post(url, data={}), role), (endpoint, role)
+            assert snapshot() == before, (endpoint, role)
