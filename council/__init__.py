@@ -87,6 +87,8 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
+    from council.dashboard.public_views import bp as portal_bp
+    from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
     from council.meetings.views import bp as meetings_bp
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(tracker_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(portal_bp)
 
     from council.api import init_api
 

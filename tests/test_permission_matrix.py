@@ -149,6 +149,25 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "meetings.create_feed": (NOBODY, SIGNED_IN),
     "meetings.revoke_feed": (NOBODY, roles("member", "admin")),  # the member's own feed
     "meetings.calendar_feed": (EVERYONE, NOBODY),  # the secret address is the credential
+    # Dashboards (the signed-in home) and the public portal
+    "dashboard.council": (SIGNED_IN, NOBODY),
+    "dashboard.council_csv": (SIGNED_IN, NOBODY),
+    "dashboard.group": (SIGNED_IN, NOBODY),
+    "dashboard.group_csv": (SIGNED_IN, NOBODY),
+    "dashboard.organisations": (SIGNED_IN, NOBODY),
+    "dashboard.organisation": (SIGNED_IN, NOBODY),
+    "dashboard.organisation_csv": (SIGNED_IN, NOBODY),
+    "dashboard.my_work": (SIGNED_IN, NOBODY),
+    "dashboard.publish_indicator": (NOBODY, STAFF),
+    "dashboard.publish_minutes": (NOBODY, LEADS),  # the meeting's organisers; 409 until approved
+    "portal.index": (EVERYONE, NOBODY),  # one council: sent on to its page
+    "portal.council_page": (EVERYONE, NOBODY),
+    "portal.group": (EVERYONE, NOBODY),
+    "portal.recommendations": (EVERYONE, NOBODY),
+    "portal.recommendation": (NOBODY, NOBODY),  # the world's recommendation is not public: 404 for all
+    "portal.indicators": (EVERYONE, NOBODY),
+    "portal.minutes_list": (EVERYONE, NOBODY),
+    "portal.minutes": (NOBODY, NOBODY),  # its minutes are neither approved nor public: 404 for all
     # REST API: its own document and docs page are public; personal tokens are managed on the profile.
     "api-docs.openapi_json": (EVERYONE, NOBODY),
     "api.documentation": (EVERYONE, NOBODY),
@@ -169,7 +188,9 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 REFUSED = {403, 404, 405, 409, 410}
 # Readers who are sent elsewhere rather than shown a page.
-REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN}
+REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN} \
+    | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
+# (directory.home sends signed-in people to their dashboard and anonymous visitors to the public portal.)
 
 # Valid answers for the forms whose checks come before the permission's, so that a refusal is
 # a refusal and not a complaint about the form.
@@ -250,7 +271,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "indicator_id": indicator.id, "meeting_id": meeting.id, "invitation_id": invitation.id,
               "item_id": agenda_item.id, "document_id": document.id, "number": 1,
               "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
-              "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000}
+              "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
+              "slug": world.council.slug}
     return Records(users, params)
 
 

@@ -96,7 +96,9 @@ def test_script_in_every_free_text_field_stays_text(client, auth, world, uploads
     assert "<" not in document.filename and ">" not in document.filename
     assert client.post(f"/meetings/{meeting_id}/publish").status_code == 302
 
-    pages = ["/", "/groups", f"/groups/{group.id}", "/organisations", f"/organisations/{organisation.id}",
+    pages = ["/dashboard", f"/dashboard/groups/{group.id}", f"/dashboard/organisations/{organisation.id}",
+             "/my-work", f"/public/{world.council.slug}", "/groups", f"/groups/{group.id}", "/organisations",
+             f"/organisations/{organisation.id}",
              "/people", f"/people/{person.id}", "/tracker/recommendations",
              f"/tracker/recommendations/{recommendation.id}", "/tracker/commitments",
              f"/tracker/commitments/{commitment.id}", f"/tracker/commitments/{commitment.id}/edit",

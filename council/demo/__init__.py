@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from council.demo import directory, meetings, notifications, tracker
+from council.demo import dashboard, directory, meetings, notifications, tracker
 from council.notifications.services import in_app_only
 
 DEMO_PASSWORD = directory.DEMO_PASSWORD
@@ -14,5 +14,6 @@ def load_demo() -> list[tuple[str, str]]:
         accounts = directory.load()
         tracker.load()
         meetings.load()
+        dashboard.load()
     notifications.load()
     return accounts

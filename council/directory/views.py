@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -43,9 +43,14 @@ bp = Blueprint("directory", __name__)
 
 
 @bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every directory page is for signed-in people; the public portal lives elsewhere."""
+def _signed_in() -> Response | None:
+    """Every directory page is for signed-in people; anonymous visitors to / see the public portal."""
+    if not current_user.is_authenticated and request.endpoint == "directory.home":
+        return redirect(url_for("portal.index"))
+    return _login_required()
+
+
+_login_required = login_required(lambda: None)
 
 
 def _groups_with_members() -> list[WorkingGroup]:
@@ -56,15 +61,9 @@ def _groups_with_members() -> list[WorkingGroup]:
 
 
 @bp.get("/")
-def home() -> str:
-    council = current_council()
-    counts = dict(db.session.execute(
-        select(Organisation.country_code, func.count()).where(
-            Organisation.council_id == council.id).group_by(Organisation.country_code)).all())
-    people = db.session.scalar(select(func.count()).select_from(User).where(
-        User.council_id == council.id, User.active.is_(True)))
-    return render_template("directory/home.html", council=council, groups=_groups_with_members(),
-                           organisation_counts=counts, people_count=people)
+def home() -> Response:
+    """The signed-in start page is the council dashboard."""
+    return redirect(url_for("dashboard.council"))
 
 
 # Working groups ---------------------------------------------------------------------------------

@@ -149,6 +149,8 @@ EVENT_LABELS = {
     "minutes.approved": _l("Minutes approved by a co-chair"),
     "minutes.fully_approved": _l("Minutes approved by both co-chairs"),
     "minutes.revision_started": _l("New revision of the minutes started"),
+    "minutes.made_public": _l("Minutes shown on the public portal"),
+    "minutes.made_private": _l("Minutes taken off the public portal"),
 }
 
 # The two people who chair a council session and approve its minutes (a group meeting is chaired by
@@ -202,6 +204,8 @@ class Meeting(Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # Calendar clients replace an event only when its SEQUENCE grows: bumped on every visible change.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Its approved minutes are shown on the public portal only when marked so (from the dashboards).
+    is_public: Mapped[bool] = mapped_column(default=False, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -368,6 +368,8 @@ class Indicator(Model):
     baseline_date: Mapped[date | None]
     target_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     target_date: Mapped[date | None]
+    # Shown on the public portal only when marked so (secretaries publish it from the dashboard).
+    is_public: Mapped[bool] = mapped_column(default=False, index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

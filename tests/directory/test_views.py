@@ -26,9 +26,9 @@ def test_group_page_shows_both_co_chairs_side_by_side(client, auth, world):
         < text.index("Merdan Chair")
 
 
-def test_home_lists_groups_with_co_chairs(client, auth, world):
+def test_groups_page_lists_groups_with_co_chairs(client, auth, world):
     auth.login(world.observer)
-    text = page_text(client.get("/"))
+    text = page_text(client.get("/groups"))
     assert "Trade" in text and "Yerlan Chair" in text
 
 
