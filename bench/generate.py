@@ -227,6 +227,8 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                   f"рекомендация {number} recommendation {number}", now - timedelta(days=number % 1500), now)
                  for number, group, status, public in recommendations])
 
+            holders: list[tuple[int, int, int | None]] = []  # (group, organisation, owner) per commitment
+
             def commitments() -> Iterable[Sequence[Any]]:
                 per = volume.commitments // volume.recommendations
                 number = 0
@@ -242,6 +244,7 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                         verified_at = now - timedelta(days=rng.randint(0, 720), hours=rng.randint(0, 23)) \
                             if status == "verified" else None
                         owner = rng.choice(people_of[organisation]) if rng.random() < 0.9 else None
+                        holders.append((group, organisation, owner))
                         yield (number, 1, f"C-{number:06d}", recommendation, group, organisation, owner,
                                rng.randint(1, initiatives) if rng.random() < 0.1 else None,
                                {"ru": f"Обязательство {number}"}, "ru", due - timedelta(days=180), due,
@@ -266,6 +269,10 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
             put("progress_update", ["id", "commitment_id", "author_id", "progress", "previous_progress",
                                     "from_status", "to_status", "note", "created_at"], updates())
 
+            if "notification_preference" in tables:
+                _notifications(put, holders, rng, now)
+            else:
+                print("  notification       (no notifications tables on this branch: not generated)")
             if "meeting" in tables:
                 _meetings(put, tables, volume, rng, now)
             else:
@@ -289,6 +296,30 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
     if echo:
         print(f"done in {time.perf_counter() - started:.1f} s")
     return counts
+
+
+def _notifications(put: Any, holders: list[tuple[int, int, int | None]], rng: random.Random,
+                   now: datetime) -> None:
+    """A quarter of the people take a daily digest; over the last three days, one commitment in twenty
+    had progress reported, and its owner was told in the app (what the digest's "changes" reads)."""
+    put("notification_preference", ["user_id", "email_mode", "digest_weekday", "updated_at"],
+        [(person, "daily", 0, now) for person in range(1, PEOPLE + 1) if person % 4 == 1 or person <= 2])
+    events, notifications = [], []
+    for commitment, (group, organisation, owner) in enumerate(holders, start=1):
+        if commitment % 20 or owner is None:
+            continue
+        at = now - timedelta(minutes=rng.randint(1, 3 * 24 * 60))
+        number = len(events) + 1
+        events.append((number, "commitment.progress_reported", "commitment", commitment, 1, owner,
+                       {"group_id": group, "organisation_id": organisation, "owner_id": owner,
+                        "code": f"C-{commitment:06d}", "title": {"en": "Recommendation"}, "progress": 50,
+                        "previous_progress": 30}, at))
+        notifications.append((number, 1, owner, number, group, "commitment.progress_reported", "in_app",
+                              "sent", {}, 0, at, at))
+    put("event", ["id", "kind", "subject_type", "subject_id", "council_id", "actor_id", "payload",
+                  "created_at"], events)
+    put("notification", ["id", "council_id", "recipient_id", "event_id", "group_id", "kind", "channel",
+                         "state", "payload", "attempts", "created_at", "sent_at"], notifications)
 
 
 def _meetings(put: Any, tables: Any, volume: Volume, rng: random.Random, now: datetime) -> None:

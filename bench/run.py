@@ -27,11 +27,14 @@ import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import COUNCIL_SLUG, PASSWORD, SIZES, generate
@@ -126,7 +129,8 @@ def pages(app: Flask) -> tuple[list[Page], list[str]]:
         ]
     else:
         missing.append("tracker exports: the tracker's pages are not on this branch yet")
-    missing.append("digest run: the notifications branch is not on this branch yet")
+    if "notifications.index" not in endpoints:
+        missing.append("digest run: the notifications branch is not on this branch yet")
     return found, missing
 
 
@@ -253,6 +257,54 @@ def slowest_statement(app: Flask, client: Any, url: str) -> dict[str, Any]:
             "parameters": repr(parameters)[:500], "plan": plan}
 
 
+def _digest_moment() -> datetime:
+    """08:00 today in Aktau, when every benchmark person's daily digest is due."""
+    return datetime.combine(datetime.now(UTC).date(), dt_time(8), tzinfo=ZoneInfo("Asia/Aqtau"))
+
+
+def _digest_run(target: Target) -> tuple[float, int, int, int]:
+    """One whole digest run, in-process (no broker: delivery runs eagerly to the dummy mail backend):
+    (seconds, statements, people, e-mails queued). The previous run's digests are removed first."""
+    from council.notifications import digests
+    from council.notifications.models import DigestRun, Notification
+
+    at = _digest_moment()
+    with target.app.app_context():
+        db.session.execute(delete(DigestRun))
+        db.session.execute(delete(Notification).where(Notification.kind == "digest"))
+        db.session.commit()
+        people = queued = 0
+        with recorded(target.app) as statements:
+            started = time.perf_counter()
+            for ids in digests.due_batches(at):
+                queued += digests.send_due(ids, at)
+                people += len(ids)
+            elapsed = time.perf_counter() - started
+        db.session.remove()
+    return elapsed, len(statements.rows), people, queued
+
+
+def measure_digests(targets: list[Target], repeat: int) -> dict[str, Any]:
+    times: dict[str, list[float]] = {target.size: [] for target in targets}
+    figures: dict[str, Any] = {}
+    for _ in range(repeat):
+        for target in targets:
+            elapsed, count, people, queued = _digest_run(target)
+            times[target.size].append(elapsed)
+            figures[target.size] = {"queries": count, "people": people, "emails": queued}
+    for target in targets:
+        tracemalloc.start()
+        _digest_run(target)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        people = figures[target.size]["people"] or 1
+        figures[target.size].update(
+            median_ms=round(statistics.median(times[target.size]) * 1000, 1),
+            min_ms=round(min(times[target.size]) * 1000, 1), peak_kib=round(peak / 1024),
+            queries_per_person=round(figures[target.size]["queries"] / people, 1))
+    return figures
+
+
 def _target(backend: str, size: str, regenerate: bool) -> Target:
     url = database_url(backend, size)
     _ensure_database(url)
@@ -260,7 +312,8 @@ def _target(backend: str, size: str, regenerate: bool) -> Target:
         print(f"[{backend} {size}] generating", file=sys.stderr, flush=True)
         generate(url, size, echo=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None})
+                      "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
+                      "MAIL_BACKEND": "dummy"})
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
     if client.post("/login", data={"email": SECRETARY, "password": PASSWORD}).status_code != 302:
@@ -285,10 +338,22 @@ def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool)
             f"{size}: {values['median_ms']:>7} ms {values['queries']:>2} q {values['peak_kib']:>5} KiB"
             for size, values in figures.items()) + (f"  ×{row['ratio_100k_10k']}" if "ratio_100k_10k" in row
                                                     else ""), file=sys.stderr, flush=True)
+    if "notifications.index" in {rule.endpoint for rule in targets[0].app.url_map.iter_rules()}:
+        figures = measure_digests(targets, min(repeat, 3))
+        people = max(values["people"] for values in figures.values())
+        row = {"page": f"digest run ({people} people)", "kind": "digest", "url": None, **figures}
+        if "10k" in figures and "100k" in figures:
+            row["ratio_100k_10k"] = round(figures["100k"]["median_ms"] / figures["10k"]["median_ms"], 2)
+            row["queries_constant"] = figures["100k"]["queries"] == figures["10k"]["queries"]
+        rows.append(row)
+        print(f"[{backend}] digest run: " + "  ".join(
+            f"{size}: {values['median_ms']} ms for {values['people']} people, {values['emails']} e-mails, "
+            f"{values['queries_per_person']} queries each" for size, values in figures.items()),
+            file=sys.stderr, flush=True)
     largest = targets[-1]
 
     def plan_of_slowest(kinds: set[str]) -> dict[str, Any]:
-        chosen = [i for i, row in enumerate(rows) if row["kind"] in kinds]
+        chosen = [i for i, row in enumerate(rows) if row["kind"] in kinds and row["url"]]
         slowest = max(chosen, key=lambda i: rows[i][largest.size]["median_ms"])
         return {"page": rows[slowest]["page"], "size": largest.size,
                 **slowest_statement(largest.app, largest.client, largest.pages[slowest].url)}
