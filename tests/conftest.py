@@ -179,8 +179,9 @@ def make_app(app: Flask, smtp_sink: tuple[MailSink, int]) -> Iterator[Any]:
         from council.extensions import limiter
 
         limiter.enabled = bool(app.config["RATELIMIT_ENABLED"])
-        with app.app_context():
-            limiter.reset()
+        if limiter.enabled:  # a limiter that was never switched on has no storage to reset
+            with app.app_context():
+                limiter.reset()
 
 
 @pytest.fixture(autouse=True)
