@@ -4,13 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := council
 
-.PHONY: run test lint typecheck translations compile-translations worker beat bench vendor clean
+.PHONY: run test lint typecheck audit translations compile-translations worker beat bench vendor clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -32,6 +32,10 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+
+# Known vulnerabilities in the installed dependencies (PyPA advisory database through PyPI; see .ci/audit.py).
+audit: $(VENV)/.installed
+	$(BIN)/python .ci/audit.py
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
