@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from babel.numbers import format_compact_currency, format_currency
+from babel.units import UnknownUnitError, format_unit
 from flask_babel import format_decimal, get_locale, lazy_pgettext
 
 CURRENCIES = ("USD", "KZT", "TMT")
@@ -39,6 +40,10 @@ UNIT_LABELS = {
     "TMT million": lazy_pgettext("unit", "TMT million"),
 }
 
+# Units CLDR knows, so a value gets the right plural form ("1 час", "3 часа", "9 часов").
+CLDR_UNITS = {"hours": "duration-hour", "minutes": "duration-minute", "days": "duration-day",
+              "percent": "concentr-percent", "tonnes": "mass-tonne"}
+
 _MONEY = re.compile(r"^(?P<currency>USD|KZT|TMT)(?: (?P<scale>thousand|million|billion))?$")
 
 
@@ -63,11 +68,19 @@ def _locale() -> str:
 
 def format_amount(value: Decimal | float | int | None, unit: str) -> str:
     """A value with its unit: money through Babel's currency formats, anything else as a number
-    followed by the unit's label ("6 часов" is not attempted: the label is the unit's name)."""
+    followed by the unit's name."""
     if value is None:
         return "—"
     money = currency_of(unit)
     if money is None:
+        cldr = CLDR_UNITS.get((unit or "").strip())
+        if cldr is not None:
+            try:
+                shown = str(format_unit(value, cldr, length="long", locale=_locale()))
+            except UnknownUnitError:
+                shown = ""
+            if shown and cldr not in shown:  # CLDR lacks some names in some locales
+                return shown
         return f"{format_decimal(value)} {unit_label(unit)}"
     currency, scale = money
     amount = Decimal(str(value)) * scale
@@ -84,3 +97,13 @@ def format_figure(value: Decimal | float | int | None, unit: str) -> str:
     if currency_of(unit) is None:
         return str(format_decimal(value))
     return format_amount(value, unit)
+
+
+def file_size(size: int | None) -> str:
+    """A file's size in kilobytes or megabytes, written the reader's way ("12 кБ", "1,5 MB")."""
+    size = size or 0
+    if size < 1024 * 1024:
+        return str(format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short",
+                               locale=_locale()))
+    return str(format_unit(round(size / 1024 / 1024, 1), "digital-megabyte", length="short",
+                           locale=_locale()))
