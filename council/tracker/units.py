@@ -9,11 +9,12 @@ makes the values amounts of money, written with Babel's currency format of the r
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_compact_currency, format_currency
 from babel.units import UnknownUnitError, format_unit
-from flask_babel import format_decimal, get_locale, lazy_pgettext
+from flask_babel import format_date, format_decimal, format_percent, get_locale, lazy_pgettext
 
 CURRENCIES = ("USD", "KZT", "TMT")
 SCALES = {"": 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -107,3 +108,26 @@ def file_size(size: int | None) -> str:
                                locale=_locale()))
     return str(format_unit(round(size / 1024 / 1024, 1), "digital-megabyte", length="short",
                            locale=_locale()))
+
+
+def percent(value: float | int | Decimal | None) -> str:
+    """45 → "45 %" in Russian and Turkmen, "45%" in Kazakh and English (CLDR's percent pattern)."""
+    if value is None:
+        return "—"
+    return str(format_percent(Decimal(str(value)) / 100))
+
+
+def iso_date(value: str | None) -> str:
+    """A date kept as ISO text (in an event's payload) written the reader's way; else as it is."""
+    try:
+        return str(format_date(date.fromisoformat(str(value))))
+    except ValueError:
+        return str(value or "—")
+
+
+def number_text(value: str | None) -> str:
+    """A number kept as text (in an event's payload) written the reader's way; else as it is."""
+    try:
+        return str(format_decimal(Decimal(str(value)).normalize()))
+    except ArithmeticError:
+        return str(value or "—")
