@@ -127,7 +127,7 @@ def test_a_record_made_private_leaves_the_portal(client, tracked):
 
 
 @pytest.mark.parametrize("language, word", [("ru", "Рекомендации"), ("kk", "Ұсыныстар"),
-                                            ("tk", "Teklipler")])
+                                            ("tk", "Maslahatlar")])
 def test_portal_speaks_the_visitors_language(client, tracked, language, word):
     RecommendationFactory(group=tracked.world.group, is_public=True)
     text = page_text(client.get(f"/public/{tracked.world.council.slug}/recommendations",
