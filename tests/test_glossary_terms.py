@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ TERMS: dict[str, dict[str, tuple[str, ...]]] = {
 LANGUAGES = ("ru", "kk", "tk")
 
 
-def _catalog(language: str):  # noqa: ANN202 - a babel Catalog
+def _catalog(language: str) -> Catalog:
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
         return read_po(f, locale=language)
 

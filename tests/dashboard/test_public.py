@@ -126,7 +126,7 @@ def test_a_record_made_private_leaves_the_portal(client, tracked):
     assert "Electronic queues" not in page_text(client.get(f"{base}/recommendations"))
 
 
-@pytest.mark.parametrize("language, word", [("ru", "Рекомендации"), ("kk", "Ұсыныстар"),
+@pytest.mark.parametrize("language, word", [("ru", "Рекомендации"), ("kk", "Ұсынымдар"),
                                             ("tk", "Maslahatlar")])
 def test_portal_speaks_the_visitors_language(client, tracked, language, word):
     RecommendationFactory(group=tracked.world.group, is_public=True)

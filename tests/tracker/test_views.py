@@ -485,7 +485,7 @@ def test_recommendation_and_commitment_pages_do_not_grow_either(client, auth, wo
 
 @pytest.mark.parametrize(("language", "words"), [
     ("ru", ["Рекомендации", "Принята", "Казахстанская сторона отстаёт", "Просрочено"]),
-    ("kk", ["Ұсыныстар", "Қабылданды", "Қазақстан тарапы артта қалып отыр", "Мерзімі өткен"]),
+    ("kk", ["Ұсынымдар", "Қабылданды", "Қазақстан тарапы артта қалып отыр", "Мерзімі өткен"]),
     ("tk", ["Maslahatlar", "Kabul edildi", "Gazagystan tarapy yzda galýar", "Möhleti geçen"]),
 ])
 def test_tracker_pages_speak_the_readers_language(client, auth, world, tracker, language, words):
