@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -33,7 +34,7 @@ class ForgotPasswordForm(CouncilForm):
 
 class InvitationForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=120)])
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
     role = SelectField(_l("Platform role"), choices=choices(PlatformRole),
                        default=PlatformRole.MEMBER.value)
