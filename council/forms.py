@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import flask_babel
 from babel.dates import get_timezone_location
@@ -91,11 +91,14 @@ def time_zone_options() -> list[SelectChoice]:
     return [SelectChoice(tz, LazyString(time_zone_name, tz)) for tz in COUNCIL_TIME_ZONES]
 
 
-def time_zone_name(tz: str) -> str:
+def time_zone_name(tz: str | None) -> str:
     """"Актау (UTC+5)": the city in the reader's language and today's offset."""
-    if tz == "UTC":
-        return "UTC"
-    offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()
+    if not tz or tz == "UTC":
+        return tz or "—"
+    try:
+        offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()
+    except (ZoneInfoNotFoundError, ValueError):
+        return tz
     hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
     shift = f"{hours:+d}" + (f":{minutes:02d}" if minutes else "")
     city = get_timezone_location(tz, locale=flask_babel.get_locale() or "ru", return_city=True)

@@ -27,6 +27,7 @@ from council.auth.permissions import can, require
 from council.directory.models import Membership, User, WorkingGroup
 from council.errors import NotAllowed, NotFound
 from council.extensions import db
+from council.forms import time_zone_name
 from council.i18n import plain_localized
 from council.meetings.models import (
     CalendarFeedToken,
@@ -69,7 +70,7 @@ def _description(meeting: Meeting, link: str) -> str:
     if slots:
         lines.append("")
         zone = ZoneInfo(meeting.time_zone)
-        lines.append(_("Agenda (times in %(zone)s)", zone=meeting.time_zone))
+        lines.append(_("Agenda (times in %(zone)s)", zone=time_zone_name(meeting.time_zone)))
         lines.extend(f"{'  ' * slot.depth}{slot.number}. "
                      f"{format_time(slot.starts_at, 'short', tzinfo=zone, locale=get_locale())} "
                      f"{plain_localized(slot.item.title, slot.item.original_language)}" for slot in slots)
