@@ -55,11 +55,15 @@ class Stats:
     samples: dict[str, list[str]] = field(default_factory=dict)
     saved: list[tuple[int, str]] = field(default_factory=list)  # (commitment, note) answered with a redirect
     failed_posts: list[tuple[int, str]] = field(default_factory=list)
+    phase: str = "load"  # bench/faults.py names the fault under way
+    phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
         if error is not None:
             self.errors[kind] = self.errors.get(kind, 0) + 1
+            key = (self.phase, kind)
+            self.phase_errors[key] = self.phase_errors.get(key, 0) + 1
             samples = self.samples.setdefault(kind, [])
             if len(samples) < 5:
                 samples.append(error)
@@ -177,10 +181,11 @@ class Client:
 
 
 async def run_clients(stack: Stack, count: int, duration: float, think: float,
-                      during: Callable[[], Any] | None = None, seed: int = 1) -> tuple[Stats, float]:
+                      during: Callable[[], Any] | None = None, seed: int = 1,
+                      stats: Stats | None = None) -> tuple[Stats, float]:
     """Sign `count` people in, then let them browse for `duration` seconds; `during` (a coroutine
     function) runs alongside, e.g. the faults. Returns the figures and the seconds measured."""
-    stats = Stats()
+    stats = stats or Stats()
     clients = [Client(number, person, stack, stats, think, random.Random(seed * 1000 + number))
                for number, person in enumerate(people(stack, count), start=1)]
     try:

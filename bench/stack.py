@@ -100,14 +100,15 @@ class Process:
 
     def stop(self, timeout: float = 10.0) -> None:
         """TERM the process group, KILL it if it is still there after `timeout`."""
-        if self.alive():
-            self.signal_group(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.signal_group(signal.SIGKILL)
-                self.popen.wait(5)
-        # Children left behind by a killed parent (a prefork pool) are in the same group.
+        if not self.alive():
+            return
+        self.signal_group(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.signal_group(signal.SIGKILL)
+            self.popen.wait(5)
+        # Children left behind by their parent (a prefork pool) are in the same group.
         self.signal_group(signal.SIGKILL)
 
 
