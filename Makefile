@@ -38,7 +38,7 @@ audit: $(VENV)/.installed
 	$(BIN)/python .ci/audit.py
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project Council --copyright-holder Council -o council/translations/messages.pot .
 	$(BIN)/pybabel update -i council/translations/messages.pot -d council/translations \
 		--ignore-obsolete --no-fuzzy-matching

@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can
+    from council.forms import time_zone_name
     from council.i18n import (
         LANGUAGE_NAMES,
         LANGUAGES,
@@ -121,12 +122,25 @@ def _register_template_helpers(app: Flask) -> None:
         plain_localized,
         render_localized,
     )
+    from council.tracker.units import (
+        UNIT_LABELS,
+        file_size,
+        format_amount,
+        format_figure,
+        iso_date,
+        number_text,
+        percent,
+        unit_label,
+    )
 
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, date=format_date,
-        datetime=format_datetime, number=format_decimal,
+        datetime=format_datetime, number=format_decimal, amount=format_amount, figure=format_figure,
+        unit=unit_label, file_size=file_size, percent=percent,
+        iso_date=iso_date, number_text=number_text,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, UNIT_LABELS=UNIT_LABELS,
+                                 time_zone_name=time_zone_name,
                                  current_language=current_language,
                                  missing_languages=missing_languages)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import flask_babel
+from babel.dates import get_timezone_location
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
@@ -14,6 +18,7 @@ from wtforms.validators import Length, Optional
 
 from council.errors import DomainError
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.timeutil import COUNCIL_TIME_ZONES
 
 
 class _ValidationMessages:
@@ -54,7 +59,7 @@ def translated_text_field(label: Any, *, max_length: int, multiline: bool = Fals
 
 def original_language_field() -> SelectField:
     return SelectField(_l("Original language"),
-                       choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES], default="ru")
+                       choices=language_options(), default="ru")
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -73,6 +78,28 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
 def option(value: Any, label: Any = None) -> SelectChoice:
     """One choice of a select field."""
     return SelectChoice(value, label if label is not None else str(value))
+
+
+def language_options() -> list[SelectChoice]:
+    """The four languages, each named in itself and marked as such for screen readers."""
+    return [SelectChoice(lang, LANGUAGE_NAMES[lang], render_kw={"lang": lang}) for lang in LANGUAGES]
+
+
+def time_zone_options() -> list[SelectChoice]:
+    """The time zones people of the council live in, named in the reader's language ("Kazakhstan
+    (Aktau)"); the value stays the tz database's name."""
+    return [SelectChoice(tz, LazyString(time_zone_name, tz)) for tz in COUNCIL_TIME_ZONES]
+
+
+def time_zone_name(tz: str) -> str:
+    """"Актау (UTC+5)": the city in the reader's language and today's offset."""
+    if tz == "UTC":
+        return "UTC"
+    offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()
+    hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
+    shift = f"{hours:+d}" + (f":{minutes:02d}" if minutes else "")
+    city = get_timezone_location(tz, locale=flask_babel.get_locale() or "ru", return_city=True)
+    return f"{city} (UTC{shift})"
 
 
 def optional_int(value: Any) -> int | None:

@@ -85,9 +85,13 @@ def search_key(*values: Translations | str | None) -> str:
     return " ".join(part.casefold() for part in parts if part)
 
 
-def render_localized(texts: Translations | None, original: str | None = None) -> Markup:
-    """Jinja filter: the text in the reader's language, marked when it falls back to another one."""
+def render_localized(texts: Translations | None, original: str | None = None,
+                     length: int | None = None) -> Markup:
+    """Jinja filter: the text in the reader's language, marked when it falls back to another one.
+    `length` shortens the text itself (truncating the result would cut the marker's HTML)."""
     shown = localize(texts, original, current_language())
+    if length is not None and len(shown.text) > length:
+        shown = LocalizedText(shown.text[:length - 1].rstrip() + "…", shown.language, shown.is_fallback)
     if not shown.is_fallback:
         return escape(shown.text)
     marker = _l("not translated yet")

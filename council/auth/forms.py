@@ -8,8 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from council.dbtypes import choices
 from council.directory.models import PlatformRole
-from council.forms import CouncilForm, option, optional_int
-from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.forms import CouncilForm, language_options, optional_int
 
 
 class LoginForm(CouncilForm):
@@ -39,4 +38,4 @@ class InvitationForm(CouncilForm):
     role = SelectField(_l("Platform role"), choices=choices(PlatformRole),
                        default=PlatformRole.MEMBER.value)
     language = SelectField(_l("Language of e-mails and pages"),
-                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])
+                           choices=language_options())

@@ -60,6 +60,8 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    # The sign-in page that follows (and its message) stays in the language the person chose.
+    session["language"] = current_user.language
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))

@@ -75,6 +75,7 @@ from council.tracker.models import (
     overdue_condition,
 )
 from council.tracker.services import COUNCIL_TIME_ZONE
+from council.tracker.units import unit_label
 
 DUE_SOON_DAYS = 14
 TREND_MONTHS = 12
@@ -906,7 +907,8 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Initiatives"), plain_localized(initiative.name, initiative.original_language), \
             _("Average progress"), _blank(initiative.progress)
     for indicator in board.indicators:
-        name = f"{plain_localized(indicator.name, indicator.original_language)} ({indicator.unit})"
+        unit = unit_label(indicator.unit)
+        name = f"{plain_localized(indicator.name, indicator.original_language)} ({unit})"
         yield _("Indicators"), name, _("Baseline"), _blank(indicator.baseline_value)
         yield _("Indicators"), name, _("Target"), _blank(indicator.target_value)
         for observation in reversed(indicator.observations):

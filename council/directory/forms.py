@@ -8,9 +8,14 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from council.dbtypes import choices
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole
-from council.forms import CouncilForm, option, optional_int, original_language_field, translated_text_field
-from council.i18n import LANGUAGE_NAMES, LANGUAGES
-from council.timeutil import COUNCIL_TIME_ZONES
+from council.forms import (
+    CouncilForm,
+    language_options,
+    optional_int,
+    original_language_field,
+    time_zone_options,
+    translated_text_field,
+)
 
 
 class OrganisationForm(CouncilForm):
@@ -49,8 +54,8 @@ class ProfileForm(CouncilForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
     language = SelectField(_l("Language"),
-                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])
-    time_zone = SelectField(_l("Time zone"), choices=[option(tz) for tz in COUNCIL_TIME_ZONES])
+                           choices=language_options())
+    time_zone = SelectField(_l("Time zone"), choices=time_zone_options())
 
 
 class PersonRoleForm(CouncilForm):

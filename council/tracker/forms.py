@@ -106,7 +106,7 @@ class IndicatorForm(CouncilForm):
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("E.g. USD million, hours, people."))
+                       description=_l("E.g. USD million, hours, people."), render_kw={"list": "units"})
     baseline_value = StringField(_l("Baseline value"), validators=[Optional(), Length(max=30)])
     baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
     target_value = StringField(_l("Target value"), validators=[Optional(), Length(max=30)])

@@ -111,7 +111,7 @@ def test_a_commitment_is_reported_with_evidence_and_verified(new_page: Pages, de
     assert status_badge(secretary) == tr(secretary, "Planned")
     facts = secretary.locator("dl.facts-list")
     expect(facts).to_contain_text(demo.owner_name)
-    expect(facts).to_contain_text("0 %")
+    expect(facts).to_contain_text("0%")
     expect(secretary.locator("main")).to_contain_text(tr(secretary, "No progress reported yet."))
     commitment_code = secretary.locator("h1 .code").inner_text()
     assert commitment_code.startswith(code)
@@ -131,12 +131,12 @@ def test_a_commitment_is_reported_with_evidence_and_verified(new_page: Pages, de
     follow(owner, "form[action$='/progress'] button[type=submit]")
     expect(owner.locator(".flash-success")).to_have_text(tr(owner, "Progress reported."))
     assert status_badge(owner) == tr(owner, "Reported done")
-    expect(owner.locator("dl.facts-list")).to_contain_text("100 %")
+    expect(owner.locator("dl.facts-list")).to_contain_text("100%")
     expect(owner.locator("main")).to_contain_text(
         tr(owner, "Reported done: waiting for a co-chair or the secretariat to verify it."))
     update = owner.locator("article.update").first
     expect(update).to_contain_text(demo.owner_name)
-    expect(update).to_contain_text("0 % → 100 %")
+    expect(update).to_contain_text("0% → 100%")
     expect(update).to_contain_text("Окно открыто 1 ноября")
     link = update.locator("ul.evidence a", has_text="akt-temir-baba.pdf")
     expect(link).to_have_count(1)
@@ -145,7 +145,7 @@ def test_a_commitment_is_reported_with_evidence_and_verified(new_page: Pages, de
     assert Path(download.value.path()).read_bytes() == pdf.read_bytes()
     assert download.value.suggested_filename == "akt-temir-baba.pdf"
     assert tr(owner, "Reported done") in history(owner)
-    assert "0 % → 100 %" in history(owner)
+    assert "0% → 100%" in history(owner)
 
     # A co-chair of the group checks the evidence and verifies it.
     chair = new_page("cochair_kz")
