@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _bind_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
+    _register_number_helpers(app)
 
     from council import errorpages
 
@@ -111,17 +112,9 @@ def _register_blueprints(app: Flask) -> None:
     notifications.init_app(app)
 
 
-def _register_template_helpers(app: Flask) -> None:
-    from council.auth.permissions import can
-    from council.forms import time_zone_name
-    from council.i18n import (
-        LANGUAGE_NAMES,
-        LANGUAGES,
-        current_language,
-        missing_languages,
-        plain_localized,
-        render_localized,
-    )
+def _register_number_helpers(app: Flask) -> None:
+    """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
+    from council.timeutil import time_zone_name
     from council.tracker.units import (
         UNIT_LABELS,
         file_size,
@@ -133,14 +126,28 @@ def _register_template_helpers(app: Flask) -> None:
         unit_label,
     )
 
+    app.jinja_env.filters.update(amount=format_amount, figure=format_figure, unit=unit_label,
+                                 file_size=file_size, percent=percent, iso_date=iso_date,
+                                 number_text=number_text)
+    app.jinja_env.globals.update(UNIT_LABELS=UNIT_LABELS, time_zone_name=time_zone_name)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from council.auth.permissions import can
+    from council.i18n import (
+        LANGUAGE_NAMES,
+        LANGUAGES,
+        current_language,
+        missing_languages,
+        plain_localized,
+        render_localized,
+    )
+
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, date=format_date,
-        datetime=format_datetime, number=format_decimal, amount=format_amount, figure=format_figure,
-        unit=unit_label, file_size=file_size, percent=percent,
-        iso_date=iso_date, number_text=number_text,
+        datetime=format_datetime, number=format_decimal,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, UNIT_LABELS=UNIT_LABELS,
-                                 time_zone_name=time_zone_name,
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  current_language=current_language,
                                  missing_languages=missing_languages)
 

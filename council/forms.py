@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import flask_babel
-from babel.dates import get_timezone_location
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,7 +15,7 @@ from wtforms.validators import Length, Optional
 
 from council.errors import DomainError
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
-from council.timeutil import COUNCIL_TIME_ZONES
+from council.timeutil import COUNCIL_TIME_ZONES, time_zone_name
 
 
 class _ValidationMessages:
@@ -90,19 +87,6 @@ def time_zone_options() -> list[SelectChoice]:
     (Aktau)"); the value stays the tz database's name."""
     return [SelectChoice(tz, LazyString(time_zone_name, tz)) for tz in COUNCIL_TIME_ZONES]
 
-
-def time_zone_name(tz: str | None) -> str:
-    """"Актау (UTC+5)": the city in the reader's language and today's offset."""
-    if not tz or tz == "UTC":
-        return tz or "—"
-    try:
-        offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()
-    except (ZoneInfoNotFoundError, ValueError):
-        return tz
-    hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
-    shift = f"{hours:+d}" + (f":{minutes:02d}" if minutes else "")
-    city = get_timezone_location(tz, locale=flask_babel.get_locale() or "ru", return_city=True)
-    return f"{city} (UTC{shift})"
 
 
 def optional_int(value: Any) -> int | None:

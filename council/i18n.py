@@ -104,20 +104,25 @@ def search_key(*values: Translations | str | None) -> str:
     return " ".join(part.casefold() for part in parts if part)
 
 
+def _shortened(text: str, length: int | None) -> str:
+    if length is None or len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
 def render_localized(texts: Translations | None, original: str | None = None,
                      length: int | None = None) -> Markup:
-    """Jinja filter: the text in the reader's language, marked when it falls back to another one.
-    `length` shortens the text itself (truncating the result would cut the marker's HTML)."""
+    """Jinja filter: the text in the reader's language; a fallback says so, visibly, and in which language.
+
+    `length` shortens the text (not the marker) for lists.
+    """
     shown = localize(texts, original, current_language())
-    if length is not None and len(shown.text) > length:
-        shown = LocalizedText(shown.text[:length - 1].rstrip() + "…", shown.language, shown.is_fallback)
+    text = _shortened(shown.text, length)
     if not shown.is_fallback:
-        return escape(shown.text)
-    marker = _l("not translated yet")
-    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated" title="{title}">'
-                  "({lang_name})</small>").format(
-        lang=shown.language, text=shown.text, title=marker,
-        lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
+        return escape(text)
+    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated">({marker}: {lang_name})'
+                  "</small>").format(lang=shown.language, text=text, marker=_l("not translated yet"),
+                                     lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
 
 
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:

@@ -27,7 +27,6 @@ from council.auth.permissions import can, require
 from council.directory.models import Membership, User, WorkingGroup
 from council.errors import NotAllowed, NotFound
 from council.extensions import db
-from council.forms import time_zone_name
 from council.i18n import plain_localized
 from council.meetings.models import (
     CalendarFeedToken,
@@ -37,7 +36,7 @@ from council.meetings.models import (
     session_chair,
 )
 from council.meetings.services import agenda_timeline
-from council.timeutil import utcnow
+from council.timeutil import time_zone_name, utcnow
 
 FEED_PAST_DAYS = 180
 FEED_LIMIT = 500
