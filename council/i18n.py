@@ -85,18 +85,36 @@ def search_key(*values: Translations | str | None) -> str:
     return " ".join(part.casefold() for part in parts if part)
 
 
-def render_localized(texts: Translations | None, original: str | None = None) -> Markup:
-    """Jinja filter: the text in the reader's language, marked when it falls back to another one."""
+def _shortened(text: str, length: int | None) -> str:
+    if length is None or len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
+def render_localized(texts: Translations | None, original: str | None = None,
+                     length: int | None = None) -> Markup:
+    """Jinja filter: the text in the reader's language; a fallback says so, visibly, and in which language.
+
+    `length` shortens the text (not the marker) for lists.
+    """
     shown = localize(texts, original, current_language())
+    text = _shortened(shown.text, length)
     if not shown.is_fallback:
-        return escape(shown.text)
-    marker = _l("not translated yet")
-    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated" title="{title}">'
-                  "({lang_name})</small>").format(
-        lang=shown.language, text=shown.text, title=marker,
-        lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
+        return escape(text)
+    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated">({marker}: {lang_name})'
+                  "</small>").format(lang=shown.language, text=text, marker=_l("not translated yet"),
+                                     lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
 
 
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:
-    """Jinja filter for plain-text places (e-mail subjects, exports): no marker."""
+    """Jinja filter for plain-text places that carry no marker (a page's <title>, e-mail subjects)."""
     return localize(texts, original, current_language()).text
+
+
+def marked_localized(texts: Translations | None, original: str | None = None,
+                     language: str | None = None) -> str:
+    """Plain text for exports (CSV, XLSX, ICS): a fallback ends with " [not translated yet: Қазақша]"."""
+    shown = localize(texts, original, language or current_language())
+    if not shown.is_fallback:
+        return shown.text
+    return f"{shown.text} [{_l('not translated yet')}: {LANGUAGE_NAMES.get(shown.language, shown.language)}]"
