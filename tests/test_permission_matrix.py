@@ -53,7 +53,8 @@ API_RESOURCES = (
     "organisations.list_organisations", "places.list_countries", "places.list_regions",
     "progress-updates.get_progress_update", "progress-updates.list_progress_updates",
     "recommendations.change_recommendation_status", "recommendations.get_recommendation",
-    "recommendations.list_recommendations", "working-groups.get_group", "working-groups.list_groups",
+    "recommendations.list_recommendations", "translations.add_translation", "translations.get_translations",
+    "working-groups.get_group", "working-groups.list_groups",
 )
 
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -277,7 +278,7 @@ def build_world(world: Any, uploads: Any) -> Records:
               "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
-              "lang": "kk"}
+              "lang": "kk", "language": "kk"}
     return Records(users, params)
 
 

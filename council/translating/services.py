@@ -175,13 +175,11 @@ def has_translation_work(user: Any) -> bool:
     cache_key = "_translation_work"
     if has_request_context() and cache_key in g:
         return bool(g.get(cache_key))
+    # The minutes' nested notes are left out here (they would need Python on every page); a meeting
+    # with minutes to translate almost always has its title or agenda to translate too.
     checks = [exists(kind.editable(user).where(_any_missing(kind, list(LANGUAGES))).with_only_columns(
         kind.model.id)) for kind in KINDS.values() if kind.columns]
-    found = bool(db.session.scalar(select(or_(*checks)))) if checks else False
-    if not found:
-        minutes = KINDS["minutes"]
-        found = any(missing_in(minutes, record) for record in db.session.scalars(
-            minutes.editable(user).order_by(minutes.model.id.desc()).limit(20)))
+    found = bool(db.session.scalar(select(or_(*checks))))
     if has_request_context():
         setattr(g, cache_key, found)
     return found
