@@ -94,12 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from council.health import bp as health_bp
     from council.meetings.views import bp as meetings_bp
     from council.tracker.views import bp as tracker_bp
+    from council.translating.views import bp as translating_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(tracker_bp)
+    app.register_blueprint(translating_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
 
@@ -150,13 +152,15 @@ def _register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES,
         LANGUAGES,
         current_language,
+        marked_localized,
         missing_languages,
         plain_localized,
         render_localized,
     )
 
     app.jinja_env.filters.update(
-        localized=render_localized, localized_text=plain_localized, date=format_date,
+        localized=render_localized, localized_text=plain_localized, localized_marked=marked_localized,
+        date=format_date,
         datetime=format_datetime, number=format_decimal,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -126,5 +126,14 @@ def render_localized(texts: Translations | None, original: str | None = None,
 
 
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:
-    """Jinja filter for plain-text places (e-mail subjects, exports): no marker."""
+    """Jinja filter for plain-text places that carry no marker (a page's <title>, e-mail subjects)."""
     return localize(texts, original, current_language()).text
+
+
+def marked_localized(texts: Translations | None, original: str | None = None,
+                     language: str | None = None) -> str:
+    """Plain text for exports (CSV, XLSX, ICS): a fallback ends with " [not translated yet: Қазақша]"."""
+    shown = localize(texts, original, language or current_language())
+    if not shown.is_fallback:
+        return shown.text
+    return f"{shown.text} [{_l('not translated yet')}: {LANGUAGE_NAMES.get(shown.language, shown.language)}]"

@@ -53,7 +53,8 @@ API_RESOURCES = (
     "organisations.list_organisations", "places.list_countries", "places.list_regions",
     "progress-updates.get_progress_update", "progress-updates.list_progress_updates",
     "recommendations.change_recommendation_status", "recommendations.get_recommendation",
-    "recommendations.list_recommendations", "working-groups.get_group", "working-groups.list_groups",
+    "recommendations.list_recommendations", "translations.add_translation", "translations.get_translations",
+    "working-groups.get_group", "working-groups.list_groups",
 )
 
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -184,6 +185,10 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "notifications.retry": (NOBODY, roles("admin")),
     "notifications.retry_failed": (NOBODY, roles("admin")),
     "notifications.unsubscribe": (NOBODY, NOBODY),  # a forged token is refused
+    # Translations: whoever may edit the record (here the group's recommendation, into Kazakh); the list
+    # of what is left to translate is everyone's own (empty for those who edit nothing).
+    "translating.translate": (LEADS, LEADS),
+    "translating.translations": (SIGNED_IN, NOBODY),
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -272,7 +277,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "item_id": agenda_item.id, "document_id": document.id, "number": 1,
               "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
-              "slug": world.council.slug}
+              "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
+              "lang": "kk", "language": "kk"}
     return Records(users, params)
 
 

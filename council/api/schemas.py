@@ -551,3 +551,29 @@ class MinutesSchema(RevisionSummarySchema):
         "description": "One co-chair per country approves; both make the minutes final."})
     revisions = fields.List(fields.Nested(RevisionSummarySchema), required=True,
                             attribute="minutes.revisions")
+
+
+# Translations -----------------------------------------------------------------------------------
+
+
+class TranslationSchema(Schema):
+    """A record's translatable texts in every language, and the languages it still lacks."""
+
+    kind = fields.String(required=True, metadata={
+        "description": "recommendation, commitment, initiative, indicator, meeting, agenda_item, decision "
+                       "or minutes."})
+    id = fields.Integer(required=True)
+    original_language = fields.String(required=True, metadata={
+        "description": "The authoritative language; it is changed only by editing the record."})
+    missing_languages = fields.List(fields.String(), required=True)
+    texts = fields.Dict(keys=fields.String(), values=translated(), required=True, metadata={
+        "description": "Each text by name (title, text, description, notes…; for the minutes \"general\" "
+                       "and agenda item ids)."})
+
+
+class TranslationInputSchema(Schema):
+    texts = fields.Dict(keys=Text(validate=validate.Length(min=1, max=40)),
+                        values=Text(allow_none=True, validate=validate.Length(max=20000)),
+                        required=True, metadata={
+                            "description": "Texts by name in this language; an empty one takes the "
+                                           "translation away, a name left out keeps its text."})

@@ -49,7 +49,7 @@ from council.directory.models import (
 from council.directory.services import GroupCard, group_cards
 from council.errors import Conflict, NotFound
 from council.extensions import db
-from council.i18n import plain_localized
+from council.i18n import marked_localized
 from council.meetings.models import (
     Invitation,
     Meeting,
@@ -880,7 +880,7 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Recommendations by status"), recommendation_status.label, _("Recommendations"), \
             board.recommendations.total.get(recommendation_status, 0)
     for group in board.groups_with_figures:
-        name = plain_localized(group.name, group.original_language)
+        name = marked_localized(group.name, group.original_language)
         tally = board.commitments.group(group.id)
         yield _("Working groups"), name, _("Recommendations"), board.recommendations.group_count(group.id)
         yield _("Working groups"), name, _("Commitments"), tally.total
@@ -897,18 +897,18 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Countries"), country, _("Average progress"), _blank(tally.progress)
         yield _("Countries"), country, _("Overdue"), tally.overdue
     for row in board.commitments.organisations:
-        name = plain_localized(row.organisation.name, row.organisation.original_language)
+        name = marked_localized(row.organisation.name, row.organisation.original_language)
         yield _("Organisations"), name, _("Commitments"), row.total
         yield _("Organisations"), name, _("Average progress"), _blank(row.progress)
         yield _("Organisations"), name, _("Overdue"), row.overdue
     for month in board.completed:
         yield _("Completed commitments per month"), month.month.strftime("%Y-%m"), _("Verified"), month.count
     for initiative in board.initiatives:
-        yield _("Initiatives"), plain_localized(initiative.name, initiative.original_language), \
+        yield _("Initiatives"), marked_localized(initiative.name, initiative.original_language), \
             _("Average progress"), _blank(initiative.progress)
     for indicator in board.indicators:
         unit = unit_label(indicator.unit)
-        name = f"{plain_localized(indicator.name, indicator.original_language)} ({unit})"
+        name = f"{marked_localized(indicator.name, indicator.original_language)} ({unit})"
         yield _("Indicators"), name, _("Baseline"), _blank(indicator.baseline_value)
         yield _("Indicators"), name, _("Target"), _blank(indicator.target_value)
         for observation in reversed(indicator.observations):

@@ -27,7 +27,7 @@ from council.auth.permissions import can, require
 from council.directory.models import Membership, User, WorkingGroup
 from council.errors import NotAllowed, NotFound
 from council.extensions import db
-from council.i18n import plain_localized
+from council.i18n import marked_localized, plain_localized
 from council.meetings.models import (
     CalendarFeedToken,
     Invitation,
@@ -72,7 +72,7 @@ def _description(meeting: Meeting, link: str) -> str:
         lines.append(_("Agenda (times in %(zone)s)", zone=time_zone_name(meeting.time_zone)))
         lines.extend(f"{'  ' * slot.depth}{slot.number}. "
                      f"{format_time(slot.starts_at, 'short', tzinfo=zone, locale=get_locale())} "
-                     f"{plain_localized(slot.item.title, slot.item.original_language)}" for slot in slots)
+                     f"{marked_localized(slot.item.title, slot.item.original_language)}" for slot in slots)
     lines.extend(["", link])
     return "\n".join(lines)
 
@@ -80,7 +80,8 @@ def _description(meeting: Meeting, link: str) -> str:
 def _event(meeting: Meeting) -> Event:
     zone = ZoneInfo(meeting.time_zone)
     link = url_for("meetings.meeting", meeting_id=meeting.id, _external=True)
-    title = plain_localized(meeting.title, meeting.original_language)
+    # An export: a title not yet in the reader's language says so, as on the pages.
+    title = marked_localized(meeting.title, meeting.original_language)
     if meeting.status == MeetingStatus.CANCELLED:
         title = _("Cancelled: %(title)s", title=title)
     event = Event()

@@ -4,7 +4,9 @@ The database is read once, in batches (yield_per), and the file is complete befo
 download never holds a database connection.
 
 The columns are the import's columns first (so an exported file can be edited and imported back), then
-read-only columns (status, progress, overdue) that the import ignores.
+read-only columns (status, progress, overdue, the text in the reader's language) that the import ignores.
+Each header is the column's name in the reader's language followed by its key, "Код (code)": people read
+the name, the import reads the key.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import IO, Any
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from council.i18n import LANGUAGES, localize
+from council.i18n import LANGUAGE_NAMES, LANGUAGES, marked_localized
 
 RECOMMENDATION_COLUMNS = [
     "code", "group", *[f"title_{lang}" for lang in LANGUAGES], *[f"text_{lang}" for lang in LANGUAGES],
     "original_language", "source", "source_reference", "priority", "public", "status", "status_reason",
 ]
-RECOMMENDATION_READ_ONLY = ["progress", "commitments", "overdue_commitments"]
+RECOMMENDATION_READ_ONLY = ["progress", "commitments", "overdue_commitments", "title_localized"]
 
 COMMITMENT_COLUMNS = [
     "code", "recommendation", "organisation", "owner_email",
@@ -33,7 +36,21 @@ COMMITMENT_COLUMNS = [
     "counterpart", "initiative",
 ]
 COMMITMENT_READ_ONLY = ["group", "country", "organisation_name", "owner_name", "status", "progress",
-                        "overdue", "last_reported"]
+                        "overdue", "last_reported", "description_localized"]
+
+COLUMN_LABELS: dict[str, Any] = {
+    "code": _l("Code"), "group": _l("Working group"), "title": _l("Title"), "text": _l("Text"),
+    "original_language": _l("Original language"), "source": _l("Source"),
+    "source_reference": _l("Source reference"), "priority": _l("Priority"), "public": _l("Public"),
+    "status": _l("Status"), "status_reason": _l("Reason"), "progress": _l("Progress, %"),
+    "commitments": _l("Commitments"), "overdue_commitments": _l("Overdue commitments"),
+    "title_localized": _l("Title in your language"), "recommendation": _l("Recommendation"),
+    "organisation": _l("Organisation code"), "owner_email": _l("Owner's e-mail"),
+    "description": _l("What will be done"), "start_date": _l("Start date"), "due_date": _l("Due date"),
+    "counterpart": _l("Counterpart"), "initiative": _l("Initiative"), "country": _l("Country"),
+    "organisation_name": _l("Organisation"), "owner_name": _l("Owner"), "overdue": _l("Overdue"),
+    "last_reported": _l("Last report"), "description_localized": _l("What will be done, in your language"),
+}
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,13 +67,26 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def recommendation_cells(row: Any) -> list[Any]:
+def header_cells(keys: list[str]) -> list[str]:
+    """Each column's name in the reader's language, then its key in brackets for the import."""
+    cells = []
+    for key in keys:
+        base, _sep, lang = key.rpartition("_")
+        if lang in LANGUAGES and base in COLUMN_LABELS:
+            label = f"{COLUMN_LABELS[base]} — {LANGUAGE_NAMES[lang]}"
+        else:
+            label = str(COLUMN_LABELS.get(key, key))
+        cells.append(f"{label} ({key})")
+    return cells
+
+
+def recommendation_cells(row: Any, language: str) -> list[Any]:
     return [row.code, row.group, *[(row.title or {}).get(lang, "") for lang in LANGUAGES],
             *[(row.text or {}).get(lang, "") for lang in LANGUAGES], row.original_language,
             str(row.source), row.source_reference or "", str(row.priority), _yes_no(row.is_public),
             str(row.status), row.status_reason or "",
             row.progress if row.progress is not None else "", row.commitments,
-            int(row.overdue_commitments or 0)]
+            int(row.overdue_commitments or 0), marked_localized(row.title, row.original_language, language)]
 
 
 def commitment_cells(row: Any, language: str) -> list[Any]:
@@ -65,9 +95,10 @@ def commitment_cells(row: Any, language: str) -> list[Any]:
             *[(row.description or {}).get(lang, "") for lang in LANGUAGES], row.original_language,
             _day(row.start_date), _day(row.due_date), row.counterpart or "", row.initiative or "",
             row.group, row.country,
-            localize(row.organisation_name, row.organisation_language, language).text,
+            marked_localized(row.organisation_name, row.organisation_language, language),
             row.owner_name or "", str(row.status), row.progress, _yes_no(row.overdue),
-            reported.strftime("%Y-%m-%d %H:%M UTC") if reported else ""]
+            reported.strftime("%Y-%m-%d %H:%M UTC") if reported else "",
+            marked_localized(row.description, row.original_language, language)]
 
 
 def _safe_text(value: Any) -> Any:

@@ -119,8 +119,16 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, l
     return [_column_name(name) for name in header], rows
 
 
+# An exported header names the column in the reader's language with its key last: "Код (code)".
+KEYED_HEADER = re.compile(r"\(([a-z0-9_]+)\)\s*$")
+
+
 def _column_name(value: Any) -> str:
-    return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    text = str(value or "").strip()
+    keyed = KEYED_HEADER.search(text)
+    if keyed:
+        return keyed.group(1)
+    return text.lower().replace(" ", "_").replace("-", "_")
 
 
 def _read_csv(data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:

@@ -258,8 +258,10 @@ def export_recommendations(fmt: str) -> Response:
     if refused is not None:
         return refused
     rows = queries.recommendation_export_rows(current_user.council_id, filters, today)
-    header = exports.RECOMMENDATION_COLUMNS + exports.RECOMMENDATION_READ_ONLY
-    return _export("recommendations", fmt, header, (exports.recommendation_cells(row) for row in rows))
+    header = exports.header_cells(exports.RECOMMENDATION_COLUMNS + exports.RECOMMENDATION_READ_ONLY)
+    language = current_language()
+    return _export("recommendations", fmt, header,
+                   (exports.recommendation_cells(row, language) for row in rows))
 
 
 def _recommendation_form(obj: Recommendation | None = None) -> RecommendationForm:
@@ -355,7 +357,7 @@ def export_commitments(fmt: str) -> Response:
     if refused is not None:
         return refused
     rows = queries.commitment_export_rows(current_user.council_id, filters, today)
-    header = exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY
+    header = exports.header_cells(exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY)
     language = current_language()
     return _export("commitments", fmt, header, (exports.commitment_cells(row, language) for row in rows))
 

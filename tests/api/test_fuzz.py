@@ -66,7 +66,7 @@ class SecretaryToken:
 
 
 @pytest.fixture
-def known_ids(world: Any) -> dict[str, int]:
+def known_ids(world: Any) -> dict[str, Any]:
     """A small tracker to aim at: records in several states, a report, an observation."""
     today = date.today()
     RegionFactory(code="mangystau")
@@ -89,12 +89,13 @@ def known_ids(world: Any) -> dict[str, int]:
     return {"meeting_id": meeting.id, "number": 1,
             "group_id": world.group.id, "organisation_id": world.kz_org.id,
             "recommendation_id": adopted.id, "commitment_id": commitments[0].id,
-            "update_id": update.id, "initiative_id": initiative.id, "indicator_id": indicator.id}
+            "update_id": update.id, "initiative_id": initiative.id, "indicator_id": indicator.id,
+            "kind": "recommendation", "record_id": adopted.id, "language": "kk"}
 
 
 @pytest.mark.parametrize("label", documented_operations())
 def test_the_api_keeps_to_its_document(app: Any, label: str, world: Any, token_for: Any,
-                                       known_ids: dict[str, int]) -> None:
+                                       known_ids: dict[str, Any]) -> None:
     method, path = label.split(" ", 1)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(

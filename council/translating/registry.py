@@ -1,0 +1,258 @@
+"""The kinds of record that carry text in the four languages, and how to read, write and find each.
+
+One entry per kind rather than a translation view per kind: the translation page, the "to translate"
+list, the detail pages' notices and the API all go through this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+
+from council import events
+from council.auth.permissions import group_roles, is_secretary
+from council.directory.models import GroupRole, PlatformRole, User
+from council.i18n import LANGUAGES, Translations
+from council.meetings import rules as _meeting_rules  # noqa: F401  (registers the meetings' rules)
+from council.meetings import services as meeting_services
+from council.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus, Minutes, RevisionStatus
+from council.tracker import permissions as _tracker_rules  # noqa: F401  (registers the tracker's rules)
+from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
+
+GENERAL_NOTES = "general"
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """One translatable text of a record: an attribute, or one note of the minutes."""
+
+    key: str
+    label: Any
+    max_length: int
+    multiline: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: Any
+    plural: Any
+    model: type[Any]
+    action: str  # the permission that edits the record; whoever has it may translate it
+    parts: Callable[[Any], list[TextPart]]
+    # The JSON columns the "to translate" list checks in SQL; empty: checked in Python (minutes).
+    columns: tuple[Any, ...]
+    editable: Callable[[User], Select[Any]]  # the records of this kind the user may edit
+    endpoint: str  # the record's own page, and the name of its id argument there
+    id_argument: str
+    anchor: str | None = None
+    permission_target: Callable[[Any], Any] = lambda record: record
+    meeting_of: Callable[[Any], Meeting | None] = lambda record: None
+    read: Callable[[Any, str], Translations] = lambda record, key: dict(getattr(record, key) or {})
+    original: Callable[[Any], str] = lambda record: str(record.original_language)
+    code: Callable[[Any], str] = lambda record: str(getattr(record, "code", "") or "")
+    title: Callable[[Any], Translations] = lambda record: dict(record.title or {})
+    write: Callable[[Any, str, Translations], None] = lambda record, key, texts: setattr(record, key, texts)
+    # Where the change is recorded: the record's own history, or for a meeting's parts the meeting's.
+    announce: Callable[[Any, User, dict[str, Any]], None] = \
+        lambda record, actor, payload: _tracker_event(record, actor, payload)
+
+    def url_values(self, record: Any) -> dict[str, Any]:
+        meeting = self.meeting_of(record)
+        values: dict[str, Any] = {self.id_argument: meeting.id if meeting is not None else record.id}
+        if self.anchor:
+            values["_anchor"] = self.anchor.format(id=record.id)
+        return values
+
+
+# Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/rules.py) ------
+
+
+def _leads_everything(user: User) -> bool:
+    return user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id)
+
+
+def _co_chaired(user: User) -> list[int]:
+    return [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
+
+
+def _group_led(user: User, group_column: Any) -> ColumnElement[bool]:
+    """Secretaries and administrators: everything; co-chairs: their groups' records."""
+    if _leads_everything(user):
+        return true()
+    groups = _co_chaired(user)
+    return group_column.in_(groups) if groups else false()
+
+
+def _secretariat(model: type[Any]) -> Callable[[User], Select[Any]]:
+    def editable(user: User) -> Select[Any]:
+        return select(model).where(model.council_id == user.council_id,
+                                   true() if _leads_everything(user) else false())
+    return editable
+
+
+def _group_records(model: type[Any]) -> Callable[[User], Select[Any]]:
+    def editable(user: User) -> Select[Any]:
+        return select(model).where(model.council_id == user.council_id, _group_led(user, model.group_id))
+    return editable
+
+
+def _organised(user: User) -> ColumnElement[bool]:
+    """meeting.organise / minutes.write: secretaries, and for a group meeting its co-chairs."""
+    return and_(Meeting.council_id == user.council_id, _group_led(user, Meeting.group_id))
+
+
+def _meeting_editable(user: User) -> ColumnElement[bool]:
+    """meeting.edit: organisers, and whoever proposed a council session while it is a draft."""
+    return or_(_organised(user), and_(Meeting.council_id == user.council_id,
+                                      Meeting.status == MeetingStatus.DRAFT,
+                                      Meeting.created_by_id == user.id))
+
+
+def _meetings(user: User) -> Select[Any]:
+    return select(Meeting).where(_meeting_editable(user))
+
+
+def _agenda_items(user: User) -> Select[Any]:
+    return select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id).where(
+        _meeting_editable(user))
+
+
+def _decisions(user: User) -> Select[Any]:
+    return select(Decision).join(Meeting, Decision.meeting_id == Meeting.id).where(_organised(user))
+
+
+def _minutes(user: User) -> Select[Any]:
+    return select(Minutes).join(Meeting, Minutes.meeting_id == Meeting.id).where(_organised(user))
+
+
+# Writing and recording ------------------------------------------------------------------------------
+
+
+def _tracker_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
+    kind = kind_of(record)
+    assert kind is not None
+    events.record(f"{kind.key}.translated", record, actor, group_id=getattr(record, "group_id", None),
+                  code=kind.code(record), **payload)
+
+
+def _meeting_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
+    kind = kind_of(record)
+    assert kind is not None
+    meeting = record if isinstance(record, Meeting) else record.meeting
+    meeting_services.record_event("meeting.translated", meeting, actor, part=kind.key, **payload)
+
+
+def _write_decision(decision: Decision, key: str, texts: Translations) -> None:
+    """The decision, and the published revision's copy of it, so the minutes read the same."""
+    setattr(decision, key, texts)
+    minutes = decision.meeting.minutes
+    if minutes is None or minutes.current.status == RevisionStatus.DRAFT:
+        return  # a draft shows the decisions as they are
+    revision = minutes.current
+    revision.decisions_snapshot = [dict(entry, text=texts) if entry.get("number") == decision.number
+                                   else entry for entry in revision.decisions_snapshot or []]
+
+
+def _write_minutes(minutes: Minutes, key: str, texts: Translations) -> None:
+    revision = minutes.current
+    revision.notes = {**(revision.notes or {}), key: texts}
+
+
+# The minutes: their notes live in the current revision, one text per agenda item (and general notes) ---
+
+
+def _minutes_parts(minutes: Minutes) -> list[TextPart]:
+    revision = minutes.current
+    parts = []
+    if revision.note(GENERAL_NOTES):
+        parts.append(TextPart(GENERAL_NOTES, _l("General notes"), 20000, multiline=True))
+    items = {str(item.id): item for item in minutes.meeting.agenda_items}
+    for key in revision.notes or {}:
+        if key in items and revision.note(key):
+            parts.append(TextPart(key, items[key].title, 20000, multiline=True))
+    return parts
+
+
+def _fixed(*parts: TextPart) -> Callable[[Any], list[TextPart]]:
+    """The record's parts that have text (an optional description may be empty)."""
+    def present(record: Any) -> list[TextPart]:
+        return [part for part in parts if getattr(record, part.key, None)]
+    return present
+
+
+TITLE_500 = TextPart("title", _l("Title"), 500)
+TITLE_300 = TextPart("title", _l("Title"), 300)
+NAME = TextPart("name", _l("Name"), 300)
+DESCRIPTION = TextPart("description", _l("Description"), 4000, multiline=True)
+
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (
+    Kind("recommendation", _l("Recommendation"), _l("Recommendations"), Recommendation,
+         "recommendation.manage",
+         _fixed(TITLE_500, TextPart("text", _l("Text"), 10000, multiline=True)),
+         (Recommendation.title, Recommendation.text), _group_records(Recommendation),
+         "tracker.recommendation", "recommendation_id"),
+    Kind("commitment", _l("Commitment"), _l("Commitments"), Commitment, "commitment.manage",
+         _fixed(TextPart("description", _l("What will be done"), 4000, multiline=True)),
+         (Commitment.description,), _group_records(Commitment), "tracker.commitment", "commitment_id",
+         title=lambda record: dict(record.description or {})),
+    Kind("initiative", _l("Initiative"), _l("Initiatives"), Initiative, "initiative.manage",
+         _fixed(NAME, DESCRIPTION), (Initiative.name, Initiative.description), _secretariat(Initiative),
+         "tracker.initiative", "initiative_id", permission_target=lambda record: record.council_id,
+         title=lambda record: dict(record.name or {})),
+    Kind("indicator", _l("Indicator"), _l("Indicators"), Indicator, "indicator.manage",
+         _fixed(NAME, DESCRIPTION), (Indicator.name, Indicator.description), _secretariat(Indicator),
+         "tracker.indicator", "indicator_id", permission_target=lambda record: record.council_id,
+         title=lambda record: dict(record.name or {})),
+    Kind("meeting", _l("Meeting"), _l("Meetings"), Meeting, "meeting.edit", _fixed(TITLE_300),
+         (Meeting.title,), _meetings, "meetings.meeting", "meeting_id",
+         code=lambda record: str(record.reference), announce=_meeting_event),
+    Kind("agenda_item", _l("Agenda item"), _l("Agenda items"), AgendaItem, "meeting.edit",
+         _fixed(TITLE_300, TextPart("notes", _l("Notes"), 4000, multiline=True)),
+         (AgendaItem.title, AgendaItem.notes), _agenda_items, "meetings.meeting", "meeting_id",
+         anchor="item-{id}", permission_target=lambda record: record.meeting,
+         meeting_of=lambda record: record.meeting, code=lambda record: str(record.meeting.reference),
+         announce=_meeting_event),
+    Kind("decision", _l("Decision"), _l("Decisions"), Decision, "minutes.write",
+         _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), _decisions,
+         "meetings.meeting", "meeting_id", anchor="decisions",
+         permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
+         code=lambda record: f"{record.meeting.reference} · {record.number}",
+         title=lambda record: dict(record.text or {}), write=_write_decision, announce=_meeting_event),
+    Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
+         "meetings.meeting", "meeting_id", anchor="minutes",
+         permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
+         read=lambda record, key: dict(record.current.note(key)),
+         original=lambda record: str(record.current.original_language),
+         code=lambda record: str(record.meeting.reference),
+         title=lambda record: dict(record.meeting.title or {}), write=_write_minutes,
+         announce=_meeting_event),
+)}
+
+
+def kind_of(record: Any) -> Kind | None:
+    return next((kind for kind in KINDS.values() if isinstance(record, kind.model)), None)
+
+
+# Missing languages --------------------------------------------------------------------------------
+
+
+def missing_in(kind: Kind, record: Any) -> list[str]:
+    """Languages that one of the record's texts lacks (never the original, which is required)."""
+    parts = [kind.read(record, part.key) for part in kind.parts(record)]
+    return [lang for lang in LANGUAGES if any(texts and not texts.get(lang) for texts in parts)]
+
+
+def _has(column: Any, lang: str) -> ColumnElement[bool]:
+    return func.coalesce(column[lang].as_string(), "") != ""
+
+
+def missing_condition(kind: Kind, lang: str) -> ColumnElement[bool]:
+    """SQL: one of the kind's texts has some language but not `lang`."""
+    return or_(*[and_(or_(*[_has(column, other) for other in LANGUAGES if other != lang]),
+                      not_(_has(column, lang))) for column in kind.columns])
+
