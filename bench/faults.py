@@ -172,7 +172,7 @@ def main() -> None:
         from bench.load import people
         spare = people(stack, options.clients + 1, seed=77)[-1]
         phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s")
-        stats = Stats()
+        stats = Stats(faults=True)
 
         async def scenario() -> tuple[Stats, float]:
             return await run_clients(stack, options.clients, duration, options.think,
