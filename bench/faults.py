@@ -83,9 +83,14 @@ def faults(stack: Stack, stats: Stats, options: Any, spare: Person) -> Any:
 
         phase_log("killing the Celery worker (SIGKILL, pool included), starting a new one")
         stats.phase = "worker killed"
+        with stack.connect() as connection:  # what the kill interrupts: rows a worker holds right now
+            held, waiting = connection.execute(
+                "SELECT count(*) FILTER (WHERE claimed_until > now()), count(*) FROM notification "
+                "WHERE channel = 'email' AND state = 'pending'").fetchone()
         stack.processes["worker"].signal_group(signal.SIGKILL)
         stack.processes["worker"].popen.wait(10)
         stack.start_worker("worker2")
+        phase_log(f"worker killed holding {held} e-mail(s) (claimed); {waiting} pending in all")
         await sign_in_now(stack, stats, "sign-in after the worker was killed", spare)
         stats.phase = "after worker"
         await asyncio.sleep(pause)
