@@ -83,10 +83,16 @@ def faults(stack: Stack, stats: Stats, options: Any, spare: Person) -> Any:
 
         phase_log("killing the Celery worker (SIGKILL, pool included), starting a new one")
         stats.phase = "worker killed"
-        with stack.connect() as connection:  # what the kill interrupts: rows a worker holds right now
-            held, waiting = connection.execute(
-                "SELECT count(*) FILTER (WHERE claimed_until > now()), count(*) FROM notification "
-                "WHERE channel = 'email' AND state = 'pending'").fetchone()
+        # Kill it while it holds e-mails (claimed, being sent), waiting up to --pause for such a moment.
+        until = time.monotonic() + pause
+        with stack.connect() as connection:
+            while True:
+                held, waiting = connection.execute(
+                    "SELECT count(*) FILTER (WHERE claimed_until > now()), count(*) FROM notification "
+                    "WHERE channel = 'email' AND state = 'pending'").fetchone()
+                if held or time.monotonic() > until:
+                    break
+                await asyncio.sleep(0.02)
         stack.processes["worker"].signal_group(signal.SIGKILL)
         stack.processes["worker"].popen.wait(10)
         stack.start_worker("worker2")
