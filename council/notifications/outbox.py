@@ -146,8 +146,10 @@ def deliver(notification_id: int) -> Outcome:
     row.state = DeliveryState.SENT
     row.sent_at = utcnow()
     row.claimed_until = None
-    db.session.commit()
-    _close(connection)
+    try:
+        db.session.commit()
+    finally:  # a database gone at this moment must not leave the SMTP socket open too
+        _close(connection)
     return Outcome(sent=True)
 
 
