@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := council
 
-.PHONY: run test lint typecheck audit translations compile-translations worker beat bench vendor clean
+.PHONY: run test lint typecheck audit translations compile-translations worker beat bench bench-load bench-faults vendor clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ audit: $(VENV)/.installed
 	$(BIN)/python .ci/audit.py
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project Council --copyright-holder Council -o council/translations/messages.pot .
 	$(BIN)/pybabel update -i council/translations/messages.pot -d council/translations \
 		--ignore-obsolete --no-fuzzy-matching
@@ -51,6 +51,15 @@ beat: $(VENV)/.installed
 
 bench: compile-translations
 	$(BIN)/python -m bench.run
+
+# The whole stack (gunicorn, worker, beat, own Redis, SMTP sink) under concurrent clients; bench/README.md.
+bench-load: compile-translations
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.load --clients 50 --think 5
+
+bench-faults: compile-translations
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.faults --clients 50 --think 5
 
 # Refresh the vendored front-end files from pinned npm packages (see council/static/vendor/VERSIONS.txt).
 vendor:

@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _bind_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
+    _register_number_helpers(app)
 
     from council import errorpages
 
@@ -111,6 +112,26 @@ def _register_blueprints(app: Flask) -> None:
     from council import notifications
 
     notifications.init_app(app)
+
+
+def _register_number_helpers(app: Flask) -> None:
+    """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
+    from council.timeutil import time_zone_name
+    from council.tracker.units import (
+        UNIT_LABELS,
+        file_size,
+        format_amount,
+        format_figure,
+        iso_date,
+        number_text,
+        percent,
+        unit_label,
+    )
+
+    app.jinja_env.filters.update(amount=format_amount, figure=format_figure, unit=unit_label,
+                                 file_size=file_size, percent=percent, iso_date=iso_date,
+                                 number_text=number_text)
+    app.jinja_env.globals.update(UNIT_LABELS=UNIT_LABELS, time_zone_name=time_zone_name)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -68,6 +68,10 @@ class Config:
         # Rate limits live in Redis when there is one, so every gunicorn worker shares them.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", default=True)
+        # Redis down must not stop people signing in (it answered 500): each process then counts in its
+        # own memory until Redis is back.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")  # per personal access token
 

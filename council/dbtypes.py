@@ -21,10 +21,15 @@ def enum_type(enum: type[StrEnum]) -> Enum:
 
 
 def choices(enum: type[Any]) -> list[Any]:
-    """WTForms choices for an enum whose members carry a translatable `label`."""
+    """WTForms choices for an enum whose members carry a translatable `label`.
+
+    The label is read when the option is drawn, not when the form class is defined (at import time,
+    when there is no reader and the label would stay in English)."""
+    from flask_babel import LazyString
     from wtforms.fields.choices import SelectChoice
 
-    return [SelectChoice(member.value, member.label) for member in enum]
+    return [SelectChoice(member.value, LazyString(lambda member=member: member.label))
+            for member in enum]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -41,6 +41,22 @@ def standard_message(status: int, error: HTTPException | None = None) -> str:
     return (error.description if error is not None else None) or _("Something went wrong.")
 
 
+def standard_title(status: int) -> str:
+    """The heading of an error page (werkzeug's `error.name` is English only)."""
+    titles = {
+        400: _("Bad request"),
+        401: _("Sign-in required"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Not available"),
+        410: _("Link no longer valid"),
+        413: _("File too large"),
+        415: _("Wrong format"),
+        429: _("Too many attempts"),
+    }
+    return titles.get(status, _("Something went wrong"))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response | tuple[str, int]:
@@ -60,4 +76,4 @@ def register(app: Flask) -> None:
         if _wants_json():
             return api_errors.http_error(error)
         status = error.code or 500
-        return _answer(status, error.name, standard_message(status, error))
+        return _answer(status, standard_title(status), standard_message(status, error))

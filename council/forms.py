@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask_babel
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
@@ -14,6 +15,7 @@ from wtforms.validators import Length, Optional
 
 from council.errors import DomainError
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.timeutil import COUNCIL_TIME_ZONES, time_zone_name
 
 
 class _ValidationMessages:
@@ -54,7 +56,7 @@ def translated_text_field(label: Any, *, max_length: int, multiline: bool = Fals
 
 def original_language_field() -> SelectField:
     return SelectField(_l("Original language"),
-                       choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES], default="ru")
+                       choices=language_options(), default="ru")
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -73,6 +75,18 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
 def option(value: Any, label: Any = None) -> SelectChoice:
     """One choice of a select field."""
     return SelectChoice(value, label if label is not None else str(value))
+
+
+def language_options() -> list[SelectChoice]:
+    """The four languages, each named in itself and marked as such for screen readers."""
+    return [SelectChoice(lang, LANGUAGE_NAMES[lang], render_kw={"lang": lang}) for lang in LANGUAGES]
+
+
+def time_zone_options() -> list[SelectChoice]:
+    """The time zones people of the council live in, named in the reader's language ("Kazakhstan
+    (Aktau)"); the value stays the tz database's name."""
+    return [SelectChoice(tz, LazyString(time_zone_name, tz)) for tz in COUNCIL_TIME_ZONES]
+
 
 
 def optional_int(value: Any) -> int | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, request, session
+import flask_babel
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,7 +24,9 @@ Translations = dict[str, str]
 
 
 def select_locale() -> str:
-    """Profile first, then the switcher's choice for anonymous readers, then the browser, then ru."""
+    """Profile first, then the switcher's choice for anonymous readers, then the language of the person
+    a link was sent to (`speak_as`), then the language of whoever signed out last, then the browser,
+    then ru."""
     if not has_request_context():  # a worker or the CLI: callers use force_locale()
         return DEFAULT_LANGUAGE
     if current_user.is_authenticated and current_user.language in LANGUAGES:
@@ -31,7 +34,23 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return str(chosen)
+    # A page reached from a link sent to one person (an invitation, a password reset) speaks that
+    # person's language: the e-mail did, and the browser may be a shared one.
+    owner = g.get("link_owner_language")
+    if owner in LANGUAGES:
+        return str(owner)
+    # Whoever just signed out on this browser keeps their language on the sign-in page.
+    last = session.get("signed_out_language")
+    if last in LANGUAGES:
+        return str(last)
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def speak_as(language: str | None) -> None:
+    """This request's page is for the person a link was sent to: speak their language unless the
+    reader chose one with the switcher."""
+    g.link_owner_language = language
+    flask_babel.refresh()  # the locale may already have been looked up for this request
 
 
 def select_timezone() -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import get_timezone_location
+from flask_babel import get_locale
 
 COUNCIL_TIME_ZONES = ("Asia/Aqtau", "Asia/Ashgabat", "Asia/Almaty", "Europe/Moscow", "UTC")
 
@@ -23,3 +26,18 @@ def is_time_zone(name: str) -> bool:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored in UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def time_zone_name(tz: str | None) -> str:
+    """"Актау (UTC+5)": the city in the reader's language and today's offset."""
+    if not tz or tz == "UTC":
+        return tz or "—"
+    try:
+        offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()
+    except (ZoneInfoNotFoundError, ValueError):
+        return tz
+    total = int(offset.total_seconds()) // 60
+    hours, minutes = divmod(abs(total), 60)
+    shift = ("-" if total < 0 else "+") + str(hours) + (f":{minutes:02d}" if minutes else "")
+    city = get_timezone_location(tz, locale=get_locale() or "ru", return_city=True)
+    return f"{city} (UTC{shift})"

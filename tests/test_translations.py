@@ -52,8 +52,9 @@ def _catalog(language: str) -> Catalog:
         return read_po(f, locale=language)
 
 
-def _key(message: Message) -> str | tuple[str, ...]:
-    return message.id if isinstance(message.id, str) else tuple(message.id)
+def _key(message: Message) -> tuple[str | tuple[str, ...], str | None]:
+    """A message is its id and its context (pgettext): "Open" a meeting is not "Open" a status."""
+    return (message.id if isinstance(message.id, str) else tuple(message.id)), message.context
 
 
 def _translated(message: Message, num_plurals: int) -> bool:
@@ -69,7 +70,7 @@ def test_every_string_of_the_code_is_translated(template, language):
     for expected in template:
         if not expected.id:
             continue
-        message = catalog.get(expected.id)
+        message = catalog.get(expected.id, context=expected.context)
         if message is None:
             problems.append(f"missing: {expected.id!r}")
         elif message.fuzzy:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from council.dbtypes import choices
 from council.directory.models import PlatformRole
-from council.forms import CouncilForm, option, optional_int
-from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.forms import CouncilForm, language_options, optional_int
 
 
 class LoginForm(CouncilForm):
@@ -34,9 +34,9 @@ class ForgotPasswordForm(CouncilForm):
 
 class InvitationForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=120)])
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
     role = SelectField(_l("Platform role"), choices=choices(PlatformRole),
                        default=PlatformRole.MEMBER.value)
     language = SelectField(_l("Language of e-mails and pages"),
-                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])
+                           choices=language_options())

@@ -12,7 +12,7 @@ from council.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from council.errors import DomainError
 from council.extensions import db, limiter
 from council.forms import show_error
-from council.i18n import LANGUAGES
+from council.i18n import LANGUAGES, speak_as
 from council.web import form_page
 
 bp = Blueprint("auth", __name__)
@@ -60,6 +60,8 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    # The sign-in page that follows (and its message) stays in the language the person chose.
+    session["signed_out_language"] = current_user.language
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))
@@ -70,6 +72,8 @@ def _set_password_page(token: str, purpose: str, template: str) -> Response | st
         user = services.read_token(token, purpose)
     except DomainError as error:
         return render_template("auth/link_invalid.html", message=error.message), 410
+    if not current_user.is_authenticated:
+        speak_as(user.language)
     form = NewPasswordForm()
     if not form.validate_on_submit():
         return form_page(template, form, person=user)

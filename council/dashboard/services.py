@@ -41,12 +41,12 @@ from council.directory.models import (
     Council,
     Country,
     GroupRole,
-    Membership,
     Organisation,
     PlatformRole,
     User,
     WorkingGroup,
 )
+from council.directory.services import GroupCard, group_cards
 from council.errors import Conflict, NotFound
 from council.extensions import db
 from council.i18n import marked_localized
@@ -75,6 +75,7 @@ from council.tracker.models import (
     overdue_condition,
 )
 from council.tracker.services import COUNCIL_TIME_ZONE
+from council.tracker.units import unit_label
 
 DUE_SOON_DAYS = 14
 TREND_MONTHS = 12
@@ -584,6 +585,7 @@ class Dashboard:
     meetings: list[Meeting]
     minutes: list[Meeting]
     facts: Facts | None = None
+    group_cards: list[GroupCard] = field(default_factory=list)
     due_soon_days: int = DUE_SOON_DAYS
 
     @property
@@ -595,12 +597,9 @@ class Dashboard:
                 or group.id in self.recommendations.by_group]
 
 
-def _groups(council_id: int, with_members: bool = False) -> list[WorkingGroup]:
+def _groups(council_id: int) -> list[WorkingGroup]:
     query = (select(WorkingGroup).where(WorkingGroup.council_id == council_id)
              .order_by(WorkingGroup.active.desc(), WorkingGroup.code))
-    if with_members:  # the council's home shows each group's co-chairs
-        query = query.options(selectinload(WorkingGroup.memberships).selectinload(Membership.user)
-                              .selectinload(User.organisation))
     return list(db.session.scalars(query))
 
 
@@ -625,14 +624,17 @@ def dashboard(scope: Scope, reader: User, today: date | None = None) -> Dashboar
     scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
     top = TOP_ORGANISATIONS if scope.organisation_id is None else 0
     council_wide = scope.group_id is None and scope.organisation_id is None
+    groups = _groups(scope.council_id)
     return Dashboard(
         scope=scope, today=today, commitments=commitment_figures(scope, today, organisations=top),
         recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
-        groups=_groups(scope.council_id, with_members=council_wide), countries=countries(),
+        groups=groups, countries=countries(),
         initiatives=initiatives(scope), indicators=scoped_indicators,
         meetings=upcoming_meetings(reader, scope),
         minutes=approved_minutes(scope) if scope.organisation_id is None else [],
-        facts=_facts(scope.council_id) if council_wide else None)
+        facts=_facts(scope.council_id) if council_wide else None,
+        # The council's home shows each group's co-chairs and size.
+        group_cards=group_cards(groups) if council_wide else [])
 
 
 def can_view(user: User, council_id: int) -> None:
@@ -905,7 +907,8 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Initiatives"), marked_localized(initiative.name, initiative.original_language), \
             _("Average progress"), _blank(initiative.progress)
     for indicator in board.indicators:
-        name = f"{marked_localized(indicator.name, indicator.original_language)} ({indicator.unit})"
+        unit = unit_label(indicator.unit)
+        name = f"{marked_localized(indicator.name, indicator.original_language)} ({unit})"
         yield _("Indicators"), name, _("Baseline"), _blank(indicator.baseline_value)
         yield _("Indicators"), name, _("Target"), _blank(indicator.target_value)
         for observation in reversed(indicator.observations):

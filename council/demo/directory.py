@@ -166,7 +166,7 @@ PEOPLE = {
                                    "ru", "Секретариат совета, казахстанская сторона"),
     "secretary.tm@council-demo.org": ("Ogulgerek Hojaýewa", "balkan-hyakimlik",
                                       PlatformRole.SECRETARY, "tk",
-                                      "Geňeşiň kätipligi, türkmen tarapy"),
+                                      "Geňeşiň sekretariaty, türkmen tarapy"),
     "cochair.kz@council-demo.org": ("Ерлан Сарсенов", "mangystau-akimat", PlatformRole.MEMBER,
                                     "kk", "Кәсіпкерлік және сауда басқармасының басшысы"),
     "cochair.tm@council-demo.org": ("Merdan Annaýew", "balkan-hyakimlik", PlatformRole.MEMBER,

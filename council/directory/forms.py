@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from council.dbtypes import choices
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole
-from council.forms import CouncilForm, option, optional_int, original_language_field, translated_text_field
-from council.i18n import LANGUAGE_NAMES, LANGUAGES
-from council.timeutil import COUNCIL_TIME_ZONES
+from council.forms import (
+    CouncilForm,
+    language_options,
+    optional_int,
+    original_language_field,
+    time_zone_options,
+    translated_text_field,
+)
 
 
 class OrganisationForm(CouncilForm):
-    name = translated_text_field(_l("Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
     original_language = original_language_field()
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
                        description=_l("A short stable key used by imports, e.g. aktau-akimat."))
@@ -25,14 +31,14 @@ class OrganisationForm(CouncilForm):
 
 
 class GroupForm(CouncilForm):
-    name = translated_text_field(_l("Name"), max_length=200)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=200)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=60)],
                        description=_l("Lower-case Latin letters and hyphens, e.g. trade."))
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=6)],
                        description=_l("Prefix of recommendation codes, e.g. TRD."))
-    active = BooleanField(_l("Active"), default=True)
+    active = BooleanField(lazy_pgettext("group", "Active"), default=True)
 
 
 class MembershipForm(CouncilForm):
@@ -46,14 +52,14 @@ class MemberRoleForm(CouncilForm):
 
 
 class ProfileForm(CouncilForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
     language = SelectField(_l("Language"),
-                           choices=[option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES])
-    time_zone = SelectField(_l("Time zone"), choices=[option(tz) for tz in COUNCIL_TIME_ZONES])
+                           choices=language_options())
+    time_zone = SelectField(_l("Time zone"), choices=time_zone_options())
 
 
 class PersonRoleForm(CouncilForm):
     role = SelectField(_l("Platform role"), choices=choices(PlatformRole))
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
-    active = BooleanField(_l("Active"))
+    active = BooleanField(lazy_pgettext("account", "Active"))

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -84,7 +85,7 @@ class PlatformRole(StrEnum):
 PLATFORM_ROLE_LABELS = {
     PlatformRole.ADMIN: _l("Administrator"),
     PlatformRole.SECRETARY: _l("Secretary"),
-    PlatformRole.MEMBER: _l("Member"),
+    PlatformRole.MEMBER: lazy_pgettext("platform role", "Member"),
     PlatformRole.OBSERVER: _l("Observer"),
 }
 
@@ -101,7 +102,7 @@ class GroupRole(StrEnum):
 
 GROUP_ROLE_LABELS = {
     GroupRole.CO_CHAIR: _l("Co-chair"),
-    GroupRole.MEMBER: _l("Member"),
+    GroupRole.MEMBER: lazy_pgettext("group role", "Member"),
     GroupRole.OBSERVER: _l("Observer"),
 }
 

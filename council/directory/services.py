@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from council import events
 from council.auth.permissions import forget_group_roles, require
@@ -160,6 +162,34 @@ def groups_query(council_id: int, *, active: bool | None = None) -> Select[Worki
     if active is not None:
         query = query.where(WorkingGroup.active.is_(active))
     return query.order_by(WorkingGroup.active.desc(), WorkingGroup.code, WorkingGroup.id)
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    """What a working group's card shows: its co-chair per side and how many members it has."""
+
+    group: WorkingGroup
+    chairs: dict[str, User]  # country code -> co-chair
+    members: int
+
+
+def group_cards(groups: Sequence[WorkingGroup]) -> list[GroupCard]:
+    """The cards of these groups in two queries, loading the co-chairs only (a group may have hundreds
+    of members; the card needs a count of them, not their rows)."""
+    ids = [group.id for group in groups]
+    counts: dict[int, int] = {group_id: count for group_id, count in db.session.execute(
+        select(Membership.group_id, func.count()).where(Membership.group_id.in_(ids))
+        .group_by(Membership.group_id))}
+    chairs: dict[int, dict[str, User]] = {}
+    for group_id, person, country in db.session.execute(
+            select(Membership.group_id, User, Organisation.country_code)
+            .join(User, Membership.user_id == User.id)
+            .outerjoin(Organisation, User.organisation_id == Organisation.id)
+            .where(Membership.group_id.in_(ids), Membership.role == GroupRole.CO_CHAIR)
+            .order_by(Membership.id)):
+        if country is not None:
+            chairs.setdefault(group_id, {}).setdefault(country, person)
+    return [GroupCard(group, chairs.get(group.id, {}), counts.get(group.id, 0)) for group in groups]
 
 
 def co_chairs(group: WorkingGroup) -> list[Membership]:

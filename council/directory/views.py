@@ -53,13 +53,6 @@ def _signed_in() -> Response | None:
 _login_required = login_required(lambda: None)
 
 
-def _groups_with_members() -> list[WorkingGroup]:
-    query = services.groups_query(current_user.council_id).options(
-        selectinload(WorkingGroup.memberships).selectinload(Membership.user)
-        .selectinload(User.organisation))
-    return list(db.session.scalars(query))
-
-
 @bp.get("/")
 def home() -> Response:
     """The signed-in start page is the council dashboard."""
@@ -71,7 +64,8 @@ def home() -> Response:
 
 @bp.get("/groups")
 def groups() -> str:
-    return render_template("directory/groups.html", groups=_groups_with_members())
+    groups = list(db.session.scalars(services.groups_query(current_user.council_id)))
+    return render_template("directory/groups.html", cards=services.group_cards(groups))
 
 
 @bp.get("/groups/<int:group_id>")

@@ -36,7 +36,7 @@ from council.meetings.models import (
     session_chair,
 )
 from council.meetings.services import agenda_timeline
-from council.timeutil import utcnow
+from council.timeutil import time_zone_name, utcnow
 
 FEED_PAST_DAYS = 180
 FEED_LIMIT = 500
@@ -69,7 +69,7 @@ def _description(meeting: Meeting, link: str) -> str:
     if slots:
         lines.append("")
         zone = ZoneInfo(meeting.time_zone)
-        lines.append(_("Agenda (times in %(zone)s)", zone=meeting.time_zone))
+        lines.append(_("Agenda (times in %(zone)s)", zone=time_zone_name(meeting.time_zone)))
         lines.extend(f"{'  ' * slot.depth}{slot.number}. "
                      f"{format_time(slot.starts_at, 'short', tzinfo=zone, locale=get_locale())} "
                      f"{marked_localized(slot.item.title, slot.item.original_language)}" for slot in slots)

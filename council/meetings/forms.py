@@ -24,9 +24,15 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from council.dbtypes import choices
-from council.forms import CouncilForm, option, optional_int, original_language_field, translated_text_field
+from council.forms import (
+    CouncilForm,
+    option,
+    optional_int,
+    original_language_field,
+    time_zone_options,
+    translated_text_field,
+)
 from council.meetings.models import MeetingKind, Response
-from council.timeutil import COUNCIL_TIME_ZONES
 from council.tracker.models import Priority
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -47,7 +53,7 @@ class MeetingForm(CouncilForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired()])
     time_zone = SelectField(_l("Time zone of the meeting"),
-                            choices=[option(tz) for tz in COUNCIL_TIME_ZONES], default="Asia/Aqtau")
+                            choices=time_zone_options(), default="Asia/Aqtau")
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
                         render_kw={"list": "meeting-places"},
                         description=_l("City and address, e.g. Aktau, akimat building, hall 2."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -82,7 +83,7 @@ class VerificationForm(CouncilForm):
 class InitiativeForm(CouncilForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("E.g. UZEN-BEREKET-GORGAN."))
-    name = translated_text_field(_l("Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     group_id = SelectField(_l("Working group"), coerce=optional_int, validate_choice=False)
@@ -102,11 +103,11 @@ class MilestoneDoneForm(CouncilForm):
 class IndicatorForm(CouncilForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("E.g. TRADE-TURNOVER."))
-    name = translated_text_field(_l("Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("E.g. USD million, hours, people."))
+                       description=_l("E.g. USD million, hours, people."), render_kw={"list": "units"})
     baseline_value = StringField(_l("Baseline value"), validators=[Optional(), Length(max=30)])
     baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
     target_value = StringField(_l("Target value"), validators=[Optional(), Length(max=30)])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 
 from council import events
@@ -189,7 +190,7 @@ def _fixed(*parts: TextPart) -> Callable[[Any], list[TextPart]]:
 
 TITLE_500 = TextPart("title", _l("Title"), 500)
 TITLE_300 = TextPart("title", _l("Title"), 300)
-NAME = TextPart("name", _l("Name"), 300)
+NAME = TextPart("name", lazy_pgettext("thing", "Name"), 300)
 DESCRIPTION = TextPart("description", _l("Description"), 4000, multiline=True)
 
 KINDS: dict[str, Kind] = {kind.key: kind for kind in (

@@ -59,3 +59,20 @@ def test_password_reset_is_limited_per_address(make_app, world, mail_sink):
     assert from_address(client, "/password/forgot", "198.51.100.7", email=world.member.email) == 429
     assert mail_sink.to(world.member.email) == []
     assert from_address(client, "/password/forgot", "198.51.100.8", email=world.member.email) == 302
+
+
+def test_sign_in_works_and_stays_limited_while_the_limiter_store_is_down(make_app, world):
+    """Redis stopped (bench/faults.py): the login form answered 500; it must sign people in, and keep
+    counting attempts in the process's memory meanwhile."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: Redis is down
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    client = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+                      RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{dead}/0").test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert from_address(client, "/login", "192.0.2.1", email=world.member.email, password=PASSWORD) == 302
+    answers = [from_address(client, "/login", "192.0.2.2", email="guess@example.org", password="x")
+               for _ in range(4)]
+    assert answers == [422, 422, 422, 429]

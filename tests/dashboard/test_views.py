@@ -30,24 +30,24 @@ def test_council_dashboard_numbers_open_their_lists(client, auth, tracked):
     links = number_links(page_text(response))
     trade, ecology = world.group.id, tracked.ecology.id
     expected = [
-        link(COMMITMENTS, "6"), link(COMMITMENTS, "52 %", sort="progress"),
+        link(COMMITMENTS, "6"), link(COMMITMENTS, "52%", sort="progress"),
         link(COMMITMENTS, "2", overdue=1), link(COMMITMENTS, "1", due_within=14),
         link(COMMITMENTS, "1", status="reported_done"), link(COMMITMENTS, "1", status="verified"),
         link(COMMITMENTS, "1", status="blocked"), link(COMMITMENTS, "1", status="cancelled"),
         link(RECOMMENDATIONS, "2", status="adopted"), link(RECOMMENDATIONS, "4"),
         # By working group.
-        link(COMMITMENTS, "5", group=trade), link(COMMITMENTS, "60 %", group=trade, sort="progress"),
+        link(COMMITMENTS, "5", group=trade), link(COMMITMENTS, "60%", group=trade, sort="progress"),
         link(COMMITMENTS, "1", group=trade, overdue=1), link(RECOMMENDATIONS, "2", group=trade),
         link(RECOMMENDATIONS, "1", group=ecology, status="implemented"),
         # The two sides next to each other, per group and in all.
-        link(COMMITMENTS, "70 %", group=trade, country="KZ", sort="progress"),
-        link(COMMITMENTS, "50 %", group=trade, country="TM", sort="progress"),
+        link(COMMITMENTS, "70%", group=trade, country="KZ", sort="progress"),
+        link(COMMITMENTS, "50%", group=trade, country="TM", sort="progress"),
         link(COMMITMENTS, "1", group=ecology, country="TM", overdue=1),
-        link(COMMITMENTS, "40 %", country="TM", sort="progress"),
+        link(COMMITMENTS, "40%", country="TM", sort="progress"),
         link(COMMITMENTS, "2", country="TM", overdue=1),
         # By organisation.
         link(COMMITMENTS, "2", organisation=world.tm_org.id, overdue=1),
-        link(COMMITMENTS, "70 %", organisation=world.kz_org.id, sort="progress"),
+        link(COMMITMENTS, "70%", organisation=world.kz_org.id, sort="progress"),
     ]
     missing = [item for item in expected if item not in links]
     assert not missing
@@ -90,7 +90,7 @@ def test_organisation_dashboard_is_scoped_to_the_organisation(client, auth, trac
     links = number_links(page_text(response))
     org = world.kz_org.id
     assert link(COMMITMENTS, "3", organisation=org) in links
-    assert link(COMMITMENTS, "70 %", organisation=org, sort="progress") in links
+    assert link(COMMITMENTS, "70%", organisation=org, sort="progress") in links
     assert link(COMMITMENTS, "1", organisation=org, status="verified") in links
     assert link(COMMITMENTS, "3", organisation=org, group=world.group.id) in links
 

@@ -154,3 +154,46 @@ def test_people_list_searches_cyrillic_names(client, auth, world):
     auth.login(world.tm_member)
     text = page_text(client.get("/people?q=ҚАСЫМ"))
     assert "Әлия Қасымова" in text and "Nurlan Member" not in text
+
+
+def test_group_cards_load_the_co_chairs_and_count_the_members(client, auth, world):
+    """The cards on /groups and the council dashboard show co-chairs and a member count; neither the
+    queries nor the rows they load grow with the group's members (once, every member was loaded)."""
+    from sqlalchemy import event
+
+    from council.directory.models import GroupRole, User
+    from council.directory.services import group_cards
+    from tests.factories import MembershipFactory
+
+    auth.login(world.member)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    def queries(path: str) -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            text = page_text(client.get(path))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert "Yerlan Chair" in text and "Merdan Chair" in text, path
+        return len(statements)
+
+    before = {path: queries(path) for path in ("/groups", "/dashboard")}
+    for _ in range(30):
+        MembershipFactory(group=world.group, user=UserFactory(organisation=world.kz_org),
+                          role=GroupRole.MEMBER)
+    db.session.commit()
+    assert {path: queries(path) for path in before} == before
+    assert "34 members" in page_text(client.get("/groups"))
+
+    group_id, chair_ids = world.group.id, {world.kz_chair.id, world.tm_chair.id}
+    db.session.expunge_all()
+    [card] = group_cards([db.session.get(WorkingGroup, group_id)])
+    assert card.members == 34
+    assert {country: person.name for country, person in card.chairs.items()} == {
+        "KZ": "Yerlan Chair", "TM": "Merdan Chair"}
+    loaded = {obj.id for obj in db.session.identity_map.values() if isinstance(obj, User)}
+    assert loaded == chair_ids

@@ -62,3 +62,38 @@ def test_two_beats_send_once_and_the_standby_takes_over(own_redis, broker_app, w
         before = sweeps_received(worker)
         wait_for(lambda: sweeps_received(worker) > before + 2, message="sweeps from the standby")
     assert len(mail_sink.messages) == 1
+
+
+def test_beat_outlives_redis_stopped_and_back_empty_and_the_sweep_goes_on(own_redis, broker_app,
+                                                                          worker_processes, beat_processes,
+                                                                          world, mail_sink):
+    """bench/faults.py: RedBeat raised on the refused connection and beat exited, so nothing swept the
+    outbox any more. Now beat waits for Redis, then takes the lock again and reinstalls the schedule
+    that went with Redis's data, and an e-mail whose task was lost is still sent by a sweep."""
+    app = broker_app(own_redis.url, OUTBOX_SWEEP_SECONDS=1.0, BEAT_MAX_LOOP_SECONDS=1,
+                     NOTIFICATION_SWEEP_GRACE_SECONDS=0)
+    with app.app_context():
+        worker = worker_processes(app, "celery")
+        beat = beat_processes(app, "celery", "beat-a")
+        store = redis.Redis.from_url(own_redis.url)
+        wait_for(lambda: store.get(BEAT_HEARTBEAT_KEY), message="the beat's heartbeat")
+
+        own_redis.stop()
+        time.sleep(3)  # several ticks without Redis
+        row = Notification(council_id=world.council.id, recipient_id=world.member.id,
+                           kind="meeting.cancelled", channel=Channel.EMAIL, state=DeliveryState.PENDING,
+                           payload={"title": "Trade, Q4"}, next_attempt_at=utcnow())
+        db.session.add(row)  # its delivery task could not be queued: only a sweep sends it
+        db.session.commit()
+        assert beat.process.poll() is None, beat.log.read_text()[-2000:]
+
+        own_redis.start()  # empty: no lock, no schedule, no heartbeat
+        store = redis.Redis.from_url(own_redis.url)
+        wait_for(lambda: store.get(BEAT_HEARTBEAT_KEY), timeout=30, message="a heartbeat after Redis is back")
+        wait_for(lambda: db.session.scalar(select(Notification.state).where(Notification.id == row.id))
+                 == DeliveryState.SENT, timeout=30, message="a sweep to send the pending e-mail")
+        db.session.rollback()
+        assert beat.process.poll() is None
+        assert b"Redis is back" in beat.log.read_bytes()
+        assert worker.process.poll() is None
+    assert [m["To"] for m in mail_sink.messages] == ["member@example.org"]

@@ -138,7 +138,7 @@ def test_indicator_pages_and_observations(client, auth, world):
     assert again.status_code == 409 and "There is already a value for this date." in page_text(again)
     assert db.session.scalar(select(func.count()).select_from(Observation)) == 1
     text = page_text(client.get("/tracker/indicators"))
-    assert "719" in text and "TRADE-TURNOVER" in text and "50 %" in text
+    assert "719" in text and "TRADE-TURNOVER" in text and "50%" in text
     auth.logout()
     auth.login(world.member)
     assert client.post(url, data={"observed_on": "2024-12-31", "value": "1",

@@ -1,0 +1,205 @@
+"""Faults under load: Redis stopped, SMTP refusing, a worker killed; then nothing lost, nothing sent twice.
+
+    .venv/bin/python -m bench.faults --clients 20 --think 2
+
+The stack and clients of bench/load.py. While the clients browse and report progress:
+1. after a warm-up, Redis is stopped for --outage seconds and started again, empty (no persistence:
+   the queued deliveries and their retries are lost with it, and only the outbox can bring them back);
+2. after a pause, the SMTP sink answers 451 to every message for --outage seconds;
+3. after a pause, the Celery worker is killed (SIGKILL, with its pool) and a new one started.
+Halfway through each fault a new person signs in (the login form is rate limited in Redis).
+Then the clients stop and the script waits for the outbox to drain (the beat's sweep and the retries
+with backoff), and checks:
+- every progress report the clients were answered with a redirect (saved) is in the database;
+- every e-mail row of the outbox is sent, and the SMTP sink received each one exactly once (its
+  Message-ID, <notification-ID@host>, counted in the sink), to the row's recipient.
+Prints the counts, and exits non-zero when a check fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from bench.load import Client, Person, Stats, arguments, run_clients, table
+from bench.stack import Stack, stop_on_signals
+
+MESSAGE_ID = re.compile(r"<notification-(\d+)@")
+
+
+def phase_log(text: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} faults: {text}", file=sys.stderr, flush=True)
+
+
+async def sign_in_now(stack: Stack, stats: Stats, kind: str, person: Person) -> None:
+    """One fresh sign-in through the form, recorded under `kind`."""
+    import random
+
+    client = Client(0, person, stack, stats, 0, random.Random(0))
+    try:
+        page = await client.request(kind + " form", "GET", "/login")
+        if page is not None:
+            from bench.generate import PASSWORD
+            from bench.load import csrf_token
+            await client.request(kind, "POST", "/login", expect=(302,), data={
+                "csrf_token": csrf_token(page.text), "email": person.email, "password": PASSWORD})
+    finally:
+        await client.close()
+
+
+def faults(stack: Stack, stats: Stats, options: Any, spare: Person) -> Any:
+    outage, pause = options.outage, options.pause
+
+    async def during() -> None:
+        await asyncio.sleep(options.warmup)
+        phase_log(f"stopping Redis for {outage:g} s")
+        stats.phase = "redis down"
+        stack.stop_redis()
+        await asyncio.sleep(outage / 2)
+        await sign_in_now(stack, stats, "sign-in while Redis is down", spare)
+        await asyncio.sleep(outage / 2)
+        stack.start_redis()
+        phase_log("Redis is back (empty)")
+        stats.phase = "after redis"
+        await asyncio.sleep(pause)
+
+        phase_log(f"SMTP sink refuses (451) for {outage:g} s")
+        stats.phase = "smtp refusing"
+        stack.sink.refusing = True
+        await asyncio.sleep(outage / 2)
+        await sign_in_now(stack, stats, "sign-in while SMTP refuses", spare)
+        await asyncio.sleep(outage / 2)
+        stack.sink.refusing = False
+        phase_log(f"SMTP sink accepts again ({stack.sink.refused} messages refused)")
+        stats.phase = "after smtp"
+        await asyncio.sleep(pause)
+
+        phase_log("killing the Celery worker (SIGKILL, pool included), starting a new one")
+        stats.phase = "worker killed"
+        stack.processes["worker"].signal_group(signal.SIGKILL)
+        stack.processes["worker"].popen.wait(10)
+        stack.start_worker("worker2")
+        await sign_in_now(stack, stats, "sign-in after the worker was killed", spare)
+        stats.phase = "after worker"
+        await asyncio.sleep(pause)
+        phase_log("faults done; the clients finish")
+
+    return during
+
+
+def drain(stack: Stack, timeout: float) -> dict[str, int]:
+    """Wait until no e-mail row is pending (or `timeout`); returns the rows by state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with stack.connect() as connection:
+            states = dict(connection.execute(
+                "SELECT state, count(*) FROM notification WHERE channel = 'email' GROUP BY state").fetchall())
+        if not states.get("pending") or time.monotonic() > deadline:
+            return states
+        time.sleep(2)
+
+
+def check(stack: Stack, stats: Stats) -> bool:
+    ok = True
+    with stack.connect() as connection:
+        notes = [note for _, note in stats.saved]
+        stored = {row[0] for row in connection.execute(
+            "SELECT note FROM progress_update WHERE note = ANY(%s)", (notes,))}
+        failed_notes = [note for _, note in stats.failed_posts]
+        failed_but_stored = connection.execute(
+            "SELECT count(*) FROM progress_update WHERE note = ANY(%s)", (failed_notes,)).fetchone()[0]
+        rows = connection.execute(
+            "SELECT n.id, n.state, n.attempts, lower(u.email) FROM notification n "
+            "JOIN \"user\" u ON u.id = n.recipient_id WHERE n.channel = 'email'").fetchall()
+    missing_reports = len(notes) - len(stored)
+    print(f"\nprogress reports answered as saved: {len(notes)}; in the database: {len(stored)}; "
+          f"missing: {missing_reports}")
+    print(f"progress reports answered with an error: {len(failed_notes)}; of them saved anyway: "
+          f"{failed_but_stored}")
+    ok &= missing_reports == 0
+
+    by_state = Counter(state for _, state, _, _ in rows)
+    sent = {id_: email for id_, state, _, email in rows if state == "sent"}
+    retried = sum(1 for _, _, attempts, _ in rows if attempts > 1)
+    received: Counter[int] = Counter()
+    recipients: dict[int, set[str]] = {}
+    unknown = 0
+    with stack.sink.lock:
+        messages = list(stack.sink.received)
+    for message in messages:
+        match = MESSAGE_ID.search(message.message_id)
+        if match is None:
+            unknown += 1
+            continue
+        received[int(match.group(1))] += 1
+        recipients.setdefault(int(match.group(1)), set()).update(message.recipients)
+    duplicated = {id_: count for id_, count in received.items() if count > 1}
+    not_received = set(sent) - set(received)
+    not_marked = set(received) - set(sent)
+    wrong_recipient = [id_ for id_, email in sent.items() if id_ in recipients and recipients[id_] != {email}]
+    print(f"e-mail rows in the outbox: {len(rows)} {dict(by_state)}; retried (attempts > 1): {retried}")
+    print(f"SMTP sink: {len(messages)} messages received, {len(received)} distinct Message-IDs, "
+          f"{stack.sink.refused} refused while refusing; without a notification Message-ID: {unknown}")
+    print(f"sent rows never received: {len(not_received)}; received more than once: {len(duplicated)} "
+          f"{dict(list(duplicated.items())[:10])}; received but not marked sent: {len(not_marked)}; "
+          f"to the wrong recipient: {len(wrong_recipient)}")
+    ok &= not by_state.get("pending") and not by_state.get("failed") and not not_received \
+        and not duplicated and not not_marked and not wrong_recipient and not unknown
+    return bool(ok)
+
+
+def main() -> None:
+    parser = arguments(__doc__)
+    parser.set_defaults(clients=20, think=2.0)
+    parser.add_argument("--warmup", type=float, default=20.0)
+    parser.add_argument("--outage", type=float, default=30.0, help="seconds of each of the first two faults")
+    parser.add_argument("--pause", type=float, default=20.0, help="seconds between the faults")
+    parser.add_argument("--drain-timeout", type=float, default=300.0)
+    options = parser.parse_args()
+    duration = options.warmup + 2 * options.outage + 3 * options.pause
+    stack = Stack(size=options.size)
+    stop_on_signals(stack)
+    ok = False
+    try:
+        stack.start()
+        from bench.load import people
+        spare = people(stack, options.clients + 1, seed=77)[-1]
+        phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s")
+        stats = Stats()
+
+        async def scenario() -> tuple[Stats, float]:
+            return await run_clients(stack, options.clients, duration, options.think,
+                                     during=faults(stack, stats, options, spare), stats=stats)
+
+        stats, elapsed = asyncio.run(scenario())
+        print(table(stats, elapsed, f"{options.clients} clients, think {options.think:g} s, "
+                                    f"{elapsed:.0f} s with faults"))
+        print("\nerrors by phase: " + (", ".join(f"{phase} / {kind}: {count}" for (phase, kind), count
+                                                 in sorted(stats.phase_errors.items())) or "none"))
+        phase_log(f"waiting for the outbox to drain (at most {options.drain_timeout:.0f} s)")
+        started = time.monotonic()
+        states = drain(stack, options.drain_timeout)
+        phase_log(f"outbox after {time.monotonic() - started:.0f} s: {states}")
+        alive = {name: process.alive() for name, process in stack.processes.items()}
+        print(f"processes alive at the end: {alive}")
+        ok = check(stack, stats)
+        with httpx.Client(base_url=stack.base_url) as http:
+            print(f"/healthz at the end: {http.get('/healthz').text.strip()}")
+        print("\nRESULT: " + ("every saved change is stored, every e-mail delivered exactly once" if ok
+                              else "CHECKS FAILED"))
+    finally:
+        stack.stop()
+        if not options.keep_database:
+            stack.drop_database()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""N signed-in people browse dashboards and tracker lists and report progress, against the real stack.
+
+    .venv/bin/python -m bench.load --clients 50 --duration 60 --think 5
+
+bench/stack.py starts a fresh PostgreSQL database filled by bench/generate.py, Redis, gunicorn (2 workers),
+a Celery worker, a beat and an SMTP sink. Each client is a different member who owns open commitments:
+it signs in through the login form (with its CSRF token), then until the time is up picks a page —
+the council, group or organisation dashboard, my work, a page of the commitments or recommendations list,
+or one of its commitments, whose form it then posts a progress report through — and waits a think time
+(uniform between half and one and a half times --think; 0 for the worst case). Every client also asks for
+/healthz once per cycle: the trivial route's figures are the machine's ceiling under the same load.
+Prints per request kind: count, requests/s, p50/p95/p99 latency and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bench.generate import PASSWORD
+from bench.stack import Stack, stop_on_signals
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+OPEN_STATUSES = ("planned", "in_progress", "blocked")
+# How often each page is chosen (a progress report is a commitment page, then its form's POST).
+WEIGHTS = {"council dashboard": 3, "group dashboard": 2, "organisation dashboard": 2, "my work": 3,
+           "commitments list": 3, "recommendations list": 2, "commitment page + progress": 2}
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    organisation_id: int
+    groups: list[int]
+    commitments: list[int]
+
+
+@dataclass
+class Stats:
+    """Latencies (seconds) and errors per request kind; the saved progress reports and the failed ones."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    saved: list[tuple[int, str]] = field(default_factory=list)  # (commitment, note) answered with a redirect
+    failed_posts: list[tuple[int, str]] = field(default_factory=list)
+    phase: str = "load"  # bench/faults.py names the fault under way
+    phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def record(self, kind: str, seconds: float, error: str | None) -> None:
+        self.latencies.setdefault(kind, []).append(seconds)
+        if error is not None:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+            key = (self.phase, kind)
+            self.phase_errors[key] = self.phase_errors.get(key, 0) + 1
+            samples = self.samples.setdefault(kind, [])
+            if len(samples) < 5:
+                samples.append(error)
+
+
+def people(stack: Stack, count: int, seed: int = 9) -> list[Person]:
+    """`count` members (not secretaries or observers) who own open commitments, with those commitments."""
+    with stack.connect() as connection:
+        rows = connection.execute(
+            "SELECT u.id, u.email, u.organisation_id, array_agg(c.id ORDER BY c.id) FROM \"user\" u "
+            "JOIN commitment c ON c.owner_id = u.id AND c.status IN ('planned', 'in_progress', 'blocked') "
+            "WHERE u.role = 'member' AND u.active GROUP BY u.id ORDER BY u.id").fetchall()
+        memberships: dict[int, list[int]] = {}
+        for user_id, group_id in connection.execute("SELECT user_id, group_id FROM membership"):
+            memberships.setdefault(user_id, []).append(group_id)
+        groups = [row[0] for row in connection.execute("SELECT id FROM working_group ORDER BY id")]
+    chosen = random.Random(seed).sample(rows, count)
+    return [Person(id_, email, organisation, memberships.get(id_) or groups, list(commitments))
+            for id_, email, organisation, commitments in chosen]
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise ValueError("no csrf_token in the page")
+    return match.group(1) or match.group(2)
+
+
+class Client:
+    def __init__(self, number: int, person: Person, stack: Stack, stats: Stats, think: float,
+                 rng: random.Random) -> None:
+        self.number = number
+        self.person = person
+        self.stats = stats
+        self.think = think
+        self.rng = rng
+        self.reports = 0
+        self.http = httpx.AsyncClient(base_url=stack.base_url, timeout=30.0, follow_redirects=False)
+
+    async def request(self, kind: str, method: str, path: str, expect: tuple[int, ...] = (200,),
+                      **kwargs: Any) -> httpx.Response | None:
+        started = time.perf_counter()
+        error: str | None = None
+        response: httpx.Response | None = None
+        try:
+            response = await self.http.request(method, path, **kwargs)
+            if response.status_code not in expect:
+                error = f"{response.status_code} {method} {path}"
+        except httpx.HTTPError as exc:
+            error = f"{exc.__class__.__name__} {method} {path}"
+        self.stats.record(kind, time.perf_counter() - started, error)
+        return None if error else response
+
+    async def sign_in(self) -> bool:
+        page = await self.request("sign-in form", "GET", "/login")
+        if page is None:
+            return False
+        answer = await self.request("sign-in", "POST", "/login", expect=(302,), data={
+            "csrf_token": csrf_token(page.text), "email": self.person.email, "password": PASSWORD})
+        return answer is not None
+
+    async def pause(self) -> None:
+        if self.think > 0:
+            await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+
+    async def browse(self, deadline: float) -> None:
+        kinds = list(WEIGHTS)
+        weights = list(WEIGHTS.values())
+        while time.monotonic() < deadline:
+            kind = self.rng.choices(kinds, weights)[0]
+            await self.visit(kind)
+            if self.stats.phase == "redis down":  # the health check's job is to say so
+                await self.request("/healthz while Redis is down (503 expected)", "GET", "/healthz",
+                                   expect=(503,))
+            else:
+                await self.request("hello world (/healthz)", "GET", "/healthz")
+            await self.pause()
+
+    async def visit(self, kind: str) -> None:
+        person, rng = self.person, self.rng
+        if kind == "council dashboard":
+            await self.request(kind, "GET", "/dashboard")
+        elif kind == "group dashboard":
+            await self.request(kind, "GET", f"/dashboard/groups/{rng.choice(person.groups)}")
+        elif kind == "organisation dashboard":
+            await self.request(kind, "GET", f"/dashboard/organisations/{person.organisation_id}")
+        elif kind == "my work":
+            await self.request(kind, "GET", "/my-work")
+        elif kind == "commitments list":
+            params = rng.choice([{"page": rng.randint(1, 20)}, {"group": rng.choice(person.groups)},
+                                 {"organisation": person.organisation_id}])
+            await self.request(kind, "GET", "/tracker/commitments", params=params)
+        elif kind == "recommendations list":
+            await self.request(kind, "GET", "/tracker/recommendations", params={"page": rng.randint(1, 10)})
+        else:
+            await self.report()
+
+    async def report(self) -> None:
+        commitment = self.rng.choice(self.person.commitments)
+        page = await self.request("commitment page", "GET", f"/tracker/commitments/{commitment}")
+        if page is None:
+            return
+        await self.pause()  # reading the page and filling the form
+        self.reports += 1
+        note = f"bench client {self.number} report {self.reports} at {time.time():.3f}"
+        answer = await self.request("progress report (POST)", "POST",
+                                    f"/tracker/commitments/{commitment}/progress", expect=(302, 303), data={
+                                        "csrf_token": csrf_token(page.text),
+                                        "progress": str(self.rng.randint(1, 95)), "status": "", "note": note,
+                                        "links": ""})
+        if answer is None:
+            self.stats.failed_posts.append((commitment, note))
+            return
+        self.stats.saved.append((commitment, note))
+        await self.request("commitment page", "GET", answer.headers["location"])
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+async def run_clients(stack: Stack, count: int, duration: float, think: float,
+                      during: Callable[[], Any] | None = None, seed: int = 1,
+                      stats: Stats | None = None) -> tuple[Stats, float]:
+    """Sign `count` people in, then let them browse for `duration` seconds; `during` (a coroutine
+    function) runs alongside, e.g. the faults. Returns the figures and the seconds measured."""
+    stats = stats or Stats()
+    clients = [Client(number, person, stack, stats, think, random.Random(seed * 1000 + number))
+               for number, person in enumerate(people(stack, count), start=1)]
+    try:
+        signed = await asyncio.gather(*(client.sign_in() for client in clients))
+        if not all(signed):
+            print(f"{signed.count(False)} of {count} clients could not sign in", file=sys.stderr)
+        started = time.monotonic()
+        deadline = started + duration
+        # Spread the first requests over one think time, as people do not all click at once.
+        async def start(client: Client) -> None:
+            if think > 0:
+                await asyncio.sleep(client.rng.uniform(0, think))
+            await client.browse(deadline)
+
+        tasks = [start(client) for client, ok in zip(clients, signed, strict=True) if ok]
+        if during is not None:
+            tasks.append(during())
+        await asyncio.gather(*tasks)
+        elapsed = time.monotonic() - started
+    finally:
+        await asyncio.gather(*(client.close() for client in clients))
+    return stats, elapsed
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def table(stats: Stats, elapsed: float, title: str) -> str:
+    """The figures as a Markdown table (sign-in is done before the clock starts: its rps is not shown)."""
+    lines = [title, "", "| request | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    browsing = [kind for kind in stats.latencies if not kind.startswith("sign-in")]
+    everything: list[float] = []
+    for kind in sorted(stats.latencies, key=lambda k: (k.startswith("hello"), not k.startswith("sign"), k)):
+        values = stats.latencies[kind]
+        if kind in browsing and not kind.startswith("hello"):
+            everything += values
+        rate = "" if kind.startswith("sign-in") else f"{len(values) / elapsed:.1f}"
+        lines.append(f"| {kind} | {len(values)} | {rate} | {percentile(values, .5) * 1000:.0f} | "
+                     f"{percentile(values, .95) * 1000:.0f} | {percentile(values, .99) * 1000:.0f} | "
+                     f"{max(values) * 1000:.0f} | {stats.errors.get(kind, 0)} |")
+    if everything:
+        errors = sum(stats.errors.get(kind, 0) for kind in browsing if not kind.startswith("hello"))
+        lines.append(f"| **all app pages** | {len(everything)} | {len(everything) / elapsed:.1f} | "
+                     f"{percentile(everything, .5) * 1000:.0f} | {percentile(everything, .95) * 1000:.0f} | "
+                     f"{percentile(everything, .99) * 1000:.0f} | {max(everything) * 1000:.0f} | {errors} |")
+    for kind, samples in stats.samples.items():
+        lines.append(f"\nerrors of {kind}, first ones: {'; '.join(samples)}")
+    return "\n".join(lines)
+
+
+def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of browsing")
+    parser.add_argument("--think", type=float, default=5.0, help="mean think time in seconds (0: none)")
+    parser.add_argument("--size", default="10k", help="bench/generate.py size")
+    parser.add_argument("--keep-database", action="store_true", help="leave council_load_bench behind")
+    return parser
+
+
+def main() -> None:
+    options = arguments().parse_args()
+    stack = Stack(size=options.size)
+    stop_on_signals(stack)
+    try:
+        stack.start()
+        print(f"load: {options.clients} clients, {options.duration:.0f} s, think {options.think:g} s",
+              file=sys.stderr, flush=True)
+        stats, elapsed = asyncio.run(run_clients(stack, options.clients, options.duration, options.think))
+        print(table(stats, elapsed, f"{options.clients} clients, think {options.think:g} s, "
+                                    f"{elapsed:.0f} s measured"))
+        with stack.connect() as connection:
+            sent = connection.execute("SELECT state, count(*) FROM notification WHERE channel = 'email' "
+                                      "GROUP BY state ORDER BY state").fetchall()
+        print(f"\nprogress reports saved: {len(stats.saved)}; e-mail outbox rows by state: {dict(sent)}; "
+              f"messages in the SMTP sink: {len(stack.sink.received)}")
+    finally:
+        stack.stop()
+        if not options.keep_database:
+            stack.drop_database()
+
+
+if __name__ == "__main__":
+    main()

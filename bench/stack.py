@@ -1,0 +1,282 @@
+"""The whole stack for bench/load.py and bench/faults.py, started here and stopped here.
+
+A fresh PostgreSQL database (migrated, then filled by bench/generate.py), our own redis-server on a free
+port, an aiosmtpd sink in this process, gunicorn with two workers, a Celery worker and a beat. Every
+process is started in its own process group and stopped (TERM, then KILL) by `Stack.stop`, which the
+scripts call from `finally`, so a failed or interrupted run leaves nothing running on a shared machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DATABASE = "council_load_bench"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _plain(url: str) -> str:
+    """The psycopg form of a SQLAlchemy URL."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def database_url(name: str = DATABASE) -> str:
+    return SERVER_URL.rsplit("/", 1)[0] + "/" + name
+
+
+# The SMTP sink --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    message_id: str
+    recipients: tuple[str, ...]
+
+
+@dataclass
+class SinkHandler:
+    """Keeps every accepted message; while `refusing`, answers 451 (try later) to each DATA."""
+
+    received: list[Received] = field(default_factory=list)
+    refused: int = 0
+    refusing: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refusing:
+            with self.lock:
+                self.refused += 1
+            return "451 4.3.0 Mail sink refusing for the fault run, try again later"
+        message = message_from_bytes(envelope.original_content or envelope.content)
+        with self.lock:
+            self.received.append(Received(str(message.get("Message-ID", "")).strip(),
+                                          tuple(address.lower() for address in envelope.rcpt_tos)))
+        return "250 OK"
+
+    def message_ids(self) -> Counter[str]:
+        with self.lock:
+            return Counter(item.message_id for item in self.received)
+
+
+# Processes ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, sig)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """TERM the process group, KILL it if it is still there after `timeout`."""
+        if not self.alive():
+            return
+        self.signal_group(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.signal_group(signal.SIGKILL)
+            self.popen.wait(5)
+        # Children left behind by their parent (a prefork pool) are in the same group.
+        self.signal_group(signal.SIGKILL)
+
+
+@dataclass
+class Stack:
+    """Settings and handles of one run; `start()` brings everything up, `stop()` takes it all down."""
+
+    size: str = "10k"
+    database: str = DATABASE
+    retry_base_seconds: float = 2.0
+    sweep_seconds: float = 5.0
+    claim_seconds: float = 30.0
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="council-bench-")))
+    redis_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    processes: dict[str, Process] = field(default_factory=dict)
+    sink: SinkHandler = field(default_factory=SinkHandler)
+    controller: Controller | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def url(self) -> str:
+        return database_url(self.database)
+
+    def env(self) -> dict[str, str]:
+        assert self.controller is not None
+        env = dict(os.environ)
+        env.update({
+            "FLASK_APP": "council",
+            "COUNCIL_DATABASE_URL": self.url,
+            "COUNCIL_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "COUNCIL_SECRET_KEY": "bench-secret",
+            "COUNCIL_BASE_URL": self.base_url,
+            "COUNCIL_SMTP_HOST": "127.0.0.1",
+            "COUNCIL_SMTP_PORT": str(self.controller.port),
+            "COUNCIL_MAIL_FROM": "Council <council@bench.example>",
+            "COUNCIL_UPLOAD_FOLDER": str(self.workdir / "uploads"),
+            # Every client signs in from 127.0.0.1: the per-address login limit would refuse the 11th.
+            "COUNCIL_LOGIN_RATE_LIMIT": "100000 per minute",
+            # Short delays so a run sees retries, sweeps and expired claims within minutes.
+            "COUNCIL_NOTIFICATION_RETRY_BASE_SECONDS": str(self.retry_base_seconds),
+            "COUNCIL_NOTIFICATION_RETRY_MAX_DELAY": "30",
+            "COUNCIL_NOTIFICATION_MAX_ATTEMPTS": "20",
+            "COUNCIL_OUTBOX_SWEEP_SECONDS": str(self.sweep_seconds),
+            "COUNCIL_NOTIFICATION_SWEEP_GRACE_SECONDS": "5",
+            "COUNCIL_NOTIFICATION_CLAIM_SECONDS": str(self.claim_seconds),
+            "COUNCIL_BEAT_MAX_LOOP_SECONDS": "5",
+            "PYTHONUNBUFFERED": "1",
+        })
+        return env
+
+    # Pieces --------------------------------------------------------------------------------------
+
+    def create_database(self) -> None:
+        with psycopg.connect(_plain(SERVER_URL), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{self.database}"')
+
+    def drop_database(self) -> None:
+        with psycopg.connect(_plain(SERVER_URL), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def fill(self) -> None:
+        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=self.env(), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "bench.generate", "--database", self.url, "--size", self.size],
+                       cwd=ROOT, env=self.env(), check=True, stdout=subprocess.DEVNULL)
+
+    def spawn(self, name: str, command: list[str]) -> Process:
+        log = self.workdir / f"{name}.log"
+        with log.open("ab") as out:
+            popen = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        process = Process(name, popen, log)
+        self.processes[name] = process
+        return process
+
+    def start_redis(self) -> None:
+        # No persistence: a stopped Redis comes back empty, queued tasks and schedule included.
+        self.spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(self.workdir)])
+        self._wait_port(self.redis_port, "redis")
+
+    def stop_redis(self) -> None:
+        self.processes["redis"].stop()
+
+    def start_web(self) -> None:
+        self.spawn("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
+                           "--timeout", "60", "council:create_app()"])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base_url + "/healthz", timeout=2).status_code == 200:
+                    return
+            self._check_alive("web")
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer; see {self.workdir / 'web.log'}")
+
+    def start_worker(self, name: str = "worker") -> Process:
+        return self.spawn(name, [str(BIN / "celery"), "-A", "workers.celery_app", "worker",
+                                 "--loglevel=WARNING", "--concurrency", "2", "--hostname", f"{name}@bench",
+                                 "--without-mingle", "--without-gossip"])
+
+    def start_beat(self) -> None:
+        self.spawn("beat", [str(BIN / "celery"), "-A", "workers.celery_app", "beat", "--loglevel=WARNING",
+                            "--schedule", str(self.workdir / "beat-schedule")])
+
+    def start_sink(self) -> None:
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+
+    def start(self, echo: bool = True) -> None:
+        def say(text: str) -> None:
+            if echo:
+                print(text, file=sys.stderr, flush=True)
+
+        say(f"stack: files in {self.workdir}")
+        self.start_sink()
+        say(f"stack: database {self.database} (migrate, generate {self.size})")
+        self.create_database()
+        self.fill()
+        say(f"stack: redis-server :{self.redis_port}, gunicorn :{self.web_port}, worker, beat, "
+            f"SMTP sink :{self.controller.port if self.controller else '?'}")
+        self.start_redis()
+        self.start_web()
+        self.start_worker()
+        self.start_beat()
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.processes[name].stop()
+        if self.controller is not None:
+            with contextlib.suppress(Exception):
+                self.controller.stop()
+            self.controller = None
+
+    # Helpers -------------------------------------------------------------------------------------
+
+    def _check_alive(self, name: str) -> None:
+        if not self.processes[name].alive():
+            raise RuntimeError(f"{name} exited; see {self.processes[name].log}")
+
+    def _wait_port(self, port: int, name: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+            self._check_alive(name)
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} did not open port {port}")
+
+    def connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(_plain(self.url), autocommit=True)
+
+    def __enter__(self) -> Stack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def stop_on_signals(stack: Stack) -> None:
+    """Turn SIGTERM/SIGHUP into KeyboardInterrupt, so `finally` stops the stack on those too."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)

@@ -1,0 +1,63 @@
+"""Amounts, units, percentages and counts are written the reader's way (Babel), in every language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+
+from council.extensions import db
+from council.tracker.units import currency_of, file_size, format_amount, percent, unit_label
+from tests.conftest import page_text
+from tests.factories import IndicatorFactory
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("ru", "438,2\xa0млн\xa0$"), ("kk", "438,2\xa0млн\xa0$"), ("tk", "438,2\xa0mln\xa0US$"),
+    ("en", "$438.2M"),
+])
+def test_money_in_millions(app, language, expected):
+    with app.test_request_context(), force_locale(language):
+        assert format_amount(Decimal("438.2"), "USD million") == expected
+
+
+def test_currencies_and_units(app):
+    assert currency_of("KZT million") == ("KZT", 1_000_000)
+    assert currency_of("TMT") == ("TMT", 1)
+    assert currency_of("hours") is None
+    with app.test_request_context(), force_locale("ru"):
+        assert format_amount(Decimal("1234567.5"), "TMT") == "1\xa0234\xa0567,50\xa0ТМТ"
+        assert format_amount(Decimal("9"), "hours") == "9 часов"
+        assert format_amount(Decimal("3"), "hours") == "3 часа"
+        assert format_amount(Decimal("850"), "thousand tonnes") == "850 тыс. тонн"
+        assert format_amount(Decimal("12"), "checkpoints") == "12 checkpoints"  # as its author wrote it
+        assert unit_label("USD million") == "млн долларов США"
+        assert percent(45) == "45\xa0%"
+        assert file_size(12_300) == "12 кБ"
+    with app.test_request_context(), force_locale("kk"):
+        assert format_amount(Decimal("1250"), "KZT million") == "1,2\xa0млрд\xa0₸"
+        assert unit_label("hours") == "сағат"
+        assert percent(45) == "45%"
+    with app.test_request_context(), force_locale("tk"):
+        assert format_amount(Decimal("6"), "hours") == "6 sagat"
+        assert unit_label("KZT thousand") == "müň teňňe"
+
+
+def test_indicator_page_shows_money_in_the_readers_language(client, auth, world):
+    indicator = IndicatorFactory(council=world.council, group=world.group, baseline_value=Decimal("438.2"),
+                                 target_value=Decimal("1000"))
+    world.secretary.language = "ru"
+    db.session.commit()
+    auth.login(world.secretary)
+    text = page_text(client.get(f"/tracker/indicators/{indicator.id}"))
+    assert "438,2\xa0млн\xa0$" in text and "1\xa0млрд\xa0$" in text
+    assert "млн долларов США" in text  # the unit, named
+
+
+def test_dashboard_tiles_agree_with_their_number(app):
+    from flask_babel import ngettext
+
+    with app.test_request_context(), force_locale("ru"):
+        labels = [ngettext("commitment overdue", "commitments overdue", n) for n in (1, 3, 5)]
+    assert labels == ["обязательство просрочено", "обязательства просрочены", "обязательств просрочено"]
