@@ -20,7 +20,7 @@ from council.directory.services import get_in_council
 from council.errors import DomainError, NotFound
 from council.extensions import db, limiter, login_manager
 from council.forms import option, show_error
-from council.i18n import plain_localized
+from council.i18n import marked_localized, plain_localized
 from council.meetings import calendar, documents, services
 from council.meetings.forms import (
     AgendaItemForm,
@@ -275,7 +275,7 @@ def _chairs(meeting: Meeting) -> list[User]:
 
 
 def _item_label(slot: services.AgendaSlot) -> str:
-    return f"{slot.number}. {plain_localized(slot.item.title, slot.item.original_language)}"
+    return f"{slot.number}. {marked_localized(slot.item.title, slot.item.original_language)}"
 
 
 def _item_choices(meeting: Meeting) -> list[Any]:
@@ -426,7 +426,7 @@ def _recommendation_choices(meeting: Meeting, *, adopted_only: bool = False) -> 
     query = _tracker_scope(Recommendation, meeting).where(Recommendation.status.not_in(RECOMMENDATION_CLOSED))
     if adopted_only:
         query = query.where(Recommendation.status == RecommendationStatus.ADOPTED)
-    return [option(r.id, f"{r.code} · {plain_localized(r.title, r.original_language)}")
+    return [option(r.id, f"{r.code} · {marked_localized(r.title, r.original_language)}")
             for r in db.session.scalars(query)]
 
 
@@ -434,7 +434,7 @@ def _agenda_form(meeting: Meeting, item: AgendaItem | None = None) -> AgendaItem
     form = AgendaItemForm(obj=item)
     form.presenter_id.choices = [option("", "—"), *_people_choices(meeting.council_id)]
     form.parent_id.choices = [option("", _("— (a main item)"))] + [
-        option(i.id, plain_localized(i.title, i.original_language)) for i in meeting.top_items
+        option(i.id, marked_localized(i.title, i.original_language)) for i in meeting.top_items
         if i is not item]
     form.recommendation_ids.choices = _recommendation_choices(meeting)
     commitments = db.session.scalars(_tracker_scope(Commitment, meeting).where(

@@ -37,7 +37,7 @@ from council.directory.services import get_in_council
 from council.errors import DomainError, NotAllowed, NotFound
 from council.extensions import db
 from council.forms import option, show_error
-from council.i18n import current_language, plain_localized
+from council.i18n import current_language, marked_localized, plain_localized
 from council.tracker import evidence as evidence_files
 from council.tracker import exports, imports, queries, services
 from council.tracker.forms import (
@@ -223,7 +223,7 @@ def _group_choices(council_id: int, empty: bool = False, managed: bool = False) 
 def _initiative_choices(council_id: int) -> list[Any]:
     initiatives = db.session.scalars(select(Initiative).where(Initiative.council_id == council_id)
                                      .order_by(Initiative.code))
-    return [option("", "—")] + [option(i.id, f"{i.code} · {plain_localized(i.name, i.original_language)}")
+    return [option("", "—")] + [option(i.id, f"{i.code} · {marked_localized(i.name, i.original_language)}")
                                 for i in initiatives]
 
 

@@ -145,6 +145,8 @@ def _meeting_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
     kind = kind_of(record)
     assert kind is not None
     meeting = record if isinstance(record, Meeting) else record.meeting
+    if kind.key in ("meeting", "agenda_item") and meeting.status == MeetingStatus.AGENDA_PUBLISHED:
+        meeting.sequence += 1  # the calendar entry's title or agenda reads differently in that language
     meeting_services.record_event("meeting.translated", meeting, actor, part=kind.key, **payload)
 
 

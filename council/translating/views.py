@@ -13,7 +13,7 @@ from wtforms.validators import Length, Optional
 from council.errors import DomainError, NotFound
 from council.extensions import db
 from council.forms import CouncilForm, show_error
-from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.i18n import LANGUAGE_NAMES, LANGUAGES, localize
 from council.translating import services
 from council.translating.registry import KINDS, Kind, TextPart
 from council.web import form_page
@@ -64,7 +64,9 @@ def translate(kind: str, record_id: int, lang: str) -> Any:
     parts = found.parts(record)
     form = translation_form(parts, {part.key: found.read(record, part.key).get(lang, "") for part in parts})
     context = dict(kind=found, record=record, lang=lang, original=original, parts=parts,
-                   originals={part.key: found.read(record, part.key) for part in parts},
+                   # The original text, or (where only another language has it) that one, named.
+                   originals={part.key: localize(found.read(record, part.key), original, original)
+                              for part in parts},
                    field_name=_field_name, back=_record_url(found, record),
                    next_language=None)
     if lang == original:

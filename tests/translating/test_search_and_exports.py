@@ -182,6 +182,13 @@ def test_the_calendar_and_the_dashboard_figures_mark_fallbacks(client: Any, auth
         event = next(iter(Calendar.from_ical(response.data).walk("VEVENT")))
     assert str(event["SUMMARY"]) == f"Заседание группы [{MARKER}]"
     assert f"Открытие [{MARKER}]" in str(event["DESCRIPTION"])
+    # Translated, the entry changes for calendar clients: a new title and a higher SEQUENCE.
+    services.add_translation(world.secretary, meeting, "en", {"title": "Group meeting"})
+    db.session.commit()
+    with client.get(f"/meetings/{meeting.id}/calendar.ics") as response:
+        updated = next(iter(Calendar.from_ical(response.data).walk("VEVENT")))
+    assert str(updated["SUMMARY"]) == "Group meeting"
+    assert int(updated["SEQUENCE"]) > int(event["SEQUENCE"])
     with client.get("/dashboard/figures.csv") as response:
         figures = response.data.decode("utf-8-sig")
     assert f"Железная дорога [{MARKER}]" in figures
