@@ -13,12 +13,14 @@ with backoff), and checks:
 - every progress report the clients were answered with a redirect (saved) is in the database;
 - every e-mail row of the outbox is sent, and the SMTP sink received each one exactly once (its
   Message-ID, <notification-ID@host>, counted in the sink), to the row's recipient.
-Prints the counts, and exits non-zero when a check fails.
+Prints the counts, and exits non-zero when a check fails. The run lasts --warmup + 2 × --outage +
+3 × --pause seconds (140 by default); load.py's --duration is not used here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import signal
 import sys
@@ -28,7 +30,8 @@ from typing import Any
 
 import httpx
 
-from bench.load import Client, Person, Stats, arguments, run_clients, table
+from bench.generate import PASSWORD
+from bench.load import Client, Person, Stats, arguments, csrf_token, people, run_clients, table
 from bench.stack import Stack, stop_on_signals
 
 MESSAGE_ID = re.compile(r"<notification-(\d+)@")
@@ -40,14 +43,10 @@ def phase_log(text: str) -> None:
 
 async def sign_in_now(stack: Stack, stats: Stats, kind: str, person: Person) -> None:
     """One fresh sign-in through the form, recorded under `kind`."""
-    import random
-
     client = Client(0, person, stack, stats, 0, random.Random(0))
     try:
         page = await client.request(kind + " form", "GET", "/login")
         if page is not None:
-            from bench.generate import PASSWORD
-            from bench.load import csrf_token
             await client.request(kind, "POST", "/login", expect=(302,), data={
                 "csrf_token": csrf_token(page.text), "email": person.email, "password": PASSWORD})
     finally:
@@ -180,7 +179,6 @@ def main() -> None:
     ok = False
     try:
         stack.start()
-        from bench.load import people
         spare = people(stack, options.clients + 1, seed=77)[-1]
         phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s")
         stats = Stats(faults=True)

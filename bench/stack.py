@@ -216,8 +216,7 @@ class Stack:
                                  "--without-mingle", "--without-gossip"])
 
     def start_beat(self) -> None:
-        self.spawn("beat", [str(BIN / "celery"), "-A", "workers.celery_app", "beat", "--loglevel=WARNING",
-                            "--schedule", str(self.workdir / "beat-schedule")])
+        self.spawn("beat", [str(BIN / "celery"), "-A", "workers.celery_app", "beat", "--loglevel=WARNING"])
 
     def start_sink(self) -> None:
         self.controller = Controller(self.sink, hostname="127.0.0.1", port=free_port())
