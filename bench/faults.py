@@ -83,9 +83,20 @@ def faults(stack: Stack, stats: Stats, options: Any, spare: Person) -> Any:
 
         phase_log("killing the Celery worker (SIGKILL, pool included), starting a new one")
         stats.phase = "worker killed"
+        # Kill it while it holds e-mails (claimed, being sent), waiting up to --pause for such a moment.
+        until = time.monotonic() + pause
+        with stack.connect() as connection:
+            while True:
+                held, waiting = connection.execute(
+                    "SELECT count(*) FILTER (WHERE claimed_until > now()), count(*) FROM notification "
+                    "WHERE channel = 'email' AND state = 'pending'").fetchone()
+                if held or time.monotonic() > until:
+                    break
+                await asyncio.sleep(0.02)
         stack.processes["worker"].signal_group(signal.SIGKILL)
         stack.processes["worker"].popen.wait(10)
         stack.start_worker("worker2")
+        phase_log(f"worker killed holding {held} e-mail(s) (claimed); {waiting} pending in all")
         await sign_in_now(stack, stats, "sign-in after the worker was killed", spare)
         stats.phase = "after worker"
         await asyncio.sleep(pause)
@@ -172,7 +183,7 @@ def main() -> None:
         from bench.load import people
         spare = people(stack, options.clients + 1, seed=77)[-1]
         phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s")
-        stats = Stats()
+        stats = Stats(faults=True)
 
         async def scenario() -> tuple[Stats, float]:
             return await run_clients(stack, options.clients, duration, options.think,

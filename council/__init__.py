@@ -116,9 +116,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_number_helpers(app: Flask) -> None:
     """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
+    from flask_babel import get_translations
+
     from council.timeutil import time_zone_name
     from council.tracker.units import (
         UNIT_LABELS,
+        counted,
         file_size,
         format_amount,
         format_figure,
@@ -132,6 +135,15 @@ def _register_number_helpers(app: Flask) -> None:
                                  file_size=file_size, percent=percent, iso_date=iso_date,
                                  number_text=number_text)
     app.jinja_env.globals.update(UNIT_LABELS=UNIT_LABELS, time_zone_name=time_zone_name)
+    # Counts in templates ("12 345 участников"): Flask-Babel's callables, with the count written the
+    # reader's way before Jinja fills the other placeholders.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=lambda s, p, n: counted(get_translations().ungettext(s, p, n), n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: counted(get_translations().unpgettext(c, s, p, n), n),
+    )
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -61,3 +61,15 @@ def test_dashboard_tiles_agree_with_their_number(app):
     with app.test_request_context(), force_locale("ru"):
         labels = [ngettext("commitment overdue", "commitments overdue", n) for n in (1, 3, 5)]
     assert labels == ["обязательство просрочено", "обязательства просрочены", "обязательств просрочено"]
+
+
+def test_counts_in_templates_are_written_the_readers_way(app):
+    from flask import render_template_string
+
+    source = ("{{ ngettext('%(num)d person', '%(num)d people', n) }} | "
+              "{% trans count=n %}{{ count }} commitment{% pluralize %}{{ count }} commitments{% endtrans %}")
+    with app.test_request_context(), force_locale("ru"):
+        assert render_template_string(source, n=12345) == "12\xa0345 участников | 12\xa0345 обязательств"
+        assert render_template_string(source, n=3) == "3 участника | 3 обязательства"
+    with app.test_request_context(), force_locale("en"):
+        assert render_template_string(source, n=1001) == "1,001 people | 1,001 commitments"

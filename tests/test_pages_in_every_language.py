@@ -221,8 +221,6 @@ def secretary_pages() -> Iterator[str]:
         Meeting.status == MeetingStatus.MINUTES_APPROVED).order_by(Decision.id)).first()
     assert approved is not None
     decision = approved
-    written_in = db.session.get(Recommendation, recommendation).original_language
-    other_language = next(lang for lang in ("en", "tk", "kk", "ru") if lang != written_in)
     yield from [
         "/", "/groups", f"/groups/{group}", f"/groups/{group}/edit", "/groups/new",
         "/organisations", f"/organisations/{organisation}", f"/organisations/{organisation}/edit",
@@ -236,7 +234,6 @@ def secretary_pages() -> Iterator[str]:
         f"/tracker/initiatives/{initiative}/edit",
         "/tracker/indicators", f"/tracker/indicators/{indicator}", "/tracker/indicators/new",
         f"/tracker/indicators/{indicator}/edit", "/tracker/import",
-        "/translations", f"/translate/recommendation/{recommendation}/{other_language}",
         "/meetings/", "/meetings/new", "/meetings/calendar", f"/meetings/{meeting}",
         f"/meetings/{meeting}/edit", f"/meetings/{meeting}/agenda/new",
         f"/meetings/{meeting}/agenda/{item.id}/edit", f"/meetings/{meeting}/agenda/print",
@@ -247,6 +244,8 @@ def secretary_pages() -> Iterator[str]:
         "/dashboard", f"/dashboard/groups/{group}", "/dashboard/organisations",
         f"/dashboard/organisations/{organisation}", "/my-work",
         "/notifications", "/notifications/preferences", "/api/v1/docs",
+        "/translations", f"/translate/recommendation/{recommendation}/kk",
+        f"/translate/indicator/{indicator}/tk", f"/translate/meeting/{meeting}/en",
         "/this-page-does-not-exist",
     ]
 
@@ -363,5 +362,5 @@ def test_every_page_speaks_the_readers_language(client, demo, language):
     check(client, "/admin/outbox", language, detector, problems, expected_status=(200,))
     pages += 2
 
-    assert pages > 75
+    assert pages > 80
     assert not problems, f"{language}: {len(problems)} leftovers:\n" + "\n".join(sorted(set(problems)))

@@ -107,7 +107,6 @@ def test_template_text_is_marked_for_translation(path):
 GETTEXT = frozenset({"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext",
                      "lazy_pgettext", "npgettext"})
 DOMAIN_ERRORS = frozenset({"DomainError", "ValidationFailed", "NotAllowed", "NotFound", "Conflict"})
-FIELDS = re.compile(r"^\w*(Field|Field)$")
 
 
 def _name(node: ast.expr) -> str:

@@ -29,7 +29,9 @@ class CouncilScheduler(RedBeatScheduler):
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         try:
-            if self.lost_redis:
+            # A standby whose wait for the lock met a Redis outage has a lock key and no lock (RedBeat
+            # swallows the error in beat_init): its first tick would fail on the missing lock and exit.
+            if self.lost_redis or (self.lock_key and getattr(self, "lock", None) is None):
                 self.recover()
             # Only the beat holding the lock gets past this (tick extends the lock first), so the
             # heartbeat says "a beat is scheduling", which is what the admins' page needs to know.

@@ -44,6 +44,7 @@ def celery_init_app(app: Flask) -> Celery:
         # sending twice, and takes over within the lock's timeout if the first one dies. Ours also leaves
         # a heartbeat there for the admins' outbox page.
         redbeat_redis_url=redis_url,
+        redbeat_redis_options={},  # not the broker's visibility timeout (RedBeat warns it will stop)
         redbeat_lock_timeout=app.config["BEAT_LOCK_SECONDS"],
         beat_max_loop_interval=app.config["BEAT_MAX_LOOP_SECONDS"],
         beat_scheduler="workers.beat:CouncilScheduler",

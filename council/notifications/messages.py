@@ -283,8 +283,9 @@ def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
     return headers
 
 
-def send_notification(row: Notification) -> None:
-    """Render one outbox row in its recipient's language and send it; raises if SMTP refuses."""
+def send_notification(row: Notification, connection: Any = None) -> None:
+    """Render one outbox row in its recipient's language and send it (through `connection`, an open
+    SMTP connection the caller closes, if given); raises if SMTP refuses."""
     from flask_babel import force_locale
 
     from council.auth.services import INVITATION, make_token
@@ -297,7 +298,7 @@ def send_notification(row: Notification) -> None:
         inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
         link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
         send_email(person.email, "invitation", person.language, headers=_headers(row, None),
-                   person=person, inviter=inviter or person, link=link,
+                   connection=connection, person=person, inviter=inviter or person, link=link,
                    days=current_app.config["INVITATION_MAX_AGE"] // 86400)
         return
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
@@ -307,10 +308,10 @@ def send_notification(row: Notification) -> None:
         with force_locale(person.language):
             context = digest_context(row.payload, reader)
         send_email(person.email, "digest", person.language, headers=_headers(row, unsubscribe_link),
-                   **common, **context)
+                   connection=connection, **common, **context)
         return
     with force_locale(person.language):
         message = describe_row(row, reader)
     send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
-               message=message, link=external_url("notifications.open_notification", notification_id=row.id),
-               **common)
+               connection=connection, message=message,
+               link=external_url("notifications.open_notification", notification_id=row.id), **common)

@@ -123,6 +123,7 @@ def claim(notification_id: int, now: datetime) -> bool:
 
 def deliver(notification_id: int) -> Outcome:
     """Send one outbox row if it is still pending; safe to call any number of times, concurrently."""
+    from council.emails import smtp_connection
     from council.notifications.messages import send_notification
 
     now = utcnow()
@@ -131,16 +132,33 @@ def deliver(notification_id: int) -> Outcome:
     row = db.session.get(Notification, notification_id)
     if row is None:  # deleted along with its recipient
         return Outcome(skipped=True)
+    connection = smtp_connection()
     try:
-        send_notification(row)
+        connection.open()
+        send_notification(row, connection=connection)
     except Exception as error:  # SMTP, network or rendering: all are recorded, none is dropped
+        _close(connection)
         db.session.rollback()
         return _record_failure(notification_id, error)
+    # The server has the message: say so in the database before saying goodbye to it (QUIT). A worker
+    # killed after the server accepted and before this commit leaves the row to be sent again (a
+    # duplicate, with the same Message-ID); keeping that window to the commit alone is what we can do.
     row.state = DeliveryState.SENT
     row.sent_at = utcnow()
     row.claimed_until = None
-    db.session.commit()
+    try:
+        db.session.commit()
+    finally:  # a database gone at this moment must not leave the SMTP socket open too
+        _close(connection)
     return Outcome(sent=True)
+
+
+def _close(connection: Any) -> None:
+    """End the SMTP session; a server that drops it at QUIT changes nothing about what was sent."""
+    try:
+        connection.close()
+    except Exception as error:  # the message's fate is already recorded
+        logger.warning("Closing the SMTP connection failed: %s", error)
 
 
 def _record_failure(notification_id: int, error: Exception) -> Outcome:

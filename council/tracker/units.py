@@ -131,3 +131,18 @@ def number_text(value: str | None) -> str:
         return str(format_decimal(Decimal(str(value)).normalize()))
     except ArithmeticError:
         return str(value or "—")
+
+
+# The placeholders a plural message names its count with: `num` in ngettext(), `count` in {% trans %}.
+_COUNT_PLACEHOLDERS = ("%(num)d", "%(num)s", "%(count)d", "%(count)s")
+
+
+def counted(message: str, n: int) -> str:
+    """A plural message with its count already written the reader's way ("12 345", not "12345");
+    the other placeholders are left for the caller to fill."""
+    if not isinstance(n, int) or abs(n) < 1000:
+        return message
+    shown = str(format_decimal(n)).replace("%", "%%")
+    for placeholder in _COUNT_PLACEHOLDERS:
+        message = message.replace(placeholder, shown)
+    return message

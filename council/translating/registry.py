@@ -190,7 +190,7 @@ def _fixed(*parts: TextPart) -> Callable[[Any], list[TextPart]]:
 
 TITLE_500 = TextPart("title", _l("Title"), 500)
 TITLE_300 = TextPart("title", _l("Title"), 300)
-NAME = TextPart("name", lazy_pgettext("thing", "Name"), 300)
+NAME = TextPart("name", lazy_pgettext("thing", "Name"), 300)  # an indicator's or initiative's name
 DESCRIPTION = TextPart("description", _l("Description"), 4000, multiline=True)
 
 KINDS: dict[str, Kind] = {kind.key: kind for kind in (

@@ -60,8 +60,12 @@ def test_agenda_reorders_by_arrows_and_by_drag_and_drop(new_page, draft_meeting)
     assert "10:00–10:20" in page.locator("#agenda li[data-item-id]").first.inner_text()
     # Drag Гамма onto the top of the list.
     items = page.locator("#agenda > ol > li[data-item-id]")
-    items.nth(2).locator(".agenda-row").drag_to(items.nth(0).locator(".agenda-row"),
-                                                 target_position={"x": 20, "y": 2})
+    # The drop reorders the list at once and saves it in the background: wait for the save before reloading.
+    with page.expect_response(lambda response: response.request.method == "POST"
+                              and "/agenda/reorder" in response.url) as saved:
+        items.nth(2).locator(".agenda-row").drag_to(items.nth(0).locator(".agenda-row"),
+                                                     target_position={"x": 20, "y": 2})
+    assert saved.value.ok
     expect(page.locator("#agenda .agenda-body > strong").first).to_have_text("Гамма")
     page.reload()
     assert titles(page) == ["Гамма", "Бета", "Альфа"]

@@ -118,11 +118,12 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 @dataclass
 class SwitchableSink(MailSink):
-    """The shared sink's behaviour, plus: refuse mail (451) while `refusing`, and a hook called
-    before a message is accepted (a test kills a worker there)."""
+    """The shared sink's behaviour, plus: refuse mail (451) while `refusing`, a hook called before a
+    message is accepted and one called at QUIT, after it was (tests kill a worker there)."""
 
     refusing: bool = False
     before_accept: Callable[[EmailMessage], bool] | None = None
+    on_quit: Callable[[], None] | None = None  # called when a client says goodbye (after its messages)
     refused: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -134,6 +135,11 @@ class SwitchableSink(MailSink):
             return "451 4.3.0 Not accepted"
         self.messages.append(parsed)  # type: ignore[arg-type]
         return "250 Message accepted"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.on_quit is not None:
+            self.on_quit()
+        return "221 Bye"
 
 
 @pytest.fixture

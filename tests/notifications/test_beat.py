@@ -97,3 +97,20 @@ def test_beat_outlives_redis_stopped_and_back_empty_and_the_sweep_goes_on(own_re
         assert b"Redis is back" in beat.log.read_bytes()
         assert worker.process.poll() is None
     assert [m["To"] for m in mail_sink.messages] == ["member@example.org"]
+
+
+def test_a_standby_that_lost_redis_while_waiting_for_the_lock_keeps_running(own_redis, broker_app):
+    """RedBeat swallows a Redis error met while a standby waits for the lock (in beat_init) and leaves it
+    with a lock key and no lock; its first tick then failed on the missing lock and beat exited."""
+    from workers.beat import CouncilScheduler
+
+    app = broker_app(own_redis.url)
+    scheduler = CouncilScheduler(app=app.extensions["celery"], lazy=True)
+    scheduler.lock_key = "redbeat::lock"
+    scheduler.lock = None
+    own_redis.stop()
+    assert scheduler.tick() == scheduler.max_interval  # waits instead of raising
+    own_redis.start()
+    scheduler.tick()
+    assert scheduler.lock is not None and scheduler.lock.owned()
+    assert redis.Redis.from_url(own_redis.url).exists("redbeat::lock")

@@ -205,3 +205,38 @@ def test_a_worker_killed_in_a_digest_run_leaves_nobody_without_or_with_two(
     assert set(counts.values()) == {1}
     assert db.session.scalar(select(func.count()).select_from(DigestRun)) == readers
     assert composed_before_the_crash < readers, "the first crash came before every digest was composed"
+
+
+def test_a_worker_killed_after_the_server_accepted_the_message_sends_no_second_copy(
+        redis_url, queue_name, broker_app, worker_processes, world, own_smtp):
+    """bench/faults.py found a person with the same e-mail twice: the worker was killed after the SMTP
+    server had accepted the message but before the row was marked sent (it said goodbye, QUIT, first),
+    so once the claim expired the sweep sent it again. The row is marked sent before QUIT now."""
+    sink, port = own_smtp
+    broker = broker_app(redis_url, queue_name, smtp_port=port)
+    row = Notification(council_id=world.council.id, recipient_id=world.member.id, kind="meeting.cancelled",
+                       channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"title": "Trade, Q4"},
+                       next_attempt_at=datetime.now(UTC))
+    db.session.add(row)
+    db.session.commit()
+    with broker.app_context():
+        first = worker_processes(broker, queue_name, "w1")
+
+        def kill_at_goodbye() -> None:
+            if first.process.poll() is None:
+                os.kill(first.pid, signal.SIGKILL)
+
+        sink.on_quit = kill_at_goodbye
+        dispatch("council.notifications.deliver", row.id)
+        wait_for(lambda: first.process.poll() is not None, timeout=60, message="the worker to die at QUIT")
+        sink.on_quit = None
+        assert len(sink.messages) == 1
+
+        # A new worker; the dead one's claim expires and the sweep looks for what is left to send.
+        worker_processes(broker, queue_name, "w2")
+        time.sleep(broker.config["NOTIFICATION_CLAIM_SECONDS"] + 0.5)
+        dispatch("council.notifications.sweep")
+        wait_for(all_sent, timeout=30, message="the row marked sent")
+        dispatch("council.notifications.sweep")
+        time.sleep(2)
+    assert [m["To"] for m in sink.messages] == ["member@example.org"]
