@@ -31,9 +31,9 @@ CONSTRAINTS: dict[str, tuple[str | None, LazyString]] = {
     "uq_initiative_council_id": ("code", _l("This code is already used.")),
     "uq_indicator_council_id": ("code", _l("This code is already used.")),
     "uq_observation_indicator_id": ("observed_on", _l("There is already a value for this date.")),
-    "uq_invitation_meeting_user": ("users", _l("This person is already invited to the meeting.")),
+    "uq_invitation_meeting_user": ("invite_user_ids", _l("This person is already invited to the meeting.")),
     "uq_invitation_meeting_organisation": (
-        "organisations", _l("This organisation is already invited to the meeting.")),
+        "invite_organisation_ids", _l("This organisation is already invited to the meeting.")),
     "uq_attendance_meeting_user": ("present", _l("Attendance of this person is already recorded.")),
     "uq_minutes_approval_user": (None, _l("You have already approved this revision.")),
     "uq_minutes_approval_country": (

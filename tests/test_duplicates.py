@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from council.directory.models import Membership, Organisation, User, WorkingGroup
 from council.extensions import db
@@ -318,23 +318,21 @@ def test_a_value_recorded_meanwhile_is_a_409_on_the_web_and_the_api(client, auth
 def test_a_duplicate_reaching_the_commit_is_a_409_page_not_a_500(make_app, world):
     """The app-wide handler: a view that commits a duplicate unflushed still answers 409."""
     app = make_app()
+    council_id, kind = world.council.id, world.kz_org.kind
 
     @app.post("/_test/duplicate-organisation")
     def duplicate() -> str:
-        db.session.add(Organisation(council_id=world.council.id, code="mangystau-akimat",
-                                    kind=world.kz_org.kind, country_code="KZ", name={"ru": "Дубль"},
-                                    original_language="ru"))
+        db.session.add(Organisation(council_id=council_id, code="mangystau-akimat", kind=kind,
+                                    country_code="KZ", name={"ru": "Дубль"}, original_language="ru"))
         db.session.commit()
         return "saved"
 
     app.config["WTF_CSRF_ENABLED"] = False
-    with app.test_client() as browser:
-        page = browser.post("/_test/duplicate-organisation", headers={"Accept-Language": "ru"})
-        api = browser.post("/_test/duplicate-organisation",
-                           headers={"Accept-Language": "ru", "Accept": "application/json"})
+    browser = app.test_client()
+    page = browser.post("/_test/duplicate-organisation", headers={"Accept-Language": "ru"})
+    api = browser.post("/_test/duplicate-organisation",
+                       headers={"Accept-Language": "ru", "Accept": "application/json"})
     message = in_russian("Another organisation already uses this code.")
     assert page.status_code == 409 and message in html.unescape(page.get_data(as_text=True))
     assert api.status_code == 409 and api.json["error"]["field"] == "code"
-    with app.app_context():
-        names = db.session.execute(text("SELECT count(*) FROM organisation WHERE code = 'mangystau-akimat'"))
-        assert names.scalar() == 1
+    assert count(Organisation, Organisation.code == "mangystau-akimat") == 1
