@@ -40,9 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     _register_number_helpers(app)
 
-    from council import errorpages
+    from council import conflicts, errorpages
 
     errorpages.register(app)
+    conflicts.register(app)
 
     from council.cli import council_cli
 

@@ -57,13 +57,18 @@ def standard_title(status: int) -> str:
     return titles.get(status, _("Something went wrong"))
 
 
+def domain_error_response(error: DomainError) -> Response | tuple[str, int]:
+    """A service's refusal as JSON for the API, as an error page for the browser; nothing is kept."""
+    if _wants_json():
+        return api_errors.domain_error(error)
+    db.session.rollback()
+    return _answer(error.status_code, _("This cannot be done"), error.message)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response | tuple[str, int]:
-        if _wants_json():
-            return api_errors.domain_error(error)
-        db.session.rollback()
-        return _answer(error.status_code, _("This cannot be done"), error.message)
+        return domain_error_response(error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response | tuple[str, int]:

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from council import events
+from council import conflicts, events
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, PlatformRole, User
 from council.emails import send_email
@@ -124,6 +124,7 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
     person = User(email=email, name=name, council_id=council.id, organisation_id=organisation_id,
                   role=role, language=language, time_zone=time_zone, invited_at=utcnow())
     db.session.add(person)
+    conflicts.flush()  # an address registered meanwhile is a Conflict on the e-mail field
     events.record("person.invited", person, actor, email=email)
     return person
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from council import events
+from council import conflicts, events
 from council.auth.permissions import forget_group_roles, require
 from council.directory.models import (
     Council,
@@ -78,6 +78,7 @@ def create_organisation(actor: User, council: Council, *, code: str, kind: Organ
                                 country_code=country_code, region_id=region_id, name=name,
                                 original_language=original_language, website=_website(website))
     db.session.add(organisation)
+    conflicts.flush()  # a code saved meanwhile by someone else is a Conflict, not a 500
     events.record("organisation.created", organisation, actor, name=name)
     return organisation
 
@@ -92,6 +93,7 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
     changed = apply_changes(organisation, dict(
         code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
         original_language=original_language, website=_website(website)))
+    conflicts.flush()
     if changed:
         events.record("organisation.updated", organisation, actor, changes=changed)
     return organisation
@@ -138,6 +140,7 @@ def create_group(actor: User, council: Council, *, slug: str, code: str, name: T
                          description=clean_translations(description),
                          original_language=original_language)
     db.session.add(group)
+    conflicts.flush()
     events.record("group.created", group, actor, name=name)
     return group
 
@@ -151,6 +154,7 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
     changed = apply_changes(group, dict(slug=slug, code=code, name=name,
                                    description=clean_translations(description),
                                    original_language=original_language, active=active))
+    conflicts.flush()
     if changed:
         events.record("group.updated", group, actor, changes=changed)
     return group
@@ -216,6 +220,7 @@ def add_member(actor: User, group: WorkingGroup, person: User, role: GroupRole) 
     if role == GroupRole.CO_CHAIR:
         _check_co_chair_slot(group, person, None)
     group.memberships.append(membership)
+    conflicts.flush()
     events.record("membership.added", group, actor, user_id=person.id, role=role.value)
     forget_group_roles(person)
     return membership

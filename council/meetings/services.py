@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from council import events
+from council import conflicts, events
 from council.auth.permissions import can, group_roles, is_secretary, require
 from council.directory.models import (
     Council,
@@ -237,6 +237,7 @@ def _invite(meeting: Meeting, users: list[User], organisations: list[Organisatio
     new_organisations = sorted({o.id for o in organisations} - invited_organisations)
     meeting.invitations.extend(Invitation(user_id=user_id) for user_id in new_users)
     meeting.invitations.extend(Invitation(organisation_id=org_id) for org_id in new_organisations)
+    conflicts.flush()
     return new_users, new_organisations
 
 
@@ -269,7 +270,7 @@ def schedule_meeting(actor: User, council: Council, *, kind: MeetingKind, group:
                       session_chairs=chairs)
     db.session.add(meeting)
     _invite(meeting, users, organisations)
-    db.session.flush()
+    conflicts.flush()
     record_event("meeting.scheduled", meeting, actor, invitees=True, meeting_kind=kind.value,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(), status=meeting.status.value)
     return meeting
@@ -313,7 +314,7 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> Me
             meeting.sequence += 1
         record_event("meeting.updated", meeting, actor, invitees=True, changes=changes)
     if (new_users or new_organisations) and meeting.status == MeetingStatus.AGENDA_PUBLISHED:
-        db.session.flush()
+        conflicts.flush()
         record_event("meeting.invited", meeting, actor, user_ids=new_users,
                      organisation_ids=new_organisations)
     return meeting
@@ -569,7 +570,7 @@ def add_agenda_item(actor: User, meeting: Meeting, details: AgendaItemDetails) -
                       commitments=_tracker_records(Commitment, meeting.council_id,
                                                    details.commitment_ids, "commitment_ids"))
     meeting.agenda_items.append(item)
-    db.session.flush()
+    conflicts.flush()
     _agenda_changed(meeting, actor, "added", item)
     return item
 
@@ -613,7 +614,7 @@ def remove_agenda_item(actor: User, item: AgendaItem) -> None:
     for child in list(item.children):
         meeting.agenda_items.remove(child)
     meeting.agenda_items.remove(item)
-    db.session.flush()
+    conflicts.flush()
     _renumber(meeting)
 
 
@@ -726,7 +727,7 @@ def record_attendance(actor: User, meeting: Meeting, present: dict[int, Attendan
             meeting.attendances.append(Attendance(
                 user_id=user_id, organisation_id=people[user_id].organisation_id, mode=mode,
                 recorded_by_id=actor.id, recorded_at=utcnow()))
-    db.session.flush()
+    conflicts.flush()
     record_event("meeting.attendance_recorded", meeting, actor, user_ids=sorted(present),
                  countries=sorted(represented_countries(meeting)))
     return meeting.attendances
@@ -875,7 +876,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
                          country=country_name(country)))
     approval = MinutesApproval(user_id=actor.id, country_code=country, approved_at=utcnow())
     revision.approvals.append(approval)
-    db.session.flush()
+    conflicts.flush()
     record_event("minutes.approved", meeting, actor, revision=revision.number, user_id=actor.id,
                  country=country)
     sides = set(council_sides(meeting.council_id))
@@ -907,7 +908,7 @@ def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevisio
                                notes=dict(current.notes or {}), reason=reason, created_by_id=actor.id,
                                created_at=utcnow())
     current.minutes.revisions.append(revision)
-    db.session.flush()
+    conflicts.flush()
     record_event("minutes.revision_started", meeting, actor, revision=revision.number, reason=reason,
                  amendment=amended)
     return revision
@@ -992,7 +993,7 @@ def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Dec
                                 for index, draft in enumerate(details.commitments)
                                 if draft.organisation_id is not None]
     meeting.decisions.append(decision)
-    db.session.flush()
+    conflicts.flush()
     record_event("meeting.decision_recorded", meeting, actor, decision_id=decision.id, number=number,
                  revision=revision.number, recommendation_id=decision.recommendation_id,
                  commitment_ids=[c.id for c in decision.commitments])
@@ -1027,7 +1028,7 @@ def _create_recommendation(actor: User, meeting: Meeting, details: DecisionDetai
             tracker.change_recommendation_status(actor, recommendation, RecommendationStatus.ADOPTED)
     except DomainError as error:
         raise _moved(error, "recommendation_") from error
-    db.session.flush()
+    conflicts.flush()
     return recommendation
 
 

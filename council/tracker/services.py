@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from council import events
+from council import conflicts, events
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.errors import Conflict, ValidationFailed
@@ -132,6 +132,7 @@ def create_recommendation(actor: User, group: WorkingGroup, *, code: str, title:
                                     status=RecommendationStatus.PROPOSED, created_by_id=actor.id,
                                     **values)
     db.session.add(recommendation)
+    conflicts.flush()  # a code saved meanwhile by someone else is a Conflict, not a 500
     events.record("recommendation.created", recommendation, actor, group_id=group.id,
                   code=recommendation.code, title=recommendation.title,
                   to=RecommendationStatus.PROPOSED.value)
@@ -149,6 +150,7 @@ def update_recommendation(actor: User, recommendation: Recommendation, *, code: 
         original_language=original_language, source=source, source_reference=source_reference,
         priority=priority, is_public=is_public)
     changed = apply_changes(recommendation, values)
+    conflicts.flush()
     if changed:
         events.record("recommendation.updated", recommendation, actor,
                       group_id=recommendation.group_id, code=recommendation.code,
@@ -264,7 +266,7 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
                             recommendation=recommendation, group_id=recommendation.group_id,
                             progress=0, status=CommitmentStatus.PLANNED, **values)
     db.session.add(commitment)
-    db.session.flush()
+    conflicts.flush()
     _pair(commitment, counterpart)
     events.record("commitment.created", commitment, actor, **_commitment_payload(
         commitment, due_date=commitment.due_date.isoformat(), to=CommitmentStatus.PLANNED.value))
@@ -382,7 +384,7 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
     _attach_files(update, commitment, uploads)
     commitment.progress = percent
     commitment.last_reported_at = update.created_at
-    db.session.flush()
+    conflicts.flush()
     events.record("commitment.progress_reported", commitment, actor, **_commitment_payload(
         commitment, previous_progress=update.previous_progress, update_id=update.id,
         note=text[:300], evidence=len(update.evidence)))
@@ -471,6 +473,7 @@ def create_initiative(actor: User, council: Council, *, code: str, name: Transla
         council, None, code=code, name=name, description=description,
         original_language=original_language, group=group))
     db.session.add(initiative)
+    conflicts.flush()
     events.record("initiative.created", initiative, actor, code=initiative.code, name=initiative.name)
     return initiative
 
@@ -484,6 +487,7 @@ def update_initiative(actor: User, initiative: Initiative, *, code: str, name: T
     changed = apply_changes(initiative, _initiative_values(
         council, initiative, code=code, name=name, description=description,
         original_language=original_language, group=group))
+    conflicts.flush()
     if changed:
         events.record("initiative.updated", initiative, actor, code=initiative.code, changes=changed)
     return initiative
@@ -496,7 +500,7 @@ def add_milestone(actor: User, initiative: Initiative, *, title: Translations, o
     milestone = Milestone(title=title, original_language=original_language, due_date=due_date,
                           completed_on=completed_on)
     initiative.milestones.append(milestone)
-    db.session.flush()
+    conflicts.flush()
     events.record("initiative.milestone_added", initiative, actor, milestone_id=milestone.id,
                   title=title, due_date=due_date.isoformat() if due_date else None)
     return milestone
@@ -574,6 +578,7 @@ def create_indicator(actor: User, council: Council, *, code: str, name: Translat
         baseline_date=baseline_date, target_value=target_value, target_date=target_date,
         group=group, initiative=initiative))
     db.session.add(indicator)
+    conflicts.flush()
     events.record("indicator.created", indicator, actor, code=indicator.code, name=indicator.name,
                   group_id=indicator.group_id)
     return indicator
@@ -593,6 +598,7 @@ def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Tran
         original_language=original_language, unit=unit, baseline_value=baseline_value,
         baseline_date=baseline_date, target_value=target_value, target_date=target_date,
         group=group, initiative=initiative))
+    conflicts.flush()
     if changed:
         events.record("indicator.updated", indicator, actor, code=indicator.code,
                       group_id=indicator.group_id, changes=changed)
@@ -621,7 +627,7 @@ def record_observation(actor: User, indicator: Indicator, *, observed_on: date |
     observation = Observation(observed_on=observed_on, value=number, source=source,
                               note=_optional_text(note, MAX_NOTE, "note"), recorded_by_id=actor.id)
     indicator.observations.append(observation)
-    db.session.flush()
+    conflicts.flush()
     events.record("indicator.observed", indicator, actor, code=indicator.code,
                   group_id=indicator.group_id, observation_id=observation.id,
                   observed_on=observed_on.isoformat(), value=str(number), source=source)
