@@ -20,7 +20,15 @@ from council.directory.models import GroupRole, PlatformRole, User
 from council.i18n import LANGUAGES, Translations
 from council.meetings import rules as _meeting_rules  # noqa: F401  (registers the meetings' rules)
 from council.meetings import services as meeting_services
-from council.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus, Minutes, RevisionStatus
+from council.meetings.models import (
+    PLANNING_STATUSES,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    RevisionStatus,
+)
 from council.tracker import permissions as _tracker_rules  # noqa: F401  (registers the tracker's rules)
 from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
 
@@ -58,6 +66,9 @@ class Kind:
     code: Callable[[Any], str] = lambda record: str(getattr(record, "code", "") or "")
     title: Callable[[Any], Translations] = lambda record: dict(record.title or {})
     write: Callable[[Any, str, Translations], None] = lambda record, key, texts: setattr(record, key, texts)
+    # An approved or published text (minutes, their decisions, the plan of a meeting that took place):
+    # a translation may be added to it, but one it already has is part of the record and stays.
+    frozen: Callable[[Any], bool] = lambda record: False
     # Where the change is recorded: the record's own history, or for a meeting's parts the meeting's.
     announce: Callable[[Any, User, dict[str, Any]], None] = \
         lambda record, actor, payload: _tracker_event(record, actor, payload)
@@ -150,6 +161,14 @@ def _meeting_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
     meeting_services.record_event("meeting.translated", meeting, actor, part=kind.key, **payload)
 
 
+def _plan_frozen(meeting: Meeting) -> bool:
+    return meeting.status not in PLANNING_STATUSES
+
+
+def _minutes_frozen(minutes: Minutes | None) -> bool:
+    return minutes is not None and minutes.current.status != RevisionStatus.DRAFT
+
+
 def _write_decision(decision: Decision, key: str, texts: Translations) -> None:
     """The decision, and the published revision's copy of it, so the minutes read the same."""
     setattr(decision, key, texts)
@@ -213,19 +232,20 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          title=lambda record: dict(record.name or {})),
     Kind("meeting", _l("Meeting"), _l("Meetings"), Meeting, "meeting.edit", _fixed(TITLE_300),
          (Meeting.title,), _meetings, "meetings.meeting", "meeting_id",
-         code=lambda record: str(record.reference), announce=_meeting_event),
+         code=lambda record: str(record.reference), frozen=_plan_frozen, announce=_meeting_event),
     Kind("agenda_item", _l("Agenda item"), _l("Agenda items"), AgendaItem, "meeting.edit",
          _fixed(TITLE_300, TextPart("notes", _l("Notes"), 4000, multiline=True)),
          (AgendaItem.title, AgendaItem.notes), _agenda_items, "meetings.meeting", "meeting_id",
          anchor="item-{id}", permission_target=lambda record: record.meeting,
          meeting_of=lambda record: record.meeting, code=lambda record: str(record.meeting.reference),
-         announce=_meeting_event),
+         frozen=lambda record: _plan_frozen(record.meeting), announce=_meeting_event),
     Kind("decision", _l("Decision"), _l("Decisions"), Decision, "minutes.write",
          _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), _decisions,
          "meetings.meeting", "meeting_id", anchor="decisions",
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          code=lambda record: f"{record.meeting.reference} · {record.number}",
-         title=lambda record: dict(record.text or {}), write=_write_decision, announce=_meeting_event),
+         title=lambda record: dict(record.text or {}), write=_write_decision,
+         frozen=lambda record: _minutes_frozen(record.meeting.minutes), announce=_meeting_event),
     Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
          "meetings.meeting", "meeting_id", anchor="minutes",
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
@@ -233,7 +253,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          original=lambda record: str(record.current.original_language),
          code=lambda record: str(record.meeting.reference),
          title=lambda record: dict(record.meeting.title or {}), write=_write_minutes,
-         announce=_meeting_event),
+         frozen=_minutes_frozen, announce=_meeting_event),
 )}
 
 

@@ -90,6 +90,8 @@ def add_translation(actor: User, record: Any, language: str, texts: Mapping[str,
     if unknown:
         raise ValidationFailed(_("This text cannot be translated here: %(part)s.", part=unknown[0]),
                                field=unknown[0])
+    lock_texts(kind, record)
+    frozen = kind.frozen(record)
     changed: list[str] = []
     for key, value in texts.items():
         part = parts[key]
@@ -99,6 +101,10 @@ def add_translation(actor: User, record: Any, language: str, texts: Mapping[str,
         current: Translations = kind.read(record, key)
         if current.get(language, "") == value:
             continue
+        if frozen and current.get(language):
+            raise Conflict(_("This text is approved or published and already has its %(language)s "
+                             "version; only a missing language can be added.",
+                             language=LANGUAGE_NAMES[language]), field=key)
         updated = {lang: text for lang, text in current.items() if lang != language}
         if value:
             updated[language] = value
@@ -107,6 +113,14 @@ def add_translation(actor: User, record: Any, language: str, texts: Mapping[str,
     if changed:
         kind.announce(record, actor, {"language": language, "fields": changed})
     return record
+
+
+def lock_texts(kind: Kind, record: Any) -> None:
+    """Lock the row that holds the texts until the commit, and read them afresh: two translators saving
+    one record (for the minutes, any of their notes) at once must not overwrite each other's language."""
+    holder = record.current if kind.key == "minutes" else record
+    db.session.execute(select(type(holder).id).where(type(holder).id == holder.id).with_for_update())
+    db.session.refresh(holder)
 
 
 # The "to translate" list -----------------------------------------------------------------------------

@@ -92,10 +92,10 @@ def translate(kind: str, record_id: int, lang: str) -> Any:
 @bp.get("/translations")
 @login_required
 def translations() -> str:
-    language = request.args.get("language") or None
-    kind = request.args.get("kind") or None
-    work = services.translation_work(current_user, language=language if language in LANGUAGES else None,
-                                     kind_key=kind if kind in KINDS else None)
+    # An unknown value filters nothing (as if none were chosen) rather than hiding every link.
+    language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
+    work = services.translation_work(current_user, language=language, kind_key=kind)
     return render_template("translating/list.html", work=work, kinds=KINDS,
                            filters={"language": language, "kind": kind},
                            record_url=_record_url, limit=services.LIST_LIMIT)

@@ -122,7 +122,7 @@ def test_an_empty_field_takes_a_translation_away_and_the_change_is_recorded(worl
 
 
 def test_published_minutes_and_their_decisions_take_translations(world: Any) -> None:
-    """The approved text stays; the revision's copy of a decision gets the new language too."""
+    """Published minutes take a missing language; the revision's copy of a decision gets it too."""
     records = _records(world)
     meeting = records["meeting"]
     meeting_services.publish_minutes(world.secretary, meeting)
@@ -135,6 +135,33 @@ def test_published_minutes_and_their_decisions_take_translations(world: Any) -> 
     assert revision.decisions_snapshot[0]["text"] == {"ru": "Принять к сведению.",
                                                       "tk": "Göz öňünde tutmaly."}
     assert revision.status.value == "published"
+
+
+def test_approved_minutes_take_a_missing_language_but_keep_the_ones_they_have(world: Any) -> None:
+    """Both co-chairs approved the Russian and Turkmen text: that text is the record. A language it
+    lacks may be added; one it has can be neither rewritten nor removed through a translation."""
+    records = _records(world)
+    meeting = records["meeting"]
+    services.add_translation(world.secretary, records["minutes"], "tk", {"general": "Mejlis açyldy."})
+    services.add_translation(world.secretary, records["decision"], "tk", {"text": "Göz öňünde tutmaly."})
+    meeting_services.publish_minutes(world.secretary, meeting)
+    meeting_services.approve_minutes(world.kz_chair, meeting)
+    meeting_services.approve_minutes(world.tm_chair, meeting)
+    db.session.commit()
+    assert meeting.minutes.current.status.value == "approved"
+
+    for text in ("Düýbünden başga tekst.", ""):
+        with pytest.raises(Conflict) as refused:
+            services.add_translation(world.secretary, records["minutes"], "tk", {"general": text})
+        assert refused.value.field == "general"
+        db.session.rollback()
+    with pytest.raises(Conflict):
+        services.add_translation(world.secretary, records["decision"], "tk", {"text": "Başgaça."})
+    db.session.rollback()
+    services.add_translation(world.secretary, records["minutes"], "kk", {"general": "Отырыс ашылды."})
+    db.session.commit()
+    assert meeting.minutes.current.note("general") == {
+        "ru": "Заседание открыто.", "tk": "Mejlis açyldy.", "kk": "Отырыс ашылды."}
 
 
 def test_detail_pages_mark_the_original_and_list_missing_languages_for_editors(
@@ -178,6 +205,9 @@ def test_the_to_translate_list_counts_and_filters(client: Any, auth: Any, world:
     only_meetings = page_text(client.get("/translations?kind=meeting&language=tk"))
     assert f"/translate/meeting/{records['meeting'].id}/tk" in only_meetings
     assert "/translate/commitment/" not in only_meetings
+    unknown = client.get("/translations?language=xx&kind=nothing")
+    assert unknown.status_code == 200  # an unknown filter is no filter: every link is there
+    assert f"/translate/commitment/{records['commitment'].id}/kk" in page_text(unknown)
 
     work = {w.kind.key: w for w in services.translation_work(world.secretary)}
     assert work["recommendation"].counts == {"ru": 0, "kk": 0, "tk": 1, "en": 1}
