@@ -143,7 +143,7 @@ EVENT_LABELS = {
     "meeting.decision_recorded": _l("Decision recorded"),
     "meeting.decision_updated": _l("Decision changed"),
     "meeting.decision_removed": _l("Decision removed"),
-    "meeting.translated": _l("Translation added"),
+    "meeting.translated": _l("Translation changed"),
     "minutes.edited": _l("Minutes edited"),
     "minutes.published": _l("Minutes published for approval"),
     "minutes.approval_requested": _l("Co-chairs asked to approve"),
