@@ -13,6 +13,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from council import events
 from council.auth.permissions import group_roles, is_secretary
@@ -51,6 +53,9 @@ class Kind:
     endpoint: str  # the record's own page, and the name of its id argument there
     id_argument: str
     anchor: str | None = None
+    # What a listed record's parts, code, title and address read beyond its own row, loaded with the
+    # list in a fixed number of queries rather than one per row.
+    load: tuple[LoaderOption, ...] = ()
     permission_target: Callable[[Any], Any] = lambda record: record
     meeting_of: Callable[[Any], Meeting | None] = lambda record: None
     read: Callable[[Any, str], Translations] = lambda record, key: dict(getattr(record, key) or {})
@@ -217,17 +222,20 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("agenda_item", _l("Agenda item"), _l("Agenda items"), AgendaItem, "meeting.edit",
          _fixed(TITLE_300, TextPart("notes", _l("Notes"), 4000, multiline=True)),
          (AgendaItem.title, AgendaItem.notes), _agenda_items, "meetings.meeting", "meeting_id",
-         anchor="item-{id}", permission_target=lambda record: record.meeting,
+         anchor="item-{id}", load=(joinedload(AgendaItem.meeting),),
+         permission_target=lambda record: record.meeting,
          meeting_of=lambda record: record.meeting, code=lambda record: str(record.meeting.reference),
          announce=_meeting_event),
     Kind("decision", _l("Decision"), _l("Decisions"), Decision, "minutes.write",
          _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), _decisions,
-         "meetings.meeting", "meeting_id", anchor="decisions",
+         "meetings.meeting", "meeting_id", anchor="decisions", load=(joinedload(Decision.meeting),),
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          code=lambda record: f"{record.meeting.reference} · {record.number}",
          title=lambda record: dict(record.text or {}), write=_write_decision, announce=_meeting_event),
     Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
          "meetings.meeting", "meeting_id", anchor="minutes",
+         load=(selectinload(Minutes.revisions),
+               joinedload(Minutes.meeting).selectinload(Meeting.agenda_items)),
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          read=lambda record, key: dict(record.current.note(key)),
          original=lambda record: str(record.current.original_language),
