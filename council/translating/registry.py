@@ -78,11 +78,16 @@ class Kind:
 # Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/rules.py) ------
 
 
+# As can(): someone whose account was deactivated may edit nothing, whatever their role still says.
+
+
 def _leads_everything(user: User) -> bool:
-    return user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id)
+    return user.active and (user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id))
 
 
 def _co_chaired(user: User) -> list[int]:
+    if not user.active:
+        return []
     return [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
 
 
@@ -114,9 +119,9 @@ def _organised(user: User) -> ColumnElement[bool]:
 
 def _meeting_editable(user: User) -> ColumnElement[bool]:
     """meeting.edit: organisers, and whoever proposed a council session while it is a draft."""
-    return or_(_organised(user), and_(Meeting.council_id == user.council_id,
-                                      Meeting.status == MeetingStatus.DRAFT,
-                                      Meeting.created_by_id == user.id))
+    proposed = and_(Meeting.council_id == user.council_id, Meeting.status == MeetingStatus.DRAFT,
+                    Meeting.created_by_id == user.id) if user.active else false()
+    return or_(_organised(user), proposed)
 
 
 def _meetings(user: User) -> Select[Any]:
