@@ -13,6 +13,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from council import events
 from council.auth.permissions import group_roles, is_secretary
@@ -59,6 +61,9 @@ class Kind:
     endpoint: str  # the record's own page, and the name of its id argument there
     id_argument: str
     anchor: str | None = None
+    # What a listed record's parts, code, title and address read beyond its own row, loaded with the
+    # list in a fixed number of queries rather than one per row.
+    load: tuple[LoaderOption, ...] = ()
     permission_target: Callable[[Any], Any] = lambda record: record
     meeting_of: Callable[[Any], Meeting | None] = lambda record: None
     read: Callable[[Any, str], Translations] = lambda record, key: dict(getattr(record, key) or {})
@@ -84,11 +89,16 @@ class Kind:
 # Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/rules.py) ------
 
 
+# As can(): someone whose account was deactivated may edit nothing, whatever their role still says.
+
+
 def _leads_everything(user: User) -> bool:
-    return user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id)
+    return user.active and (user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id))
 
 
 def _co_chaired(user: User) -> list[int]:
+    if not user.active:
+        return []
     return [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
 
 
@@ -120,9 +130,9 @@ def _organised(user: User) -> ColumnElement[bool]:
 
 def _meeting_editable(user: User) -> ColumnElement[bool]:
     """meeting.edit: organisers, and whoever proposed a council session while it is a draft."""
-    return or_(_organised(user), and_(Meeting.council_id == user.council_id,
-                                      Meeting.status == MeetingStatus.DRAFT,
-                                      Meeting.created_by_id == user.id))
+    proposed = and_(Meeting.council_id == user.council_id, Meeting.status == MeetingStatus.DRAFT,
+                    Meeting.created_by_id == user.id) if user.active else false()
+    return or_(_organised(user), proposed)
 
 
 def _meetings(user: User) -> Select[Any]:
@@ -236,18 +246,21 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("agenda_item", _l("Agenda item"), _l("Agenda items"), AgendaItem, "meeting.edit",
          _fixed(TITLE_300, TextPart("notes", _l("Notes"), 4000, multiline=True)),
          (AgendaItem.title, AgendaItem.notes), _agenda_items, "meetings.meeting", "meeting_id",
-         anchor="item-{id}", permission_target=lambda record: record.meeting,
+         anchor="item-{id}", load=(joinedload(AgendaItem.meeting),),
+         permission_target=lambda record: record.meeting,
          meeting_of=lambda record: record.meeting, code=lambda record: str(record.meeting.reference),
          frozen=lambda record: _plan_frozen(record.meeting), announce=_meeting_event),
     Kind("decision", _l("Decision"), _l("Decisions"), Decision, "minutes.write",
          _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), _decisions,
-         "meetings.meeting", "meeting_id", anchor="decisions",
+         "meetings.meeting", "meeting_id", anchor="decisions", load=(joinedload(Decision.meeting),),
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          code=lambda record: f"{record.meeting.reference} · {record.number}",
          title=lambda record: dict(record.text or {}), write=_write_decision,
          frozen=lambda record: _minutes_frozen(record.meeting.minutes), announce=_meeting_event),
     Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
          "meetings.meeting", "meeting_id", anchor="minutes",
+         load=(selectinload(Minutes.revisions),
+               joinedload(Minutes.meeting).selectinload(Meeting.agenda_items)),
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          read=lambda record, key: dict(record.current.note(key)),
          original=lambda record: str(record.current.original_language),

@@ -148,13 +148,14 @@ def _sql_work(kind: Kind, user: User, languages: list[str], limit: int) -> KindW
     work = KindWork(kind, counts=dict(zip(LANGUAGES, (int(count) for count in counts), strict=True)))
     wanted = editable.where(_any_missing(kind, languages))
     work.total = db.session.scalar(wanted.with_only_columns(func.count(), maintain_column_froms=True)) or 0
-    records = db.session.scalars(wanted.order_by(kind.model.id.desc()).limit(limit))
+    records = db.session.scalars(wanted.options(*kind.load).order_by(kind.model.id.desc()).limit(limit))
     work.rows = [(record, missing_in(kind, record)) for record in records]
     return work
 
 
 def _python_work(kind: Kind, user: User, languages: list[str], limit: int) -> KindWork:
-    records = db.session.scalars(kind.editable(user).order_by(kind.model.id.desc()).limit(MINUTES_LIMIT))
+    records = db.session.scalars(kind.editable(user).options(*kind.load).order_by(kind.model.id.desc())
+                                 .limit(MINUTES_LIMIT))
     work = KindWork(kind, counts=dict.fromkeys(LANGUAGES, 0))
     for record in records:
         missing = missing_in(kind, record)

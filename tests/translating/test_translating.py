@@ -106,6 +106,23 @@ def test_only_whoever_may_edit_the_record_translates_it(world: Any) -> None:
     services.add_translation(world.kz_chair, records["recommendation"], "kk", {"title": "Терминал салу"})
     services.add_translation(world.kz_chair, records["decision"], "tk", {"text": "Kabul etmeli."})
     db.session.commit()
+    db.session.expire_all()
+    recommendation, decision = records["recommendation"], records["decision"]
+    assert recommendation.title == {"ru": "Строительство терминала", "kk": "Терминал салу"}
+    assert records["initiative"].name == {"ru": "Железная дорога"}  # the refused ones changed nothing
+    assert decision.text == {"ru": "Принять к сведению.", "tk": "Kabul etmeli."}
+
+    def translated(subject_type: str, subject_id: int) -> list[tuple[str, int | None, dict[str, Any]]]:
+        return [(event.kind, event.actor_id, event.payload) for event in db.session.scalars(
+            db.select(Event).where(Event.subject_type == subject_type, Event.subject_id == subject_id,
+                                   Event.kind.like("%.translated")))]
+
+    [(kind, actor, payload)] = translated("recommendation", recommendation.id)
+    assert (kind, actor) == ("recommendation.translated", world.kz_chair.id)
+    assert payload["language"] == "kk" and payload["fields"] == ["title"]
+    [(kind, actor, payload)] = translated("meeting", records["meeting"].id)
+    assert (kind, actor) == ("meeting.translated", world.kz_chair.id)
+    assert (payload["part"], payload["language"], payload["fields"]) == ("decision", "tk", ["text"])
 
 
 def test_an_empty_field_takes_a_translation_away_and_the_change_is_recorded(world: Any) -> None:
