@@ -86,11 +86,14 @@ def conflict_for(error: IntegrityError) -> Conflict | None:
 
 
 def flush() -> None:
-    """Flush; a duplicate another request saved meanwhile becomes a Conflict, the session rolled back."""
+    """Flush; a duplicate another request saved meanwhile becomes a Conflict, the session rolled back
+    (or, inside a savepoint, left for the caller to roll back to it)."""
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
+        # Inside a savepoint (a row of an import) the caller rolls back just that savepoint.
+        if not db.session().in_nested_transaction():
+            db.session.rollback()
         conflict = conflict_for(error)
         if conflict is None:
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 
 import pytest
@@ -245,3 +246,23 @@ def test_confirm_with_a_forged_token_saves_nothing(client, auth, world, uploads)
 def test_members_may_not_open_the_import(client, auth, world):
     auth.login(world.kz_chair)
     assert client.get("/tracker/import").status_code == 403
+
+
+@pytest.mark.skipif(not os.environ.get("COUNCIL_TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="SQLite locks the file for the import's savepoint: no second writer, no race")
+def test_a_code_saved_meanwhile_is_a_row_error_and_nothing_of_the_file_is_saved(client, auth, world,
+                                                                               uploads):
+    """Between the preview and the save someone else saves TRD-2026-020: the row says so (422)."""
+    from tests.test_duplicates import saved_meanwhile
+
+    auth.login(world.secretary)
+    response = client.post("/tracker/import", data={
+        "kind": "recommendations", "file": (io.BytesIO(as_csv(RECOMMENDATIONS)), "recs.csv")},
+        content_type="multipart/form-data")
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', page_text(response)).group(1)
+    with saved_meanwhile("recommendation"):
+        response = client.post("/tracker/import/confirm", data={"kind": "recommendations",
+                                                                "token": token})
+    assert response.status_code == 422
+    assert "code: This code is already used." in page_text(response)
+    assert [r.code for r in db.session.scalars(select(Recommendation))] == ["TRD-2026-020"]
