@@ -17,7 +17,7 @@ the catalog's msgids) and not to the Turkmen one (the words of the Turkmen msgst
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -109,21 +109,20 @@ CODE = re.compile(r"\b\w+_\w+\b")  # a value of an import column: council_sessio
 def _catalog_words(language: str) -> set[str]:
     with (ROOT / "council" / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f, locale=language)
-    words: set[str] = set()
-    for message in catalog:
-        texts = message.string if isinstance(message.string, tuple | list) else [message.string]
-        for text in texts:
-            words.update(w.casefold() for w in WORD.findall(re.sub(r"%\(\w+\)\w", " ", text or "")))
-    return words
+    return _words(message.string for message in catalog)
 
 
 def _english_words() -> set[str]:
     with (ROOT / "council" / "translations" / "messages.pot").open("rb") as f:
         template = read_po(f)
+    return _words(message.id for message in template)
+
+
+def _words(entries: Iterable[str | tuple[str, ...] | list[str] | None]) -> set[str]:
+    """The case-folded words of catalog entries (a plural's every form), placeholders left out."""
     words: set[str] = set()
-    for message in template:
-        ids = message.id if isinstance(message.id, tuple | list) else [message.id]
-        for text in ids:
+    for entry in entries:
+        for text in entry if isinstance(entry, tuple | list) else [entry]:
             words.update(w.casefold() for w in WORD.findall(re.sub(r"%\(\w+\)\w", " ", text or "")))
     return words
 
