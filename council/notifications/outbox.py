@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from council.extensions import db
 from council.notifications.models import Channel, DeliveryState, Notification
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "council.notifications.deliver"
 _QUEUED = "council_outbox"
+_MARKS = "council_outbox_savepoints"  # savepoint -> how many ids were queued when it began
 BEAT_HEARTBEAT_KEY = "council:beat:heartbeat"
 # Celery may start a countdown a moment before the row's own time; that is not an early retry.
 _CLOCK_TOLERANCE = timedelta(seconds=1)
@@ -41,25 +42,58 @@ _CLOCK_TOLERANCE = timedelta(seconds=1)
 
 
 def deliver_after_commit(notification_ids: Iterable[int]) -> None:
-    """Ask for these rows to be delivered once the current transaction has committed."""
+    """Ask for these rows to be delivered once the outermost transaction has committed."""
     db.session.info.setdefault(_QUEUED, []).extend(notification_ids)
 
 
+# SQLAlchemy fires after_commit and after_rollback for a SAVEPOINT too (an import saves each row in one).
+# Handing rows over there sent them before the change was committed (and, with SQLite and in-process
+# tasks, made each delivery wait for the write lock); forgetting them there dropped the rows of every
+# earlier savepoint. So: hand over at the outermost commit only, and at a savepoint's rollback forget just
+# what was queued inside it.
+
+
+def _savepoint_began(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_QUEUED, ()))
+
+
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the rows are not committed yet
+        return
     queued = session.info.pop(_QUEUED, None)
     if queued:
         queue_deliveries(queued)
 
 
-def _after_rollback(session: Session) -> None:
-    # The rows are gone with the transaction; a row that survived a savepoint is found by the sweep.
-    session.info.pop(_QUEUED, None)
+def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:
+        mark = session.info.get(_MARKS, {}).get(previous)
+        if mark is not None and _QUEUED in session.info:
+            del session.info[_QUEUED][mark:]
+    elif previous.parent is None:  # the rows are gone with the transaction
+        session.info.pop(_QUEUED, None)
+
+
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    session.info.get(_MARKS, {}).pop(transaction, None)
+    if transaction.parent is None:  # closed without a commit (session.close()): nothing to send
+        session.info.pop(_QUEUED, None)
+        session.info.pop(_MARKS, None)
+
+
+_HOOKS: tuple[tuple[str, Any], ...] = (
+    ("after_transaction_create", _savepoint_began),
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+    ("after_transaction_end", _transaction_ended),
+)
 
 
 def install_session_hooks() -> None:
-    if not sa_event.contains(db.session, "after_commit", _after_commit):
-        sa_event.listen(db.session, "after_commit", _after_commit)
-        sa_event.listen(db.session, "after_rollback", _after_rollback)
+    for name, hook in _HOOKS:
+        if not sa_event.contains(db.session, name, hook):
+            sa_event.listen(db.session, name, hook)
 
 
 def dispatch(task_name: str, *args: Any, countdown: float | None = None) -> bool:

@@ -123,3 +123,30 @@ def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(other_app
 def test_backoff_doubles_up_to_its_ceiling(app):
     app.config.update(NOTIFICATION_RETRY_BASE_SECONDS=60.0, NOTIFICATION_RETRY_MAX_DELAY=3600.0)
     assert [outbox.backoff(n) for n in range(1, 9)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+def test_savepoints_neither_send_early_nor_forget_the_rows_of_earlier_ones(world, mail_sink):
+    """Rows queued before and inside a released savepoint go at the outermost commit, once; a rolled
+    back savepoint forgets only its own (SQLAlchemy fires after_commit/after_rollback for savepoints)."""
+
+    def row_for(user):
+        row = Notification(council_id=world.council.id, recipient_id=user.id, kind="commitment.verified",
+                           channel=Channel.EMAIL, state=DeliveryState.PENDING,
+                           payload={"code": "TRD-1"}, next_attempt_at=utcnow())
+        db.session.add(row)
+        db.session.flush()
+        outbox.deliver_after_commit([row.id])
+        return row
+
+    row_for(world.observer)
+    kept = db.session.begin_nested()
+    row_for(world.member)
+    kept.commit()
+    dropped = db.session.begin_nested()
+    row_for(world.outsider)
+    dropped.rollback()
+    assert mail_sink.messages == []  # nothing leaves before the commit
+    db.session.commit()
+    assert sorted(str(m["To"]) for m in mail_sink.messages) == ["member@example.org",
+                                                                 "observer@example.org"]
+    assert {row.state for row in email_rows()} == {DeliveryState.SENT}

@@ -266,3 +266,60 @@ def test_a_code_saved_meanwhile_is_a_row_error_and_nothing_of_the_file_is_saved(
     assert response.status_code == 422
     assert "code: This code is already used." in page_text(response)
     assert [r.code for r in db.session.scalars(select(Recommendation))] == ["TRD-2026-020"]
+
+
+# E-mails of an import: handed over once, after the commit ----------------------------------------------
+
+
+class _CommittedWhenReceived:
+    """Wraps the SMTP sink: for each message, whether the import was committed when it arrived,
+    read through a connection of its own (it sees only what is committed)."""
+
+    def __init__(self, sink, engine):
+        self.sink, self.engine, self.seen = sink, engine, []
+        self.handle = sink.handle_DATA
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.engine.connect() as connection:
+            saved = connection.scalar(select(func.count()).select_from(Commitment))
+        self.seen.append(saved)
+        return await self.handle(server, session, envelope)
+
+
+@pytest.fixture
+def committed_when_received(mail_sink):
+    watcher = _CommittedWhenReceived(mail_sink, db.engine)
+    mail_sink.handle_DATA = watcher.handle_DATA  # the sink calls its instance's handler
+    yield watcher
+    del mail_sink.handle_DATA
+
+
+def test_an_import_e_mails_each_owner_once_after_it_is_committed(world, mail_sink,
+                                                                 committed_when_received):
+    from council.notifications.models import Channel, DeliveryState, Notification
+
+    imported(world, "recommendations", RECOMMENDATIONS)
+    mail_sink.messages.clear()
+    committed_when_received.seen.clear()
+    before = db.session.scalar(select(func.max(Notification.id))) or 0
+    report = imported(world, "commitments", commitments_rows(world))
+    assert report.saved
+    # Sent by the time the import's commit returned: no sweep, no retry, nothing left pending.
+    emails = list(db.session.scalars(select(Notification).where(Notification.channel == Channel.EMAIL,
+                                                                Notification.id > before)))
+    assert emails and {row.state for row in emails} == {DeliveryState.SENT}
+    ids = sorted(str(message["Message-ID"]) for message in mail_sink.messages)
+    assert ids == sorted(f"<notification-{row.id}@council.test>" for row in emails)  # each one once
+    recipients = {str(message["To"]) for message in mail_sink.messages}
+    assert {world.member.email, world.tm_member.email} <= recipients  # the two owners among them
+    # Every e-mail left after both commitments were committed, never from inside the import.
+    assert committed_when_received.seen == [2] * len(emails)
+
+
+def test_a_preview_or_a_refused_import_e_mails_nobody(world, mail_sink):
+    imported(world, "recommendations", RECOMMENDATIONS)
+    mail_sink.messages.clear()
+    assert imported(world, "commitments", commitments_rows(world), save=False).ok
+    bad = commitments_rows(world, {(2, "due_date"): "2026-01-01"})
+    assert not imported(world, "commitments", bad).saved
+    assert mail_sink.messages == [] and count(Commitment) == 0
