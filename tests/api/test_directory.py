@@ -91,4 +91,9 @@ def test_countries_and_regions(client, world, as_member):
 
 def test_observers_read_the_directory_too(client, world, token_for):
     headers = bearer(token_for(world.observer))
-    assert client.get("/api/v1/groups", headers=headers).status_code == 200
+    groups = client.get("/api/v1/groups", headers=headers)
+    assert groups.status_code == 200 and [g["code"] for g in groups.json["items"]] == ["TRD"]
+    organisations = client.get("/api/v1/organisations?country=KZ", headers=headers)
+    assert [o["code"] for o in organisations.json["items"]] == ["aktau-akimat", "mangystau-akimat"]
+    group = client.get(f"/api/v1/groups/{world.group.id}", headers=headers).json
+    assert len(group["members"]) == 4 and "@" not in str(group)

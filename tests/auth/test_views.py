@@ -37,12 +37,20 @@ def test_wrong_password_is_refused_with_a_message(client, world):
     response = client.post("/login", data={"email": world.member.email, "password": "wrong-one!"})
     assert response.status_code == 422
     assert "Wrong e-mail or password." in page_text(response)
+    assert_signed_out(client)
+
+
+def assert_signed_out(client):
+    """The groups page still sends the visitor to the sign-in page."""
+    response = client.get("/groups")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_empty_sign_in_form_names_the_fields(client):
     response = client.post("/login", data={"email": "", "password": ""})
     assert response.status_code == 422
     assert page_text(response).count("This field is required.") == 2
+    assert_signed_out(client)
 
 
 def test_deactivated_person_cannot_sign_in(client, world):
@@ -50,6 +58,9 @@ def test_deactivated_person_cannot_sign_in(client, world):
     db.session.commit()
     response = client.post("/login", data={"email": world.member.email, "password": PASSWORD})
     assert response.status_code == 422
+    # The same vague message as a wrong password: the form does not tell who has an account.
+    assert "Wrong e-mail or password." in page_text(response)
+    assert_signed_out(client)
 
 
 def test_sign_in_only_redirects_within_the_site(client, world):

@@ -35,7 +35,17 @@ def test_only_secretaries_and_admins_manage_organisations(world, who):
 
 
 def test_admin_may_manage_organisations(world):
-    services.create_organisation(world.admin, world.council, **org_values())
+    from council.directory.models import Organisation
+
+    created = services.create_organisation(world.admin, world.council, **org_values())
+    db.session.commit()
+    services.update_organisation(world.admin, created, **org_values(website="https://kuryk.kz"))
+    db.session.commit()
+    saved = db.session.scalars(db.select(Organisation).filter_by(code="kuryk-port")).one()
+    assert saved.council_id == world.council.id and saved.website == "https://kuryk.kz"
+    assert [event.kind for event in history("organisation", saved.id)] == [
+        "organisation.updated", "organisation.created"]
+    assert {event.actor_id for event in history("organisation", saved.id)} == {world.admin.id}
 
 
 def test_secretary_of_another_council_may_not(world):
