@@ -13,6 +13,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,72 @@ from sqlalchemy import text
 
 from council import create_app
 from council.extensions import db
+
+
+def _worker_number() -> int | None:
+    """The pytest-xdist worker this process is (gw0 → 0), or None in a run without workers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else None
+
+
+def _own_services_per_worker() -> None:
+    """Under pytest-xdist each worker gets a PostgreSQL database `<name>_gwN` (created here, empty)
+    and a Redis database of its own, so workers never see each other's rows, queues or keys."""
+    number = _worker_number()
+    if number is None:
+        return
+    url = os.environ.get("COUNCIL_TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        own = f"{parsed.database}_gw{number}"
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+        engine.dispose()
+        os.environ["COUNCIL_TEST_DATABASE_URL"] = parsed.set(database=own).render_as_string(
+            hide_password=False)
+    redis_url = os.environ.get("COUNCIL_TEST_REDIS_URL", "")
+    if redis_url:
+        from redis.connection import parse_url
+
+        base = int(parse_url(redis_url).get("db", 0))
+        prefix = redis_url.rsplit("/", 1)[0] if redis_url.count("/") > 2 else redis_url.rstrip("/")
+        os.environ["COUNCIL_TEST_REDIS_URL"] = f"{prefix}/{(base + number) % 16}"
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "council" / "translations"
+
+
+def compile_stale_catalogs() -> list[str]:
+    """Compile each catalog whose messages.mo is missing or older than its messages.po, as
+    `make compile-translations` does (fuzzy entries included), so a plain `pytest` on a fresh clone
+    shows the pages in every language. Returns the languages compiled."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        partial = mo.with_name(f".messages.mo.{os.getpid()}")
+        with partial.open("wb") as target:
+            write_mo(target, catalog, use_fuzzy=True)
+        os.replace(partial, mo)  # atomic: another process never reads half a catalog
+        compiled.append(po.parts[-3])
+    return compiled
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _worker_number() is None:  # the only process, or xdist's controller before its workers start
+        compile_stale_catalogs()
+    _own_services_per_worker()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

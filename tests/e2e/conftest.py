@@ -61,6 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            # One pytest-xdist worker runs them all: one server, one demo database, one browser.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 # The server ---------------------------------------------------------------------------------------
