@@ -127,6 +127,7 @@ def test_members_cannot_invite(client, auth, world):
 def test_password_reset(client, world, mail_sink):
     response = client.post("/password/forgot", data={"email": world.member.email})
     assert response.status_code == 302
+    response.close()  # the address is looked up once the answer has gone (WSGI servers close it then)
     [message] = mail_sink.messages
     link = link_in(mail_sink.text_of(message))
     short = client.post(link, data={"password": "short", "confirm": "short"})
@@ -145,6 +146,7 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     response = client.post("/password/forgot", data={"email": "nobody@example.org"},
                            follow_redirects=True)
     assert "a link to set a new password is on its way" in page_text(response)
+    response.close()
     assert mail_sink.messages == []
 
 
