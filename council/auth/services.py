@@ -26,7 +26,7 @@ from council.timeutil import utcnow
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105  a token's purpose (its salt), not a secret
 # A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -128,7 +128,7 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
     return person
 
 
-PASSWORD_RESET_REQUESTED = "person.password_reset_requested"
+PASSWORD_RESET_REQUESTED = "person.password_reset_requested"  # noqa: S105  an event kind, not a secret
 
 
 def request_password_reset(email: str) -> None:
