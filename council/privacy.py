@@ -2,7 +2,7 @@
 
 A signed-in person's pages and every export carry `Cache-Control: no-store`, so the next person at a
 shared computer (or a proxy between) cannot bring them back from a cache after sign-out. Static files
-and the public portal stay cacheable; a view that chose its own caching (the API's ETags) keeps it.
+and the public portal's pages stay cacheable; the API (tokens, not sessions) keeps its ETags.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def is_export(response: Response) -> bool:
 def keep_private(response: Response) -> Response:
     if request.endpoint is None or request.endpoint.endswith("static"):
         return response
-    if "Cache-Control" in response.headers:
+    if request.path.startswith("/api/"):  # tokens, not browser sessions: the API sets its own (ETags)
         return response
+    if "no-store" in (response.headers.get("Cache-Control") or ""):
+        return response
+    # send_file's own `no-cache` still lets a browser keep the file on disk: replaced too.
     if is_export(response) or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -68,7 +68,9 @@ def same_site_path(target: str | None) -> str | None:
     """
     if not target or not target.startswith("/"):
         return None
-    decoded = unquote(target)
+    decoded = target
+    for _ in range(3):  # decoded as often as a chain of proxies might: %252f is a slash two hops on
+        decoded = unquote(decoded)
     if any(ch in decoded for ch in "\\\x7f") or any(ord(ch) < 0x20 for ch in decoded):
         return None
     if decoded.startswith("//") or urlsplit(decoded).netloc or urlsplit(decoded).scheme:
