@@ -18,6 +18,9 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d council/translations
 
 ## make run: SQLite under instance/, demo data, Celery tasks in-process, http://127.0.0.1:5000
+# Debug mode: without COUNCIL_SECRET_KEY the app keeps a random key in instance/secret_key (0600), made
+# once; outside debug and tests it refuses to start without one (council/deployment.py).
+run: export FLASK_DEBUG ?= 1
 run: compile-translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask council demo
@@ -27,6 +30,7 @@ run: compile-translations
 test: compile-translations lint typecheck
 	$(BIN)/pytest
 
+# ruff's rules include its security ones (S, from bandit); each exception is explained where it is made.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check council workers tests bench
 

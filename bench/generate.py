@@ -28,7 +28,7 @@ from werkzeug.security import generate_password_hash
 from council import create_app
 from council.extensions import db
 
-PASSWORD = "bench-password"
+PASSWORD = "bench-password"  # noqa: S105  the benchmark accounts' shared password, on a throwaway database
 COUNCIL_SLUG = "mangystau-balkan"
 SIZES = {
     "10k": dict(recommendations=1_000, commitments=10_000, updates=50_000, meetings=200),
@@ -94,7 +94,7 @@ class Loader:
             return count
         names = ", ".join(f'"{name}"' for name in columns)
         marks = ", ".join("?" for _ in columns)
-        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608  table and column names from our own metadata; values are bound
         batch: list[tuple[Any, ...]] = []
         cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         for row in rows:
@@ -283,7 +283,7 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                     if "id" in table.c and table.c.id.autoincrement is not False and name in counts \
                             and table.c.id.type.python_type is int:
                         connection.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # noqa: S608  a table name from our own metadata
                             f"(SELECT max(id) FROM \"{name}\"))"))
         with db.engine.connect() as connection:
             if connection.dialect.name == "postgresql":

@@ -137,7 +137,7 @@ class Stack:
         return database_url(self.database)
 
     def env(self) -> dict[str, str]:
-        assert self.controller is not None
+        assert self.controller is not None  # noqa: S101  a benchmark's own invariant
         env = dict(os.environ)
         env.update({
             "FLASK_APP": "council",
@@ -175,15 +175,15 @@ class Stack:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
     def fill(self) -> None:
-        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=self.env(), check=True,
+        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=self.env(), check=True,  # noqa: S603  our own command line, no shell
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([sys.executable, "-m", "bench.generate", "--database", self.url, "--size", self.size],
+        subprocess.run([sys.executable, "-m", "bench.generate", "--database", self.url, "--size", self.size],  # noqa: S603  our own command line, no shell
                        cwd=ROOT, env=self.env(), check=True, stdout=subprocess.DEVNULL)
 
     def spawn(self, name: str, command: list[str]) -> Process:
         log = self.workdir / f"{name}.log"
         with log.open("ab") as out:
-            popen = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=out,
+            popen = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=out,  # noqa: S603  our own command line, no shell
                                      stderr=subprocess.STDOUT, start_new_session=True)
         process = Process(name, popen, log)
         self.processes[name] = process

@@ -31,6 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
 
+    from council.deployment import settle
+
+    settle(app)  # refuses to start without a secret key (and public address) in production
+
     from council.logs import configure_logging
 
     configure_logging(app)
@@ -44,6 +48,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errorpages.register(app)
     conflicts.register(app)
+
+    from council import privacy
+
+    privacy.register(app)
 
     from council.cli import council_cli
 

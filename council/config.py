@@ -32,13 +32,20 @@ class Config:
     """One class; every value can be overridden from the environment or by create_app(test_config)."""
 
     def __init__(self) -> None:
-        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
+        # No default: outside debug and tests the app refuses to start without it (council/deployment.py);
+        # `make run` (debug) keeps a random one under instance/.
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.SECRET_KEY_FILE = str(INSTANCE_PATH / "secret_key")
         self.SQLALCHEMY_DATABASE_URI = _env(
             "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'council.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
         self.REDIS_URL = _env("REDIS_URL")
-        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+        # Every link in every e-mail and export is built from it, never from the request's Host header;
+        # in production it is required, and it (with COUNCIL_TRUSTED_HOSTS) names the hosts answered.
+        self.BASE_URL = _env("BASE_URL")
+        self.EXTRA_TRUSTED_HOSTS = [host.strip() for host in (_env("TRUSTED_HOSTS") or "").split(",")
+                                    if host.strip()]
 
         # Sessions and cookies: secure flags on unless explicitly running plain HTTP locally.
         self.HTTPS = _flag("HTTPS", default=False)
@@ -72,7 +79,11 @@ class Config:
         # own memory until Redis is back.
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
-        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+        # Failed sign-ins (README, "Signing in"): per account and address, and per address over all
+        # accounts; never per account alone, which would let a stranger lock a named person out.
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
+        self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "20 per minute; 100 per hour")
+        self.PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")  # per personal access token
 
         self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from council.api import errors as api_errors
@@ -75,6 +75,11 @@ def register(app: Flask) -> None:
         return _answer(400, _("The form has expired"),
                        _("The page was open too long or was sent twice. Go back, reload the page "
                          "and send the form again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> Response:
+        """A Host this instance does not serve (TRUSTED_HOSTS): no page, since no link can be built."""
+        return Response(_("The request could not be understood."), 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:

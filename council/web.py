@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
@@ -15,6 +18,7 @@ from council.directory.models import Council
 from council.extensions import db
 
 UNPROCESSABLE = 422
+logger = logging.getLogger(__name__)
 
 
 def current_council() -> Council:
@@ -52,4 +56,42 @@ def is_htmx() -> bool:
 
 def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path of this site, else None: the one check for every `next` the app follows.
+
+    An open redirect lets a phishing link borrow our sign-in page. Browsers drop tabs and newlines
+    from a URL and read a backslash as a slash, so `/%09/evil.example` and `/\\evil.example` lead away
+    as `//evil.example` does; encoded slashes are refused for the same reason (a proxy may decode them).
+    """
+    if not target or not target.startswith("/"):
+        return None
+    decoded = target
+    for _ in range(3):  # decoded as often as a chain of proxies might: %252f is a slash two hops on
+        decoded = unquote(decoded)
+    if any(ch in decoded for ch in "\\\x7f") or any(ord(ch) < 0x20 for ch in decoded):
+        return None
+    if decoded.startswith("//") or urlsplit(decoded).netloc or urlsplit(decoded).scheme:
+        return None
+    return target
+
+
+def after_response(response: Response, work: Callable[..., Any], *args: Any) -> Response:
+    """Run `work(*args)` once the response has gone to the client, in a fresh app context, and commit.
+
+    For work whose cost must not show in the response time (whether an address has an account)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work(*args)
+                db.session.commit()
+            except Exception:  # the client has its answer already; the log keeps what went wrong
+                db.session.rollback()
+                logger.exception("Work after the response failed: %s", getattr(work, "__name__", work))
+
+    response.call_on_close(run)
     return response

@@ -19,7 +19,7 @@ from council.extensions import db
 from council.timeutil import utcnow
 
 # A recognisable prefix lets secret scanners (and people) tell a Council token from other strings.
-TOKEN_PREFIX = "council_"
+TOKEN_PREFIX = "council_"  # noqa: S105  a prefix, not a secret
 MAX_NAME_LENGTH = 80
 MAX_ACTIVE_TOKENS = 20
 # Writing "last used" on every request would turn each read into a write; once a minute is enough.

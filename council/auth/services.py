@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -18,7 +18,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from council import conflicts, events
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, PlatformRole, User
-from council.emails import send_email
 from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES
@@ -27,7 +26,7 @@ from council.timeutil import utcnow
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105  a token's purpose (its salt), not a secret
 # A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -129,11 +128,16 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
     return person
 
 
-def send_password_reset(email: str) -> None:
-    """Send a reset link if the address belongs to an active person; say nothing either way."""
+PASSWORD_RESET_REQUESTED = "person.password_reset_requested"  # noqa: S105  an event kind, not a secret
+
+
+def request_password_reset(email: str) -> None:
+    """Have a reset link e-mailed if the address belongs to an active person; say nothing either way.
+
+    The e-mail is an outbox row written with the event (the link is made when it is sent, from
+    COUNCIL_BASE_URL), so SMTP being down delays it instead of failing the request; the caller commits.
+    """
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for("auth.reset_password", token=make_token(user, PASSWORD_RESET), _external=True)
-    send_email(user.email, "password_reset", user.language, person=user, link=link,
-               hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+    events.record(PASSWORD_RESET_REQUESTED, user, None)

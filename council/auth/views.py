@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -13,7 +14,7 @@ from council.errors import DomainError
 from council.extensions import db, limiter
 from council.forms import show_error
 from council.i18n import LANGUAGES, speak_as
-from council.web import form_page
+from council.web import after_response, form_page, same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -22,24 +23,35 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
-def _login_account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().casefold()
+def _login_address_limit() -> str:
+    return str(current_app.config["LOGIN_ADDRESS_RATE_LIMIT"])
+
+
+def _reset_limit() -> str:
+    return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
+
+
+def _login_account_address_key() -> str:
+    """Wrong passwords count per account AND address: a stranger elsewhere cannot lock a person out."""
+    return f"login:{get_remote_address()}:{(request.form.get('email') or '').strip().casefold()}"
 
 
 def _reset_account_key() -> str:
     return "reset:" + (request.form.get("email") or "").strip().casefold()
 
 
+def _refused(response: Response) -> bool:
+    """Only failed sign-ins count (a colleague behind the same office address signing in does not)."""
+    return response.status_code != 302
+
+
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("directory.home")
+    return same_site_path(target) or url_for("directory.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_address_key, deduct_when=_refused)
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("directory.home"))
@@ -99,16 +111,18 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_reset_account_key)
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_account_key)
 def forgot_password() -> Response | str | tuple[str, int]:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return form_page("auth/forgot_password.html", form)
-    services.send_password_reset(form.email.data or "")
     flash(_("If this address belongs to an account, a link to set a new password is on its way."),
           "success")
-    return redirect(url_for("auth.login"))
+    # The same answer, in the same time, for any address: whether it has an account is looked up only
+    # after the answer has left (and the e-mail goes through the outbox, so SMTP down changes nothing).
+    return after_response(redirect(url_for("auth.login")), services.request_password_reset,
+                          form.email.data or "")
 
 
 @bp.post("/language")

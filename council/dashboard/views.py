@@ -19,7 +19,7 @@ from council.directory.services import get_in_council
 from council.extensions import db
 from council.meetings.models import Meeting
 from council.tracker.models import Indicator
-from council.web import arg_int
+from council.web import arg_int, same_site_path
 
 bp = Blueprint("dashboard", __name__)
 
@@ -124,7 +124,7 @@ def publish_minutes(meeting_id: int) -> Response:
     db.session.commit()
     flash(_("The minutes are shown on the public portal.") if public else
           _("The minutes are no longer shown on the public portal."), "success")
-    back = request.form.get("next", "")  # the dashboard the button was on; nowhere else
+    back = same_site_path(request.form.get("next")) or ""  # the dashboard the button was on; nowhere else
     return redirect(back if back.startswith("/dashboard") else url_for(".council", _anchor="minutes"))
 
 

@@ -20,7 +20,7 @@ from council.directory.models import (
 )
 from council.extensions import db
 
-DEMO_PASSWORD = "council-demo"
+DEMO_PASSWORD = "council-demo"  # noqa: S105  the demo accounts' published password (make run only)
 COUNCIL_SLUG = "mangystau-balkan"
 
 COUNTRIES = {

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone
@@ -23,6 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from council import events
+from council.addresses import external_url
 from council.auth.permissions import can, require
 from council.directory.models import Membership, User, WorkingGroup
 from council.errors import NotAllowed, NotFound
@@ -79,7 +80,7 @@ def _description(meeting: Meeting, link: str) -> str:
 
 def _event(meeting: Meeting) -> Event:
     zone = ZoneInfo(meeting.time_zone)
-    link = url_for("meetings.meeting", meeting_id=meeting.id, _external=True)
+    link = external_url("meetings.meeting", meeting_id=meeting.id)
     # An export: a title not yet in the reader's language says so, as on the pages.
     title = marked_localized(meeting.title, meeting.original_language)
     if meeting.status == MeetingStatus.CANCELLED:

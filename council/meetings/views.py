@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from council import events
+from council.addresses import external_url
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, Region, RegionKind, User, WorkingGroup
 from council.directory.services import get_in_council
@@ -881,7 +882,7 @@ def create_feed() -> Response | str:
         if form.group_id.data else None
     _feed, token = calendar.create_feed(current_user, group)
     db.session.commit()
-    url = url_for(".calendar_feed", token=token, _external=True)
+    url = external_url("meetings.calendar_feed", token=token)
     flash(_("Your new calendar address is below. Copy it now: it is shown only once."), "success")
     return no_store(Response(_calendars_page(new_url=url)))
 

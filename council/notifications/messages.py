@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
+from council.addresses import external_url
 from council.directory.models import User, WorkingGroup
 from council.emails import send_email
 from council.extensions import db
@@ -105,14 +106,6 @@ class Message:
 
 
 # Links --------------------------------------------------------------------------------------------
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link into the app from BASE_URL, also where there is no request (a worker)."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "http")
-    return str(adapter.build(endpoint, values, force_external=True))
 
 
 def page_link(subject_type: str, subject_id: int) -> str:
@@ -288,7 +281,7 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     SMTP connection the caller closes, if given); raises if SMTP refuses."""
     from flask_babel import force_locale
 
-    from council.auth.services import INVITATION, make_token
+    from council.auth.services import INVITATION, PASSWORD_RESET, PASSWORD_RESET_REQUESTED, make_token
     from council.notifications.digests import digest_context
     from council.notifications.services import unsubscribe_token
 
@@ -300,6 +293,12 @@ def send_notification(row: Notification, connection: Any = None) -> None:
         send_email(person.email, "invitation", person.language, headers=_headers(row, None),
                    connection=connection, person=person, inviter=inviter or person, link=link,
                    days=current_app.config["INVITATION_MAX_AGE"] // 86400)
+        return
+    if row.kind == PASSWORD_RESET_REQUESTED:
+        link = external_url("auth.reset_password", token=make_token(person, PASSWORD_RESET))
+        send_email(person.email, "password_reset", person.language, headers=_headers(row, None),
+                   connection=connection, person=person, link=link,
+                   hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
         return
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
     common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,

@@ -200,7 +200,7 @@ def _check_commitment(council_id: int, commitment: Commitment | None, *,
                       initiative: Initiative | None) -> dict[str, Any]:
     _in_council(organisation, council_id, "organisation_id",
                 _("Choose the responsible organisation."))
-    assert organisation is not None
+    assert organisation is not None  # noqa: S101  checked by _in_council above; narrows the type
     if owner is not None and (owner.organisation_id != organisation.id or not owner.active):
         raise ValidationFailed(_("The owner must be an active member of the responsible "
                                  "organisation."), field="owner_id")
@@ -256,7 +256,7 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
         recommendation.council_id, None, organisation=organisation, owner=owner,
         description=description, original_language=original_language, start_date=start_date,
         due_date=due_date, counterpart=counterpart, initiative=initiative)
-    assert organisation is not None
+    assert organisation is not None  # noqa: S101  checked by _in_council above; narrows the type
     if code:
         code = _code(code)
         _unique_code(Commitment, recommendation.council_id, code)
@@ -483,7 +483,7 @@ def update_initiative(actor: User, initiative: Initiative, *, code: str, name: T
                       group: WorkingGroup | None = None) -> Initiative:
     require(actor, "initiative.manage", initiative.council_id)
     council = db.session.get(Council, initiative.council_id)
-    assert council is not None
+    assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
     changed = apply_changes(initiative, _initiative_values(
         council, initiative, code=code, name=name, description=description,
         original_language=original_language, group=group))
@@ -592,7 +592,7 @@ def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Tran
                      initiative: Initiative | None = None) -> Indicator:
     require(actor, "indicator.manage", indicator.council_id)
     council = db.session.get(Council, indicator.council_id)
-    assert council is not None
+    assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
     changed = apply_changes(indicator, _indicator_values(
         council, indicator, code=code, name=name, description=description,
         original_language=original_language, unit=unit, baseline_value=baseline_value,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -138,6 +139,7 @@ def test_members_cannot_invite(client, auth, world):
 def test_password_reset(client, world, mail_sink):
     response = client.post("/password/forgot", data={"email": world.member.email})
     assert response.status_code == 302
+    response.close()  # the address is looked up once the answer has gone (WSGI servers close it then)
     [message] = mail_sink.messages
     link = link_in(mail_sink.text_of(message))
     short = client.post(link, data={"password": "short", "confirm": "short"})
@@ -156,6 +158,7 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     response = client.post("/password/forgot", data={"email": "nobody@example.org"},
                            follow_redirects=True)
     assert "a link to set a new password is on its way" in page_text(response)
+    response.close()
     assert mail_sink.messages == []
 
 
@@ -170,3 +173,38 @@ def test_invited_person_without_password_cannot_sign_in(client, world):
                 password_hash=None)
     response = client.post("/login", data={"email": "pending@example.org", "password": "anything"})
     assert response.status_code == 422
+
+
+# Redirects after sign-in: same-site paths only ---------------------------------------------------
+
+# Each was followed somewhere else by a browser on today's main (or by a proxy that decodes slashes).
+OPEN_REDIRECTS = [
+    "https://evil.example/", "//evil.example/phish", "/%09/evil.example/phish", "/\t/evil.example",
+    "/%0a/evil.example", "/\n/evil.example", "/%0d/evil.example", "/\\evil.example", "/\\/evil.example",
+    "\\\\evil.example", "/%5cevil.example", "/%5c%5cevil.example", "/%2f/evil.example",
+    "/%2F%2Fevil.example", "%2f%2fevil.example", "https:evil.example", "https:/evil.example",
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "/%252f%252fevil.example", "evil.example",
+    "///evil.example", "/%00/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OPEN_REDIRECTS)
+def test_sign_in_never_leads_off_the_site(client, world, target):
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": world.member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/", target
+
+
+@pytest.mark.parametrize("target", OPEN_REDIRECTS)
+def test_the_language_switch_never_leads_off_the_site(client, target):
+    response = client.post("/language", data={"language": "kk", "next": target})
+    assert response.headers["Location"] == "/", target
+
+
+@pytest.mark.parametrize("path", ["/tracker/commitments?status=planned&q=%D0%B2%D0%BE%D0%B4%D0%B0",
+                                  "/meetings/3#minutes", "/people/7"])
+def test_sign_in_returns_to_the_page_asked_for(client, world, path):
+    response = client.post("/login", query_string={"next": path},
+                           data={"email": world.member.email, "password": PASSWORD})
+    assert response.headers["Location"] == path

@@ -92,6 +92,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory,
     url = scratch_database_url(tmp_path_factory.mktemp("e2e"), "e2e")
     application = create_app(settings_for(
         url, smtp_sink[1], TESTING=False, WTF_CSRF_ENABLED=True, SERVER_NAME=None,
+        # Served on a loopback port: the hosts it answers for (production takes them from BASE_URL).
+        TRUSTED_HOSTS=["127.0.0.1"],
         # Tests sign in more often than the production limit allows; the limit has its own tests.
         RATELIMIT_ENABLED=False))
     with application.app_context():

@@ -14,7 +14,7 @@ from council.extensions import db
 from council.meetings import calendar, services
 from council.meetings.models import CalendarFeedToken, MeetingKind
 from tests.conftest import page_text
-from tests.factories import WorkingGroupFactory
+from tests.factories import PASSWORD, WorkingGroupFactory
 from tests.meetings.conftest import item
 
 
@@ -207,3 +207,18 @@ def test_agenda_items_appear_in_order(app, world, meetings):
         [event] = events_of(parse(calendar.meeting_calendar(meeting, "ru")))
     assert "1. 10:00 Первый" in str(event["DESCRIPTION"])
     assert datetime.now(UTC) - event.decoded("DTSTAMP") < timedelta(minutes=1)
+
+
+def test_calendar_links_come_from_the_public_address_whatever_the_host(make_app, world, meetings):
+    """A calendar file or feed address built from `Host: evil.example` would send people there."""
+    meeting = meetings.published()
+    db.session.commit()
+    client = make_app(SERVER_NAME=None, BASE_URL="https://council.example.org").test_client()
+    evil = {"Host": "evil.example"}
+    client.post("/login", data={"email": world.member.email, "password": PASSWORD}, headers=evil)
+    ics = client.get(f"/meetings/{meeting.id}/calendar.ics", headers=evil).get_data(as_text=True)
+    assert f"https://council.example.org/meetings/{meeting.id}" in ics.replace("\r\n ", "")
+    assert "evil.example" not in ics
+    page = page_text(client.post("/meetings/calendar/feeds", data={"group_id": ""}, headers=evil))
+    address = page.split('data-select-on-focus', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+    assert address.startswith("https://council.example.org/meetings/calendar/")

@@ -85,8 +85,8 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+        self.process = subprocess.Popen(  # noqa: S603  our own command line, no shell
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",  # noqa: S607  the Redis of PATH, as .ci/run starts it
              "--appendonly", "no", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.answers, timeout=10, message=f"redis-server on port {self.port}")
@@ -258,7 +258,7 @@ class CeleryProcesses:
               ready: Callable[[bytes], bool]) -> WorkerProcess:
         log = self.directory / f"celery-{name}-{len(self.started)}.log"
         output = log.open("wb")
-        process = subprocess.Popen([CELERY, "-A", "workers.celery_app", *arguments, "--loglevel", "INFO"],
+        process = subprocess.Popen([CELERY, "-A", "workers.celery_app", *arguments, "--loglevel", "INFO"],  # noqa: S603  our own command line, no shell
                                    cwd=ROOT, env=worker_environment(app, queue), stdout=output,
                                    stderr=subprocess.STDOUT)
         started = WorkerProcess(process, log, output)
