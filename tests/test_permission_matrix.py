@@ -203,7 +203,8 @@ REFUSED = {403, 404, 405, 409, 410}
 SIGNING_OUT = {"auth.logout", "auth.sign_out_everywhere"}
 # Readers who are sent elsewhere rather than shown a page.
 REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN} \
-    | {("auth.login_code", role) for role in SIGNED_IN} | {("auth.two_factor_setup", role) for role in STAFF} \
+    | {("auth.login_code", role) for role in SIGNED_IN} \
+    | {("auth.two_factor_setup", role) for role in STAFF} \
     | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
 # (directory.home sends signed-in people to their dashboard and anonymous visitors to the public portal.)
 
