@@ -26,7 +26,7 @@ DEMO_PASSWORD = "council-demo"
 # The demo secretaries and administrator sign in with two-factor sign-in like real ones, all with this
 # published secret: add it to an authenticator app, or print the current code with
 # `flask council demo-code`. Never a secret of a real account.
-DEMO_TOTP_SECRET = "COUNCILDEMOMANGYSTAUBALKANTOTPKEY"[:32]
+DEMO_TOTP_SECRET = "COUNCILDEMOMANGYSTAUBALKANTOTPKE"
 COUNCIL_SLUG = "mangystau-balkan"
 
 COUNTRIES = {
