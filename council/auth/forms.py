@@ -67,5 +67,5 @@ def security_section(person: Any) -> dict[str, Any]:
             "two_factor_required": two_factor.required_for(person),
             "recovery_codes_left": two_factor.recovery_codes_left(person)
             if person.two_factor_enabled else 0,
-            "two_factor_off_form": TwoFactorOffForm(formdata=None),
+            "two_factor_off_form": TwoFactorOffForm(formdata=None, prefix="off"),
             "recovery_codes_form": CodeForm(formdata=None, prefix="renew")}

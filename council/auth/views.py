@@ -227,7 +227,7 @@ def renew_recovery_codes() -> Response | tuple[str, int]:
 @bp.post("/profile/two-factor/off")
 @login_required
 def two_factor_off() -> Response:
-    form = TwoFactorOffForm()
+    form = TwoFactorOffForm(prefix="off")
     try:
         if not form.validate_on_submit():
             raise ValidationFailed(_("Enter your password and a code."))

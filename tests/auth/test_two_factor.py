@@ -132,14 +132,16 @@ def test_a_member_promoted_to_secretary_must_set_it_up(client, auth, world):
 def test_turning_it_off_needs_the_password_and_a_code(client, auth, world):
     auth.login(world.member)
     set_up(client, world.member.email)
-    client.post("/profile/two-factor/off", data={"password": "not-it",
-                                                  "code": current_code(world.member.email)})
-    client.post("/profile/two-factor/off", data={"password": PASSWORD, "code": "000000"})
-    client.post("/profile/two-factor/off", data={"password": PASSWORD})
+    client.post("/profile/two-factor/off", data={"off-password": "not-it",
+                                                  "off-code": current_code(world.member.email)})
+    assert "Wrong password." in page_text(client.get("/profile"))
+    client.post("/profile/two-factor/off", data={"off-password": PASSWORD, "off-code": "000000"})
+    assert "This code is not valid." in page_text(client.get("/profile"))
+    client.post("/profile/two-factor/off", data={"off-password": PASSWORD})
     db.session.expire_all()
     assert db.session.get(User, world.member.id).two_factor_enabled
-    response = client.post("/profile/two-factor/off", data={"password": PASSWORD,
-                                                            "code": current_code(world.member.email)})
+    response = client.post("/profile/two-factor/off", data={"off-password": PASSWORD,
+                                                            "off-code": current_code(world.member.email)})
     assert response.status_code == 302
     db.session.expire_all()
     person = db.session.get(User, world.member.id)
