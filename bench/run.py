@@ -37,7 +37,7 @@ from flask import Flask
 from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.generate import COUNCIL_SLUG, PASSWORD, SIZES, generate
+from bench.generate import COUNCIL_SLUG, PASSWORD, SIZES, generate, sign_in
 from council import create_app
 from council.config import INSTANCE_PATH
 from council.extensions import db
@@ -316,7 +316,7 @@ def _target(backend: str, size: str, regenerate: bool) -> Target:
                       "MAIL_BACKEND": "dummy"})
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
-    if client.post("/login", data={"email": SECRETARY, "password": PASSWORD}).status_code != 302:
+    if not sign_in(client, SECRETARY, PASSWORD):
         raise SystemExit(f"[{backend} {size}] could not sign in as {SECRETARY}")
     return Target(size, app, client, [])
 

@@ -18,9 +18,11 @@ from typing import Any
 from sqlalchemy import event, insert, text
 from werkzeug.security import generate_password_hash
 
+from bench.generate import TOTP_SECRET, sign_in
 from council import create_app
 from council.directory.models import Council, Country, GroupRole, Membership, Organisation, User, WorkingGroup
 from council.extensions import db
+from council.timeutil import utcnow
 from council.tracker.models import Commitment, CommitmentStatus, Recommendation
 
 URLS = ["/tracker/recommendations", "/tracker/recommendations?overdue=1&sort=-progress",
@@ -46,7 +48,8 @@ def fill(recommendations: int) -> None:
     db.session.add_all([group, kz, tm])
     db.session.flush()
     secretary = User(email="secretary@bench.test", name="Secretary", council_id=council.id,
-                     organisation_id=kz.id, role="secretary",
+                     organisation_id=kz.id, role="secretary", totp_secret=TOTP_SECRET,
+                     totp_enabled_at=utcnow(),
                      password_hash=generate_password_hash("bench-password", method="scrypt"))
     owners = [User(email=f"owner{i}@bench.test", name=f"Owner {i}", council_id=council.id,
                    organisation_id=(kz if i % 2 else tm).id) for i in range(50)]
@@ -113,7 +116,7 @@ def main() -> None:
                 with db.engine.begin() as connection:
                     connection.execute(text("ANALYZE"))
             client = app.test_client()
-            client.post("/login", data={"email": "secretary@bench.test", "password": "bench-password"})
+            sign_in(client, "secretary@bench.test", "bench-password")
             print(f"\n{size} recommendations, {2 * size} commitments ({url.split(':')[0]})")
             for page in URLS:
                 measure(client, page)  # warm up

@@ -92,7 +92,14 @@ def _bind_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        # "id:version": a cookie made before the person's sessions were ended names an older version.
+        identity, _, version = user_id.partition(":")
+        if not identity.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(identity))
+        if user is None or int(version) != (user.session_version or 0):
+            return None
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

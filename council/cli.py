@@ -16,13 +16,25 @@ register_notification_commands(council_cli)
 @council_cli.command("demo")
 def load_demo_command() -> None:
     """Load the demo council (safe to run again: nothing is duplicated)."""
-    from council.demo import DEMO_PASSWORD, load_demo
+    from council.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
     accounts = load_demo()
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with any of these accounts")
     click.echo(f"(password for all: {DEMO_PASSWORD}):")
     for email, role in accounts:
         click.echo(f"  {email:<34} {role}")
+    click.echo("Secretaries and the administrator also need a code (two-factor sign-in): add the key "
+               f"{DEMO_TOTP_SECRET} to an authenticator app, or run `flask council demo-code`.")
+
+
+@council_cli.command("demo-code")
+def demo_code_command() -> None:
+    """Print the current sign-in code of the demo secretaries and administrator (demo key only)."""
+    import pyotp
+
+    from council.demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 @council_cli.command("create-admin")
@@ -52,4 +64,5 @@ def create_admin(email: str, name: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     db.session.commit()
-    click.echo(f"Administrator {address} created.")
+    click.echo(f"Administrator {address} created. At the first sign-in the platform asks them to set up "
+               "two-factor sign-in (an authenticator app) before anything else.")

@@ -84,6 +84,9 @@ class Config:
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "20 per minute; 100 per hour")
         self.PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour")
+        # Codes of two-factor sign-in, per account whatever the address: a six-digit code has a million
+        # values, so 30 guesses an hour leave an attacker who has the password no real chance.
+        self.TWO_FACTOR_RATE_LIMIT = _env("TWO_FACTOR_RATE_LIMIT", "5 per minute;30 per hour")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")  # per personal access token
 
         self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)

@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -283,6 +284,37 @@ def client(app: Flask) -> FlaskClient:
     return test_client
 
 
+def current_code(email: str) -> str | None:
+    """The code a person's authenticator app shows now (None without a second factor). A code is
+    accepted once, so when this step's code was used already, the next step's (still accepted)."""
+    import pyotp
+    from sqlalchemy import select
+
+    from council.directory.models import User
+
+    row = db.session.execute(select(User.totp_secret, User.totp_enabled_at, User.totp_last_step)
+                             .where(User.email == email.strip().casefold())).first()
+    if row is None or row.totp_secret is None or row.totp_enabled_at is None:
+        return None
+    totp = pyotp.TOTP(row.totp_secret)
+    step = totp.timecode(datetime.now(UTC))
+    if row.totp_last_step is not None and row.totp_last_step >= step:
+        step = row.totp_last_step + 1
+    return totp.generate_otp(step)
+
+
+def sign_in(client: FlaskClient, email: str, password: str) -> Any:
+    """Sign in through the form: the password, then the code when the person has a second factor."""
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if response.headers["Location"].endswith("/login/code"):
+        code = current_code(email)
+        assert code is not None
+        response = client.post("/login/code", data={"code": code})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
 class Auth:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
@@ -290,10 +322,7 @@ class Auth:
     def login(self, user: Any, password: str | None = None) -> Any:
         from tests.factories import PASSWORD
 
-        response = self.client.post("/login", data={"email": user.email,
-                                                    "password": password or PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
+        return sign_in(self.client, user.email, password or PASSWORD)
 
     def logout(self) -> Any:
         return self.client.post("/logout")

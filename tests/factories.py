@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from werkzeug.security import generate_password_hash
 
+from council.auth.two_factor import REQUIRED_FOR
 from council.directory.models import (
     Council,
     Country,
@@ -19,9 +20,13 @@ from council.directory.models import (
     WorkingGroup,
 )
 from council.extensions import db
+from council.timeutil import utcnow
 
 PASSWORD = "correct-horse-battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+# Administrators and secretaries must sign in with a second factor: the factory enrolls them with this
+# key, and tests.conftest.Auth passes the current code, as their authenticator app would.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
@@ -97,6 +102,8 @@ class UserFactory(BaseFactory):
     role = PlatformRole.MEMBER
     active = True
     password_hash = PASSWORD_HASH
+    totp_secret = factory.LazyAttribute(lambda o: TOTP_SECRET if o.role in REQUIRED_FOR else None)
+    totp_enabled_at = factory.LazyAttribute(lambda o: utcnow() if o.role in REQUIRED_FOR else None)
 
 
 class WorkingGroupFactory(BaseFactory):

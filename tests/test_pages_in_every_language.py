@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from council.demo import DEMO_PASSWORD, load_demo
 from council.extensions import db
+from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("ru", "kk", "tk")
@@ -257,7 +258,8 @@ def co_chair_pages() -> Iterator[str]:
     own = db.session.scalars(select(Commitment.id).join(Organisation).where(
         Organisation.id == chair.organisation_id).order_by(Commitment.id)).first()
     yield from ["/my-work", "/notifications", "/notifications/preferences", "/profile",
-                f"/people/{chair.id}", "/dashboard", *([f"/tracker/commitments/{own}"] if own else [])]
+                "/profile/two-factor", f"/people/{chair.id}", "/dashboard",
+                *([f"/tracker/commitments/{own}"] if own else [])]
 
 
 def anonymous_pages() -> Iterator[str]:
@@ -324,8 +326,7 @@ def demo(app) -> DemoContent:
 
 
 def _sign_in(client: FlaskClient, email: str, language: str) -> None:
-    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-    assert response.status_code == 302
+    sign_in(client, email, DEMO_PASSWORD)
     client.post("/language", data={"language": language, "next": "/"})
 
 

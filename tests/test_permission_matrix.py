@@ -66,6 +66,14 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "auth.reset_password": (NOBODY, NOBODY),
     "auth.forgot_password": (EVERYONE, EVERYONE),
     "auth.choose_language": (NOBODY, EVERYONE),
+    # Two-factor sign-in: the code step belongs to a sign-in in progress (anonymous visitors without one
+    # are sent to the sign-in page, signed-in people home); set-up and the rest are one's own.
+    "auth.login_code": (NOBODY, SIGNED_IN),
+    "auth.two_factor_setup": (SIGNED_IN, SIGNED_IN),  # staff have it on already: sent to the profile
+    "auth.renew_recovery_codes": (NOBODY, SIGNED_IN),
+    "auth.two_factor_off": (NOBODY, SIGNED_IN),
+    "auth.sign_out_everywhere": (NOBODY, SIGNED_IN),
+    "auth.reset_second_factor": (NOBODY, roles("admin")),  # the member has none to reset: 409
     # Directory
     "directory.home": (SIGNED_IN, NOBODY),
     "directory.groups": (SIGNED_IN, NOBODY),
@@ -192,8 +200,11 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 REFUSED = {403, 404, 405, 409, 410}
+SIGNING_OUT = {"auth.logout", "auth.sign_out_everywhere"}
 # Readers who are sent elsewhere rather than shown a page.
 REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN} \
+    | {("auth.login_code", role) for role in SIGNED_IN} \
+    | {("auth.two_factor_setup", role) for role in STAFF} \
     | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
 # (directory.home sends signed-in people to their dashboard and anonymous visitors to the public portal.)
 
@@ -359,7 +370,7 @@ def test_permission_matrix(app: Flask, client: Any, auth: Any, world: Any, uploa
             return None
 
     for endpoint, rule, _methods, url in table:
-        if endpoint == "auth.logout":
+        if endpoint in SIGNING_OUT:
             continue
         readers, _ = MATRIX[endpoint]
         response = call("GET", url, endpoint)
@@ -393,7 +404,7 @@ def test_permission_matrix(app: Flask, client: Any, auth: Any, world: Any, uploa
             before = after
 
     for endpoint, rule, url in allowed:
-        if endpoint == "auth.logout":
+        if endpoint in SIGNING_OUT:
             continue  # signing out would turn every later answer into a sign-in redirect
         response = call("POST", url, endpoint)
         if response is not None and response.status_code >= 500:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from council.api import services
 from council.api.forms import TokenForm, token_section
 from council.api.models import ApiToken
+from council.auth.forms import security_section
 from council.directory.forms import ProfileForm
 from council.errors import DomainError, NotFound
 from council.extensions import db
@@ -21,7 +22,7 @@ bp = Blueprint("api", __name__)
 
 def _profile_page(token_form: TokenForm, new_secret: str | None = None) -> str:
     return render_template("directory/profile.html", form=ProfileForm(formdata=None, obj=current_user),
-                           **token_section(token_form, new_secret))
+                           **token_section(token_form, new_secret), **security_section(current_user))
 
 
 @bp.post("/profile/tokens")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -40,3 +42,30 @@ class InvitationForm(CouncilForm):
                        default=PlatformRole.MEMBER.value)
     language = SelectField(_l("Language of e-mails and pages"),
                            choices=language_options())
+
+
+class CodeForm(CouncilForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                  "spellcheck": "false"})
+
+
+class TwoFactorOffForm(CouncilForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "one-time-code"})
+
+
+def security_section(person: Any) -> dict[str, Any]:
+    """What the profile page shows about signing in: the second factor and recent security events."""
+    from council.auth import security_log, two_factor
+
+    return {"security_events": security_log.recent(person),
+            "two_factor_required": two_factor.required_for(person),
+            "recovery_codes_left": two_factor.recovery_codes_left(person)
+            if person.two_factor_enabled else 0,
+            "two_factor_off_form": TwoFactorOffForm(formdata=None, prefix="off"),
+            "recovery_codes_form": CodeForm(formdata=None, prefix="renew")}

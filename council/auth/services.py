@@ -42,15 +42,41 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().casefold()))
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active user with this e-mail and password, or ValidationFailed with one vague message."""
+def authenticate(email: str, password: str, *, address: str | None = None) -> User:
+    """The active user with this e-mail and password, or ValidationFailed with one vague message.
+
+    A wrong password for a known account is written to that person's security history (the caller
+    commits it); the person is signed in only by sign_in(), after the second factor if they have one."""
     user = find_by_email(email)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or user is None or not user.active \
             or user.password_hash is None:
+        if user is not None and user.active:
+            events.record("auth.sign_in_failed", user, None, step="password", address=address)
         raise ValidationFailed(_("Wrong e-mail or password."), field="password")
-    user.last_login_at = utcnow()
     return user
+
+
+def sign_in(user: User, *, address: str | None, agent: str | None, method: str = "password") -> None:
+    """Record a completed sign-in in the person's security history."""
+    user.last_login_at = utcnow()
+    events.record("auth.signed_in", user, user, address=address, agent=(agent or "")[:160] or None,
+                  method=method)
+
+
+def code_refused(user: User, *, address: str | None) -> None:
+    events.record("auth.sign_in_failed", user, None, step="code", address=address)
+
+
+def sign_out(user: User) -> None:
+    """End the person's sessions: a copy of the session cookie (or a remember-me cookie) taken before
+    signing out stops working. One version per person, so this ends their other sessions too."""
+    user.end_sessions()
+
+
+def sign_out_everywhere(user: User) -> None:
+    user.end_sessions()
+    events.record("auth.signed_out_everywhere", user, user)
 
 
 def check_password_rules(password: str, field: str = "password") -> None:
@@ -65,6 +91,7 @@ def check_password_rules(password: str, field: str = "password") -> None:
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
+    user.end_sessions()  # whoever signed in with the old password (or kept its cookie) is signed out
     events.record("person.password_set", user, user)
 
 

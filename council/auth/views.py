@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from council.auth import services
-from council.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
-from council.errors import DomainError
+from council.auth import services, two_factor
+from council.auth.forms import CodeForm, ForgotPasswordForm, LoginForm, NewPasswordForm, TwoFactorOffForm
+from council.directory.models import User
+from council.errors import DomainError, ValidationFailed
 from council.extensions import db, limiter
 from council.forms import show_error
 from council.i18n import LANGUAGES, speak_as
-from council.web import after_response, form_page, same_site_path
+from council.web import after_response, form_page, no_store, same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -49,6 +53,18 @@ def _safe_next(target: str | None) -> str:
     return same_site_path(target) or url_for("directory.home")
 
 
+# Between the password and the code: who is signing in, and what they asked for, for a few minutes.
+PENDING = "two_factor_pending"
+PENDING_SECONDS = 600
+# Pages an administrator or secretary without a second factor may still open: nothing but set-up.
+OPEN_DURING_SET_UP = {"static", "health.healthz", "auth.login", "auth.login_code", "auth.logout",
+                      "auth.two_factor_setup", "auth.choose_language"}
+
+
+def _client() -> dict[str, Any]:
+    return {"address": request.remote_addr, "agent": request.user_agent.string}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_refused)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_address_key, deduct_when=_refused)
@@ -59,14 +75,88 @@ def login() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return form_page("auth/login.html", form)
     try:
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        user = services.authenticate(form.email.data or "", form.password.data or "",
+                                     address=request.remote_addr)
     except DomainError as error:
+        db.session.commit()  # the failed attempt stays in the person's security history
         show_error(form, error)
         return form_page("auth/login.html", form)
+    if user.two_factor_enabled:
+        session[PENDING] = {"user": user.id, "version": user.session_version,
+                            "remember": bool(form.remember.data), "next": request.args.get("next"),
+                            "at": int(time.time())}
+        return redirect(url_for("auth.login_code"))
+    return _signed_in(user, remember=bool(form.remember.data), method="password",
+                      target=request.args.get("next"))
+
+
+def _signed_in(user: User, *, remember: bool, method: str, target: str | None) -> Response:
+    services.sign_in(user, method=method, **_client())
     db.session.commit()
-    login_user(user, remember=form.remember.data)
+    login_user(user, remember=remember)
     session.pop("language", None)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(_safe_next(target))
+
+
+def _pending_sign_in() -> tuple[User, dict[str, Any]] | None:
+    """The person who gave the right password a moment ago, unless their sessions ended since."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, int(pending.get("user", 0)))
+    if user is None or not user.active or not user.two_factor_enabled \
+            or user.session_version != pending.get("version"):
+        return None
+    return user, pending
+
+
+def _code_limit() -> str:
+    return str(current_app.config["TWO_FACTOR_RATE_LIMIT"])
+
+
+def _code_account_key() -> str:
+    """Code attempts are counted per account, from whatever addresses they come."""
+    pending = session.get(PENDING)
+    return f"two-factor:{pending.get('user') if isinstance(pending, dict) else None}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_code_limit, methods=["POST"], key_func=_code_account_key,
+               exempt_when=lambda: PENDING not in session)
+@limiter.limit(_login_limit, methods=["POST"])
+def login_code() -> Response | str | tuple[str, int]:
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("directory.home"))
+    found = _pending_sign_in()
+    if found is None:
+        if session.pop(PENDING, None) is not None:
+            flash(_("Sign in again: the code was not entered in time."), "info")
+        return redirect(url_for("auth.login"))
+    user, pending = found
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return form_page("auth/login_code.html", form)
+    method = two_factor.verify(user, form.code.data or "")
+    if method is None:
+        db.session.rollback()
+        services.code_refused(user, address=request.remote_addr)
+        db.session.commit()
+        show_error(form, ValidationFailed(_("This code is not valid."), field="code"))
+        return form_page("auth/login_code.html", form)
+    session.pop(PENDING, None)
+    return _signed_in(user, remember=bool(pending.get("remember")), method=method,
+                      target=pending.get("next"))
+
+
+@bp.before_app_request
+def require_two_factor_set_up() -> Response | None:
+    """An administrator or secretary without a second factor can do nothing but set one up."""
+    if request.endpoint in OPEN_DURING_SET_UP or request.path.startswith("/api/"):
+        return None
+    if current_user.is_authenticated and two_factor.needs_set_up(current_user):
+        return redirect(url_for("auth.two_factor_setup"))
+    return None
 
 
 @bp.post("/logout")
@@ -74,9 +164,107 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     # The sign-in page that follows (and its message) stays in the language the person chose.
     session["signed_out_language"] = current_user.language
+    services.sign_out(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/profile/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    session["signed_out_language"] = current_user.language
+    services.sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have signed out on every device. Sign in again here."), "success")
+    return redirect(url_for("auth.login"))
+
+
+# Two-factor set-up on the profile -----------------------------------------------------------------
+
+
+def _stay_signed_in() -> None:
+    """The person's sessions just ended (a security change): keep this one, under the new version."""
+    login_user(db.session.get(User, current_user.id))
+
+
+def _set_up_page(form: CodeForm) -> Response:
+    secret = two_factor.pending_secret(current_user)
+    uri = two_factor.provisioning_uri(current_user, secret)
+    page = render_template("auth/two_factor_setup.html", form=form, secret=secret,
+                           qr_code=two_factor.qr_code_svg(uri, _("QR code for your authenticator app")),
+                           required=two_factor.required_for(current_user))
+    db.session.commit()  # the secret shown must be the one checked on the next request
+    return no_store(Response(page, 422 if form.is_submitted() else 200))
+
+
+@bp.route("/profile/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup() -> Response:
+    if current_user.two_factor_enabled:
+        flash(_("Two-factor sign-in is already on."), "info")
+        return redirect(url_for("directory.profile"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _set_up_page(form)
+    try:
+        codes = two_factor.enable(current_user, form.code.data or "")
+    except DomainError as error:
+        show_error(form, error)
+        return _set_up_page(form)
+    db.session.commit()
+    _stay_signed_in()
+    flash(_("Two-factor sign-in is on."), "success")
+    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+
+
+@bp.post("/profile/two-factor/recovery-codes")
+@login_required
+def renew_recovery_codes() -> Response | tuple[str, int]:
+    form = CodeForm(prefix="renew")
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed(_("Enter a code from your authenticator app."), field="code")
+        codes = two_factor.new_recovery_codes(current_user, form.code.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("directory.profile", _anchor="security"))
+    db.session.commit()
+    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+
+
+@bp.post("/profile/two-factor/off")
+@login_required
+def two_factor_off() -> Response:
+    form = TwoFactorOffForm(prefix="off")
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed(_("Enter your password and a code."))
+        two_factor.disable(current_user, password=form.password.data or "", code=form.code.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("directory.profile", _anchor="security"))
+    db.session.commit()
+    _stay_signed_in()
+    flash(_("Two-factor sign-in is off."), "success")
+    return redirect(url_for("directory.profile", _anchor="security"))
+
+
+@bp.post("/people/<int:person_id>/two-factor/reset")
+@login_required
+def reset_second_factor(person_id: int) -> Response:
+    from council.directory.services import get_in_council
+
+    person = get_in_council(User, person_id, current_user.council_id)
+    two_factor.reset(current_user, person)
+    db.session.commit()
+    flash(_("The second factor of %(name)s is reset; they have been told by e-mail.", name=person.name),
+          "success")
+    return redirect(url_for("directory.person", person_id=person.id))
 
 
 def _set_password_page(token: str, purpose: str, template: str) -> Response | str | tuple[str, int]:

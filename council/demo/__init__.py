@@ -6,6 +6,7 @@ from council.demo import dashboard, directory, meetings, notifications, tracker
 from council.notifications.services import in_app_only
 
 DEMO_PASSWORD = directory.DEMO_PASSWORD
+DEMO_TOTP_SECRET = directory.DEMO_TOTP_SECRET
 
 
 def load_demo() -> list[tuple[str, str]]:

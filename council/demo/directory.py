@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from werkzeug.security import generate_password_hash
 
+from council.auth.two_factor import REQUIRED_FOR
 from council.demo.records import upsert
 from council.directory.models import (
     Council,
@@ -19,8 +20,13 @@ from council.directory.models import (
     WorkingGroup,
 )
 from council.extensions import db
+from council.timeutil import utcnow
 
 DEMO_PASSWORD = "council-demo"  # noqa: S105  the demo accounts' published password (make run only)
+# The demo secretaries and administrator sign in with two-factor sign-in like real ones, all with this
+# published secret: add it to an authenticator app, or print the current code with
+# `flask council demo-code`. Never a secret of a real account.
+DEMO_TOTP_SECRET = "COUNCILDEMOMANGYSTAUBALKANTOTPKE"  # noqa: S105  published demo key (make run only)
 COUNCIL_SLUG = "mangystau-balkan"
 
 COUNTRIES = {
@@ -248,6 +254,9 @@ def load() -> list[tuple[str, str]]:
             organisation_id=organisations[organisation].id if organisation else None,
             language=language, time_zone=time_zone, position=position,
             password_hash=password_hash)
+        if role in REQUIRED_FOR and not people[email].two_factor_enabled:
+            people[email].totp_secret = DEMO_TOTP_SECRET
+            people[email].totp_enabled_at = utcnow()
     for slug, (code, names, description) in GROUPS.items():
         group = upsert(WorkingGroup, {"council_id": council.id, "slug": slug}, code=code,
                        name=names, description=description, original_language="ru")

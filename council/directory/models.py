@@ -185,6 +185,14 @@ class User(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     invited_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Part of the id in every session and remember-me cookie: raising it ends all of them (sign-out,
+    # a new password, a role change, deactivation). See get_id() and the user loader.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time step a
+    # code was accepted for, so that one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -200,6 +208,18 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated people
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id with the session version: a cookie of an older version is refused."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Sign the person out everywhere: every existing session and remember-me cookie stops working."""
+        self.session_version = (self.session_version or 0) + 1
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def has_password(self) -> bool:

@@ -277,6 +277,8 @@ def update_person_role(actor: User, person: User, *, role: PlatformRole,
             raise ValidationFailed(_("Choose an organisation of this council."),
                                    field="organisation_id")
     changed = apply_changes(person, dict(role=role, organisation_id=organisation_id, active=active))
+    if "role" in changed or "active" in changed:
+        person.end_sessions()  # their open sessions were granted under the old role
     if changed:
         events.record("person.updated", person, actor, changes=changed)
     return person

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from council.api.forms import token_section
 from council.auth import services as auth_services
-from council.auth.forms import InvitationForm
+from council.auth.forms import InvitationForm, security_section
 from council.auth.permissions import require
 from council.directory import services
 from council.directory.forms import (
@@ -353,7 +353,8 @@ def invite() -> Response | str | tuple[str, int]:
 def profile() -> Response | str | tuple[str, int]:
     form = ProfileForm(obj=current_user)
     if not form.validate_on_submit():
-        return form_page("directory/profile.html", form, **token_section())
+        return form_page("directory/profile.html", form, **token_section(),
+                         **security_section(current_user))
     try:
         services.update_profile(current_user, current_user, name=form.name.data or "",
                                 position=form.position.data, language=form.language.data or "",
@@ -361,7 +362,8 @@ def profile() -> Response | str | tuple[str, int]:
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return form_page("directory/profile.html", form, **token_section())
+        return form_page("directory/profile.html", form, **token_section(),
+                         **security_section(current_user))
     db.session.commit()
     flash(_("Profile saved."), "success")
     return redirect(url_for(".profile"))

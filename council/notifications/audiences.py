@@ -75,7 +75,9 @@ RULES: dict[str, Rule] = {
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
 TRANSACTIONAL = {"person.invited": Rule((A.SUBJECT,)),
-                 "person.password_reset_requested": Rule((A.SUBJECT,))}
+                 "person.password_reset_requested": Rule((A.SUBJECT,)),
+                 # Security notices: the person hears of it whatever their preferences.
+                 "person.second_factor_reset": Rule((A.SUBJECT,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_RULE = Rule((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"

@@ -300,6 +300,13 @@ def send_notification(row: Notification, connection: Any = None) -> None:
                    connection=connection, person=person, link=link,
                    hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
         return
+    if row.kind == "person.second_factor_reset":
+        actor = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
+        send_email(person.email, "second_factor_reset", person.language, headers=_headers(row, None),
+                   connection=connection, person=person, actor=actor,
+                   when=Reader.of(person).when(row.created_at),
+                   link=external_url("directory.profile", _anchor="security"))
+        return
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
     common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
                   preferences_link=external_url("notifications.preferences"))

@@ -1,6 +1,6 @@
 """E-mails in Russian, Kazakh and Turkmen hold no English word of ours: reminders, the digest, the
-invitation and the password reset, subject, text part and HTML part alike (the same detector as the
-pages' test: names, codes, addresses and content aside)."""
+invitation, the password reset and the second factor's reset, subject, text part and HTML part alike
+(the same detector as the pages' test: names, codes, addresses and content aside)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from council.extensions import db
 from council.notifications import digests
 from council.notifications.models import EmailMode, NotificationPreference
 from council.notifications.reminders import send_reminders
+from council.timeutil import utcnow
+from tests.factories import TOTP_SECRET
 from tests.notifications.conftest import mail_to, subject
 from tests.notifications.happenings import assign, move_due_date
 from tests.notifications.test_commitments import MORNING, TODAY, commitment
@@ -36,8 +38,14 @@ def test_e_mails_have_no_english_left(language, client, auth, world, mail_sink):
     auth.login(world.secretary)
     client.post("/people/invite", data={"email": "gulnar@example.org", "name": "Gulnar Utegenova",
                                         "organisation_id": "", "role": "member", "language": language})
+    auth.logout()
+    world.member.totp_secret, world.member.totp_enabled_at = TOTP_SECRET, utcnow()
+    db.session.commit()
+    auth.login(world.admin)
+    client.post(f"/people/{world.member.id}/two-factor/reset")
     messages = [*mail_to(mail_sink, world.member.email), *mail_to(mail_sink, "gulnar@example.org")]
-    assert len(messages) >= 5  # two reminders, the digest, the reset, the invitation
+    # two reminders, the digest, the reset, the invitation, the second factor's reset
+    assert len(messages) >= 6
 
     detector = EnglishDetector(language, _demo_content())
     problems = []

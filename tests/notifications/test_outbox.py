@@ -12,7 +12,7 @@ from council.extensions import db
 from council.notifications import outbox, services
 from council.notifications.models import Channel, DeliveryState, EmailMode, Notification
 from council.timeutil import utcnow
-from tests.conftest import IsolatedClient, page_text
+from tests.conftest import IsolatedClient, page_text, sign_in
 from tests.factories import PASSWORD
 from tests.notifications.conftest import FAST_RETRIES, mail_to, subject
 from tests.notifications.happenings import assign, recommendation, send_back, verify
@@ -106,7 +106,7 @@ def test_smtp_refusal_backs_off_then_fails_and_an_admin_retry_delivers(other_app
         assert row.state == DeliveryState.FAILED and sink.messages == [] and sink.refused == 6
 
         browser = other.test_client()
-        browser.post("/login", data={"email": world.admin.email, "password": PASSWORD})
+        sign_in(browser, world.admin.email, PASSWORD)
         page = page_text(browser.get("/admin/outbox?state=failed"))
         assert "tm.member@example.org" in page and "SMTPDataError" in page and "451" in page
 

@@ -30,7 +30,7 @@ from council.notifications.models import (
     NotificationPreference,
 )
 from council.notifications.outbox import dispatch
-from tests.conftest import IsolatedClient, page_text
+from tests.conftest import IsolatedClient, page_text, sign_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.notifications.conftest import wait_for, worker_thread
 from tests.notifications.happenings import assign, meeting_event, recommendation
@@ -110,7 +110,7 @@ def test_smtp_refusal_is_retried_until_delivered_and_failed_mail_is_retried_by_a
 
         browser = app.test_client()
         browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        browser.post("/login", data={"email": world.admin.email, "password": PASSWORD})
+        sign_in(browser, world.admin.email, PASSWORD)
         page = page_text(browser.get("/admin/outbox?state=failed"))
         assert "member@example.org" in page and "meeting.cancelled" in page and "SMTPDataError" in page
         sink.refusing = False

@@ -16,7 +16,7 @@ from council.notifications.models import (
     GroupNotificationSetting,
     Notification,
 )
-from tests.conftest import page_text
+from tests.conftest import page_text, sign_in
 from tests.notifications.conftest import mail_to
 from tests.notifications.happenings import assign, meeting_event, send_back, verify
 
@@ -175,7 +175,7 @@ def test_the_outbox_warns_when_beat_has_not_ticked(other_app, world, redis_url):
     scheduled.test_client_class = IsolatedClient
     browser = scheduled.test_client()
     browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    browser.post("/login", data={"email": world.admin.email, "password": PASSWORD})
+    sign_in(browser, world.admin.email, PASSWORD)
     store = redis_client.Redis.from_url(redis_url)
     store.delete(BEAT_HEARTBEAT_KEY)
     try:

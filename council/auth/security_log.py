@@ -1,0 +1,84 @@
+"""A person's recent sign-ins and security changes, read from the domain event log.
+
+Sign-ins, failed attempts and second-factor changes are events of the person ("user" subject); their
+tokens' events are those of their tokens; role changes and deactivation are "person.updated" events
+that change the role or the active flag. Nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+
+from council.api.models import ApiToken
+from council.directory.models import PLATFORM_ROLE_LABELS, PlatformRole, User
+from council.events import Event
+from council.extensions import db
+
+LABELS = {
+    "auth.signed_in": _l("Signed in"),
+    "auth.signed_out_everywhere": _l("Signed out everywhere"),
+    "auth.second_factor_enabled": _l("Two-factor sign-in turned on"),
+    "auth.second_factor_disabled": _l("Two-factor sign-in turned off"),
+    "auth.recovery_codes_renewed": _l("New recovery codes made"),
+    "auth.recovery_code_used": _l("Recovery code used"),
+    "person.second_factor_reset": _l("Second factor reset by an administrator"),
+    "person.password_set": _l("Password set"),
+}
+PERSON_KINDS = (*LABELS, "auth.sign_in_failed", "person.updated")
+TOKEN_KINDS = ("token.created", "token.revoked")
+
+
+@dataclass(frozen=True)
+class SecurityEntry:
+    when: datetime
+    what: str
+    detail: str | None
+    warning: bool = False
+
+
+def recent(person: User, limit: int = 20) -> list[SecurityEntry]:
+    """The person's latest security events, newest first."""
+    tokens = select(ApiToken.id).where(ApiToken.user_id == person.id).scalar_subquery()
+    query = (select(Event).where(or_(
+        and_(Event.subject_type == "user", Event.subject_id == person.id, Event.kind.in_(PERSON_KINDS)),
+        and_(Event.subject_type == "apitoken", Event.subject_id.in_(tokens),
+             Event.kind.in_(TOKEN_KINDS))))
+        .order_by(Event.id.desc()).limit(limit * 2))
+    entries = [entry for event in db.session.scalars(query) if (entry := _entry(event)) is not None]
+    return entries[:limit]
+
+
+def _entry(event: Event) -> SecurityEntry | None:
+    payload = event.payload or {}
+    address = payload.get("address")
+    if event.kind in LABELS:
+        return SecurityEntry(event.created_at, str(LABELS[event.kind]), address)
+    if event.kind == "auth.sign_in_failed":
+        what = _("Wrong code at sign-in") if payload.get("step") == "code" \
+            else _("Wrong password at sign-in")
+        return SecurityEntry(event.created_at, what, address, warning=True)
+    if event.kind == "token.created":
+        return SecurityEntry(event.created_at, _("Token created: %(name)s", name=payload.get("name")), None)
+    if event.kind == "token.revoked":
+        return SecurityEntry(event.created_at, _("Token revoked: %(name)s", name=payload.get("name")), None)
+    changes = payload.get("changes") or {}
+    if "role" in changes:
+        old, new = changes["role"]
+        return SecurityEntry(event.created_at, _("Platform role changed: %(old)s → %(new)s",
+                                                 old=_role(old), new=_role(new)), None)
+    if "active" in changes:
+        return SecurityEntry(event.created_at, _("Account activated") if changes["active"][1] == "True"
+                             else _("Account deactivated"), None, warning=True)
+    return None
+
+
+def _role(value: str | None) -> str:
+    try:
+        return str(PLATFORM_ROLE_LABELS[PlatformRole(value or "")])
+    except ValueError:
+        return value or "—"
