@@ -1,8 +1,10 @@
 """The one place that answers "may this user do this to that".
 
 Each domain registers its rules here by action name with @rule; views, services, the API and templates
-all ask can() or require(). Administrators may do everything; inactive and anonymous users nothing
-beyond what the public portal shows.
+all ask can() or require(). Administrators may do everything, except what a rule registered with
+`binds_admins=True` refuses them too (four-eyes: nobody verifies their own report); inactive and
+anonymous users nothing beyond what the public portal shows. A rule may register a `refusal`: the plain
+sentence require() answers with, saying who can.
 """
 
 from __future__ import annotations
@@ -19,12 +21,21 @@ from council.errors import NotAllowed
 from council.extensions import db
 
 Rule = Callable[[User, Any], bool]
+# The refusal's words, made when refusing (in the reader's language): a sentence, or one per case.
+Refusal = Callable[[User, Any], str]
 _rules: dict[str, Rule] = {}
+_refusals: dict[str, Refusal] = {}
+_binding_on_admins: set[str] = set()
 
 
-def rule(action: str) -> Callable[[Rule], Rule]:
+def rule(action: str, *, refusal: Refusal | None = None,
+         binds_admins: bool = False) -> Callable[[Rule], Rule]:
     def register(check: Rule) -> Rule:
         _rules[action] = check
+        if refusal is not None:
+            _refusals[action] = refusal
+        if binds_admins:
+            _binding_on_admins.add(action)
         return check
 
     return register
@@ -33,15 +44,23 @@ def rule(action: str) -> Callable[[Rule], Rule]:
 def can(user: Any, action: str, target: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
-    if user.role == PlatformRole.ADMIN:
+    if user.role == PlatformRole.ADMIN and action not in _binding_on_admins:
         return True
     return _rules[action](user, target)
+
+
+def refusal(user: Any, action: str, target: Any = None) -> str:
+    """Why `action` is refused, saying who can; a general sentence for rules without their own."""
+    explain = _refusals.get(action)
+    if explain is None or user is None or not getattr(user, "is_authenticated", False):
+        return _("You do not have permission to do this.")
+    return explain(user, target)
 
 
 def require(user: Any, action: str, target: Any = None) -> None:
     """Raise NotAllowed (403) unless the user may do `action` to `target`."""
     if not can(user, action, target):
-        raise NotAllowed(_("You do not have permission to do this."))
+        raise NotAllowed(refusal(user, action, target))
 
 
 def registered_actions() -> list[str]:
