@@ -11,18 +11,28 @@ import pytest
 from council.dashboard import services as dashboard
 from council.extensions import db
 from council.meetings import services
-from tests.api.conftest import bearer, token_for  # noqa: F401  (a fixture)
+from tests.api.conftest import bearer
 from tests.conftest import page_text
 
 RUSSIAN = "Стороны согласовали электронную очередь."
 ENGLISH = "The sides agreed to approve a new checkpoint fee."  # what one side slipped in
 
 
+def token_for(person: Any) -> str:
+    """A read-write personal access token of the person (committed): its secret."""
+    from council.api import services as api_services
+
+    _token, secret = api_services.create_token(person, name=f"system {person.id}", scope="read-write")
+    db.session.commit()
+    return secret
+
+
 @pytest.fixture
 def approved(world: Any, meetings: Any) -> Any:
     """Russian minutes that both co-chairs approved, shown on the public portal."""
     meeting = meetings.held()
-    services.save_minutes(world.secretary, meeting, original_language="ru", notes={"general": {"ru": RUSSIAN}})
+    services.save_minutes(world.secretary, meeting, original_language="ru",
+                          notes={"general": {"ru": RUSSIAN}})
     services.publish_minutes(world.secretary, meeting)
     services.approve_minutes(world.kz_chair, meeting)
     services.approve_minutes(world.tm_chair, meeting)
@@ -43,8 +53,7 @@ def add_english_through_the_api(client: Any, meeting: Any, secret: str) -> Any:
     return response
 
 
-def test_english_added_by_one_side_through_the_api_is_not_the_approved_minutes(client, auth, world, approved,
-                                                                              token_for):
+def test_english_added_by_one_side_through_the_api_is_not_the_approved_minutes(client, auth, world, approved):
     response = add_english_through_the_api(client, approved, token_for(world.kz_chair))
     assert response.json["approved_languages"] == ["ru"]
     minutes = client.get(f"/api/v1/meetings/{approved.id}/minutes", headers=bearer(token_for(world.member)))
@@ -74,8 +83,7 @@ def test_the_translation_page_says_what_a_late_language_is(client, auth, world, 
     assert approved.minutes.current.unapproved_languages == ["en"]
 
 
-def test_both_co_chairs_approve_a_late_translation_before_the_portal_shows_it(client, auth, world, approved,
-                                                                            token_for):
+def test_both_co_chairs_approve_a_late_translation_before_the_portal_shows_it(client, auth, world, approved):
     add_english_through_the_api(client, approved, token_for(world.kz_chair))
     portal_url = f"/public/{world.council.slug}/minutes/{approved.id}"
     approve_url = f"/meetings/{approved.id}/minutes/approve/en"
@@ -100,7 +108,8 @@ def test_both_co_chairs_approve_a_late_translation_before_the_portal_shows_it(cl
 
 def test_a_language_added_between_the_two_approvals_is_approved_by_one_side_only(world, meetings):
     meeting = meetings.held()
-    services.save_minutes(world.secretary, meeting, original_language="ru", notes={"general": {"ru": RUSSIAN}})
+    services.save_minutes(world.secretary, meeting, original_language="ru",
+                          notes={"general": {"ru": RUSSIAN}})
     services.publish_minutes(world.secretary, meeting)
     services.approve_minutes(world.kz_chair, meeting)
     from council.translating import services as translating

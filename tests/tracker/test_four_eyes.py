@@ -12,8 +12,17 @@ from council.errors import NotAllowed
 from council.extensions import db
 from council.tracker import services
 from council.tracker.models import CommitmentStatus as CS
-from tests.api.conftest import bearer, token_for  # noqa: F401  (a fixture)
+from tests.api.conftest import bearer
 from tests.conftest import page_text
+
+
+def token_for(person: Any) -> str:
+    """A read-write personal access token of the person (committed): its secret."""
+    from council.api import services as api_services
+
+    _token, secret = api_services.create_token(person, name=f"system {person.id}", scope="read-write")
+    db.session.commit()
+    return secret
 
 
 def report_done(person: Any, commitment: Any) -> None:
@@ -76,7 +85,7 @@ def test_a_report_sent_back_and_reported_again_by_someone_else_is_theirs(world, 
     assert can(world.secretary, "commitment.verify", tracker.kz)
 
 
-def test_the_api_keeps_the_same_four_eyes(client, world, tracker, token_for):
+def test_the_api_keeps_the_same_four_eyes(client, world, tracker):
     chair, tm_chair = bearer(token_for(world.kz_chair)), bearer(token_for(world.tm_chair))
     kz_path = f"/api/v1/commitments/{tracker.kz.id}/status"
     assert client.post(kz_path, json={"status": "reported_done"}, headers=chair).status_code == 200
