@@ -33,6 +33,12 @@ REPORTERS = frozenset({"member", "other_chair", "co_chair", "secretary", "admin"
 CHAIRS = frozenset({"co_chair", "other_chair", "secretary", "admin"})
 
 
+def roles_of_parity(*names: str) -> frozenset[str]:
+    unknown = set(names) - set(PARITY_PEOPLE)
+    assert not unknown, unknown
+    return frozenset(names)
+
+
 def roles(*names: str) -> frozenset[str]:
     unknown = set(names) - set(ROLES)
     assert not unknown, unknown
@@ -81,8 +87,8 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "directory.new_group": (STAFF, STAFF),
     "directory.edit_group": (STAFF, STAFF),
     "directory.add_member": (NOBODY, LEADS),
-    "directory.change_member_role": (NOBODY, LEADS),
-    "directory.remove_member": (NOBODY, LEADS),
+    "directory.change_member_role": (NOBODY, STAFF),  # making a member co-chair: secretaries (parity)
+    "directory.remove_member": (NOBODY, LEADS),  # the co-chair's own side (the member is Kazakh)
     "directory.organisations": (SIGNED_IN, NOBODY),
     "directory.organisation": (SIGNED_IN, NOBODY),
     "directory.new_organisation": (STAFF, STAFF),
@@ -146,6 +152,7 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "meetings.edit_minutes": (LEADS, LEADS),
     "meetings.publish_minutes": (NOBODY, LEADS),
     "meetings.approve_minutes": (NOBODY, roles("co_chair")),  # only the chairs, not even an admin
+    "meetings.approve_translation": (NOBODY, roles("co_chair")),  # a late translation: the chairs (409 here)
     "meetings.revise_minutes": (NOBODY, LEADS),  # 409 until the minutes are published
     "meetings.minutes_revision": (SIGNED_IN, NOBODY),  # the live draft shows on the meeting page too
     "meetings.new_decision": (LEADS, LEADS),
@@ -447,3 +454,75 @@ def test_planning_pages_of_a_published_meeting(app: Flask, client: Any, auth: An
             assert _refused(response, role), (endpoint, role, response.status_code)
             assert _refused(client.post(url, data={}), role), (endpoint, role)
             assert snapshot() == before, (endpoint, role)
+
+
+# Parity rules (issue 13): who may act for which side. Each case names a rule, the record it is asked
+# about, and the people who may; everyone else of PARITY_PEOPLE may not. The pages and the API ask the
+# same rules (tests/directory/test_parity.py, tests/tracker/test_four_eyes.py).
+PARITY_PEOPLE = ("member", "kz_chair", "tm_chair", "secretary", "tm_secretary", "admin")
+PARITY_CASES: dict[str, tuple[str, str, frozenset[str]]] = {
+    # name: (action, target, who may)
+    "a Turkmen member's role": ("membership.change", "tm_member_role",
+                                roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    "a Kazakh member's role": ("membership.change", "kz_member_role",
+                               roles_of_parity("kz_chair", "secretary", "tm_secretary", "admin")),
+    "demoting the Turkmen co-chair": ("membership.change", "tm_chair_seat",
+                                      roles_of_parity("secretary", "tm_secretary", "admin")),
+    "naming a Turkmen co-chair": ("membership.change", "tm_member_to_chair",
+                                  roles_of_parity("secretary", "tm_secretary", "admin")),
+    "the Turkmen secretary's account": ("person.manage", "tm_secretary",
+                                        roles_of_parity("admin")),
+    "the administrator's account": ("person.manage", "admin", roles_of_parity("admin")),
+    "a member's account": ("person.manage", "member", roles_of_parity("secretary", "tm_secretary", "admin")),
+    "granting administrator rights": ("admin.grant", "council", roles_of_parity("admin")),
+    "verifying a member's Kazakh report": ("commitment.verify", "kz_reported_by_member",
+                                           roles_of_parity("kz_chair", "secretary", "tm_secretary", "admin")),
+    "verifying the Kazakh co-chair's own report": ("commitment.verify", "kz_reported_by_kz_chair",
+                                                   roles_of_parity("secretary", "tm_secretary", "admin")),
+    "verifying the administrator's own report": ("commitment.verify", "kz_reported_by_admin",
+                                                 roles_of_parity("kz_chair", "secretary", "tm_secretary")),
+    "verifying a Turkmen report": ("commitment.verify", "tm_reported_by_tm_member",
+                                   roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+}
+
+
+@pytest.mark.parametrize("case", list(PARITY_CASES))
+def test_parity_rules(world: Any, case: str) -> None:
+    from council.auth.permissions import MemberChange, can
+    from council.directory.models import PlatformRole
+    from council.tracker import services as tracker_services
+    from council.tracker.models import CommitmentStatus
+    from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
+
+    people = {"member": world.member, "kz_chair": world.kz_chair, "tm_chair": world.tm_chair,
+              "secretary": world.secretary, "admin": world.admin,
+              "tm_secretary": UserFactory(organisation=world.tm_org, role=PlatformRole.SECRETARY)}
+    action, target_name, allowed = PARITY_CASES[case]
+    group = world.group
+
+    def reported(organisation: Any, reporter: Any) -> Any:
+        recommendation = RecommendationFactory(group=group)
+        commitment = CommitmentFactory(recommendation=recommendation, organisation=organisation,
+                                       status=CommitmentStatus.IN_PROGRESS)
+        tracker_services.change_commitment_status(reporter, commitment, CommitmentStatus.REPORTED_DONE)
+        db.session.commit()
+        return commitment
+
+    targets: dict[str, Any] = {
+        "tm_member_role": lambda: MemberChange(group, world.tm_member, GroupRole.MEMBER, GroupRole.OBSERVER),
+        "kz_member_role": lambda: MemberChange(group, world.member, GroupRole.MEMBER, GroupRole.OBSERVER),
+        "tm_chair_seat": lambda: MemberChange(group, world.tm_chair, GroupRole.CO_CHAIR, GroupRole.MEMBER),
+        "tm_member_to_chair": lambda: MemberChange(group, world.tm_member, GroupRole.MEMBER,
+                                                   GroupRole.CO_CHAIR),
+        "tm_secretary": lambda: people["tm_secretary"],
+        "admin": lambda: world.admin,
+        "member": lambda: world.member,
+        "council": lambda: world.council.id,
+        "kz_reported_by_member": lambda: reported(world.kz_org, world.member),
+        "kz_reported_by_kz_chair": lambda: reported(world.kz_org, world.kz_chair),
+        "kz_reported_by_admin": lambda: reported(world.kz_org, world.admin),
+        "tm_reported_by_tm_member": lambda: reported(world.tm_org, world.tm_member),
+    }
+    target = targets[target_name]()
+    may = {name for name in PARITY_PEOPLE if can(people[name], action, target)}
+    assert may == allowed, case

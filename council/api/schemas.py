@@ -549,6 +549,9 @@ class MinutesSchema(RevisionSummarySchema):
         "description": "Why this revision was started (an amendment), or null."})
     approvals = fields.List(fields.Nested(MinutesApprovalSchema), required=True, metadata={
         "description": "One co-chair per country approves; both make the minutes final."})
+    approved_languages = fields.List(fields.String(), required=True, metadata={
+        "description": "The languages both co-chairs approved (empty until the minutes are approved). "
+                       "Texts in other languages are translations not yet approved."})
     revisions = fields.List(fields.Nested(RevisionSummarySchema), required=True,
                             attribute="minutes.revisions")
 
@@ -566,6 +569,9 @@ class TranslationSchema(Schema):
     original_language = fields.String(required=True, metadata={
         "description": "The authoritative language; it is changed only by editing the record."})
     missing_languages = fields.List(fields.String(), required=True)
+    approved_languages = fields.List(fields.String(), required=True, allow_none=True, metadata={
+        "description": "Approved minutes and their decisions: the languages both co-chairs approved. A "
+                       "language added since is a translation not yet approved. null for other records."})
     texts = fields.Dict(keys=fields.String(), values=translated(), required=True, metadata={
         "description": "Each text by name (title, text, description, notes…; for the minutes \"general\" "
                        "and agenda item ids)."})

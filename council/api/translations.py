@@ -40,6 +40,7 @@ def _found(kind: str, record_id: int) -> tuple[Kind, Any]:
 def _described(kind: Kind, record: Any) -> dict[str, Any]:
     return {"kind": kind.key, "id": record.id, "original_language": kind.original(record),
             "missing_languages": services.missing_in(kind, record),
+            "approved_languages": kind.approved(record),
             "texts": {part.key: kind.read(record, part.key) for part in kind.parts(record)}}
 
 

@@ -9,8 +9,7 @@ from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from council.dbtypes import choices
-from council.directory.models import PlatformRole
+from council.directory.forms import platform_role_field
 from council.forms import CouncilForm, language_options, optional_int
 
 
@@ -38,8 +37,7 @@ class InvitationForm(CouncilForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=120)])
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
-    role = SelectField(_l("Platform role"), choices=choices(PlatformRole),
-                       default=PlatformRole.MEMBER.value)
+    role = platform_role_field()
     language = SelectField(_l("Language of e-mails and pages"),
                            choices=language_options())
 

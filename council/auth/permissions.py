@@ -1,13 +1,16 @@
 """The one place that answers "may this user do this to that".
 
 Each domain registers its rules here by action name with @rule; views, services, the API and templates
-all ask can() or require(). Administrators may do everything; inactive and anonymous users nothing
-beyond what the public portal shows.
+all ask can() or require(). Administrators may do everything, except what a rule registered with
+`binds_admins=True` refuses them too (four-eyes: nobody verifies their own report); inactive and
+anonymous users nothing beyond what the public portal shows. A rule may register a `refusal`: the plain
+sentence require() answers with, saying who can.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
@@ -19,12 +22,21 @@ from council.errors import NotAllowed
 from council.extensions import db
 
 Rule = Callable[[User, Any], bool]
+# The refusal's words, made when refusing (in the reader's language): a sentence, or one per case.
+Refusal = Callable[[User, Any], str]
 _rules: dict[str, Rule] = {}
+_refusals: dict[str, Refusal] = {}
+_binding_on_admins: set[str] = set()
 
 
-def rule(action: str) -> Callable[[Rule], Rule]:
+def rule(action: str, *, refusal: Refusal | None = None,
+         binds_admins: bool = False) -> Callable[[Rule], Rule]:
     def register(check: Rule) -> Rule:
         _rules[action] = check
+        if refusal is not None:
+            _refusals[action] = refusal
+        if binds_admins:
+            _binding_on_admins.add(action)
         return check
 
     return register
@@ -33,15 +45,23 @@ def rule(action: str) -> Callable[[Rule], Rule]:
 def can(user: Any, action: str, target: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
-    if user.role == PlatformRole.ADMIN:
+    if user.role == PlatformRole.ADMIN and action not in _binding_on_admins:
         return True
     return _rules[action](user, target)
+
+
+def refusal(user: Any, action: str, target: Any = None) -> str:
+    """Why `action` is refused, saying who can; a general sentence for rules without their own."""
+    explain = _refusals.get(action)
+    if explain is None or user is None or not getattr(user, "is_authenticated", False):
+        return _("You do not have permission to do this.")
+    return explain(user, target)
 
 
 def require(user: Any, action: str, target: Any = None) -> None:
     """Raise NotAllowed (403) unless the user may do `action` to `target`."""
     if not can(user, action, target):
-        raise NotAllowed(_("You do not have permission to do this."))
+        raise NotAllowed(refusal(user, action, target))
 
 
 def registered_actions() -> list[str]:
@@ -103,9 +123,42 @@ def _manage_group(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("membership.manage")
+@rule("membership.manage", refusal=lambda user, group: _(
+    "Only the council's secretaries and the group's co-chairs can manage its members."))
 def _manage_membership(user: User, group: Any) -> bool:
-    return is_secretary(user, group.council_id) or is_co_chair(user, group.id)
+    """Open the group's member list for changes: its secretaries, and its co-chairs (for their side)."""
+    return is_secretary(user, group.council_id) or (in_council(user, group.council_id)
+                                                    and is_co_chair(user, group.id))
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    """A change to one person's place in a group: adding, changing the role, removing."""
+
+    group: Any  # WorkingGroup
+    person: User
+    role: GroupRole | None  # the person's role now (None: not a member yet)
+    new_role: GroupRole | None  # the role asked for (None: removing)
+
+
+def _member_change_refusal(user: User, change: MemberChange) -> str:
+    if GroupRole.CO_CHAIR in (change.role, change.new_role):
+        return _("Only the council's secretaries can appoint or replace a co-chair.")
+    return _("A co-chair manages the members from their own side only; the council's secretaries "
+             "manage both sides.")
+
+
+@rule("membership.change", refusal=_member_change_refusal)
+def _change_member(user: User, change: MemberChange) -> bool:
+    """Parity: a co-chair manages the members of their own side only, and never a co-chair's seat;
+    appointing or replacing a co-chair is for the council's secretaries."""
+    group = change.group
+    if is_secretary(user, group.council_id):
+        return True
+    if GroupRole.CO_CHAIR in (change.role, change.new_role):
+        return False
+    return in_council(user, group.council_id) and is_co_chair(user, group.id) \
+        and user.country_code is not None and user.country_code == change.person.country_code
 
 
 @rule("person.invite")
@@ -113,12 +166,36 @@ def _invite_person(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("person.edit")
+def _secretary_may_change(user: User, person: User) -> bool:
+    """A secretary changes anyone of the council but an administrator or the other country's secretary."""
+    if not is_secretary(user, person.council_id) or person.role == PlatformRole.ADMIN:
+        return False
+    return person.role != PlatformRole.SECRETARY or (
+        person.country_code is not None and person.country_code == user.country_code)
+
+
+def _person_refusal(user: User, person: User) -> str:
+    if person.role == PlatformRole.ADMIN:
+        return _("Only an administrator can change an administrator's account.")
+    if person.role == PlatformRole.SECRETARY and person.id != user.id:
+        return _("Only an administrator or a secretary of the same country can change a secretary's "
+                 "account.")
+    return _("Only the council's secretaries can change a person's role, organisation or access.")
+
+
+@rule("person.edit", refusal=_person_refusal)
 def _edit_person(user: User, person: Any) -> bool:
-    return person.id == user.id or is_secretary(user, person.council_id)
+    return person.id == user.id or _secretary_may_change(user, person)
 
 
-@rule("person.manage")
+@rule("person.manage", refusal=_person_refusal)
 def _manage_person(user: User, person: Any) -> bool:
     """Change someone's role, organisation or active flag: secretaries only, never themselves."""
-    return is_secretary(user, person.council_id) and person.id != user.id
+    return person.id != user.id and _secretary_may_change(user, person)
+
+
+@rule("admin.grant", refusal=lambda user, target: _(
+    "Only an administrator can grant or remove administrator rights."))
+def _grant_admin(user: User, target: Any) -> bool:
+    """Make, invite, demote or deactivate an administrator: administrators only (can() lets them)."""
+    return False

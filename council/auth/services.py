@@ -134,6 +134,8 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
     """Create the person's account (without a password); the invitation e-mail is written to the
     outbox by the `person.invited` event and sent once the caller commits."""
     require(actor, "person.invite", council.id)
+    if role == PlatformRole.ADMIN:
+        require(actor, "admin.grant", council.id)
     email = normalize_email(email)
     name = name.strip()
     if not name:

@@ -225,7 +225,7 @@ RECOMMENDATIONS: list[RecommendationSpec] = [
                [report(70, "Обмен работает в тестовом режиме."),
                 report(100, "Промышленная эксплуатация с 1 числа.", CS.REPORTED_DONE,
                        "https://example.org/bolashak-ewaybill"),
-                Step("verify", by="cochair.tm@council-demo.org")],
+                Step("verify", by="cochair.kz@council-demo.org")],  # its side's co-chair
                initiative="UZEN-BEREKET-GORGAN"),
             _c("TRD-2025-002-TM1", "tm-customs", "ayna.berdiyeva@council-demo.org",
                "Подключить станцию Серхетяка к обмену электронными накладными",
@@ -331,7 +331,8 @@ RECOMMENDATIONS: list[RecommendationSpec] = [
             _c("MIG-2024-001-KZ1", "kz-border-service", "bolat.yesenov@council-demo.org",
                "Провести учения на участке Темирбаба", "Hold the exercise at the Temirbaba section",
                -400, -300, [report(100, "Учения проведены.", CS.REPORTED_DONE),
-                            Step("verify", by="serdar.nurmuhammedov@council-demo.org")]),
+                            # the owner co-chairs the group: the secretariat verifies his report
+                            Step("verify", by="secretary@council-demo.org")]),
         ],
         closing=(RS.IMPLEMENTED, "Exercises held; they continue yearly under the border services' plan.")),
     RecommendationSpec(
@@ -360,7 +361,7 @@ RECOMMENDATIONS: list[RecommendationSpec] = [
             _c("DIG-2024-001-KZ1", "mangystau-akimat", "secretary@council-demo.org",
                "Запустить платформу совета", "Launch the council's platform", -365, -30,
                [report(100, "Платформа запущена.", CS.REPORTED_DONE, "https://example.org/council"),
-                Step("verify", by="ayna.berdiyeva@council-demo.org")]),
+                Step("verify", by="askar.zhumabayev@council-demo.org")]),
         ],
         closing=(RS.IMPLEMENTED, "The council's platform is in service.")),
     RecommendationSpec(

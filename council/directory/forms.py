@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import BooleanField, Field, SelectField, StringField
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from council.dbtypes import choices
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole
@@ -17,6 +19,18 @@ from council.forms import (
     time_zone_options,
     translated_text_field,
 )
+
+
+def _a_platform_role(form: Any, field: Field) -> None:
+    if field.data not in {role.value for role in PlatformRole}:
+        raise ValidationError(_l("Choose one of the listed values."))
+
+
+def platform_role_field() -> SelectField:
+    """The platform role. Any role passes the form (the administrator role is left out of the list for
+    secretaries), so that a forged choice reaches the service and is refused with a 403 saying who can."""
+    return SelectField(_l("Platform role"), choices=choices(PlatformRole), validate_choice=False,
+                       validators=[_a_platform_role], default=PlatformRole.MEMBER.value)
 
 
 class OrganisationForm(CouncilForm):
@@ -41,10 +55,18 @@ class GroupForm(CouncilForm):
     active = BooleanField(lazy_pgettext("group", "Active"), default=True)
 
 
+def _a_group_role(form: Any, field: Field) -> None:
+    if field.data not in {role.value for role in GroupRole}:
+        raise ValidationError(_l("Choose one of the listed values."))
+
+
 class MembershipForm(CouncilForm):
     user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()],
                           validate_choice=False)
-    role = SelectField(_l("Role in the group"), choices=choices(GroupRole))
+    # Any role passes the form (co-chairs are not offered the co-chair role): the service refuses a
+    # forged one with a 403 that says who appoints co-chairs.
+    role = SelectField(_l("Role in the group"), choices=choices(GroupRole), validate_choice=False,
+                       validators=[_a_group_role])
 
 
 class MemberRoleForm(CouncilForm):
@@ -60,6 +82,6 @@ class ProfileForm(CouncilForm):
 
 
 class PersonRoleForm(CouncilForm):
-    role = SelectField(_l("Platform role"), choices=choices(PlatformRole))
+    role = platform_role_field()
     organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
     active = BooleanField(lazy_pgettext("account", "Active"))

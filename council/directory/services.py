@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from council import conflicts, events
-from council.auth.permissions import forget_group_roles, require
+from council.auth.permissions import MemberChange, forget_group_roles, require
 from council.directory.models import (
     Council,
     Country,
@@ -200,48 +200,87 @@ def co_chairs(group: WorkingGroup) -> list[Membership]:
     return [m for m in group.memberships if m.role == GroupRole.CO_CHAIR]
 
 
-def _check_co_chair_slot(group: WorkingGroup, person: User, membership: Membership | None) -> None:
-    """A group has one co-chair per country: the Kazakh and the Turkmen side."""
+def _require_change(actor: User, group: WorkingGroup, person: User, role: GroupRole | None,
+                    new_role: GroupRole | None) -> None:
+    require(actor, "membership.manage", group)
+    require(actor, "membership.change", MemberChange(group, person, role, new_role))
+
+
+def _only_replaced(membership: Membership) -> None:
+    if membership.role == GroupRole.CO_CHAIR:
+        raise Conflict(_("A side's co-chair can only be replaced, never left empty: make another person "
+                         "of this side co-chair, and this one becomes a member."), field="role")
+
+
+def _seat_co_chair(actor: User, group: WorkingGroup, membership: Membership) -> None:
+    """Make the member their side's co-chair; whoever held the seat becomes a member in the same
+    transaction, so the side is never without one. The group's row is locked first, so two
+    appointments at once are made one after the other (PostgreSQL) and never leave two co-chairs."""
+    person = membership.user
     if person.organisation is None:
         raise ValidationFailed(_("A co-chair must belong to an organisation."), field="user_id")
-    for other in co_chairs(group):
-        if other is not membership and other.user.country_code == person.country_code:
-            raise Conflict(_("This group already has a co-chair from %(country)s.",
-                             country=person.country_code), field="role")
+    db.session.execute(select(WorkingGroup.id).where(WorkingGroup.id == group.id).with_for_update())
+    seated = db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id, Membership.role == GroupRole.CO_CHAIR)
+        .execution_options(populate_existing=True)).all()
+    previous = [m for m in seated if m.user_id != person.id and m.user.country_code == person.country_code]
+    for old in previous:
+        old.role = GroupRole.MEMBER
+        events.record("membership.changed", group, actor, user_id=old.user_id,
+                      changes={"role": [GroupRole.CO_CHAIR.value, GroupRole.MEMBER.value]})
+        forget_group_roles(old.user)
+    membership.role = GroupRole.CO_CHAIR
+    conflicts.flush()
+    country = db.session.get(Country, person.country_code)
+    other_chairs = [m.user_id for m in seated if m not in previous and m.user_id != person.id]
+    events.record("group.co_chair_changed", group, actor, group_id=group.id,
+                  country=person.country_code, country_name=country.name if country else {},
+                  user_id=person.id, person_name=person.name,
+                  previous_user_id=previous[0].user_id if previous else None,
+                  previous_name=previous[0].user.name if previous else None,
+                  user_ids=[*(m.user_id for m in previous), person.id, *other_chairs])
 
 
 def add_member(actor: User, group: WorkingGroup, person: User, role: GroupRole) -> Membership:
-    require(actor, "membership.manage", group)
+    """Add a person to the group. A co-chair adds people of their own side; naming a co-chair (which
+    replaces the side's current one) is for the council's secretaries."""
+    _require_change(actor, group, person, None, role)
     if person.council_id != group.council_id:
         raise ValidationFailed(_("This person is not on this council."), field="user_id")
     if any(m.user_id == person.id for m in group.memberships):
         raise Conflict(_("This person is already in the group."), field="user_id")
-    membership = Membership(user=person, role=role)
-    if role == GroupRole.CO_CHAIR:
-        _check_co_chair_slot(group, person, None)
+    membership = Membership(user=person, role=GroupRole.MEMBER if role == GroupRole.CO_CHAIR else role)
     group.memberships.append(membership)
     conflicts.flush()
     events.record("membership.added", group, actor, user_id=person.id, role=role.value)
+    if role == GroupRole.CO_CHAIR:
+        _seat_co_chair(actor, group, membership)
     forget_group_roles(person)
     return membership
 
 
 def change_member_role(actor: User, membership: Membership, role: GroupRole) -> Membership:
-    require(actor, "membership.manage", membership.group)
-    if role == GroupRole.CO_CHAIR and membership.role != GroupRole.CO_CHAIR:
-        _check_co_chair_slot(membership.group, membership.user, membership)
+    """Change a member's role. Making someone co-chair replaces their side's co-chair; a co-chair
+    steps down only by being replaced."""
+    _require_change(actor, membership.group, membership.user, membership.role, role)
     old = membership.role
-    membership.role = role
-    if old != role:
-        events.record("membership.changed", membership.group, actor, user_id=membership.user_id,
-                      changes={"role": [old.value, role.value]})
+    if old == role:
+        return membership
+    _only_replaced(membership)
+    if role == GroupRole.CO_CHAIR:
+        _seat_co_chair(actor, membership.group, membership)
+    else:
+        membership.role = role
+    events.record("membership.changed", membership.group, actor, user_id=membership.user_id,
+                  changes={"role": [old.value, role.value]})
     forget_group_roles(membership.user)
     return membership
 
 
 def remove_member(actor: User, membership: Membership) -> None:
     group = membership.group
-    require(actor, "membership.manage", group)
+    _require_change(actor, group, membership.user, membership.role, None)
+    _only_replaced(membership)
     events.record("membership.removed", group, actor, user_id=membership.user_id,
                   role=membership.role.value)
     group.memberships.remove(membership)
@@ -270,7 +309,13 @@ def update_profile(actor: User, person: User, *, name: str, position: str | None
 
 def update_person_role(actor: User, person: User, *, role: PlatformRole,
                        organisation_id: int | None, active: bool) -> User:
+    """Change a person's platform role, organisation or access. Granting or removing administrator
+    rights is for administrators, and the last active administrator stays one."""
     require(actor, "person.manage", person)
+    if PlatformRole.ADMIN in (role, person.role) and role != person.role:
+        require(actor, "admin.grant", person)
+    if person.role == PlatformRole.ADMIN and person.active and (role != PlatformRole.ADMIN or not active):
+        _keep_an_administrator(person)
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None or organisation.council_id != person.council_id:
@@ -282,6 +327,18 @@ def update_person_role(actor: User, person: User, *, role: PlatformRole,
     if changed:
         events.record("person.updated", person, actor, changes=changed)
     return person
+
+
+def _keep_an_administrator(leaving: User) -> None:
+    """Refuse to demote or deactivate the last active administrator. The active administrators' rows
+    are locked until the commit, so two administrators demoting each other at once cannot both
+    succeed (on PostgreSQL the second one waits, then counts again)."""
+    active = db.session.scalars(
+        select(User.id).where(User.role == PlatformRole.ADMIN, User.active.is_(True))
+        .order_by(User.id).with_for_update()).all()
+    if not set(active) - {leaving.id}:
+        raise Conflict(_("This is the last active administrator: make someone else an administrator "
+                         "first."), field="role")
 
 
 def people_query(council_id: int, *, organisation_id: int | None = None,

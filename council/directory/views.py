@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,7 +14,7 @@ from werkzeug.wrappers import Response
 from council.api.forms import token_section
 from council.auth import services as auth_services
 from council.auth.forms import InvitationForm, security_section
-from council.auth.permissions import require
+from council.auth.permissions import MemberChange, can, require
 from council.directory import services
 from council.directory.forms import (
     GroupForm,
@@ -69,20 +71,43 @@ def groups() -> str:
 
 
 @bp.get("/groups/<int:group_id>")
-def group(group_id: int) -> str:
+def group(group_id: int) -> str | tuple[str, int]:
     working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
-    return render_template("directory/group.html", group=working_group,
-                           form=_membership_form(working_group),
-                           role_form=MemberRoleForm(formdata=None))
+    return _group_page(working_group, _membership_form(working_group))
+
+
+def _group_page(working_group: WorkingGroup, form: MembershipForm) -> str | tuple[str, int]:
+    """The group and its members; each row offers only the changes the reader may make to it."""
+    changeable = {m.id for m in working_group.memberships if can(
+        current_user, "membership.change", MemberChange(working_group, m.user, m.role, GroupRole.MEMBER))}
+    role_form = MemberRoleForm(formdata=None)
+    role_form.role.choices = _group_role_choices(working_group, role_form.role.choices)
+    return form_page("directory/group.html", form, group=working_group, role_form=role_form,
+                     changeable=changeable,
+                     appoints=can(current_user, "membership.change", MemberChange(
+                         working_group, current_user, None, GroupRole.CO_CHAIR)))
+
+
+def _group_role_choices(working_group: WorkingGroup, choices: Any) -> list[Any]:
+    """The co-chair role is offered to those who may appoint one: the council's secretaries."""
+    if can(current_user, "membership.change",
+           MemberChange(working_group, current_user, None, GroupRole.CO_CHAIR)):
+        return list(choices)
+    return [choice for choice in choices if choice.value != GroupRole.CO_CHAIR.value]
 
 
 def _membership_form(working_group: WorkingGroup) -> MembershipForm:
+    """People not yet in the group whom the reader may add: a co-chair, people of their side."""
     form = MembershipForm()
     member_ids = {m.user_id for m in working_group.memberships}
     people = db.session.scalars(select(User).where(
-        User.council_id == working_group.council_id, User.active.is_(True)).order_by(User.name))
+        User.council_id == working_group.council_id, User.active.is_(True))
+        .options(selectinload(User.organisation)).order_by(User.name))
     form.user_id.choices = [option(p.id, f"{p.name} ({p.email})") for p in people
-                            if p.id not in member_ids]
+                            if p.id not in member_ids and can(current_user, "membership.change",
+                                                               MemberChange(working_group, p, None,
+                                                                            GroupRole.MEMBER))]
+    form.role.choices = _group_role_choices(working_group, form.role.choices)
     return form
 
 
@@ -139,12 +164,14 @@ def add_member(group_id: int) -> Response | str | tuple[str, int]:
             form.user_id.errors = [*form.user_id.errors, _("Choose a person.")]
             raise _FormRefused
         services.add_member(current_user, working_group, person, GroupRole(form.role.data))
+    except NotAllowed:
+        db.session.rollback()
+        raise
     except (DomainError, _FormRefused) as error:
         db.session.rollback()
         if isinstance(error, DomainError):
             show_error(form, error)
-        return form_page("directory/group.html", form, group=working_group,
-                       role_form=MemberRoleForm(formdata=None))
+        return _group_page(working_group, form)
     db.session.commit()
     flash(_("Member added."), "success")
     return redirect(url_for(".group", group_id=working_group.id))
@@ -295,8 +322,18 @@ def person(person_id: int) -> str:
                            form=_person_role_form(record))
 
 
+def _role_choices(form_role: Any) -> None:
+    """Only administrators are offered the administrator role; a forged choice is refused by the
+    service with a 403 that says who can (the field accepts any platform role, see the forms)."""
+    if not can(current_user, "admin.grant", current_user.council_id):
+        form_role.choices = [choice for choice in form_role.choices
+                             if choice.value != PlatformRole.ADMIN.value]
+
+
 def _person_role_form(record: User) -> PersonRoleForm:
     form = PersonRoleForm(obj=record)
+    if record.role != PlatformRole.ADMIN:
+        _role_choices(form.role)
     organisations = db.session.scalars(select(Organisation).where(
         Organisation.council_id == record.council_id).order_by(Organisation.code))
     form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
@@ -315,6 +352,9 @@ def change_person(person_id: int) -> Response | str | tuple[str, int]:
         services.update_person_role(current_user, record, role=PlatformRole(form.role.data),
                                     organisation_id=form.organisation_id.data,
                                     active=form.active.data)
+    except NotAllowed:
+        db.session.rollback()
+        raise
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
@@ -333,6 +373,7 @@ def invite() -> Response | str | tuple[str, int]:
         Organisation.council_id == council.id).order_by(Organisation.code))
     form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
                                                   for o in organisations]
+    _role_choices(form.role)
     if not form.validate_on_submit():
         return form_page("directory/invite.html", form)
     try:
@@ -340,6 +381,9 @@ def invite() -> Response | str | tuple[str, int]:
             current_user, council, email=form.email.data or "", name=form.name.data or "",
             organisation_id=form.organisation_id.data, role=PlatformRole(form.role.data),
             language=form.language.data or LANGUAGES[0])
+    except NotAllowed:
+        db.session.rollback()
+        raise
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)

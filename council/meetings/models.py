@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
@@ -149,6 +150,8 @@ EVENT_LABELS = {
     "minutes.approval_requested": _l("Co-chairs asked to approve"),
     "minutes.approved": _l("Minutes approved by a co-chair"),
     "minutes.fully_approved": _l("Minutes approved by both co-chairs"),
+    "minutes.translation_approved": _l("Translation of the minutes approved by a co-chair"),
+    "minutes.translation_fully_approved": _l("Translation of the minutes approved by both co-chairs"),
     "minutes.revision_started": _l("New revision of the minutes started"),
     "minutes.made_public": _l("Minutes shown on the public portal"),
     "minutes.made_private": _l("Minutes taken off the public portal"),
@@ -358,9 +361,38 @@ class MinutesRevision(Model):
     created_by: Mapped[User | None] = relationship()
     approvals: Mapped[list[MinutesApproval]] = relationship(
         back_populates="revision", cascade="all, delete-orphan", order_by="MinutesApproval.id")
+    language_approvals: Mapped[list[MinutesLanguageApproval]] = relationship(
+        back_populates="revision", cascade="all, delete-orphan", order_by="MinutesLanguageApproval.id")
 
     def note(self, key: str | int) -> Translations:
         return self.notes.get(str(key), {}) if self.notes else {}
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages its notes and decisions are written in (the original first)."""
+        texts: list[Any] = [*(self.notes or {}).values(),
+                            *(entry.get("text") or {} for entry in self.decisions_snapshot or [])]
+        present = {lang for text in texts for lang, value in (text or {}).items() if value}
+        return sorted(present, key=lambda lang: (lang != self.original_language, lang))
+
+    @property
+    def approved_languages(self) -> list[str]:
+        """The languages every side approved: those it had when its co-chairs approved it, and
+        translations both co-chairs approved later. Empty until the revision is approved."""
+        if self.approved_at is None:
+            return []
+        sides = {approval.country_code for approval in self.approvals}
+        by_side = {side: {row.language for row in self.language_approvals if row.country_code == side}
+                   for side in sides}
+        return [lang for lang in self.languages if sides and all(lang in got for got in by_side.values())]
+
+    @property
+    def unapproved_languages(self) -> list[str]:
+        """Translations added to approved minutes that both co-chairs have not approved yet."""
+        if self.approved_at is None:
+            return []
+        approved = set(self.approved_languages)
+        return [lang for lang in self.languages if lang not in approved]
 
 
 class MinutesApproval(Model):
@@ -378,6 +410,26 @@ class MinutesApproval(Model):
 
     revision: Mapped[MinutesRevision] = relationship(back_populates="approvals")
     user: Mapped[User] = relationship()
+
+
+class MinutesLanguageApproval(Model):
+    """One side's approval of the minutes in one language. Approving a revision approves the languages
+    it has then; a translation added afterwards is approved on its own, by both sides, before the
+    portal and the print show it as approved minutes."""
+
+    __tablename__ = "minutes_language_approval"
+    __table_args__ = (UniqueConstraint("revision_id", "language", "country_code",
+                                       name="uq_minutes_language_approval"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("minutes_revision.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(2))
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    approved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    revision: Mapped[MinutesRevision] = relationship(back_populates="language_approvals")
+    user: Mapped[User | None] = relationship()
 
 
 class Decision(Model):

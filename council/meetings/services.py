@@ -47,6 +47,7 @@ from council.meetings.models import (
     MeetingStatus,
     Minutes,
     MinutesApproval,
+    MinutesLanguageApproval,
     MinutesRevision,
     Response,
     RevisionStatus,
@@ -876,6 +877,11 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
                          country=country_name(country)))
     approval = MinutesApproval(user_id=actor.id, country_code=country, approved_at=utcnow())
     revision.approvals.append(approval)
+    # What this co-chair approved: the languages the revision has now (a translation added later is
+    # approved on its own).
+    for language in revision.languages:
+        revision.language_approvals.append(MinutesLanguageApproval(
+            language=language, country_code=country, user_id=actor.id, approved_at=approval.approved_at))
     conflicts.flush()
     record_event("minutes.approved", meeting, actor, revision=revision.number, user_id=actor.id,
                  country=country)
@@ -886,6 +892,38 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
         _transition(meeting, MeetingStatus.MINUTES_APPROVED)
         record_event("minutes.fully_approved", meeting, actor, invitees=True, revision=revision.number)
     return approval
+
+
+def approve_translation(actor: User, meeting: Meeting, language: str) -> MinutesLanguageApproval:
+    """A co-chair approves a translation added to minutes after their side approved them. Until every
+    side has, the translation is shown as not yet approved and the portal leaves it out."""
+    if not actor.active or actor.council_id != meeting.council_id or not is_chair(actor, meeting):
+        raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes and their translations."))
+    if meeting.minutes is None:
+        raise Conflict(_("Minutes are written once the meeting has been held."))
+    revision = meeting.minutes.current
+    country = actor.country_code
+    if country is None:
+        raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes and their translations."))
+    if revision.status not in (RevisionStatus.PUBLISHED, RevisionStatus.APPROVED) \
+            or not any(a.country_code == country for a in revision.approvals):
+        raise Conflict(_("Approve the minutes themselves first: that approves every language they "
+                         "have."), field="language")
+    if language not in revision.languages:
+        raise ValidationFailed(_("The minutes have no text in this language."), field="language")
+    if any(row.language == language and row.country_code == country for row in revision.language_approvals):
+        raise Conflict(_("The co-chair from %(country)s has already approved this language.",
+                         country=country_name(country)), field="language")
+    row = MinutesLanguageApproval(language=language, country_code=country, user_id=actor.id,
+                                  approved_at=utcnow())
+    revision.language_approvals.append(row)
+    conflicts.flush()
+    record_event("minutes.translation_approved", meeting, actor, revision=revision.number,
+                 language=language, country=country)
+    if language in revision.approved_languages:
+        record_event("minutes.translation_fully_approved", meeting, actor, revision=revision.number,
+                     language=language)
+    return row
 
 
 def country_name(code: str) -> str:

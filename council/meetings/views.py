@@ -21,7 +21,7 @@ from council.directory.services import get_in_council
 from council.errors import DomainError, NotFound
 from council.extensions import db, limiter, login_manager
 from council.forms import option, show_error
-from council.i18n import marked_localized, plain_localized
+from council.i18n import LANGUAGE_NAMES, marked_localized, plain_localized
 from council.meetings import calendar, documents, services
 from council.meetings.forms import (
     AgendaItemForm,
@@ -683,6 +683,26 @@ def approve_minutes(meeting_id: int) -> Response:
         flash(_("Both co-chairs have approved: the minutes are final."), "success")
     else:
         flash(_("Your approval is recorded. The other co-chair's approval is still needed."), "success")
+    return _to_meeting(record, "minutes")
+
+
+@bp.app_template_filter()
+def approved_texts(texts: Any, revision: MinutesRevision) -> Any:
+    """Of approved minutes, only the languages both co-chairs approved (a translation added since is
+    shown apart, as not yet approved); other revisions as they are."""
+    if revision.approved_at is None or not isinstance(texts, dict):
+        return texts
+    approved = set(revision.approved_languages)
+    return {lang: text for lang, text in texts.items() if lang in approved}
+
+
+@bp.post("/<int:meeting_id>/minutes/approve/<any(ru,kk,tk,en):lang>")
+def approve_translation(meeting_id: int, lang: str) -> Response:
+    """A co-chair approves a translation added to the minutes after their side approved them."""
+    record = _meeting(meeting_id)
+    services.approve_translation(current_user, record, lang)
+    db.session.commit()
+    flash(_("Your approval of the %(language)s text is recorded.", language=LANGUAGE_NAMES[lang]), "success")
     return _to_meeting(record, "minutes")
 
 

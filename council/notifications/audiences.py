@@ -72,6 +72,8 @@ RULES: dict[str, Rule] = {
     "minutes.approval_requested": Rule((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
     "minutes.approved": Rule((A.SECRETARIES,), Importance.MINOR),
     "minutes.fully_approved": Rule((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
+    # Parity: a change of co-chair is told to both co-chairs (the one replaced too) and the secretaries.
+    "group.co_chair_changed": Rule((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED), Importance.IMPORTANT),
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
 TRANSACTIONAL = {"person.invited": Rule((A.SUBJECT,)),

@@ -183,6 +183,9 @@ EVENT_HEADLINES: dict[str, Headline] = {
     "minutes.approval_requested": lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
     "minutes.approved": lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
     "minutes.fully_approved": lambda v: _("Minutes approved: %(meeting)s", **v),
+    "group.co_chair_changed": lambda v: _(
+        "New co-chair from %(country)s: %(person)s, replacing %(previous)s", **v) if v["previous"]
+    else _("New co-chair from %(country)s: %(person)s", **v),
     "reminder.commitment_due": lambda v: ngettext(
         "Due in %(num)d day: %(what)s", "Due in %(num)d days: %(what)s", v["days"], **v),
     "reminder.commitment_overdue": lambda v: ngettext(
@@ -211,6 +214,8 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
                             else payload.get("due_date")),
         "days": int(payload.get("days") or 0),
         "organisation": reader.text(payload.get("organisation")),
+        "person": payload.get("person_name") or "", "previous": payload.get("previous_name") or "",
+        "country": reader.text(payload.get("country_name")),
     }
     headline = EVENT_HEADLINES.get(kind)
     if kind == "commitment.status_changed" and payload.get("to") == CommitmentStatus.REPORTED_DONE:

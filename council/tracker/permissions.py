@@ -1,15 +1,22 @@
 """Who may do what in the tracker. Registered with @rule, asked through can() and require().
 
 Secretaries may do everything in their council; co-chairs within their working group; members report
-on their organisation's commitments; observers read.
+on their organisation's commitments; observers read. Verification has four eyes: whoever reported a
+commitment done never verifies (or sends back) that report, administrators included, and a co-chair
+verifies only the commitments of their own side's organisations.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from council.auth.permissions import in_council, is_co_chair, is_secretary, rule
 from council.directory.models import PlatformRole, User, WorkingGroup
+from council.events import Event
+from council.extensions import db
 
 
 def _group_of(target: Any) -> tuple[int | None, int | None]:
@@ -51,9 +58,38 @@ def _report(user: User, commitment: Any) -> bool:
         user.organisation_id is not None and user.organisation_id == commitment.organisation_id)
 
 
-@rule("commitment.verify")
+def reported_done_by(commitment: Any) -> int | None:
+    """Who reported the commitment done, if that is its latest status change (from its history, so
+    reports made before this rule existed count too)."""
+    if commitment.id is None:
+        return None
+    last = db.session.scalar(
+        select(Event).where(Event.subject_type == "commitment", Event.subject_id == commitment.id,
+                            Event.kind == "commitment.status_changed")
+        .order_by(Event.id.desc()).limit(1))
+    if last is None or (last.payload or {}).get("to") != "reported_done":
+        return None
+    return last.actor_id
+
+
+def _verify_refusal(user: User, commitment: Any) -> str:
+    if reported_done_by(commitment) == user.id:
+        return _("You reported this commitment done: a co-chair from its side or the council's "
+                 "secretaries verify it, not the person who reported it.")
+    return _("Only the co-chair from the side of the responsible organisation or the council's "
+             "secretaries can verify this commitment or send it back.")
+
+
+@rule("commitment.verify", refusal=_verify_refusal, binds_admins=True)
 def _verify(user: User, commitment: Any) -> bool:
-    return _leads(user, commitment)
+    """Verify or send back a report of done: four eyes, and each side's co-chair for their own side."""
+    if reported_done_by(commitment) == user.id:
+        return False
+    council_id, group_id = _group_of(commitment)
+    if user.role == PlatformRole.ADMIN or is_secretary(user, council_id):
+        return True
+    return in_council(user, council_id) and is_co_chair(user, group_id) \
+        and user.country_code is not None and user.country_code == commitment.country_code
 
 
 @rule("tracker.import")

@@ -74,6 +74,9 @@ class Kind:
     # An approved or published text (minutes, their decisions, the plan of a meeting that took place):
     # a translation may be added to it, but one it already has is part of the record and stays.
     frozen: Callable[[Any], bool] = lambda record: False
+    # Of approved minutes (and their decisions): the languages both co-chairs approved; a language
+    # added since is a translation not yet approved. None for records that are not approved so.
+    approved: Callable[[Any], list[str] | None] = lambda record: None
     # Where the change is recorded: the record's own history, or for a meeting's parts the meeting's.
     announce: Callable[[Any, User, dict[str, Any]], None] = \
         lambda record, actor, payload: _tracker_event(record, actor, payload)
@@ -190,6 +193,12 @@ def _write_decision(decision: Decision, key: str, texts: Translations) -> None:
                                    else entry for entry in revision.decisions_snapshot or []]
 
 
+def _approved_languages(minutes: Minutes | None) -> list[str] | None:
+    if minutes is None or minutes.current.approved_at is None:
+        return None
+    return minutes.current.approved_languages
+
+
 def _write_minutes(minutes: Minutes, key: str, texts: Translations) -> None:
     revision = minutes.current
     revision.notes = {**(revision.notes or {}), key: texts}
@@ -256,7 +265,8 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          code=lambda record: f"{record.meeting.reference} · {record.number}",
          title=lambda record: dict(record.text or {}), write=_write_decision,
-         frozen=lambda record: _minutes_frozen(record.meeting.minutes), announce=_meeting_event),
+         frozen=lambda record: _minutes_frozen(record.meeting.minutes), announce=_meeting_event,
+         approved=lambda record: _approved_languages(record.meeting.minutes)),
     Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
          "meetings.meeting", "meeting_id", anchor="minutes",
          load=(selectinload(Minutes.revisions),
@@ -266,7 +276,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          original=lambda record: str(record.current.original_language),
          code=lambda record: str(record.meeting.reference),
          title=lambda record: dict(record.meeting.title or {}), write=_write_minutes,
-         frozen=_minutes_frozen, announce=_meeting_event),
+         frozen=_minutes_frozen, announce=_meeting_event, approved=_approved_languages),
 )}
 
 

@@ -318,7 +318,7 @@ def test_report_done_then_send_back_then_verify(client, auth, world, tracker):
                 data={"progress": "90", "status": "reported_done", "note": "All kiosks work"})
     assert client.post(f"/tracker/commitments/{tracker.kz.id}/verify").status_code == 403
     auth.logout()
-    auth.login(world.tm_chair)
+    auth.login(world.kz_chair)
     page = page_text(client.get(f"/tracker/commitments/{tracker.kz.id}"))
     assert "Verification" in page
     response = client.post(f"/tracker/commitments/{tracker.kz.id}/send-back", data={"comment": ""})
