@@ -71,9 +71,9 @@ def _fields_with_nul() -> Iterator[tuple[str, bool]]:
                 yield name.replace(NUL, ""), api
 
 
-def refuse_nul() -> None:
+def refuse_nul(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """No text with a NUL byte gets in: an address is not found, a field is named in the refusal."""
-    if NUL in request.path:
+    if NUL in request.path or any(NUL in str(value) for value in (values or {}).values()):
         abort(404)
     for name, api in _fields_with_nul():
         error = ValidationFailed if api else DomainError
@@ -87,4 +87,6 @@ def register_converters(app: Flask) -> None:
 
 
 def register(app: Flask) -> None:
-    app.before_request(refuse_nul)
+    # The application's URL value preprocessors run first of all, before a blueprint's (the portal's
+    # loads its council from the address) and before any before_request.
+    app.url_value_preprocessor(refuse_nul)
