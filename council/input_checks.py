@@ -26,8 +26,8 @@ class IdConverter(IntegerConverter):
     """`<int:…>` in every route: a number an id column can hold. A larger one matches no route, so it is
     a 404 before any view or query runs."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 (werkzeug's names)
-                 max: int | None = MAX_INT, signed: bool = False) -> None:  # noqa: A002
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = MAX_INT, signed: bool = False) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
 
 

@@ -54,7 +54,8 @@ def _api_names(client: Any) -> tuple[set[str], set[str]]:
     """Every query parameter and every request-body property the API's document describes."""
     document = client.get("/api/v1/openapi.json").get_json()
     query = {p["name"] for path in document["paths"].values() for operation in path.values()
-             if isinstance(operation, dict) for p in operation.get("parameters", []) if p.get("in") == "query"}
+             if isinstance(operation, dict) for p in operation.get("parameters", [])
+             if p.get("in") == "query"}
     body = {name for schema in document["components"]["schemas"].values()
             for name in schema.get("properties", {})}
     return query, body
@@ -169,7 +170,8 @@ def test_no_route_answers_5xx_to_hostile_input(app: Flask, client: Any, auth: An
 
 def test_an_id_beyond_the_integer_range_is_not_found(client: Any, auth: Any, world: Any) -> None:
     auth.login(world.secretary)
-    for url in (f"/public/{world.council.slug}/recommendations/{HUGE}", f"/people/{HUGE}", f"/tracker/commitments/{HUGE}"):
+    for url in (f"/public/{world.council.slug}/recommendations/{HUGE}", f"/people/{HUGE}",
+                f"/tracker/commitments/{HUGE}"):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "There is nothing at this address." in page_text(response)
@@ -177,7 +179,8 @@ def test_an_id_beyond_the_integer_range_is_not_found(client: Any, auth: Any, wor
 
 def test_a_filter_beyond_the_integer_range_says_which_filter(client: Any, auth: Any, world: Any) -> None:
     auth.login(world.secretary)
-    for url, name in ((f"/tracker/commitments?group={HUGE}", "group"), ("/tracker/commitments?owner=-1e400", "owner"),
+    for url, name in ((f"/tracker/commitments?group={HUGE}", "group"),
+                      ("/tracker/commitments?owner=-1e400", "owner"),
                       (f"/public/{world.council.slug}/recommendations?group={HUGE}", "group")):
         response = client.get(url)
         assert response.status_code == 400, url

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from council.api.forms import token_section
 from council.auth import services as auth_services
 from council.auth.forms import InvitationForm
-from council.auth.permissions import require
+from council.auth.permissions import can, require
 from council.directory import services
 from council.directory.forms import (
     GroupForm,
@@ -80,8 +80,9 @@ def _membership_form(working_group: WorkingGroup) -> MembershipForm:
     form = MembershipForm()
     member_ids = {m.user_id for m in working_group.memberships}
     people = db.session.scalars(select(User).where(
-        User.council_id == working_group.council_id, User.active.is_(True)).order_by(User.name))
-    form.user_id.choices = [option(p.id, f"{p.name} ({p.email})") for p in people
+        User.council_id == working_group.council_id, User.active.is_(True)).order_by(User.name)
+        .options(selectinload(User.organisation)))
+    form.user_id.choices = [option(p.id, services.person_label(current_user, p)) for p in people
                             if p.id not in member_ids]
     return form
 
@@ -280,8 +281,10 @@ def people() -> str:
     council = current_council()
     filters = dict(organisation_id=arg_int("organisation"),
                    country=request.args.get("country") or None, text=request.args.get("q") or None)
-    page = paginate(services.people_query(council.id, **filters)  # type: ignore[arg-type]
-                    .options(selectinload(User.organisation)))
+    page = paginate(services.people_query(
+        council.id, **filters,  # type: ignore[arg-type]
+        search_emails=can(current_user, "person.see_email", services.AnyoneOf(council.id)))
+        .options(selectinload(User.organisation)))
     return render_template("directory/people.html", page=page, filters=filters,
                            countries=db.session.scalars(select(Country)).all())
 
