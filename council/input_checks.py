@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, abort, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
@@ -39,8 +40,8 @@ def bounded_int(name: str, value: str) -> int:
     except ValueError:
         number = None
     if number is None or not -MAX_INT <= number <= MAX_INT:
-        raise DomainError(_("“%(name)s” must be a whole number of at most ten digits.", name=name),
-                          field=name)
+        raise DomainError(_("“%(name)s” must be a whole number no larger than %(max)s.", name=name,
+                            max=format_decimal(MAX_INT)), field=name)
     return number
 
 
