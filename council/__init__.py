@@ -40,6 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_logging(app)
 
     _bind_extensions(app)
+    from council import input_checks
+
+    input_checks.register_converters(app)
+    input_checks.register(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_number_helpers(app)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import flask_babel
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import Field, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from council.errors import DomainError
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
+from council.input_checks import MAX_INT
 from council.timeutil import COUNCIL_TIME_ZONES, time_zone_name
 
 
@@ -33,11 +36,37 @@ class _ValidationMessages:
 
 
 class CouncilForm(FlaskForm):
-    """Base of every form: validation messages in the reader's language, Turkmen included."""
+    """Base of every form: validation messages in the reader's language, Turkmen included, and no
+    number larger than an integer column holds (a chosen id, a count) gets past it to the database."""
 
     class Meta:
         def get_translations(self, form: Any) -> _ValidationMessages:
             return _ValidationMessages()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _leaf_fields(self):
+            if _beyond_integer_range(field.data):
+                field.errors = [*field.errors, _("This number is too large.")]
+                valid = False
+        return valid
+
+
+def _leaf_fields(form: Form) -> Iterator[Field]:
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from (_leaf_fields(entry.form) if isinstance(entry, FormField) else [entry])
+        else:
+            yield field
+
+
+def _beyond_integer_range(data: Any) -> bool:
+    values = data if isinstance(data, list | tuple | set) else [data]
+    return any(isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT
+               for value in values)
 
 
 def translated_text_field(label: Any, *, max_length: int, multiline: bool = False) -> FormField:

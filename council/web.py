@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from council.directory.models import Council
 from council.extensions import db
+from council.input_checks import bounded_int
 
 UNPROCESSABLE = 422
 logger = logging.getLogger(__name__)
@@ -35,19 +36,17 @@ def form_page(template: str, form: FlaskForm, **context: Any) -> str | tuple[str
 
 
 def paginate(query: Select[Any]) -> Pagination:
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
-                       error_out=False)
+    return db.paginate(query, page=arg_int("page"), per_page=current_app.config["PAGE_SIZE"],
+                       max_per_page=100, error_out=False)
 
 
 def arg_int(name: str) -> int | None:
-    """An integer query argument; a non-number is a 400, not a 500."""
+    """An integer query argument (a filter, a page); a non-number or one no column can hold is a 400
+    that names the argument, not a 500."""
     value = request.args.get(name, "")
     if value == "":
         return None
-    try:
-        return int(value)
-    except ValueError:
-        abort(400)
+    return bounded_int(name, value)
 
 
 def is_htmx() -> bool:

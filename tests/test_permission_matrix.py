@@ -526,3 +526,27 @@ def test_parity_rules(world: Any, case: str) -> None:
     target = targets[target_name]()
     may = {name for name in PARITY_PEOPLE if can(people[name], action, target)}
     assert may == allowed, case
+
+
+# Rules about what a page shows rather than who may open it: the roles that read it about someone else
+# (everyone reads it about themselves), and the page where it shows.
+SHOWN: dict[str, tuple[frozenset[str], str]] = {
+    "person.see_email": (STAFF, "directory.person"),
+}
+
+
+@pytest.mark.parametrize("action", sorted(SHOWN))
+@pytest.mark.parametrize("role", sorted(SIGNED_IN))
+def test_what_pages_show(app: Flask, client: Any, auth: Any, world: Any, uploads: Any, role: str,
+                         action: str) -> None:
+    from council.auth.permissions import can
+
+    records = build_world(world, uploads)
+    readers, endpoint = SHOWN[action]
+    user = records.users[role]
+    other = world.tm_member
+    assert can(user, action, other) == (role in readers), (action, role)
+    assert can(user, action, user), (action, role)
+    auth.login(user)
+    page = client.get(url_for_rule(app, endpoint, dict(records.params, person_id=other.id)))
+    assert (other.email in page.get_data(as_text=True)) == (role in readers), (action, role)

@@ -188,6 +188,13 @@ def _edit_person(user: User, person: Any) -> bool:
     return person.id == user.id or _secretary_may_change(user, person)
 
 
+@rule("person.see_email")
+def _see_email(user: User, person: Any) -> bool:
+    """An e-mail address is for the secretariat (and admins) and the person; to everyone else a person
+    is a name, a position and an organisation."""
+    return person.id == user.id or is_secretary(user, person.council_id)
+
+
 @rule("person.manage", refusal=_person_refusal)
 def _manage_person(user: User, person: Any) -> bool:
     """Change someone's role, organisation or active flag: secretaries only, never themselves."""

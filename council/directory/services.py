@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from council import conflicts, events
-from council.auth.permissions import MemberChange, forget_group_roles, require
+from council.auth.permissions import MemberChange, can, forget_group_roles, require
 from council.directory.models import (
     Council,
     Country,
@@ -27,7 +27,7 @@ from council.directory.models import (
 )
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
-from council.i18n import LANGUAGES, Translations, clean_translations
+from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
 from council.records import apply_changes, require_original_text
 from council.timeutil import is_time_zone
 
@@ -342,7 +342,10 @@ def _keep_an_administrator(leaving: User) -> None:
 
 
 def people_query(council_id: int, *, organisation_id: int | None = None,
-                 country: str | None = None, text: str | None = None) -> Select[User]:
+                 country: str | None = None, text: str | None = None,
+                 search_emails: bool = False) -> Select[User]:
+    """People of the council; `text` matches their names, and their e-mail addresses only for a reader
+    who may see them (otherwise a search would spell the addresses out letter by letter)."""
     query = select(User).where(User.council_id == council_id)
     if organisation_id:
         query = query.where(User.organisation_id == organisation_id)
@@ -350,8 +353,30 @@ def people_query(council_id: int, *, organisation_id: int | None = None,
         query = query.join(Organisation, User.organisation_id == Organisation.id).where(
             Organisation.country_code == country)
     if text:
-        query = query.where(User.search_text.contains(text.casefold(), autoescape=True))
+        searched = User.search_text if search_emails else func.replace(User.search_text, User.email, "")
+        query = query.where(searched.contains(text.casefold(), autoescape=True))
     return query.order_by(User.name)
+
+
+@dataclass(frozen=True)
+class AnyoneOf:
+    """Any person of a council, for the rules asked before the person is known ("may the reader see
+    the addresses of whoever this search or export turns up?")."""
+
+    council_id: int
+    id: int | None = None
+
+
+def person_label(reader: User, person: User) -> str:
+    """A person in a list to choose from: with the address for whoever may see it, otherwise with
+    their position and organisation (which tell two people of the same name apart)."""
+    if can(reader, "person.see_email", person):
+        return f"{person.name} ({person.email})"
+    details = [person.position or "", plain_localized(person.organisation.name,
+                                                      person.organisation.original_language)
+               if person.organisation else ""]
+    shown = " · ".join(detail for detail in details if detail)
+    return f"{person.name} ({shown})" if shown else person.name
 
 
 def get_in_council(model: type[Any], record_id: int, council_id: int, *options: Any) -> Any:

@@ -101,13 +101,8 @@ def _membership_form(working_group: WorkingGroup) -> MembershipForm:
     form = MembershipForm()
     member_ids = {m.user_id for m in working_group.memberships}
     people = db.session.scalars(select(User).where(
-        User.council_id == working_group.council_id, User.active.is_(True))
-        .options(selectinload(User.organisation)).order_by(User.name))
-    form.user_id.choices = [option(p.id, f"{p.name} ({p.email})") for p in people
-                            if p.id not in member_ids and can(current_user, "membership.change",
-                                                               MemberChange(working_group, p, None,
-                                                                            GroupRole.MEMBER))]
-    form.role.choices = _group_role_choices(working_group, form.role.choices)
+from council.auth.forms import InvitationForm, security_section
+from council.auth.permissions import MemberChange, can, require
     return form
 
 
@@ -307,8 +302,10 @@ def people() -> str:
     council = current_council()
     filters = dict(organisation_id=arg_int("organisation"),
                    country=request.args.get("country") or None, text=request.args.get("q") or None)
-    page = paginate(services.people_query(council.id, **filters)  # type: ignore[arg-type]
-                    .options(selectinload(User.organisation)))
+    page = paginate(services.people_query(
+        council.id, **filters,  # type: ignore[arg-type]
+        search_emails=can(current_user, "person.see_email", services.AnyoneOf(council.id)))
+        .options(selectinload(User.organisation)))
     return render_template("directory/people.html", page=page, filters=filters,
                            countries=db.session.scalars(select(Country)).all())
 

@@ -17,7 +17,7 @@ from council import events
 from council.addresses import external_url
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, Region, RegionKind, User, WorkingGroup
-from council.directory.services import get_in_council
+from council.directory.services import get_in_council, person_label
 from council.errors import DomainError, NotFound
 from council.extensions import db, limiter, login_manager
 from council.forms import option, show_error
@@ -156,9 +156,10 @@ def _refused(form: Any, error: DomainError, template: str, **context: Any) -> st
 
 
 def _people_choices(council_id: int) -> list[Any]:
-    people = db.session.execute(select(User.id, User.name, User.email).where(
-        User.council_id == council_id, User.active.is_(True)).order_by(User.name))
-    return [option(person_id, f"{name} ({email})") for person_id, name, email in people]
+    people = db.session.scalars(select(User).where(
+        User.council_id == council_id, User.active.is_(True)).order_by(User.name)
+        .options(selectinload(User.organisation)))
+    return [option(person.id, person_label(current_user, person)) for person in people]
 
 
 def _organisation_choices(council_id: int) -> list[Any]:

@@ -89,9 +89,12 @@ def recommendation_cells(row: Any, language: str) -> list[Any]:
             int(row.overdue_commitments or 0), marked_localized(row.title, row.original_language, language)]
 
 
-def commitment_cells(row: Any, language: str) -> list[Any]:
+def commitment_cells(row: Any, language: str, email_shown: Callable[[int | None], bool]) -> list[Any]:
+    """One commitment's cells; the owner's address only where `email_shown(owner_id)` lets the reader
+    see it (the column stays, empty, so the file keeps the import's shape)."""
     reported: datetime | None = row.last_reported_at
-    return [row.code, row.recommendation, row.organisation, row.owner_email or "",
+    owner_email = (row.owner_email or "") if email_shown(row.owner_id) else ""
+    return [row.code, row.recommendation, row.organisation, owner_email,
             *[(row.description or {}).get(lang, "") for lang in LANGUAGES], row.original_language,
             _day(row.start_date), _day(row.due_date), row.counterpart or "", row.initiative or "",
             row.group, row.country,

@@ -189,6 +189,7 @@ def commitment_export_rows(council_id: int, filters: Filters, today: date) -> An
              .with_only_columns(
                  Commitment.code, Recommendation.code.label("recommendation"),
                  Organisation.code.label("organisation"), Owner.email.label("owner_email"),
+                 Owner.id.label("owner_id"),
                  Commitment.description, Commitment.original_language, Commitment.start_date,
                  Commitment.due_date, counterpart.code.label("counterpart"),
                  Initiative.code.label("initiative"), WorkingGroup.code.label("group"),

@@ -33,7 +33,7 @@ from sqlalchemy.orm import selectinload
 
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, User, WorkingGroup
-from council.directory.services import get_in_council
+from council.directory.services import AnyoneOf, get_in_council
 from council.errors import DomainError, NotAllowed, NotFound
 from council.extensions import db
 from council.forms import option, show_error
@@ -359,7 +359,12 @@ def export_commitments(fmt: str) -> Response:
     rows = queries.commitment_export_rows(current_user.council_id, filters, today)
     header = exports.header_cells(exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY)
     language = current_language()
-    return _export("commitments", fmt, header, (exports.commitment_cells(row, language) for row in rows))
+
+    def email_shown(owner_id: int | None) -> bool:
+        return can(current_user, "person.see_email", AnyoneOf(current_user.council_id, owner_id))
+
+    return _export("commitments", fmt, header,
+                   (exports.commitment_cells(row, language, email_shown) for row in rows))
 
 
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
