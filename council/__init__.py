@@ -177,6 +177,7 @@ def _register_template_helpers(app: Flask) -> None:
         plain_localized,
         render_localized,
     )
+    from council.meetings.wording import about
 
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, localized_marked=marked_localized,
@@ -185,7 +186,7 @@ def _register_template_helpers(app: Flask) -> None:
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  current_language=current_language,
-                                 missing_languages=missing_languages)
+                                 missing_languages=missing_languages, about=about)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

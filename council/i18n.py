@@ -125,6 +125,11 @@ def render_localized(texts: Translations | None, original: str | None = None,
                                      lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
 
 
+def fallback_note(language: str) -> str:
+    """"(not translated yet: Қазақша)": what pages and e-mails write after a text in another language."""
+    return f"({_l('not translated yet')}: {LANGUAGE_NAMES.get(language, language)})"
+
+
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:
     """Jinja filter for plain-text places that carry no marker (a page's <title>, e-mail subjects)."""
     return localize(texts, original, current_language()).text

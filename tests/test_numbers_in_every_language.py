@@ -47,6 +47,28 @@ def test_currencies_and_units(app):
         assert unit_label("KZT thousand") == "müň teňňe"
 
 
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (1, "vehicles", "1 транспортное средство"), (3, "vehicles", "3 транспортных средства"),
+    (21, "vehicles", "21 транспортное средство"), (11, "vehicles", "11 транспортных средств"),
+    (25, "vehicles", "25 транспортных средств"), (1, "people", "1 человек"), (3, "people", "3 человека"),
+    (5, "people", "5 человек"), (Decimal("2.5"), "people", "2,5 человека"),
+])
+def test_a_russian_unit_agrees_with_its_number(app, value, unit, expected):
+    """A unit CLDR does not know has its plural forms, not one fixed genitive plural."""
+    with app.test_request_context(), force_locale("ru"):
+        assert format_amount(value, unit) == expected
+
+
+def test_a_unit_named_alone_is_in_the_nominative(app):
+    with app.test_request_context(), force_locale("ru"):
+        assert unit_label("TMT") == "манаты"
+        assert unit_label("vehicles") == "транспортные средства"
+    with app.test_request_context(), force_locale("kk"):
+        assert format_amount(3, "vehicles") == "3 көлік құралы"
+    with app.test_request_context(), force_locale("tk"):
+        assert format_amount(3, "people") == "3 adam"
+
+
 def test_indicator_page_shows_money_in_the_readers_language(client, auth, world):
     indicator = IndicatorFactory(council=world.council, group=world.group, baseline_value=Decimal("438.2"),
                                  target_value=Decimal("1000"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +22,7 @@ from council.errors import NotFound
 from council.extensions import db
 from council.meetings import services
 from council.meetings.models import AgendaItem, Decision, Meeting, Minutes, MinutesRevision
+from council.meetings.wording import about
 
 meetings = resource_blueprint("council-meetings", __name__,
                               "Council sessions and working-group meetings: agenda, decisions, minutes.")
@@ -74,7 +74,7 @@ def get_minutes(meeting_id: int) -> MinutesRevision:
     minutes = db.session.scalar(db.select(Minutes).where(Minutes.meeting_id == meeting.id).options(
         selectinload(Minutes.revisions).selectinload(MinutesRevision.approvals)))
     if minutes is None or not minutes.revisions:
-        raise NotFound(_("This meeting has no minutes yet."))
+        raise NotFound(about(meeting, "This meeting has no minutes yet."))
     return minutes.current
 
 

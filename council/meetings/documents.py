@@ -16,6 +16,7 @@ from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.meetings.models import AgendaItem, Meeting, MeetingDocument, MeetingStatus
 from council.meetings.services import record_event
+from council.meetings.wording import about
 from council.timeutil import utcnow
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -72,7 +73,7 @@ def add_document(actor: User, meeting: Meeting, *, title: str, filename: str, st
     """Store an uploaded file and attach it; refuses unknown types, disguised files and big files."""
     require(actor, "meeting.edit", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict(_("This meeting has been cancelled."))
+        raise Conflict(about(meeting, "This meeting has been cancelled."))
     filename = clean_filename(filename or "")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in ALLOWED_TYPES:
@@ -80,7 +81,8 @@ def add_document(actor: User, meeting: Meeting, *, title: str, filename: str, st
     if agenda_item_id is not None:
         item = db.session.get(AgendaItem, agenda_item_id)
         if item is None or item.meeting_id != meeting.id:
-            raise ValidationFailed(_("Choose an item of this meeting's agenda."), field="agenda_item_id")
+            raise ValidationFailed(about(meeting, "Choose an item of this meeting's agenda."),
+                                   field="agenda_item_id")
     limit = max_bytes()
     content = stream.read(limit + 1)
     if not content:
@@ -108,7 +110,8 @@ def remove_document(actor: User, document: MeetingDocument) -> Path:
     meeting = document.meeting
     require(actor, "meeting.edit", meeting)
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        raise Conflict(_("The minutes are approved; the meeting's documents are kept as they are."))
+        raise Conflict(about(meeting, "The minutes are approved; the meeting's documents are kept "
+                                       "as they are."))
     record_event("meeting.document_removed", meeting, actor, document_id=document.id,
                  filename=document.filename)
     meeting.documents.remove(document)

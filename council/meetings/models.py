@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,7 +51,7 @@ MEETING_STATUS_LABELS = {
     MeetingStatus.AGENDA_PUBLISHED: _l("Agenda published"),
     MeetingStatus.HELD: _l("Held"),
     MeetingStatus.MINUTES_APPROVED: _l("Minutes approved"),
-    MeetingStatus.CANCELLED: _l("Cancelled"),
+    MeetingStatus.CANCELLED: lazy_pgettext("meeting", "Cancelled"),
 }
 
 # The meeting's life. An amendment to approved minutes takes the meeting back to "held" until both
@@ -136,7 +137,7 @@ EVENT_LABELS = {
     "meeting.agenda_edited": _l("Agenda edited"),
     "meeting.agenda_changed": _l("Published agenda changed"),
     "meeting.responded": _l("Invitation answered"),
-    "meeting.cancelled": _l("Cancelled"),
+    "meeting.cancelled": lazy_pgettext("meeting", "Cancelled"),
     "meeting.held": _l("Marked as held"),
     "meeting.attendance_recorded": _l("Attendance recorded"),
     "meeting.document_added": _l("Document attached"),

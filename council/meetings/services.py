@@ -54,6 +54,7 @@ from council.meetings.models import (
     decision_commitment,
 )
 from council.meetings.rules import MeetingScope, is_chair
+from council.meetings.wording import about, meeting_gettext
 from council.records import require_original_text
 from council.timeutil import is_time_zone, utcnow
 from council.tracker import services as tracker
@@ -121,9 +122,9 @@ def local_time(moment: datetime, zone: str) -> datetime:
 def _transition(meeting: Meeting, target: MeetingStatus) -> MeetingStatus:
     if target not in MEETING_TRANSITIONS[meeting.status]:
         if meeting.status == MeetingStatus.CANCELLED:
-            raise Conflict(_("This meeting has been cancelled."))
-        raise Conflict(_("A meeting in the state “%(status)s” cannot become “%(target)s”.",
-                         status=meeting.status.label, target=target.label))
+            raise Conflict(about(meeting, "This meeting has been cancelled."))
+        raise Conflict(about(meeting, "A meeting in the state “%(status)s” cannot become “%(target)s”.",
+                             status=meeting.status.label, target=target.label))
     previous = meeting.status
     meeting.status = target
     return previous
@@ -206,9 +207,11 @@ def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
     starts_at = to_utc(details.starts_at, details.time_zone)
     ends_at = to_utc(details.ends_at, details.time_zone)
     if ends_at <= starts_at:
-        raise ValidationFailed(_("The meeting must end after it starts."), field="ends_at")
+        raise ValidationFailed(meeting_gettext(kind, "The meeting must end after it starts."),
+                               field="ends_at")
     if ends_at - starts_at > MAX_MEETING_LENGTH:
-        raise ValidationFailed(_("A meeting lasts at most seven days."), field="ends_at")
+        raise ValidationFailed(meeting_gettext(kind, "A meeting lasts at most seven days."),
+                               field="ends_at")
     place = (details.place or "").strip() or None
     online_url = (details.online_url or "").strip() or None
     if place is None and online_url is None:
@@ -285,8 +288,8 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> Me
         meeting.council_id, meeting.kind, details)
     needed = agenda_minutes(meeting)
     if starts_at + timedelta(minutes=needed) > ends_at:
-        raise ValidationFailed(_("The agenda needs %(minutes)d minutes; the meeting would be shorter.",
-                                 minutes=needed), field="ends_at")
+        raise ValidationFailed(about(meeting, "The agenda needs %(minutes)d minutes; the meeting "
+                                     "would be shorter.", minutes=needed), field="ends_at")
     changes: dict[str, list[Any]] = {}
     for key, value in dict(title=title, original_language=details.original_language,
                            starts_at=starts_at, ends_at=ends_at, time_zone=details.time_zone,
@@ -330,9 +333,9 @@ def _plain(value: Any) -> Any:
 def require_planning(meeting: Meeting) -> None:
     """The meeting's plan (time, place, invitations, agenda) may still change; else a 409."""
     if meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict(_("This meeting has been cancelled."))
+        raise Conflict(about(meeting, "This meeting has been cancelled."))
     if meeting.status not in PLANNING_STATUSES:
-        raise Conflict(_("This meeting has taken place; its plan can no longer change."))
+        raise Conflict(about(meeting, "This meeting has taken place; its plan can no longer change."))
 
 
 def publish_agenda(actor: User, meeting: Meeting) -> Meeting:
@@ -352,7 +355,7 @@ def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> Meeting:
     require_planning(meeting)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Say why the meeting is cancelled."), field="reason")
+        raise ValidationFailed(about(meeting, "Say why the meeting is cancelled."), field="reason")
     previous = _transition(meeting, MeetingStatus.CANCELLED)
     meeting.cancel_reason = reason
     meeting.sequence += 1
@@ -365,7 +368,7 @@ def mark_held(actor: User, meeting: Meeting) -> Meeting:
     """The meeting took place: attendance and minutes can now be recorded."""
     require(actor, "meeting.organise", meeting)
     if meeting.status == MeetingStatus.AGENDA_PUBLISHED and meeting.starts_at > utcnow():
-        raise Conflict(_("The meeting has not started yet."))
+        raise Conflict(about(meeting, "The meeting has not started yet."))
     _transition(meeting, MeetingStatus.HELD)
     if meeting.minutes is None:
         meeting.minutes = Minutes(revisions=[MinutesRevision(
@@ -418,9 +421,9 @@ def respond(actor: User, invitation: Invitation, response: Response,
     meeting = invitation.meeting
     require(actor, "meeting.respond", invitation)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict(_("This meeting has been cancelled."))
+        raise Conflict(about(meeting, "This meeting has been cancelled."))
     if meeting.status != MeetingStatus.AGENDA_PUBLISHED:
-        raise Conflict(_("This meeting is no longer taking answers."))
+        raise Conflict(about(meeting, "This meeting is no longer taking answers."))
     if response == Response.PENDING:
         raise ValidationFailed(_("Choose an answer."), field="response")
     delegate = None
@@ -500,8 +503,8 @@ def _check_fits(meeting: Meeting, minutes: int, without: AgendaItem | None = Non
     end = meeting.starts_at + timedelta(minutes=agenda_minutes(meeting, without=without) + minutes)
     if end > meeting.ends_at:
         raise ValidationFailed(
-            _("The agenda would end at %(end)s, after the meeting ends at %(meeting_end)s.",
-              end=format_time(end, "short"), meeting_end=format_time(meeting.ends_at, "short")),
+            about(meeting, "The agenda would end at %(end)s, after the meeting ends at %(meeting_end)s.",
+                  end=format_time(end, "short"), meeting_end=format_time(meeting.ends_at, "short")),
             field="duration_minutes")
 
 
@@ -531,7 +534,8 @@ def _check_item(meeting: Meeting, details: AgendaItemDetails, item: AgendaItem |
     if details.parent_id is not None:
         parent = db.session.get(AgendaItem, details.parent_id)
         if parent is None or parent.meeting_id != meeting.id:
-            raise ValidationFailed(_("Choose an item of this meeting's agenda."), field="parent_id")
+            raise ValidationFailed(about(meeting, "Choose an item of this meeting's agenda."),
+                                   field="parent_id")
         if parent.parent_id is not None or parent is item:
             raise ValidationFailed(_("Sub-items cannot have sub-items of their own."), field="parent_id")
         if item is not None and item.children:
@@ -691,13 +695,14 @@ def add_progress_review(actor: User, meeting: Meeting) -> AgendaItem:
     require_planning(meeting)
     commitments = review_suggestions(meeting)
     if not commitments:
-        raise Conflict(_("No commitments are overdue or due before the meeting."))
+        raise Conflict(about(meeting, "No commitments are overdue or due before the meeting."))
     spare = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60) - agenda_minutes(meeting)
     wanted = min(REVIEW_MINUTES_MAX, max(10, REVIEW_MINUTES_EACH * len(commitments)))
     duration = min(wanted, spare)
     if duration < REVIEW_MINUTES_EACH:
-        raise ValidationFailed(_("The agenda leaves no time for a progress review; shorten other items "
-                                 "or extend the meeting."), field="duration_minutes")
+        raise ValidationFailed(about(meeting, "The agenda leaves no time for a progress review; "
+                                               "shorten other items or extend the meeting."),
+                               field="duration_minutes")
     title: Translations = {}
     for language in LANGUAGES:
         with force_locale(language):
@@ -739,7 +744,7 @@ def require_attendance_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise Conflict(_("The minutes are approved; attendance can no longer change."))
     if meeting.status != MeetingStatus.HELD:
-        raise Conflict(_("Attendance is recorded once the meeting has been held."))
+        raise Conflict(about(meeting, "Attendance is recorded once the meeting has been held."))
 
 
 def represented_countries(meeting: Meeting) -> set[str]:
@@ -780,7 +785,7 @@ def draft_revision(meeting: Meeting) -> MinutesRevision:
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise Conflict(_("The minutes are approved and read-only. Start an amendment to change them."))
     if meeting.status != MeetingStatus.HELD or meeting.minutes is None:
-        raise Conflict(_("Minutes are written once the meeting has been held."))
+        raise Conflict(about(meeting, "Minutes are written once the meeting has been held."))
     revision = meeting.minutes.current
     if revision.status != RevisionStatus.DRAFT:
         raise Conflict(_("This revision is awaiting approval. Start a new revision to change it."))
@@ -805,7 +810,7 @@ def save_minutes(actor: User, meeting: Meeting, *, original_language: str,
     cleaned: dict[str, Translations] = {}
     for key, texts in notes.items():
         if str(key) not in allowed:
-            raise ValidationFailed(_("Choose an item of this meeting's agenda."))
+            raise ValidationFailed(about(meeting, "Choose an item of this meeting's agenda."))
         texts = clean_translations(texts)
         if texts:
             cleaned[str(key)] = texts
@@ -859,9 +864,9 @@ def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
 def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
     """One co-chair's approval; once every side of the council has approved, the minutes are final."""
     if not actor.active or actor.council_id != meeting.council_id or not is_chair(actor, meeting):
-        raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes."))
+        raise NotAllowed(about(meeting, "Only the co-chairs of the meeting approve its minutes."))
     if meeting.minutes is None:
-        raise Conflict(_("Minutes are written once the meeting has been held."))
+        raise Conflict(about(meeting, "Minutes are written once the meeting has been held."))
     revision = meeting.minutes.current
     if any(a.user_id == actor.id for a in revision.approvals):
         raise Conflict(_("You have already approved this revision."))
@@ -871,7 +876,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
         raise Conflict(_("These minutes have not been published for approval yet."))
     country = actor.country_code
     if country is None:
-        raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes."))
+        raise NotAllowed(about(meeting, "Only the co-chairs of the meeting approve its minutes."))
     if any(a.country_code == country for a in revision.approvals):
         raise Conflict(_("The co-chair from %(country)s has already approved this revision.",
                          country=country_name(country)))
@@ -955,7 +960,7 @@ def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevisio
 def require_revisable(meeting: Meeting) -> MinutesRevision:
     """The published or approved revision a new one would replace; else a 409."""
     if meeting.minutes is None or meeting.status not in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
-        raise Conflict(_("Minutes are written once the meeting has been held."))
+        raise Conflict(about(meeting, "Minutes are written once the meeting has been held."))
     current = meeting.minutes.current
     if current.status == RevisionStatus.DRAFT:
         raise Conflict(_("The current revision is still a draft: edit it."))
@@ -1004,7 +1009,8 @@ def _check_decision(meeting: Meeting, details: DecisionDetails) -> Translations:
     if details.agenda_item_id is not None:
         item = db.session.get(AgendaItem, details.agenda_item_id)
         if item is None or item.meeting_id != meeting.id:
-            raise ValidationFailed(_("Choose an item of this meeting's agenda."), field="agenda_item_id")
+            raise ValidationFailed(about(meeting, "Choose an item of this meeting's agenda."),
+                                   field="agenda_item_id")
     return text
 
 

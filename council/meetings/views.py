@@ -55,6 +55,7 @@ from council.meetings.models import (
     Response as Answer,
 )
 from council.meetings.rules import MeetingScope
+from council.meetings.wording import about
 from council.tracker.models import (
     COMMITMENT_OPEN,
     RECOMMENDATION_CLOSED,
@@ -330,7 +331,8 @@ def new_meeting() -> Response | str | tuple[str, int]:
     except DomainError as error:
         return _refused(form, error, "meetings/form.html", **context)
     db.session.commit()
-    flash(_("Meeting scheduled as a draft. Build the agenda, then publish it."), "success")
+    flash(about(created, "Meeting scheduled as a draft. Build the agenda, then publish it."),
+          "success")
     return _to_meeting(created)
 
 
@@ -348,7 +350,7 @@ def edit_meeting(meeting_id: int) -> Response | str | tuple[str, int]:
     except DomainError as error:
         return _refused(form, error, "meetings/form.html", **context)
     db.session.commit()
-    flash(_("Meeting saved."), "success")
+    flash(about(record, "Meeting saved."), "success")
     return _to_meeting(record)
 
 
@@ -366,7 +368,8 @@ def mark_held(meeting_id: int) -> Response:
     record = _meeting(meeting_id)
     services.mark_held(current_user, record)
     db.session.commit()
-    flash(_("The meeting is marked as held. Record the attendance and write the minutes."), "success")
+    flash(about(record, "The meeting is marked as held. Record the attendance and write "
+                          "the minutes."), "success")
     return _to_meeting(record)
 
 
@@ -383,7 +386,7 @@ def cancel(meeting_id: int) -> Response | str | tuple[str, int]:
     except DomainError as error:
         return _refused(form, error, "meetings/cancel.html", meeting=record)
     db.session.commit()
-    flash(_("Meeting cancelled; the invitees will be told."), "success")
+    flash(about(record, "Meeting cancelled; the invitees will be told."), "success")
     return _to_meeting(record)
 
 
@@ -854,7 +857,7 @@ def print_agenda(meeting_id: int) -> str:
 def print_minutes(meeting_id: int) -> str:
     record = _meeting(meeting_id, page=True)
     if record.minutes is None:
-        raise NotFound(_("Minutes are written once the meeting has been held."))
+        raise NotFound(about(record, "Minutes are written once the meeting has been held."))
     number = arg_int("revision")
     revision = services.revision_of(record, number) if number else record.minutes.current
     return render_template("meetings/print_minutes.html", meeting=record, revision=revision,

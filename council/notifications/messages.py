@@ -24,7 +24,9 @@ from council.addresses import external_url
 from council.directory.models import User, WorkingGroup
 from council.emails import send_email
 from council.extensions import db
-from council.i18n import Translations, localize
+from council.i18n import Translations, fallback_note, localize
+from council.meetings.models import MeetingKind
+from council.meetings.wording import meeting_gettext
 from council.notifications.models import Notification
 from council.tracker.models import CommitmentStatus, RecommendationStatus
 
@@ -91,9 +93,11 @@ class Reader:
         return str(format_time(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
 
     def text(self, value: Translations | str | None) -> str:
-        """A snapshot that is either plain text or {language: text}."""
+        """A snapshot that is either plain text or {language: text}; a text in another language says so,
+        as pages do ("… (not translated yet: Қазақша)")."""
         if isinstance(value, dict):
-            return localize(value, None, self.language).text
+            shown = localize(value, None, self.language)
+            return f"{shown.text} {fallback_note(shown.language)}" if shown.is_fallback else shown.text
         return value or ""
 
 
@@ -173,12 +177,12 @@ EVENT_HEADLINES: dict[str, Headline] = {
     "recommendation.created": lambda v: _("New recommendation: %(what)s", **v),
     "recommendation.updated": lambda v: _("Recommendation updated: %(what)s", **v),
     "recommendation.status_changed": lambda v: _("Recommendation %(what)s: %(from)s → %(to)s", **v),
-    "meeting.updated": lambda v: _("Meeting changed: %(meeting)s", **v),
+    "meeting.updated": lambda v: meeting_gettext(v["meeting_kind"], "Meeting changed: %(meeting)s", **v),
     "meeting.invited": lambda v: _("You are invited: %(meeting)s", **v),
     "meeting.agenda_published": lambda v: _("Agenda published: %(meeting)s", **v),
     "meeting.agenda_changed": lambda v: _("Agenda changed: %(meeting)s", **v),
-    "meeting.cancelled": lambda v: _("Meeting cancelled: %(meeting)s", **v),
-    "meeting.held": lambda v: _("Meeting held: %(meeting)s", **v),
+    "meeting.cancelled": lambda v: meeting_gettext(v["meeting_kind"], "Meeting cancelled: %(meeting)s", **v),
+    "meeting.held": lambda v: meeting_gettext(v["meeting_kind"], "Meeting held: %(meeting)s", **v),
     "minutes.published": lambda v: _("Minutes published: %(meeting)s", **v),
     "minutes.approval_requested": lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
     "minutes.approved": lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
@@ -210,6 +214,8 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         "what": _what(payload, reader), "actor": actor or _("someone"), "group": group_name,
         "from": _status(payload.get("from")), "to": _status(payload.get("to")),
         "meeting": _meeting(payload, group_name, reader),
+        # A working group's meeting carries its group; a council session has none.
+        "meeting_kind": MeetingKind.GROUP_MEETING if payload.get("group_id") else MeetingKind.COUNCIL_SESSION,
         "date": reader.date(payload.get("to") if kind == "commitment.due_changed"
                             else payload.get("due_date")),
         "days": int(payload.get("days") or 0),

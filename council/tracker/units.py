@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from babel.numbers import format_compact_currency, format_currency
 from babel.units import UnknownUnitError, format_unit
-from flask_babel import format_date, format_decimal, format_percent, get_locale, lazy_pgettext
+from flask_babel import format_date, format_decimal, format_percent, get_locale, lazy_pgettext, npgettext
 
 CURRENCIES = ("USD", "KZT", "TMT")
 SCALES = {"": 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -82,12 +82,28 @@ def format_amount(value: Decimal | float | int | None, unit: str) -> str:
                 shown = ""
             if shown and cldr not in shown:  # CLDR lacks some names in some locales
                 return shown
+        counted_unit = _counted_unit((unit or "").strip(), value)
+        if counted_unit is not None:
+            return counted_unit
         return f"{format_decimal(value)} {unit_label(unit)}"
     currency, scale = money
     amount = Decimal(str(value)) * scale
     if scale == 1:
         return str(format_currency(amount, currency, locale=_locale()))
     return str(format_compact_currency(amount, currency, locale=_locale(), fraction_digits=1))
+
+
+def _counted_unit(unit: str, value: Decimal | float | int) -> str | None:
+    """A count of a unit CLDR does not know, in the form its number asks for: «1 транспортное
+    средство», «3 транспортных средства», «5 человек». A fraction takes the form of 2 («2,5 человека»)."""
+    number = Decimal(str(value))
+    n = int(number) if number == number.to_integral_value() else 2
+    shown = str(format_decimal(value))
+    if unit == "vehicles":
+        return str(npgettext("unit", "%(value)s vehicle", "%(value)s vehicles", n, value=shown))
+    if unit == "people":
+        return str(npgettext("unit", "%(value)s person", "%(value)s people", n, value=shown))
+    return None
 
 
 def format_figure(value: Decimal | float | int | None, unit: str) -> str:

@@ -125,3 +125,18 @@ def test_the_documentation_page_uses_only_local_assets(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     with client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js") as script:
         assert script.status_code == 200
+
+
+@pytest.mark.parametrize(("language", "note"), [
+    ("ru", "Документация ниже — на английском языке"), ("kk", "Төмендегі құжаттама ағылшын тілінде"),
+    ("tk", "Aşakdaky resminamalar iňlis dilinde"),
+])
+def test_the_documentation_page_says_in_the_reader_s_language_that_swagger_ui_is_english(
+        client, language, note):
+    """Swagger UI has no translations of its own controls: the page says so, and marks them lang="en"."""
+    page = client.get("/api/v1/docs", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    assert note in page
+    assert 'id="swagger-ui" lang="en"' in page
+    english = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "api-docs-language" not in english

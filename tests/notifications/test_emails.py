@@ -119,3 +119,22 @@ def test_unsubscribe_works_in_every_language(language, client, world, mail_sink)
     commitment(world, TODAY + timedelta(days=1), owner=world.member, code="TRD-2026-004-KZ2")
     send_reminders(MORNING)
     assert len(mail_to(mail_sink, "member@example.org")) == 1  # nothing more by e-mail
+
+
+def test_a_text_not_yet_in_the_reader_s_language_is_marked_as_on_pages(world, mail_sink):
+    """The group has no Turkmen name: the e-mail shows the Russian one with the pages' marker."""
+    world.member.language = "tk"
+    db.session.commit()
+    commitment(world, TODAY + timedelta(days=2), owner=world.member, code="TRD-2026-004-KZ1")
+    send_reminders(MORNING)
+    [reminder] = mail_to(mail_sink, "member@example.org")
+    marked = "Iş topary: Торговля (heniz terjime edilmedi: Русский)"
+    assert marked in plain(mail_sink.text_of(reminder))
+    assert marked in plain(mail_sink.html_of(reminder))
+    world.member.language = "ru"
+    db.session.commit()
+    mail_sink.messages.clear()
+    commitment(world, TODAY + timedelta(days=2), owner=world.member, code="TRD-2026-004-KZ2")
+    send_reminders(MORNING)
+    in_russian = mail_to(mail_sink, "member@example.org")
+    assert in_russian and all("не переведено" not in plain(mail_sink.text_of(m)) for m in in_russian)
