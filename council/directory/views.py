@@ -101,8 +101,13 @@ def _membership_form(working_group: WorkingGroup) -> MembershipForm:
     form = MembershipForm()
     member_ids = {m.user_id for m in working_group.memberships}
     people = db.session.scalars(select(User).where(
-from council.auth.forms import InvitationForm, security_section
-from council.auth.permissions import MemberChange, can, require
+        User.council_id == working_group.council_id, User.active.is_(True))
+        .options(selectinload(User.organisation)).order_by(User.name))
+    form.user_id.choices = [option(p.id, services.person_label(current_user, p)) for p in people
+                            if p.id not in member_ids and can(current_user, "membership.change",
+                                                               MemberChange(working_group, p, None,
+                                                                            GroupRole.MEMBER))]
+    form.role.choices = _group_role_choices(working_group, form.role.choices)
     return form
 
 
