@@ -48,13 +48,15 @@ TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     # submitted to the co-chairs, not made public.
     r"\bpublish(es|ed|ing)?\b(?! for approval)": {"ru": ("опубликова|публику|публикац",),
                                                     "kk": ("жариял",), "tk": ("yglan",)},
-    r"\bprint\b": {"ru": ("печат",), "kk": ("басып шығар",), "tk": ("çap et",)},
+    r"\bprint\b(?! them)": {"ru": ("печат",), "kk": ("басып шығар",), "tk": ("çap et",)},
     r"\bunsubscribe\b": {"ru": ("отписа",), "kk": ("бас тарт",), "tk": ("ýazylmany ýatyr",)},
     r"\bprograms?\b": {"ru": ("программ",), "kk": ("бағдарлама",), "tk": ("programma",)},
     r"\bexport(s|ed)?\b": {"ru": ("выгру",), "kk": ("экспортта",), "tk": ("eksport",)},
     r"\bsides?\b": {"ru": ("сторон",), "kk": ("тарап",), "tk": ("tarap",)},
-    # The council's session, not the browser's ("The CSRF session token").
-    r"(?<!CSRF )\bsessions?\b": {"ru": ("заседани",), "kk": ("отырыс",), "tk": ("mejlis",)},
+    # The council's session, not the browser's ("The CSRF session token") nor a sign-in's ("Sessions",
+    # "every session ... ends", "your sessions have ended" on the security pages).
+    r"(?<!CSRF )(?<!your )(?<!every )\b(?<!^)sessions?\b(?! have ended)":
+        {"ru": ("заседани",), "kk": ("отырыс",), "tk": ("mejlis",)},
 }
 # A meeting's word follows its kind: a message with a kind's context, or about a working group's
 # meeting, uses that kind's word; a message about meetings in general names both or neither.

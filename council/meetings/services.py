@@ -905,7 +905,7 @@ def approve_translation(actor: User, meeting: Meeting, language: str) -> Minutes
     if not actor.active or actor.council_id != meeting.council_id or not is_chair(actor, meeting):
         raise NotAllowed(_("Only the co-chairs of the meeting approve its minutes and their translations."))
     if meeting.minutes is None:
-        raise Conflict(_("Minutes are written once the meeting has been held."))
+        raise Conflict(about(meeting, "Minutes are written once the meeting has been held."))
     revision = meeting.minutes.current
     country = actor.country_code
     if country is None:

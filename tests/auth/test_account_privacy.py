@@ -18,7 +18,7 @@ from council.auth.services import PASSWORD_RESET_REQUESTED
 from council.extensions import db
 from council.notifications import outbox
 from council.notifications.models import Channel, DeliveryState, Notification
-from tests.conftest import page_text
+from tests.conftest import current_code, page_text
 from tests.factories import PASSWORD
 
 # Each session has its own CSRF token (signed: three dot-separated parts); the rest must be the same.
@@ -95,6 +95,8 @@ def test_the_invitation_link_comes_from_the_public_address_whatever_the_host(mak
     app = make_app(SERVER_NAME=None, BASE_URL="https://council.example.org")
     client = app.test_client()
     client.post("/login", data={"email": world.secretary.email, "password": PASSWORD},
+                headers={"Host": "evil.example"})
+    client.post("/login/code", data={"code": current_code(world.secretary.email)},
                 headers={"Host": "evil.example"})
     response = client.post("/people/invite", headers={"Host": "evil.example"}, data={
         "email": "new.person@example.org", "name": "Gulnar Utegenova", "organisation_id": "",
