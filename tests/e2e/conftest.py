@@ -80,7 +80,7 @@ class LiveServer:
         return self.app.app_context()
 
     def path_of(self, endpoint: str, **values: Any) -> str:
-        with self.app.test_request_context():
+        with self.app.test_request_context(base_url=self.url):  # a host the server trusts
             from flask import url_for
 
             return url_for(endpoint, **values)
