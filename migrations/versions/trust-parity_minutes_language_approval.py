@@ -13,6 +13,8 @@ import json
 from datetime import datetime
 
 import sqlalchemy as sa
+
+import council.dbtypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -46,7 +48,7 @@ def upgrade():
         sa.Column('language', sa.String(length=2), nullable=False),
         sa.Column('country_code', sa.String(length=2), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('approved_at', sa.DateTime(), nullable=False),
+        sa.Column('approved_at', council.dbtypes.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['country_code'], ['country.code'], ),
         sa.ForeignKeyConstraint(['revision_id'], ['minutes_revision.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='SET NULL'),
