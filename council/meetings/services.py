@@ -53,7 +53,7 @@ from council.meetings.models import (
     RevisionStatus,
     decision_commitment,
 )
-from council.meetings.rules import MeetingScope, is_chair
+from council.meetings.permissions import MeetingScope, is_chair
 from council.meetings.wording import about, meeting_gettext
 from council.records import require_original_text
 from council.timeutil import is_time_zone, utcnow

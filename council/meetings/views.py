@@ -54,7 +54,7 @@ from council.meetings.models import (
 from council.meetings.models import (
     Response as Answer,
 )
-from council.meetings.rules import MeetingScope
+from council.meetings.permissions import MeetingScope
 from council.meetings.wording import about
 from council.tracker.models import (
     COMMITMENT_OPEN,

@@ -20,7 +20,7 @@ from council import events
 from council.auth.permissions import group_roles, is_secretary
 from council.directory.models import GroupRole, PlatformRole, User
 from council.i18n import LANGUAGES, Translations
-from council.meetings import rules as _meeting_rules  # noqa: F401  (registers the meetings' rules)
+from council.meetings import permissions as _meeting_rules  # noqa: F401  (registers the meetings' rules)
 from council.meetings import services as meeting_services
 from council.meetings.models import (
     PLANNING_STATUSES,
@@ -89,7 +89,7 @@ class Kind:
         return values
 
 
-# Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/rules.py) ------
+# Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/permissions.py) ---
 
 
 # As can(): someone whose account was deactivated may edit nothing, whatever their role still says.

@@ -1,0 +1,1 @@
+"""The dashboards, "my work", the public portal and their figures."""

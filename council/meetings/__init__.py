@@ -1,0 +1,1 @@
+"""Meetings: scheduling, invitations, the agenda, attendance, minutes and decisions."""
