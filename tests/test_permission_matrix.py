@@ -235,7 +235,7 @@ class Records:
 def build_world(world: Any, uploads: Any) -> Records:
     """Real records through factories and services, as users would have made them."""
     from council.api import services as api_services
-    from council.meetings import calendar, documents
+    from council.meetings import calendar, decisions, documents, minutes
     from council.meetings import services as meeting_services
     from council.tracker import services as tracker_services
     from council.tracker.evidence import EvidenceUpload
@@ -271,9 +271,9 @@ def build_world(world: Any, uploads: Any) -> Records:
 
     meeting = Meetings(world).held()
     agenda_item = meeting.agenda_items[0]
-    meeting_services.save_minutes(world.secretary, meeting, original_language="ru",
+    minutes.save_minutes(world.secretary, meeting, original_language="ru",
                                   notes={"general": {"ru": "Заседание открыто."}})
-    decision = meeting_services.add_decision(world.secretary, meeting, meeting_services.DecisionDetails(
+    decision = decisions.add_decision(world.secretary, meeting, decisions.DecisionDetails(
         text={"ru": "Принять к сведению."}, original_language="ru"))
     document = documents.add_document(world.secretary, meeting, title="Agenda", filename="agenda.pdf",
                                       stream=io.BytesIO(pdf))

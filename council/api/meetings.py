@@ -20,6 +20,7 @@ from council.api.schemas import (
 from council.directory.models import User
 from council.errors import NotFound
 from council.extensions import db
+from council.meetings import minutes as meeting_minutes
 from council.meetings import services
 from council.meetings.models import AgendaItem, Decision, Meeting, Minutes, MinutesRevision
 from council.meetings.wording import about
@@ -83,7 +84,7 @@ def get_minutes(meeting_id: int) -> MinutesRevision:
 def get_minutes_revision(meeting_id: int, number: int) -> MinutesRevision:
     """An earlier (or the current) revision of the minutes, by number."""
     meeting = services.get_meeting(meeting_id, _reader())
-    revision: MinutesRevision = services.revision_of(meeting, number)
+    revision: MinutesRevision = meeting_minutes.revision_of(meeting, number)
     return revision
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from council.dashboard import links, services
 from council.dashboard.services import PublicFilters, Scope
 from council.directory.models import Council
-from council.meetings.services import agenda_timeline
+from council.meetings.agenda import agenda_timeline
 from council.tracker.models import RecommendationStatus
 from council.web import arg_int, paginate
 

@@ -15,9 +15,12 @@ from sqlalchemy import select
 from council.demo.directory import COUNCIL_SLUG
 from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, attendance, decisions, services
+from council.meetings import minutes as meeting_minutes
+from council.meetings.agenda import AgendaItemDetails
+from council.meetings.decisions import CommitmentDraft, DecisionDetails
 from council.meetings.models import AttendanceMode, Meeting, MeetingKind, Response
-from council.meetings.services import AgendaItemDetails, CommitmentDraft, DecisionDetails, MeetingDetails
+from council.meetings.services import MeetingDetails
 
 
 def _people(*emails: str) -> list[User]:
@@ -79,37 +82,37 @@ def _past_session(council: Council) -> None:
         invite_organisation_ids=tuple(o.id for o in organisations),
         session_chair_ids=(chair_kz.id, chair_tm.id)))
     session.reference = reference
-    opening = services.add_agenda_item(secretary, session, _item(
+    opening = agenda.add_agenda_item(secretary, session, _item(
         "Открытие заседания", "Opening of the session", 15, chair_kz,
         kk="Отырыстың ашылуы", tk="Mejlisiň açylyşy"))
-    trade = services.add_agenda_item(secretary, session, _item(
+    trade = agenda.add_agenda_item(secretary, session, _item(
         "Итоги торговли: 438,2 млн долларов США в 2022 году (+74 %)",
         "Trade results: USD 438.2 million in 2022 (+74 %)", 30, chair_tm))
-    checkpoints = services.add_agenda_item(secretary, session, _item(
+    checkpoints = agenda.add_agenda_item(secretary, session, _item(
         "Модернизация пунктов пропуска Темирбаба – Гарабогаз и Болашак – Серхетяка",
         "Modernising the Temirbaba – Garabogaz and Bolashak – Serhetyaka checkpoints", 30, customs_kz))
-    services.add_agenda_item(secretary, session, _item(
+    agenda.add_agenda_item(secretary, session, _item(
         "Электронная очередь для грузовиков", "Electronic queue for lorries", 30, customs_kz,
         parent=checkpoints.id))
-    services.add_agenda_item(secretary, session, _item(
+    agenda.add_agenda_item(secretary, session, _item(
         "Предварительное уведомление о грузах", "Pre-arrival cargo notification", 30, customs_tm,
         parent=checkpoints.id))
-    ecology = services.add_agenda_item(secretary, session, _item(
+    ecology = agenda.add_agenda_item(secretary, session, _item(
         "Совместный экологический мониторинг и обмен гидрометеоданными",
         "Joint environmental monitoring and hydro-meteorological data exchange", 45, eco_kz))
-    services.add_agenda_item(secretary, session, _item("Разное", "Any other business", 15))
+    agenda.add_agenda_item(secretary, session, _item("Разное", "Any other business", 15))
     services.publish_agenda(secretary, session)
     for chair in (chair_kz, chair_tm):
         invitation = services.invitation_for(chair, session)
         assert invitation is not None  # noqa: S101  demo data it has just created; narrows the type
         services.respond(chair, invitation, Response.ATTENDING)
     services.mark_held(secretary, session)
-    services.record_attendance(secretary, session, {
+    attendance.record_attendance(secretary, session, {
         chair_kz.id: AttendanceMode.IN_PERSON, chair_tm.id: AttendanceMode.IN_PERSON,
         secretary.id: AttendanceMode.IN_PERSON, secretary_tm.id: AttendanceMode.IN_PERSON,
         customs_kz.id: AttendanceMode.IN_PERSON, customs_tm.id: AttendanceMode.ONLINE,
         eco_kz.id: AttendanceMode.IN_PERSON})
-    services.save_minutes(secretary, session, original_language="ru", notes={
+    meeting_minutes.save_minutes(secretary, session, original_language="ru", notes={
         "general": {"ru": "Заседание открыл сопредседатель Совета Е. Сарсенов. Присутствовали представители "
                           "обеих сторон; Туркменская таможенная служба участвовала онлайн.",
                     "en": "Co-chair Y. Sarsenov opened the session. Both sides were represented; the "
@@ -124,7 +127,7 @@ def _past_session(council: Council) -> None:
     trade_group, ecology_group = _group(council, "trade"), _group(council, "ecology")
     kz_customs, tm_customs, kz_akimat, tm_hyakimlik = _organisations(
         council, "kz-customs", "tm-customs", "mangystau-akimat", "balkan-hyakimlik")
-    services.add_decision(secretary, session, DecisionDetails(
+    decisions.add_decision(secretary, session, DecisionDetails(
         text={"ru": "Внедрить электронную очередь для грузовиков на пункте пропуска Темирбаба – Гарабогаз.",
               "en": "Introduce an electronic queue for lorries at the Temirbaba – Garabogaz checkpoint."},
         original_language="ru", agenda_item_id=checkpoints.id, create_recommendation=True,
@@ -136,7 +139,7 @@ def _past_session(council: Council) -> None:
                             {"ru": "Запустить электронную очередь на казахстанской стороне"}),
             CommitmentDraft(tm_customs.id, customs_tm.id, date(2027, 3, 31),
                             {"ru": "Подключить туркменскую сторону к электронной очереди"}))))
-    services.add_decision(secretary, session, DecisionDetails(
+    decisions.add_decision(secretary, session, DecisionDetails(
         text={"ru": "Организовать совместный экологический мониторинг и ежемесячный обмен "
                     "гидрометеорологическими данными.",
               "en": "Set up joint environmental monitoring and a monthly exchange of hydro-meteorological "
@@ -148,13 +151,13 @@ def _past_session(council: Council) -> None:
                             {"ru": "Определить пункты наблюдения в Каракиянском районе"}),
             CommitmentDraft(tm_hyakimlik.id, None, _upcoming(10, 0, "Asia/Ashgabat").date(),
                             {"ru": "Передавать данные гидрометеостанций Эсенгулы ежемесячно"}))))
-    services.add_decision(secretary, session, DecisionDetails(
+    decisions.add_decision(secretary, session, DecisionDetails(
         text={"ru": "Провести следующее заседание Совета в Туркменбаши.",
               "en": "Hold the next session of the Council in Turkmenbashi."},
         original_language="ru"))
-    revision = services.publish_minutes(secretary, session)
-    services.approve_minutes(chair_kz, session)
-    services.approve_minutes(chair_tm, session)
+    revision = meeting_minutes.publish_minutes(secretary, session)
+    meeting_minutes.approve_minutes(chair_kz, session)
+    meeting_minutes.approve_minutes(chair_tm, session)
     # As it happened: published the week after the session, approved by both sides soon after.
     revision.published_at = datetime(2025, 11, 19, 9, 0, tzinfo=UTC)
     for days, approval in enumerate(revision.approvals, start=1):
@@ -183,14 +186,14 @@ def _ecology_meeting(council: Council) -> None:
         time_zone="Asia/Ashgabat", place="Туркменбаши, здание хякимлика, малый зал",
         invite_user_ids=(observer.id,), invite_organisation_ids=(turkmenbashi.id, karakiyan.id)))
     meeting.reference = reference
-    services.add_agenda_item(eco_tm, meeting, _item(
+    agenda.add_agenda_item(eco_tm, meeting, _item(
         "Открытие и утверждение повестки", "Opening and adoption of the agenda", 10, eco_tm,
         tk="Açylyş we gün tertibini tassyklamak"))
-    services.add_progress_review(eco_tm, meeting)
-    services.add_agenda_item(eco_tm, meeting, _item(
+    agenda.add_progress_review(eco_tm, meeting)
+    agenda.add_agenda_item(eco_tm, meeting, _item(
         "Деградация земель и опустынивание в Балканском велаяте",
         "Land degradation and desertification in Balkan velayat", 40, eco_tm))
-    services.add_agenda_item(eco_tm, meeting, _item(
+    agenda.add_agenda_item(eco_tm, meeting, _item(
         "Проект ПРООН по восстановлению земель", "UNDP land restoration project", 30, observer))
     services.publish_agenda(secretary, meeting)
     for person in (eco_kz, observer):
@@ -215,12 +218,12 @@ def _digital_meeting(council: Council) -> None:
         original_language="ru", starts_at=starts, ends_at=starts + timedelta(hours=2),
         time_zone="Asia/Aqtau", online_url="https://meet.council-demo.org/digital-waybills"))
     meeting.reference = reference
-    queue = services.add_agenda_item(dig_kz, meeting, _item(
+    queue = agenda.add_agenda_item(dig_kz, meeting, _item(
         "Электронные накладные: пилот на Болашак – Серхетяка",
         "Electronic waybills: a pilot at Bolashak – Serhetyaka", 40, dig_kz))
-    services.add_agenda_item(dig_kz, meeting, _item(
+    agenda.add_agenda_item(dig_kz, meeting, _item(
         "Формат обмена данными", "Data exchange format", 20, dig_tm, parent=queue.id))
-    services.add_agenda_item(dig_kz, meeting, _item(
+    agenda.add_agenda_item(dig_kz, meeting, _item(
         "Биометрический контроль и блокчейн-сертификация грузов",
         "Biometric control and blockchain certification of cargo", 30, dig_tm))
 

@@ -29,6 +29,7 @@ from council.directory.models import Membership, User, WorkingGroup
 from council.errors import NotAllowed, NotFound
 from council.extensions import db
 from council.i18n import marked_localized, plain_localized
+from council.meetings.agenda import agenda_timeline
 from council.meetings.models import (
     CalendarFeedToken,
     Invitation,
@@ -36,7 +37,6 @@ from council.meetings.models import (
     MeetingStatus,
     session_chair,
 )
-from council.meetings.services import agenda_timeline
 from council.timeutil import time_zone_name, utcnow
 
 FEED_PAST_DAYS = 180

@@ -22,7 +22,9 @@ from council.errors import DomainError, NotFound
 from council.extensions import db, limiter, login_manager
 from council.forms import option, show_error
 from council.i18n import LANGUAGE_NAMES, marked_localized, plain_localized
-from council.meetings import calendar, documents, services
+from council.meetings import agenda, calendar, decisions, documents, services
+from council.meetings import attendance as meeting_attendance
+from council.meetings import minutes as meeting_minutes
 from council.meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -55,7 +57,7 @@ from council.meetings.models import (
     Response as Answer,
 )
 from council.meetings.permissions import MeetingScope
-from council.meetings.wording import about
+from council.meetings.wording import about, when
 from council.tracker.models import (
     COMMITMENT_OPEN,
     RECOMMENDATION_CLOSED,
@@ -118,7 +120,7 @@ def _duration_filter(minutes: int) -> str:
 @bp.app_template_filter("country")
 def _country_filter(code: str) -> str:
     """KZ → Kazakhstan, in the reader's language."""
-    return services.country_name(code)
+    return meeting_minutes.country_name(code)
 
 
 @bp.app_template_global("tracker_url")
@@ -132,7 +134,7 @@ def _tracker_url(endpoint: str, **values: Any) -> str | None:
 
 @bp.app_template_global("meeting_when")
 def _meeting_when(meeting: Meeting) -> str:
-    return services.when(meeting)
+    return when(meeting)
 
 
 def _meeting(meeting_id: int, *, page: bool = False) -> Meeting:
@@ -241,15 +243,15 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     document_form.agenda_item_id.choices = _item_choices(meeting)
     history = events.history("meeting", meeting.id, limit=50)
     sides = services.council_sides(meeting.council_id)
-    present = services.represented_countries(meeting)
+    present = meeting_attendance.represented_countries(meeting)
     context = dict(
         meeting=meeting, agenda=_agenda_context(meeting), invitation=invitation,
         response_form=response_form, document_form=document_form,
         history=history, event_labels=EVENT_LABELS, actors=_names({e.actor_id for e in history}),
         sides=sides, present_countries=present,
-        both_sides=services.both_sides_present(meeting, sides, present),
+        both_sides=meeting_attendance.both_sides_present(meeting, sides, present),
         attendance_users=_attendance_users(meeting),
-        chairs=_chairs(meeting), created_commitments=services.created_commitments(meeting))
+        chairs=_chairs(meeting), created_commitments=meeting_minutes.created_commitments(meeting))
     page = render_template("meetings/meeting.html", **context)
     return (page, status) if status != 200 else page
 
@@ -270,26 +272,26 @@ def _attendance_users(meeting: Meeting) -> dict[int, User]:
 
 
 def _chairs(meeting: Meeting) -> list[User]:
-    ids = services.chair_ids(meeting)
+    ids = meeting_minutes.chair_ids(meeting)
     if not ids:
         return []
     return list(db.session.scalars(select(User).where(User.id.in_(ids))
                                    .options(selectinload(User.organisation)).order_by(User.name)))
 
 
-def _item_label(slot: services.AgendaSlot) -> str:
+def _item_label(slot: agenda.AgendaSlot) -> str:
     return f"{slot.number}. {marked_localized(slot.item.title, slot.item.original_language)}"
 
 
 def _item_choices(meeting: Meeting) -> list[Any]:
     return [option("", "—")] + [
         option(slot.item.id, _item_label(slot))
-        for slot in services.agenda_timeline(meeting)]
+        for slot in agenda.agenda_timeline(meeting)]
 
 
 def _agenda_context(meeting: Meeting) -> dict[str, Any]:
-    slots = services.agenda_timeline(meeting)
-    by_parent: dict[int | None, list[services.AgendaSlot]] = {}
+    slots = agenda.agenda_timeline(meeting)
+    by_parent: dict[int | None, list[agenda.AgendaSlot]] = {}
     for slot in slots:
         by_parent.setdefault(slot.item.parent_id, []).append(slot)
     total = services.agenda_minutes(meeting)
@@ -303,7 +305,7 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
     return dict(slots=slots, by_parent=by_parent, total_minutes=total, ends_at=end,
                 spare_minutes=int((meeting.ends_at - end).total_seconds() // 60), editable=editable,
                 documents_by_item=documents_by_item, today=council_today(),
-                suggestions=services.review_suggestions(meeting) if editable else [])
+                suggestions=agenda.review_suggestions(meeting) if editable else [])
 
 
 # Scheduling -------------------------------------------------------------------------------------
@@ -457,8 +459,8 @@ def _agenda_form(meeting: Meeting, item: AgendaItem | None = None) -> AgendaItem
     return form
 
 
-def _item_details(form: AgendaItemForm) -> services.AgendaItemDetails:
-    return services.AgendaItemDetails(
+def _item_details(form: AgendaItemForm) -> agenda.AgendaItemDetails:
+    return agenda.AgendaItemDetails(
         title=form.title.data, original_language=form.original_language.data or "",
         duration_minutes=form.duration_minutes.data or 0, notes=form.notes.data,
         presenter_id=form.presenter_id.data, parent_id=form.parent_id.data,
@@ -475,7 +477,7 @@ def new_agenda_item(meeting_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return form_page("meetings/agenda_item_form.html", form, meeting=record, item=None)
     try:
-        services.add_agenda_item(current_user, record, _item_details(form))
+        agenda.add_agenda_item(current_user, record, _item_details(form))
     except DomainError as error:
         return _refused(form, error, "meetings/agenda_item_form.html", meeting=record, item=None)
     db.session.commit()
@@ -493,7 +495,7 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Response | str | tuple[st
     if not form.validate_on_submit():
         return form_page("meetings/agenda_item_form.html", form, meeting=record, item=item)
     try:
-        services.update_agenda_item(current_user, item, _item_details(form))
+        agenda.update_agenda_item(current_user, item, _item_details(form))
     except DomainError as error:
         return _refused(form, error, "meetings/agenda_item_form.html", meeting=record, item=item)
     db.session.commit()
@@ -505,7 +507,7 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Response | str | tuple[st
 def delete_agenda_item(meeting_id: int, item_id: int) -> Response:
     record = _meeting(meeting_id)
     item = services.child_of(record, AgendaItem, item_id)
-    services.remove_agenda_item(current_user, item)
+    agenda.remove_agenda_item(current_user, item)
     db.session.commit()
     flash(_("Agenda item removed."), "success")
     return _to_meeting(record, "agenda")
@@ -524,7 +526,7 @@ def _agenda_answer(meeting_id: int) -> Response | str:
 def move_agenda_item(meeting_id: int, item_id: int) -> Response | str:
     record = _meeting(meeting_id)
     item = services.child_of(record, AgendaItem, item_id)
-    services.move_agenda_item(current_user, item, request.form.get("direction", ""))
+    agenda.move_agenda_item(current_user, item, request.form.get("direction", ""))
     db.session.commit()
     return _agenda_answer(meeting_id)
 
@@ -533,7 +535,7 @@ def move_agenda_item(meeting_id: int, item_id: int) -> Response | str:
 def add_progress_review(meeting_id: int) -> Response | str:
     """One click: an agenda item reviewing the group's overdue and soon-due commitments."""
     record = _meeting(meeting_id)
-    services.add_progress_review(current_user, record)
+    agenda.add_progress_review(current_user, record)
     db.session.commit()
     if not is_htmx():
         flash(_("Progress review added to the agenda."), "success")
@@ -549,7 +551,7 @@ def reorder_agenda(meeting_id: int) -> Response | str:
         parent_id = int(parent) if parent else None
     except ValueError:
         abort(400)
-    services.reorder_agenda(current_user, record, order, parent_id)
+    agenda.reorder_agenda(current_user, record, order, parent_id)
     db.session.commit()
     return _agenda_answer(meeting_id)
 
@@ -612,9 +614,9 @@ def delete_document(meeting_id: int, document_id: int) -> Response:
 def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "meeting.organise", record)
-    services.require_attendance_open(record)
+    meeting_attendance.require_attendance_open(record)
     form = AttendanceForm()
-    candidates = services.attendance_candidates(record)
+    candidates = meeting_attendance.attendance_candidates(record)
     form.present.choices = [option(p.id, p.name) for p in candidates]
     form.online.choices = form.present.choices
     form.add_user_id.choices = [option("", "—"), *_people_choices(record.council_id)]
@@ -631,7 +633,7 @@ def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
         if user_id in present:
             present[user_id] = AttendanceMode.ONLINE
     try:
-        services.record_attendance(current_user, record, present)
+        meeting_attendance.record_attendance(current_user, record, present)
     except DomainError as error:
         return _refused(form, error, "meetings/attendance.html", **context)
     db.session.commit()
@@ -644,7 +646,7 @@ def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
 
 def _minutes_keys(meeting: Meeting) -> list[tuple[str, str]]:
     keys = [(services.GENERAL_NOTES, _("General notes"))]
-    keys += [(str(slot.item.id), _item_label(slot)) for slot in services.agenda_timeline(meeting)]
+    keys += [(str(slot.item.id), _item_label(slot)) for slot in agenda.agenda_timeline(meeting)]
     return keys
 
 
@@ -652,7 +654,7 @@ def _minutes_keys(meeting: Meeting) -> list[tuple[str, str]]:
 def edit_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "minutes.write", record)
-    revision = services.draft_revision(record)
+    revision = meeting_minutes.draft_revision(record)
     keys = _minutes_keys(record)
     form = minutes_form(keys, revision.notes, revision.original_language)
     context = dict(meeting=record, revision=revision, keys=keys)
@@ -660,7 +662,7 @@ def edit_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
         return form_page("meetings/minutes_form.html", form, **context)
     notes = {key: getattr(form, f"notes_{key}").data for key, _label in keys}
     try:
-        services.save_minutes(current_user, record, original_language=form.original_language.data,
+        meeting_minutes.save_minutes(current_user, record, original_language=form.original_language.data,
                               notes=notes)
     except DomainError as error:
         return _refused(form, error, "meetings/minutes_form.html", **context)
@@ -672,7 +674,7 @@ def edit_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
 @bp.post("/<int:meeting_id>/minutes/publish")
 def publish_minutes(meeting_id: int) -> Response:
     record = _meeting(meeting_id)
-    services.publish_minutes(current_user, record)
+    meeting_minutes.publish_minutes(current_user, record)
     db.session.commit()
     flash(_("Minutes published; both co-chairs are asked to approve them."), "success")
     return _to_meeting(record, "minutes")
@@ -681,7 +683,7 @@ def publish_minutes(meeting_id: int) -> Response:
 @bp.post("/<int:meeting_id>/minutes/approve")
 def approve_minutes(meeting_id: int) -> Response:
     record = _meeting(meeting_id)
-    services.approve_minutes(current_user, record)
+    meeting_minutes.approve_minutes(current_user, record)
     db.session.commit()
     if record.status == MeetingStatus.MINUTES_APPROVED:
         flash(_("Both co-chairs have approved: the minutes are final."), "success")
@@ -704,7 +706,7 @@ def approved_texts(texts: Any, revision: MinutesRevision) -> Any:
 def approve_translation(meeting_id: int, lang: str) -> Response:
     """A co-chair approves a translation added to the minutes after their side approved them."""
     record = _meeting(meeting_id)
-    services.approve_translation(current_user, record, lang)
+    meeting_minutes.approve_translation(current_user, record, lang)
     db.session.commit()
     flash(_("Your approval of the %(language)s text is recorded.", language=LANGUAGE_NAMES[lang]), "success")
     return _to_meeting(record, "minutes")
@@ -714,12 +716,12 @@ def approve_translation(meeting_id: int, lang: str) -> Response:
 def revise_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id)
     require(current_user, "minutes.write", record)
-    services.require_revisable(record)
+    meeting_minutes.require_revisable(record)
     form = RevisionForm()
     if not form.validate_on_submit():
         return form_page("meetings/revise.html", form, meeting=record)
     try:
-        services.start_revision(current_user, record, form.reason.data or "")
+        meeting_minutes.start_revision(current_user, record, form.reason.data or "")
     except DomainError as error:
         return _refused(form, error, "meetings/revise.html", meeting=record)
     db.session.commit()
@@ -730,7 +732,7 @@ def revise_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
 @bp.get("/<int:meeting_id>/minutes/<int:number>")
 def minutes_revision(meeting_id: int, number: int) -> str:
     record = _meeting(meeting_id, page=True)
-    revision = services.revision_of(record, number)
+    revision = meeting_minutes.revision_of(record, number)
     return render_template("meetings/revision.html", meeting=record, revision=revision,
                            agenda=_agenda_context(record))
 
@@ -760,8 +762,8 @@ def _decision_form(meeting: Meeting, decision: Decision | None = None) -> Decisi
     return form
 
 
-def _decision_details(form: DecisionForm, *, with_tracker: bool) -> services.DecisionDetails:
-    details = services.DecisionDetails(text=form.text.data,
+def _decision_details(form: DecisionForm, *, with_tracker: bool) -> decisions.DecisionDetails:
+    details = decisions.DecisionDetails(text=form.text.data,
                                        original_language=form.original_language.data or "",
                                        agenda_item_id=form.agenda_item_id.data)
     if with_tracker:
@@ -773,7 +775,7 @@ def _decision_details(form: DecisionForm, *, with_tracker: bool) -> services.Dec
         details.adopt_recommendation = form.adopt_recommendation.data
         details.commitment_recommendation_id = form.commitment_recommendation_id.data
         rows = [row.form for row in form.commitments]
-        details.commitments = tuple(services.CommitmentDraft(
+        details.commitments = tuple(decisions.CommitmentDraft(
             organisation_id=row.organisation_id.data, owner_id=row.owner_id.data, due_date=row.due_date.data,
             description={language: row.wording.data} if row.wording.data else None) for row in rows)
     return details
@@ -798,13 +800,13 @@ def _show_decision_error(form: DecisionForm, error: DomainError) -> None:
 def new_decision(meeting_id: int) -> Response | str | tuple[str, int]:
     record = _meeting(meeting_id, page=True)
     require(current_user, "minutes.write", record)
-    services.draft_revision(record)
+    meeting_minutes.draft_revision(record)
     form = _decision_form(record)
     context = dict(meeting=record, decision=None)
     if not form.validate_on_submit():
         return form_page("meetings/decision_form.html", form, **context)
     try:
-        services.add_decision(current_user, record, _decision_details(form, with_tracker=True))
+        decisions.add_decision(current_user, record, _decision_details(form, with_tracker=True))
     except DomainError as error:
         db.session.rollback()
         _show_decision_error(form, error)
@@ -819,13 +821,13 @@ def edit_decision(meeting_id: int, decision_id: int) -> Response | str | tuple[s
     record = _meeting(meeting_id, page=True)
     decision = services.child_of(record, Decision, decision_id)
     require(current_user, "minutes.write", record)
-    services.draft_revision(record)
+    meeting_minutes.draft_revision(record)
     form = _decision_form(record, decision)
     context = dict(meeting=record, decision=decision)
     if not form.validate_on_submit():
         return form_page("meetings/decision_form.html", form, **context)
     try:
-        services.update_decision(current_user, decision, _decision_details(form, with_tracker=False))
+        decisions.update_decision(current_user, decision, _decision_details(form, with_tracker=False))
     except DomainError as error:
         return _refused(form, error, "meetings/decision_form.html", **context)
     db.session.commit()
@@ -837,7 +839,7 @@ def edit_decision(meeting_id: int, decision_id: int) -> Response | str | tuple[s
 def delete_decision(meeting_id: int, decision_id: int) -> Response:
     record = _meeting(meeting_id)
     decision = services.child_of(record, Decision, decision_id)
-    services.remove_decision(current_user, decision)
+    decisions.remove_decision(current_user, decision)
     db.session.commit()
     flash(_("Decision removed."), "success")
     return _to_meeting(record, "decisions")
@@ -859,11 +861,11 @@ def print_minutes(meeting_id: int) -> str:
     if record.minutes is None:
         raise NotFound(about(record, "Minutes are written once the meeting has been held."))
     number = arg_int("revision")
-    revision = services.revision_of(record, number) if number else record.minutes.current
+    revision = meeting_minutes.revision_of(record, number) if number else record.minutes.current
     return render_template("meetings/print_minutes.html", meeting=record, revision=revision,
                            agenda=_agenda_context(record), chairs=_chairs(record),
                            attendance_users=_attendance_users(record),
-                           present_countries=services.represented_countries(record))
+                           present_countries=meeting_attendance.represented_countries(record))
 
 
 def _ics(content: bytes, filename: str, attachment: bool) -> Response:

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_translations, lazy_pgettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_timezone,
+    get_translations,
+    lazy_pgettext,
+)
+from flask_babel import gettext as _
 
 from council.meetings.models import Meeting, MeetingKind
 
@@ -117,3 +125,13 @@ def meeting_gettext(kind: MeetingKind | str, message: str, **variables: Any) -> 
 def about(meeting: Meeting, message: str, **variables: Any) -> str:
     """`message` about this meeting, in the word of its kind (also a Jinja global)."""
     return meeting_gettext(meeting.kind, message, **variables)
+
+
+def when(meeting: Meeting) -> str:
+    """'Thursday, 12 March 2026, 10:00–13:00' in the reader's language and time zone."""
+    zone = get_timezone()
+    if meeting.starts_at.astimezone(zone).date() == meeting.ends_at.astimezone(zone).date():
+        return _("%(date)s, %(start)s–%(end)s", date=format_date(meeting.starts_at, "full"),
+                 start=format_time(meeting.starts_at, "short"), end=format_time(meeting.ends_at, "short"))
+    return _("%(start)s – %(end)s", start=format_datetime(meeting.starts_at, "short"),
+             end=format_datetime(meeting.ends_at, "short"))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda as meeting_agenda
+from council.meetings import minutes as meeting_minutes
 from tests.api.conftest import bearer
 from tests.factories import MeetingFactory
 from tests.meetings.conftest import Meetings, item
@@ -39,7 +40,7 @@ def bearer_for(person):
 def test_a_meeting_has_its_agenda_in_order(client, world, as_member):
     meeting = Meetings(world).published()
     opening = meeting.agenda_items[0]
-    services.add_agenda_item(world.secretary, meeting, item("Подпункт", 10, parent_id=opening.id))
+    meeting_agenda.add_agenda_item(world.secretary, meeting, item("Подпункт", 10, parent_id=opening.id))
     db.session.commit()
     body = client.get(f"/api/v1/meetings/{meeting.id}", headers=as_member).json
     assert body["group_id"] == world.group.id and body["kind"] == "group_meeting"
@@ -54,7 +55,7 @@ def test_minutes_are_read_as_the_current_revision(client, world, as_member):
     meeting = meetings.published_minutes()
     assert client.get(f"/api/v1/meetings/{meetings.published().id}/minutes",
                       headers=as_member).status_code == 404
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.commit()
     minutes = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=as_member).json
     assert minutes["number"] == 1 and minutes["status"] == "published"

@@ -126,10 +126,10 @@ def meetings(world):
 def approved(meetings, **overrides):
     """A meeting whose minutes both co-chairs approved."""
     from council.extensions import db
-    from council.meetings import services as meeting_services
+    from council.meetings import minutes
 
     meeting = meetings.published_minutes(**overrides)
-    meeting_services.approve_minutes(meetings.world.kz_chair, meeting)
-    meeting_services.approve_minutes(meetings.world.tm_chair, meeting)
+    minutes.approve_minutes(meetings.world.kz_chair, meeting)
+    minutes.approve_minutes(meetings.world.tm_chair, meeting)
     db.session.commit()
     return meeting

@@ -8,6 +8,7 @@ from council.dashboard import services
 from council.errors import Conflict, NotAllowed
 from council.events import history
 from council.extensions import db
+from council.meetings import minutes as meeting_minutes
 from council.meetings import services as meeting_services
 from council.meetings.models import MeetingKind
 from tests.conftest import page_text
@@ -48,7 +49,7 @@ def test_my_work_lists_my_meetings_and_minutes_to_approve(client, auth, world, m
     assert "Trade meeting next week" in text
     approvals = text.split('id="approvals"')[1].split('id="next-meetings"')[0]
     assert "Minutes to approve" in approvals
-    meeting_services.approve_minutes(world.kz_chair, waiting)
+    meeting_minutes.approve_minutes(world.kz_chair, waiting)
     db.session.commit()
     assert "Minutes to approve" not in page_text(client.get("/my-work")).split('id="next-meetings"')[0]
     # The Turkmen side has not approved yet: it is still on the Turkmen co-chair's list.
@@ -119,7 +120,7 @@ def test_minutes_stay_public_while_an_amendment_is_under_way(client, world, meet
     minutes = approved(meetings, title=titled("Amended meeting"))
     minutes.is_public = True
     db.session.commit()
-    meeting_services.start_revision(world.secretary, minutes, "A figure was wrong")
+    meeting_minutes.start_revision(world.secretary, minutes, "A figure was wrong")
     db.session.commit()
     base = f"/public/{world.council.slug}"
     text = page_text(client.get(f"{base}/minutes/{minutes.id}"))

@@ -21,7 +21,7 @@ from council.directory.models import GroupRole, Membership, PlatformRole, User
 from council.errors import Conflict, NotAllowed
 from council.events import Event
 from council.extensions import db
-from council.meetings import services as meeting_services
+from council.meetings import minutes
 from council.notifications.models import Channel, Notification
 from tests.conftest import page_text
 from tests.factories import MembershipFactory, UserFactory
@@ -131,12 +131,12 @@ def test_the_secretary_replaces_a_co_chair_at_once_and_everyone_concerned_hears(
 
 def test_approvals_already_given_stay_with_the_co_chair_who_gave_them(client, auth, world):
     meeting = Meetings(world).published_minutes()
-    meeting_services.approve_minutes(world.tm_chair, meeting)
+    minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     services.change_member_role(world.secretary, membership_of(world, world.tm_member), GroupRole.CO_CHAIR)
     db.session.commit()
     with pytest.raises(Conflict):  # the Turkmen side has approved already, by Merdan
-        meeting_services.approve_minutes(world.tm_member, meeting)
+        minutes.approve_minutes(world.tm_member, meeting)
     db.session.rollback()
     auth.login(world.kz_chair)
     page = page_text(client.get(f"/meetings/{meeting.id}"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from council.directory.models import Council, User, WorkingGroup
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, services
 from council.meetings.models import Meeting, MeetingKind
 from tests.e2e.conftest import ACCOUNTS, axe_violations, follow, horizontal_overflow, screenshot
 
@@ -30,7 +30,7 @@ def draft_meeting(live_server):
             ends_at=datetime(day.year, day.month, day.day, 13),
             time_zone="Asia/Aqtau", place="Aktau"))
         for title in ("Альфа", "Бета", "Гамма"):
-            services.add_agenda_item(secretary, meeting, services.AgendaItemDetails(
+            agenda.add_agenda_item(secretary, meeting, agenda.AgendaItemDetails(
                 title={"ru": title}, original_language="ru", duration_minutes=20))
         db.session.commit()
         meeting_id = meeting.id

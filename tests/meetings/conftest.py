@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, services
+from council.meetings import minutes as meeting_minutes
 from council.meetings.models import Meeting, MeetingKind
 
 
@@ -27,10 +28,10 @@ def details(**overrides: Any) -> services.MeetingDetails:
     return services.MeetingDetails(**values)
 
 
-def item(title: str = "Пункт", minutes: int = 30, **overrides: Any) -> services.AgendaItemDetails:
+def item(title: str = "Пункт", minutes: int = 30, **overrides: Any) -> agenda.AgendaItemDetails:
     values: dict[str, Any] = dict(title={"ru": title}, original_language="ru", duration_minutes=minutes)
     values.update(overrides)
-    return services.AgendaItemDetails(**values)
+    return agenda.AgendaItemDetails(**values)
 
 
 class Meetings:
@@ -53,8 +54,8 @@ class Meetings:
 
     def published(self, **overrides: Any) -> Meeting:
         meeting = self.schedule(**overrides)
-        services.add_agenda_item(self.world.secretary, meeting, item("Открытие", 15))
-        services.add_agenda_item(self.world.secretary, meeting, item("Электронная очередь", 60))
+        agenda.add_agenda_item(self.world.secretary, meeting, item("Открытие", 15))
+        agenda.add_agenda_item(self.world.secretary, meeting, item("Электронная очередь", 60))
         services.publish_agenda(self.world.secretary, meeting)
         db.session.commit()
         return meeting
@@ -70,9 +71,9 @@ class Meetings:
 
     def published_minutes(self, **overrides: Any) -> Meeting:
         meeting = self.held(**overrides)
-        services.save_minutes(self.world.secretary, meeting, original_language="ru",
+        meeting_minutes.save_minutes(self.world.secretary, meeting, original_language="ru",
                               notes={"general": {"ru": "Заседание открыл тең төраға."}})
-        services.publish_minutes(self.world.secretary, meeting)
+        meeting_minutes.publish_minutes(self.world.secretary, meeting)
         db.session.commit()
         return meeting
 

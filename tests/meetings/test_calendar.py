@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from council.errors import NotFound
 from council.extensions import db
-from council.meetings import calendar, services
+from council.meetings import agenda, calendar, services
 from council.meetings.models import CalendarFeedToken, MeetingKind
 from tests.conftest import page_text
 from tests.factories import PASSWORD, WorkingGroupFactory
@@ -200,7 +200,7 @@ def test_feed_address_is_shown_once_and_works_without_signing_in(client, auth, w
 
 def test_agenda_items_appear_in_order(app, world, meetings):
     meeting = meetings.schedule()
-    services.add_agenda_item(world.secretary, meeting, item("Первый", 20))
+    agenda.add_agenda_item(world.secretary, meeting, item("Первый", 20))
     services.publish_agenda(world.secretary, meeting)
     db.session.commit()
     with app.test_request_context():

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.events import history
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, decisions, minutes
 from council.meetings.models import Decision, MeetingKind
 from council.tracker.models import Commitment, CommitmentStatus, Recommendation, RecommendationStatus
 from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, UserFactory
@@ -26,19 +26,19 @@ def decision(**overrides):
                         "en": "Introduce an electronic queue at Temirbaba – Garabogaz."},
                   original_language="ru")
     values.update(overrides)
-    return services.DecisionDetails(**values)
+    return decisions.DecisionDetails(**values)
 
 
 def test_a_decision_creates_an_adopted_recommendation_and_commitments(world, meetings):
     meeting = meetings.held()
     due = date.today() + timedelta(days=90)
-    recorded = services.add_decision(world.secretary, meeting, decision(
+    recorded = decisions.add_decision(world.secretary, meeting, decision(
         agenda_item_id=meeting.agenda_items[1].id, create_recommendation=True,
         recommendation_priority="high",
-        commitments=(services.CommitmentDraft(world.kz_org.id, world.member.id, due),
-                     services.CommitmentDraft(world.tm_org.id, world.tm_member.id, due,
+        commitments=(decisions.CommitmentDraft(world.kz_org.id, world.member.id, due),
+                     decisions.CommitmentDraft(world.tm_org.id, world.tm_member.id, due,
                                               {"ru": "Подготовить площадку в Гарабогазе"}),
-                     services.CommitmentDraft(None))))
+                     decisions.CommitmentDraft(None))))
     db.session.commit()
     recommendation = recorded.recommendation
     assert recommendation.status == RecommendationStatus.ADOPTED
@@ -51,7 +51,7 @@ def test_a_decision_creates_an_adopted_recommendation_and_commitments(world, mee
     assert kz.due_date == due and kz.status == CommitmentStatus.PLANNED
     assert kz.description["ru"].startswith("Внедрить")
     assert tm.description == {"ru": "Подготовить площадку в Гарабогазе"}
-    assert services.created_commitments(meeting) == sorted([kz, tm], key=lambda c: c.code)
+    assert minutes.created_commitments(meeting) == sorted([kz, tm], key=lambda c: c.code)
     event = history("meeting", meeting.id)[0]
     assert event.kind == "meeting.decision_recorded"
     assert event.payload["recommendation_id"] == recommendation.id
@@ -63,9 +63,9 @@ def test_a_decision_creates_an_adopted_recommendation_and_commitments(world, mee
 def test_commitments_under_an_existing_recommendation(world, meetings):
     meeting = meetings.held()
     adopted = RecommendationFactory(group=world.group, code="TRD-2025-007")
-    recorded = services.add_decision(world.kz_chair, meeting, decision(
+    recorded = decisions.add_decision(world.kz_chair, meeting, decision(
         commitment_recommendation_id=adopted.id,
-        commitments=(services.CommitmentDraft(world.kz_org.id, None, date.today() + timedelta(days=30)),)))
+        commitments=(decisions.CommitmentDraft(world.kz_org.id, None, date.today() + timedelta(days=30)),)))
     db.session.commit()
     assert recorded.recommendation_id is None
     assert recorded.commitments[0].code == "TRD-2025-007-KZ1"
@@ -75,10 +75,10 @@ def test_a_commitment_for_an_organisation_outside_the_council_saves_nothing(worl
     meeting = meetings.held()
     foreign = OrganisationFactory()  # another council's
     with pytest.raises(ValidationFailed) as refused:
-        services.add_decision(world.secretary, meeting, decision(
+        decisions.add_decision(world.secretary, meeting, decision(
             create_recommendation=True,
-            commitments=(services.CommitmentDraft(world.kz_org.id, None, date.today()),
-                         services.CommitmentDraft(foreign.id, None, date.today()))))
+            commitments=(decisions.CommitmentDraft(world.kz_org.id, None, date.today()),
+                         decisions.CommitmentDraft(foreign.id, None, date.today()))))
     assert refused.value.field == "commitments-1-organisation_id"
     db.session.rollback()
     assert count(Decision) == count(Recommendation) == count(Commitment) == 0
@@ -94,9 +94,9 @@ def test_commitment_rows_are_checked_by_the_tracker(world, meetings, draft, fiel
     who = draft.get("owner", "member")
     owner = UserFactory() if who == "stranger" else getattr(world, who)
     with pytest.raises(ValidationFailed) as refused:
-        services.add_decision(world.secretary, meeting, decision(
+        decisions.add_decision(world.secretary, meeting, decision(
             create_recommendation=True,
-            commitments=(services.CommitmentDraft(world.kz_org.id, owner.id,
+            commitments=(decisions.CommitmentDraft(world.kz_org.id, owner.id,
                                                   draft.get("due_date", date.today())),)))
     assert refused.value.field == field
 
@@ -104,23 +104,23 @@ def test_commitment_rows_are_checked_by_the_tracker(world, meetings, draft, fiel
 def test_commitments_need_a_recommendation(world, meetings):
     meeting = meetings.held()
     with pytest.raises(ValidationFailed) as refused:
-        services.add_decision(world.secretary, meeting, decision(
-            commitments=(services.CommitmentDraft(world.kz_org.id, None, date.today()),)))
+        decisions.add_decision(world.secretary, meeting, decision(
+            commitments=(decisions.CommitmentDraft(world.kz_org.id, None, date.today()),)))
     assert refused.value.field == "commitment_recommendation_id"
     proposed = RecommendationFactory(group=world.group, status=RecommendationStatus.PROPOSED)
     with pytest.raises(Conflict):
-        services.add_decision(world.secretary, meeting, decision(
+        decisions.add_decision(world.secretary, meeting, decision(
             commitment_recommendation_id=proposed.id,
-            commitments=(services.CommitmentDraft(world.kz_org.id, None, date.today()),)))
+            commitments=(decisions.CommitmentDraft(world.kz_org.id, None, date.today()),)))
 
 
 def test_a_council_session_names_the_group_of_its_recommendation(world, meetings):
     session = meetings.held(kind=MeetingKind.COUNCIL_SESSION, group=None,
                             invite_user_ids=(), invite_organisation_ids=())
     with pytest.raises(ValidationFailed) as refused:
-        services.add_decision(world.secretary, session, decision(create_recommendation=True))
+        decisions.add_decision(world.secretary, session, decision(create_recommendation=True))
     assert refused.value.field == "recommendation_group_id"
-    recorded = services.add_decision(world.secretary, session, decision(
+    recorded = decisions.add_decision(world.secretary, session, decision(
         create_recommendation=True, recommendation_group_id=world.group.id, adopt_recommendation=False,
         recommendation_title={"ru": "Электронная очередь"}))
     db.session.commit()
@@ -132,29 +132,29 @@ def test_a_council_session_names_the_group_of_its_recommendation(world, meetings
 def test_decisions_need_minutes_rights(world, meetings):
     meeting = meetings.held()
     with pytest.raises(NotAllowed):
-        services.add_decision(world.member, meeting, decision())
+        decisions.add_decision(world.member, meeting, decision())
 
 
 def test_decisions_that_created_tracker_records_stay(world, meetings):
     meeting = meetings.held()
-    plain = services.add_decision(world.secretary, meeting, decision())
-    made = services.add_decision(world.secretary, meeting, decision(create_recommendation=True))
+    plain = decisions.add_decision(world.secretary, meeting, decision())
+    made = decisions.add_decision(world.secretary, meeting, decision(create_recommendation=True))
     db.session.commit()
     assert [d.number for d in meeting.decisions] == [1, 2]
     with pytest.raises(Conflict):
-        services.remove_decision(world.secretary, made)
+        decisions.remove_decision(world.secretary, made)
     db.session.rollback()
-    services.remove_decision(world.secretary, plain)
+    decisions.remove_decision(world.secretary, plain)
     db.session.commit()
     assert [d.number for d in meeting.decisions] == [2]
 
 
 def test_published_minutes_keep_a_snapshot_of_the_decisions(world, meetings):
     meeting = meetings.held()
-    services.add_decision(world.secretary, meeting, decision(
+    decisions.add_decision(world.secretary, meeting, decision(
         create_recommendation=True,
-        commitments=(services.CommitmentDraft(world.kz_org.id, None, date.today() + timedelta(days=10)),)))
-    services.publish_minutes(world.secretary, meeting)
+        commitments=(decisions.CommitmentDraft(world.kz_org.id, None, date.today() + timedelta(days=10)),)))
+    minutes.publish_minutes(world.secretary, meeting)
     db.session.commit()
     [snapshot] = meeting.minutes.current.decisions_snapshot
     assert snapshot["number"] == 1 and snapshot["recommendation_code"].startswith("TRD-")
@@ -168,13 +168,13 @@ def test_agenda_items_link_recommendations_and_commitments_of_the_council(world,
     meeting = meetings.schedule()
     recommendation = RecommendationFactory(group=world.group)
     commitment = CommitmentFactory(recommendation=recommendation, organisation=world.kz_org)
-    agenda_item = services.add_agenda_item(world.secretary, meeting, item(
+    agenda_item = agenda.add_agenda_item(world.secretary, meeting, item(
         "Электронная очередь", 30, recommendation_ids=(recommendation.id,), commitment_ids=(commitment.id,)))
     db.session.commit()
     assert agenda_item.recommendations == [recommendation] and agenda_item.commitments == [commitment]
     stranger = CommitmentFactory()
     with pytest.raises(ValidationFailed) as refused:
-        services.update_agenda_item(world.secretary, agenda_item, item(
+        agenda.update_agenda_item(world.secretary, agenda_item, item(
             "Электронная очередь", 30, commitment_ids=(stranger.id,)))
     assert refused.value.field == "commitment_ids"
 
@@ -194,30 +194,30 @@ def test_overdue_and_soon_due_commitments_are_suggested_for_review(world, meetin
     other_group = RecommendationFactory(group__council=world.council)
     CommitmentFactory(recommendation=other_group, organisation=world.kz_org,
                       due_date=today - timedelta(days=3))  # another group's
-    assert services.review_suggestions(meeting) == [overdue, due_before]
+    assert agenda.review_suggestions(meeting) == [overdue, due_before]
 
-    review = services.add_progress_review(world.kz_chair, meeting)
+    review = agenda.add_progress_review(world.kz_chair, meeting)
     db.session.commit()
     assert review.commitments == [overdue, due_before]
     assert review.duration_minutes == 10
     assert review.title["en"] == "Progress review: 2 commitments overdue or due"
     assert review.title["ru"].startswith("Обзор хода выполнения")
-    assert services.review_suggestions(meeting) == []
+    assert agenda.review_suggestions(meeting) == []
     with pytest.raises(Conflict):
-        services.add_progress_review(world.kz_chair, meeting)
+        agenda.add_progress_review(world.kz_chair, meeting)
 
 
 def test_a_council_session_reviews_the_whole_council(world, meetings):
     session = meetings.schedule(kind=MeetingKind.COUNCIL_SESSION, group=None)
     overdue = CommitmentFactory(recommendation=RecommendationFactory(group=world.group),
                                 organisation=world.kz_org, due_date=date.today() - timedelta(days=1))
-    assert services.review_suggestions(session) == [overdue]
+    assert agenda.review_suggestions(session) == [overdue]
 
 
 def test_a_progress_review_must_fit(world, meetings):
     meeting = meetings.schedule()
-    services.add_agenda_item(world.secretary, meeting, item("Весь день", 178))
+    agenda.add_agenda_item(world.secretary, meeting, item("Весь день", 178))
     CommitmentFactory(recommendation=RecommendationFactory(group=world.group), organisation=world.kz_org,
                       due_date=date.today() - timedelta(days=1))
     with pytest.raises(ValidationFailed):
-        services.add_progress_review(world.secretary, meeting)
+        agenda.add_progress_review(world.secretary, meeting)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from council.demo import load_demo
 from council.extensions import db
-from council.meetings import services
+from council.meetings import attendance, minutes
 from council.meetings.models import Decision, Meeting, MeetingStatus, MinutesApproval
 from council.tracker.models import Commitment, Recommendation
 
@@ -25,8 +25,8 @@ def test_the_meetings_demo_is_idempotent_and_complete(app):
     assert first["Commitment"] >= 4  # the tracker demo adds its own
     session = db.session.scalar(select(Meeting).where(Meeting.reference == "CS-2025-02"))
     assert session.status == MeetingStatus.MINUTES_APPROVED and "Актау" in (session.place or "")
-    assert services.both_sides_present(session)
-    assert len(services.created_commitments(session)) == 4
+    assert attendance.both_sides_present(session)
+    assert len(minutes.created_commitments(session)) == 4
     ecology = db.session.scalar(select(Meeting).where(Meeting.reference.like("ECO-%")))
     assert ecology.status == MeetingStatus.AGENDA_PUBLISHED and ecology.time_zone == "Asia/Ashgabat"
     review = next(i for i in ecology.agenda_items if i.commitments)

@@ -80,12 +80,12 @@ def test_only_editors_attach_and_an_item_must_be_this_meetings(world, meetings):
 
 
 def test_approved_meetings_keep_their_documents(world, meetings):
-    from council.meetings import services
+    from council.meetings import minutes
 
     meeting = meetings.published_minutes()
     document = attach(world, meeting)
-    services.approve_minutes(world.kz_chair, meeting)
-    services.approve_minutes(world.tm_chair, meeting)
+    minutes.approve_minutes(world.kz_chair, meeting)
+    minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     with pytest.raises(Conflict):
         documents.remove_document(world.secretary, document)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, attendance, decisions, minutes, services
 from council.meetings.models import AttendanceMode
 from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, UserFactory
 from tests.meetings.conftest import item
@@ -43,7 +43,7 @@ def grow(world, meeting, size: int) -> None:
         invite_organisation_ids=tuple(p.organisation_id for p in people)))
     for index in range(size):
         commitment = CommitmentFactory(recommendation=recommendation, organisation=people[index].organisation)
-        services.add_agenda_item(world.secretary, meeting, item(
+        agenda.add_agenda_item(world.secretary, meeting, item(
             f"Пункт {index}", 5, recommendation_ids=(recommendation.id,), commitment_ids=(commitment.id,)))
     db.session.commit()
 
@@ -73,15 +73,15 @@ def test_a_held_meeting_page_does_not_grow_with_attendance_and_decisions(client,
     for size in (2, 10):
         meeting = meetings.held()
         people = [UserFactory(organisation=OrganisationFactory(council=world.council)) for _ in range(size)]
-        services.record_attendance(world.secretary, meeting,
+        attendance.record_attendance(world.secretary, meeting,
                                    {p.id: AttendanceMode.IN_PERSON for p in people})
         for index in range(size):
-            services.add_decision(world.secretary, meeting, services.DecisionDetails(
+            decisions.add_decision(world.secretary, meeting, decisions.DecisionDetails(
                 text={"ru": f"Решение {index}"}, original_language="ru", create_recommendation=True,
-                commitments=(services.CommitmentDraft(people[index].organisation_id, None,
+                commitments=(decisions.CommitmentDraft(people[index].organisation_id, None,
                                                       date.today() + timedelta(days=30)),)))
-        services.publish_minutes(world.secretary, meeting)
-        services.approve_minutes(world.kz_chair, meeting)
+        minutes.publish_minutes(world.secretary, meeting)
+        minutes.approve_minutes(world.kz_chair, meeting)
         db.session.commit()
         auth.login(world.member)
         counts.append(page_queries(client, queries, f"/meetings/{meeting.id}"))

@@ -12,7 +12,8 @@ from council.directory.models import GroupRole, PlatformRole
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.events import Event, history
 from council.extensions import db
-from council.meetings import services
+from council.meetings import agenda, attendance, decisions, services
+from council.meetings import minutes as meeting_minutes
 from council.meetings.models import (
     AttendanceMode,
     Invitation,
@@ -81,7 +82,7 @@ def test_members_do_not_schedule(world, meetings, who):
 def test_a_co_chair_proposes_a_council_session_that_the_secretariat_publishes(world, meetings):
     session = meetings.schedule(actor=world.tm_chair, kind=MeetingKind.COUNCIL_SESSION, group=None)
     assert session.group_id is None and session.reference.startswith("CS-")
-    services.add_agenda_item(world.tm_chair, session, item("Открытие сессии", 20))
+    agenda.add_agenda_item(world.tm_chair, session, item("Открытие сессии", 20))
     db.session.commit()
     with pytest.raises(NotAllowed):
         services.publish_agenda(world.tm_chair, session)
@@ -91,7 +92,7 @@ def test_a_co_chair_proposes_a_council_session_that_the_secretariat_publishes(wo
     assert session.status == MeetingStatus.AGENDA_PUBLISHED
     # Once published, the proposer no longer edits it.
     with pytest.raises(NotAllowed):
-        services.add_agenda_item(world.tm_chair, session, item("Ещё", 10))
+        agenda.add_agenda_item(world.tm_chair, session, item("Ещё", 10))
 
 
 def test_members_do_not_propose_council_sessions(world, meetings):
@@ -154,7 +155,7 @@ def test_publishing_needs_an_agenda_and_sends_the_invitations(world, meetings):
     with pytest.raises(Conflict):
         services.publish_agenda(world.secretary, meeting)
     db.session.rollback()
-    services.add_agenda_item(world.secretary, meeting, item())
+    agenda.add_agenda_item(world.secretary, meeting, item())
     services.publish_agenda(world.secretary, meeting)
     db.session.commit()
     assert kinds(meeting)[-2:] == ["meeting.agenda_published", "meeting.invited"]
@@ -250,13 +251,13 @@ def test_meetings_list_splits_upcoming_and_past(world, meetings):
 
 def test_agenda_numbers_and_running_times(world, meetings):
     meeting = meetings.schedule()
-    opening = services.add_agenda_item(world.secretary, meeting, item("Открытие", 10))
-    queue = services.add_agenda_item(world.secretary, meeting, item("Электронная очередь", 20))
-    services.add_agenda_item(world.secretary, meeting, item("Темирбаба", 15, parent_id=queue.id))
-    services.add_agenda_item(world.secretary, meeting, item("Болашак", 25, parent_id=queue.id))
-    services.add_agenda_item(world.secretary, meeting, item("Разное", 5))
+    opening = agenda.add_agenda_item(world.secretary, meeting, item("Открытие", 10))
+    queue = agenda.add_agenda_item(world.secretary, meeting, item("Электронная очередь", 20))
+    agenda.add_agenda_item(world.secretary, meeting, item("Темирбаба", 15, parent_id=queue.id))
+    agenda.add_agenda_item(world.secretary, meeting, item("Болашак", 25, parent_id=queue.id))
+    agenda.add_agenda_item(world.secretary, meeting, item("Разное", 5))
     db.session.commit()
-    slots = services.agenda_timeline(meeting)
+    slots = agenda.agenda_timeline(meeting)
     assert [s.number for s in slots] == ["1", "2", "2.1", "2.2", "3"]
     start = meeting.starts_at
     assert slots[0].starts_at == start and slots[0].ends_at == start + timedelta(minutes=10)
@@ -270,9 +271,9 @@ def test_agenda_numbers_and_running_times(world, meetings):
 
 def test_an_item_that_runs_past_the_end_is_refused(world, meetings):
     meeting = meetings.schedule()  # three hours
-    services.add_agenda_item(world.secretary, meeting, item("Доклад", 150))
+    agenda.add_agenda_item(world.secretary, meeting, item("Доклад", 150))
     with force_locale("en"), pytest.raises(ValidationFailed) as refused:
-        services.add_agenda_item(world.secretary, meeting, item("Ещё доклад", 45))
+        agenda.add_agenda_item(world.secretary, meeting, item("Ещё доклад", 45))
     assert refused.value.field == "duration_minutes"
     assert refused.value.message == ("The agenda would end at 1:15\u202fPM, after the meeting ends at "
                                      "1:00\u202fPM.")
@@ -281,58 +282,58 @@ def test_an_item_that_runs_past_the_end_is_refused(world, meetings):
 def test_sub_items_belong_to_this_meeting_and_nest_once(world, meetings):
     meeting = meetings.schedule()
     other = meetings.schedule()
-    foreign = services.add_agenda_item(world.secretary, other, item("Чужой", 10))
+    foreign = agenda.add_agenda_item(world.secretary, other, item("Чужой", 10))
     with pytest.raises(ValidationFailed) as refused:
-        services.add_agenda_item(world.secretary, meeting, item("Под-пункт", 10, parent_id=foreign.id))
+        agenda.add_agenda_item(world.secretary, meeting, item("Под-пункт", 10, parent_id=foreign.id))
     assert refused.value.field == "parent_id"
-    top = services.add_agenda_item(world.secretary, meeting, item("Пункт", 10))
-    sub = services.add_agenda_item(world.secretary, meeting, item("Под-пункт", 10, parent_id=top.id))
+    top = agenda.add_agenda_item(world.secretary, meeting, item("Пункт", 10))
+    sub = agenda.add_agenda_item(world.secretary, meeting, item("Под-пункт", 10, parent_id=top.id))
     with pytest.raises(ValidationFailed):
-        services.add_agenda_item(world.secretary, meeting, item("Глубже", 10, parent_id=sub.id))
+        agenda.add_agenda_item(world.secretary, meeting, item("Глубже", 10, parent_id=sub.id))
 
 
 @pytest.mark.parametrize("minutes", [0, -5, 601])
 def test_durations_are_sensible(world, meetings, minutes):
     with pytest.raises(ValidationFailed) as refused:
-        services.add_agenda_item(world.secretary, meetings.schedule(), item("Пункт", minutes))
+        agenda.add_agenda_item(world.secretary, meetings.schedule(), item("Пункт", minutes))
     assert refused.value.field == "duration_minutes"
 
 
 def test_reordering_and_moving(world, meetings):
     meeting = meetings.schedule()
-    a, b, c = (services.add_agenda_item(world.secretary, meeting, item(t, 10)) for t in "ABC")
-    services.reorder_agenda(world.secretary, meeting, [c.id, a.id, b.id], None)
-    assert [s.item for s in services.agenda_timeline(meeting)] == [c, a, b]
-    services.move_agenda_item(world.secretary, b, "up")
-    assert [s.item for s in services.agenda_timeline(meeting)] == [c, b, a]
-    services.move_agenda_item(world.secretary, c, "up")  # already first: nothing moves
-    assert [s.item for s in services.agenda_timeline(meeting)] == [c, b, a]
+    a, b, c = (agenda.add_agenda_item(world.secretary, meeting, item(t, 10)) for t in "ABC")
+    agenda.reorder_agenda(world.secretary, meeting, [c.id, a.id, b.id], None)
+    assert [s.item for s in agenda.agenda_timeline(meeting)] == [c, a, b]
+    agenda.move_agenda_item(world.secretary, b, "up")
+    assert [s.item for s in agenda.agenda_timeline(meeting)] == [c, b, a]
+    agenda.move_agenda_item(world.secretary, c, "up")  # already first: nothing moves
+    assert [s.item for s in agenda.agenda_timeline(meeting)] == [c, b, a]
     with pytest.raises(ValidationFailed):
-        services.reorder_agenda(world.secretary, meeting, [a.id, b.id], None)
+        agenda.reorder_agenda(world.secretary, meeting, [a.id, b.id], None)
     with pytest.raises(ValidationFailed):
-        services.move_agenda_item(world.secretary, a, "sideways")
+        agenda.move_agenda_item(world.secretary, a, "sideways")
     with pytest.raises(NotAllowed):
-        services.reorder_agenda(world.member, meeting, [a.id, b.id, c.id], None)
+        agenda.reorder_agenda(world.member, meeting, [a.id, b.id, c.id], None)
 
 
 def test_removing_an_item_removes_its_sub_items_and_renumbers(world, meetings):
     meeting = meetings.schedule()
-    a = services.add_agenda_item(world.secretary, meeting, item("A", 10))
-    services.add_agenda_item(world.secretary, meeting, item("A.1", 10, parent_id=a.id))
-    b = services.add_agenda_item(world.secretary, meeting, item("B", 10))
+    a = agenda.add_agenda_item(world.secretary, meeting, item("A", 10))
+    agenda.add_agenda_item(world.secretary, meeting, item("A.1", 10, parent_id=a.id))
+    b = agenda.add_agenda_item(world.secretary, meeting, item("B", 10))
     db.session.commit()
-    services.remove_agenda_item(world.secretary, a)
+    agenda.remove_agenda_item(world.secretary, a)
     db.session.commit()
-    assert [s.item for s in services.agenda_timeline(meeting)] == [b]
+    assert [s.item for s in agenda.agenda_timeline(meeting)] == [b]
     assert b.position == 1
 
 
 def test_agenda_changes_after_publication_are_news(world, meetings):
     meeting = meetings.schedule()
-    services.add_agenda_item(world.secretary, meeting, item())
+    agenda.add_agenda_item(world.secretary, meeting, item())
     assert kinds(meeting)[-1] == "meeting.agenda_edited"
     services.publish_agenda(world.secretary, meeting)
-    services.add_agenda_item(world.secretary, meeting, item("Новый вопрос", 10))
+    agenda.add_agenda_item(world.secretary, meeting, item("Новый вопрос", 10))
     db.session.commit()
     changed = history("meeting", meeting.id)[0]
     assert changed.kind == "meeting.agenda_changed" and world.member.id in changed.payload["user_ids"]
@@ -341,7 +342,7 @@ def test_agenda_changes_after_publication_are_news(world, meetings):
 def test_the_agenda_of_a_held_meeting_is_fixed(world, meetings):
     meeting = meetings.held()
     with pytest.raises(Conflict):
-        services.add_agenda_item(world.secretary, meeting, item())
+        agenda.add_agenda_item(world.secretary, meeting, item())
 
 
 # Invitations ------------------------------------------------------------------------------------
@@ -391,27 +392,27 @@ def test_no_answers_to_a_cancelled_meeting(world, meetings):
 def test_attendance_shows_whether_both_countries_were_there(world, meetings):
     meeting = meetings.published()
     with pytest.raises(Conflict):
-        services.record_attendance(world.secretary, meeting, {world.member.id: AttendanceMode.IN_PERSON})
+        attendance.record_attendance(world.secretary, meeting, {world.member.id: AttendanceMode.IN_PERSON})
     db.session.rollback()
     meeting = meetings.held()
-    services.record_attendance(world.secretary, meeting, {world.kz_chair.id: AttendanceMode.IN_PERSON,
+    attendance.record_attendance(world.secretary, meeting, {world.kz_chair.id: AttendanceMode.IN_PERSON,
                                                           world.member.id: AttendanceMode.IN_PERSON})
     db.session.commit()
-    assert services.represented_countries(meeting) == {"KZ"} and not services.both_sides_present(meeting)
-    services.record_attendance(world.secretary, meeting, {world.kz_chair.id: AttendanceMode.IN_PERSON,
+    assert attendance.represented_countries(meeting) == {"KZ"} and not attendance.both_sides_present(meeting)
+    attendance.record_attendance(world.secretary, meeting, {world.kz_chair.id: AttendanceMode.IN_PERSON,
                                                           world.tm_chair.id: AttendanceMode.ONLINE})
     db.session.commit()
     assert {a.user_id for a in meeting.attendances} == {world.kz_chair.id, world.tm_chair.id}
-    assert services.both_sides_present(meeting)
+    assert attendance.both_sides_present(meeting)
     assert history("meeting", meeting.id)[0].payload["countries"] == ["KZ", "TM"]
 
 
 def test_attendance_is_kept_by_organisers(world, meetings):
     meeting = meetings.held()
     with pytest.raises(NotAllowed):
-        services.record_attendance(world.member, meeting, {world.member.id: AttendanceMode.IN_PERSON})
+        attendance.record_attendance(world.member, meeting, {world.member.id: AttendanceMode.IN_PERSON})
     with pytest.raises(ValidationFailed):
-        services.record_attendance(world.secretary, meeting, {UserFactory().id: AttendanceMode.IN_PERSON})
+        attendance.record_attendance(world.secretary, meeting, {UserFactory().id: AttendanceMode.IN_PERSON})
 
 
 # Minutes ----------------------------------------------------------------------------------------
@@ -419,10 +420,10 @@ def test_attendance_is_kept_by_organisers(world, meetings):
 
 def test_minutes_are_approved_by_both_co_chairs(world, meetings):
     meeting = meetings.held()
-    services.save_minutes(world.secretary, meeting, original_language="ru", notes={
+    meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru", notes={
         "general": {"ru": "Открыл заседание Ерлан Сарсенов."},
         str(meeting.agenda_items[1].id): {"ru": "Обсудили электронную очередь.", "en": "Queue discussed."}})
-    services.publish_minutes(world.secretary, meeting)
+    meeting_minutes.publish_minutes(world.secretary, meeting)
     db.session.commit()
     revision = meeting.minutes.current
     assert revision.status == RevisionStatus.PUBLISHED
@@ -430,106 +431,106 @@ def test_minutes_are_approved_by_both_co_chairs(world, meetings):
     assert requested.kind == "minutes.approval_requested"
     assert sorted(requested.payload["user_ids"]) == sorted([world.kz_chair.id, world.tm_chair.id])
 
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.commit()
     assert meeting.status == MeetingStatus.HELD and revision.status == RevisionStatus.PUBLISHED
     with pytest.raises(Conflict):
-        services.approve_minutes(world.kz_chair, meeting)
+        meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.rollback()
 
-    services.approve_minutes(world.tm_chair, meeting)
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     assert meeting.status == MeetingStatus.MINUTES_APPROVED
     assert revision.status == RevisionStatus.APPROVED and revision.approved_at is not None
     assert {a.country_code for a in revision.approvals} == {"KZ", "TM"}
     assert kinds(meeting)[-3:] == ["minutes.approved", "minutes.approved", "minutes.fully_approved"]
     with pytest.raises(Conflict):
-        services.approve_minutes(world.tm_chair, meeting)
+        meeting_minutes.approve_minutes(world.tm_chair, meeting)
 
 
 @pytest.mark.parametrize("who", ["member", "tm_member", "secretary", "admin", "observer"])
 def test_only_co_chairs_approve(world, meetings, who):
     meeting = meetings.published_minutes()
     with pytest.raises(NotAllowed):
-        services.approve_minutes(getattr(world, who), meeting)
+        meeting_minutes.approve_minutes(getattr(world, who), meeting)
 
 
 def test_a_second_co_chair_from_the_same_side_cannot_approve_for_it(world, meetings):
     meeting = meetings.published_minutes()
     # A co-chair of the same country (the directory allows one, but the rule must hold on its own).
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.commit()
     same_side = UserFactory(organisation=world.kz_org)
     MembershipFactory(group=world.group, user=same_side, role=GroupRole.CO_CHAIR)
     with pytest.raises(Conflict):
-        services.approve_minutes(same_side, meeting)
+        meeting_minutes.approve_minutes(same_side, meeting)
 
 
 def test_draft_minutes_cannot_be_approved(world, meetings):
     meeting = meetings.held()
     with pytest.raises(Conflict):
-        services.approve_minutes(world.kz_chair, meeting)
+        meeting_minutes.approve_minutes(world.kz_chair, meeting)
 
 
 def test_approved_minutes_are_read_only_until_an_amendment(world, meetings):
     meeting = meetings.published_minutes()
-    services.approve_minutes(world.kz_chair, meeting)
-    services.approve_minutes(world.tm_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     with pytest.raises(Conflict):
-        services.save_minutes(world.secretary, meeting, original_language="ru",
+        meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru",
                               notes={"general": {"ru": "Поправка"}})
     with pytest.raises(Conflict):
-        services.add_decision(world.secretary, meeting, services.DecisionDetails(
+        decisions.add_decision(world.secretary, meeting, decisions.DecisionDetails(
             text={"ru": "Новое решение"}, original_language="ru"))
     with pytest.raises(Conflict):
-        services.record_attendance(world.secretary, meeting, {})
+        attendance.record_attendance(world.secretary, meeting, {})
     db.session.rollback()
     with pytest.raises(ValidationFailed):
-        services.start_revision(world.secretary, meeting, "")
-    services.start_revision(world.secretary, meeting, "Уточнить фамилию докладчика")
+        meeting_minutes.start_revision(world.secretary, meeting, "")
+    meeting_minutes.start_revision(world.secretary, meeting, "Уточнить фамилию докладчика")
     db.session.commit()
     first, second = meeting.minutes.revisions
     assert first.status == RevisionStatus.SUPERSEDED and first.approved_at is not None
     assert second.number == 2 and second.status == RevisionStatus.DRAFT
     assert second.notes == first.notes
     assert meeting.status == MeetingStatus.HELD
-    services.save_minutes(world.secretary, meeting, original_language="ru",
+    meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru",
                           notes={"general": {"ru": "Исправленный текст"}})
-    services.publish_minutes(world.secretary, meeting)
-    services.approve_minutes(world.tm_chair, meeting)
+    meeting_minutes.publish_minutes(world.secretary, meeting)
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     assert meeting.status == MeetingStatus.HELD  # one approval is not enough for the new revision
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.commit()
     assert meeting.status == MeetingStatus.MINUTES_APPROVED
-    assert services.revision_of(meeting, 1).note("general") == {"ru": "Заседание открыл тең төраға."}
+    assert meeting_minutes.revision_of(meeting, 1).note("general") == {"ru": "Заседание открыл тең төраға."}
 
 
 def test_published_minutes_are_frozen_until_a_new_revision(world, meetings):
     meeting = meetings.published_minutes()
     with pytest.raises(Conflict):
-        services.save_minutes(world.secretary, meeting, original_language="ru", notes={})
+        meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru", notes={})
     with pytest.raises(Conflict):
-        services.start_revision(world.secretary, meetings.held(), "nothing published yet")
+        meeting_minutes.start_revision(world.secretary, meetings.held(), "nothing published yet")
 
 
 def test_minutes_notes_are_for_this_agenda(world, meetings):
     meeting = meetings.held()
     with pytest.raises(ValidationFailed):
-        services.save_minutes(world.secretary, meeting, original_language="ru",
+        meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru",
                               notes={"99999": {"ru": "Чужой пункт"}})
     with pytest.raises(ValidationFailed):
-        services.publish_minutes(world.secretary, meeting)  # nothing written
+        meeting_minutes.publish_minutes(world.secretary, meeting)  # nothing written
 
 
 def test_a_council_session_is_approved_by_its_named_co_chairs(world, meetings):
     session = meetings.published_minutes(kind=MeetingKind.COUNCIL_SESSION, group=None,
                                          session_chair_ids=(world.member.id, world.tm_member.id))
     with pytest.raises(NotAllowed):
-        services.approve_minutes(world.kz_chair, session)  # a group co-chair, not the session's
-    services.approve_minutes(world.member, session)
-    services.approve_minutes(world.tm_member, session)
+        meeting_minutes.approve_minutes(world.kz_chair, session)  # a group co-chair, not the session's
+    meeting_minutes.approve_minutes(world.member, session)
+    meeting_minutes.approve_minutes(world.tm_member, session)
     db.session.commit()
     assert session.status == MeetingStatus.MINUTES_APPROVED
 
@@ -539,7 +540,7 @@ def test_a_council_session_is_approved_by_its_named_co_chairs(world, meetings):
 
 def test_every_recorded_event_carries_the_meeting_and_group(world, meetings):
     meeting = meetings.published_minutes()
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     db.session.commit()
     rows = db.session.scalars(select(Event).where(Event.subject_type == "meeting")).all()
     assert rows and all(e.payload["meeting_id"] == meeting.id and e.payload["group_id"] == world.group.id
@@ -549,7 +550,7 @@ def test_every_recorded_event_carries_the_meeting_and_group(world, meetings):
 def test_dates_in_the_past_are_allowed_for_record_keeping(world, meetings):
     meeting = meetings.schedule(starts_at=local(-30, 10), ends_at=local(-30, 12))
     assert meeting.starts_at < datetime.now(UTC)
-    assert services.meeting_date(meeting) == local(-30, 10).date()
+    assert agenda.meeting_date(meeting) == local(-30, 10).date()
 
 
 def test_observers_see_published_meetings_but_not_drafts(world, meetings):

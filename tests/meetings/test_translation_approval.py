@@ -10,7 +10,7 @@ import pytest
 
 from council.dashboard import services as dashboard
 from council.extensions import db
-from council.meetings import services
+from council.meetings import minutes as meeting_minutes
 from tests.api.conftest import bearer
 from tests.conftest import page_text
 
@@ -31,11 +31,11 @@ def token_for(person: Any) -> str:
 def approved(world: Any, meetings: Any) -> Any:
     """Russian minutes that both co-chairs approved, shown on the public portal."""
     meeting = meetings.held()
-    services.save_minutes(world.secretary, meeting, original_language="ru",
+    meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru",
                           notes={"general": {"ru": RUSSIAN}})
-    services.publish_minutes(world.secretary, meeting)
-    services.approve_minutes(world.kz_chair, meeting)
-    services.approve_minutes(world.tm_chair, meeting)
+    meeting_minutes.publish_minutes(world.secretary, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
     dashboard.set_minutes_public(world.secretary, meeting, True)
     db.session.commit()
     return meeting
@@ -108,18 +108,18 @@ def test_both_co_chairs_approve_a_late_translation_before_the_portal_shows_it(cl
 
 def test_a_language_added_between_the_two_approvals_is_approved_by_one_side_only(world, meetings):
     meeting = meetings.held()
-    services.save_minutes(world.secretary, meeting, original_language="ru",
+    meeting_minutes.save_minutes(world.secretary, meeting, original_language="ru",
                           notes={"general": {"ru": RUSSIAN}})
-    services.publish_minutes(world.secretary, meeting)
-    services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.publish_minutes(world.secretary, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     from council.translating import services as translating
 
     translating.add_translation(world.tm_chair, meeting.minutes, "en", {"general": ENGLISH})
-    services.approve_minutes(world.tm_chair, meeting)
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     revision = meeting.minutes.current
     assert revision.approved_languages == ["ru"] and revision.unapproved_languages == ["en"]
-    services.approve_translation(world.kz_chair, meeting, "en")
+    meeting_minutes.approve_translation(world.kz_chair, meeting, "en")
     db.session.commit()
     assert revision.approved_languages == ["ru", "en"]
 
@@ -129,4 +129,4 @@ def test_a_translation_is_approved_only_after_the_minutes(world, meetings):
 
     meeting = meetings.published_minutes()
     with pytest.raises(Conflict):
-        services.approve_translation(world.kz_chair, meeting, "ru")
+        meeting_minutes.approve_translation(world.kz_chair, meeting, "ru")

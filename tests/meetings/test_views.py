@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from council.extensions import db
+from council.meetings import agenda as meeting_agenda
 from council.meetings import services
 from council.meetings.models import (
     AgendaItem,
@@ -148,7 +149,7 @@ def test_publish_hold_and_cancel_buttons(client, auth, world, meetings):
     meeting = meetings.schedule()
     auth.login(world.secretary)
     assert client.post(f"/meetings/{meeting.id}/publish").status_code == 409  # empty agenda
-    services.add_agenda_item(world.secretary, meeting, item())
+    meeting_agenda.add_agenda_item(world.secretary, meeting, item())
     db.session.commit()
     assert client.post(f"/meetings/{meeting.id}/publish").status_code == 302
     assert client.post(f"/meetings/{meeting.id}/held").status_code == 409  # not started yet
@@ -233,7 +234,7 @@ def test_adding_and_editing_agenda_items(client, auth, world, meetings):
 
 def test_reordering_with_htmx_returns_the_agenda_fragment(client, auth, world, meetings):
     meeting = meetings.schedule()
-    a, b, c = (services.add_agenda_item(world.secretary, meeting, item(title, 10))
+    a, b, c = (meeting_agenda.add_agenda_item(world.secretary, meeting, item(title, 10))
                for title in ("Альфа", "Бета", "Гамма"))
     db.session.commit()
     auth.login(world.secretary)
@@ -252,14 +253,15 @@ def test_reordering_with_htmx_returns_the_agenda_fragment(client, auth, world, m
 
 def test_reordering_without_javascript_goes_back_to_the_page(client, auth, world, meetings):
     meeting = meetings.schedule()
-    a = services.add_agenda_item(world.secretary, meeting, item("Альфа", 10))
-    b = services.add_agenda_item(world.secretary, meeting, item("Бета", 10))
+    a = meeting_agenda.add_agenda_item(world.secretary, meeting, item("Альфа", 10))
+    b = meeting_agenda.add_agenda_item(world.secretary, meeting, item("Бета", 10))
     db.session.commit()
     auth.login(world.secretary)
     response = client.post(f"/meetings/{meeting.id}/agenda/{b.id}/move", data={"direction": "up"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#agenda")
     db.session.expire_all()
-    assert [s.item.id for s in services.agenda_timeline(db.session.get(Meeting, meeting.id))] == [b.id, a.id]
+    timeline = meeting_agenda.agenda_timeline(db.session.get(Meeting, meeting.id))
+    assert [s.item.id for s in timeline] == [b.id, a.id]
     bad = client.post(f"/meetings/{meeting.id}/agenda/reorder", data={"order": "x,y"})
     assert bad.status_code == 400
     wrong = client.post(f"/meetings/{meeting.id}/agenda/reorder", data={"order": f"{a.id}"})

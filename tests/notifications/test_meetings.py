@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from council.directory.models import User
 from council.extensions import db
+from council.meetings import agenda, minutes
 from council.meetings import services as meetings_service
 from council.meetings.models import Response
 from council.notifications import digests
@@ -47,7 +48,7 @@ def test_a_draft_is_quiet_and_publishing_it_invites(meetings, world, mail_sink):
     meetings_service.update_meeting(world.secretary, draft,
                                     details(place="Aktau, port office", **invitations(world)))
     db.session.commit()
-    meetings_service.add_agenda_item(world.secretary, draft, meetings_service.AgendaItemDetails(
+    agenda.add_agenda_item(world.secretary, draft, agenda.AgendaItemDetails(
         title={"ru": "Электронная очередь"}, original_language="ru", duration_minutes=60))
     meetings_service.publish_agenda(world.secretary, draft)
     db.session.commit()
@@ -121,17 +122,17 @@ def test_digests_list_upcoming_meetings_and_new_minutes(meetings, world, mail_si
         held = meetings.schedule(starts_at=datetime(2026, 11, 16, 10, 0),
                                  ends_at=datetime(2026, 11, 16, 13, 0),
                                  title={"en": "Ecology group, October"}, original_language="en")
-        meetings_service.add_agenda_item(world.secretary, held, meetings_service.AgendaItemDetails(
+        agenda.add_agenda_item(world.secretary, held, agenda.AgendaItemDetails(
             title={"ru": "Мониторинг"}, original_language="ru", duration_minutes=30))
         meetings_service.publish_agenda(world.secretary, held)
         db.session.commit()
     with time_machine.travel(NOW - timedelta(days=7), tick=False):
         meetings_service.mark_held(world.secretary, held)
-        meetings_service.save_minutes(world.secretary, held, original_language="ru",
+        minutes.save_minutes(world.secretary, held, original_language="ru",
                                       notes={"general": {"ru": "Открыто."}})
         db.session.commit()
     with time_machine.travel(NOW - timedelta(hours=3), tick=False):
-        meetings_service.publish_minutes(world.secretary, held)
+        minutes.publish_minutes(world.secretary, held)
         db.session.commit()
     meetings.published()  # on 1 December
 

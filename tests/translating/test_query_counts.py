@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from council.extensions import db
-from council.meetings import services as meeting_services
+from council.meetings import decisions, minutes
 from tests.dashboard.test_query_counts import counted
 from tests.factories import CommitmentFactory, RecommendationFactory
 from tests.meetings.conftest import Meetings
@@ -19,8 +19,8 @@ def held_meetings_with_minutes(world: Any, numbers: range) -> None:
         meeting = meetings.held(title={"ru": f"Заседание {n}"})
         notes = {"general": {"ru": f"Заседание {n} открыто."}}
         notes.update({str(item.id): {"ru": f"Обсудили пункт {item.id}."} for item in meeting.agenda_items})
-        meeting_services.save_minutes(world.secretary, meeting, original_language="ru", notes=notes)
-        meeting_services.add_decision(world.secretary, meeting, meeting_services.DecisionDetails(
+        minutes.save_minutes(world.secretary, meeting, original_language="ru", notes=notes)
+        decisions.add_decision(world.secretary, meeting, decisions.DecisionDetails(
             text={"ru": f"Решение {n}."}, original_language="ru"))
         recommendation = RecommendationFactory(group=world.group, title={"ru": f"Рекомендация {n}"},
                                                text={"ru": "Текст."})

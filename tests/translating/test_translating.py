@@ -9,7 +9,7 @@ import pytest
 from council.errors import Conflict, NotAllowed
 from council.events import Event
 from council.extensions import db
-from council.meetings import services as meeting_services
+from council.meetings import decisions, minutes
 from council.tracker.models import Recommendation
 from council.translating import services
 from council.translating.registry import KINDS
@@ -35,10 +35,10 @@ def _records(world: Any) -> dict[str, Any]:
     db.session.commit()
     meeting = Meetings(world).held(title={"ru": "Заседание группы"})
     item = meeting.agenda_items[0]
-    meeting_services.save_minutes(world.secretary, meeting, original_language="ru",
+    minutes.save_minutes(world.secretary, meeting, original_language="ru",
                                   notes={"general": {"ru": "Заседание открыто."},
                                          str(item.id): {"ru": "Обсудили очередь."}})
-    decision = meeting_services.add_decision(world.secretary, meeting, meeting_services.DecisionDetails(
+    decision = decisions.add_decision(world.secretary, meeting, decisions.DecisionDetails(
         text={"ru": "Принять к сведению."}, original_language="ru"))
     db.session.commit()
     assert meeting.minutes is not None
@@ -142,7 +142,7 @@ def test_published_minutes_and_their_decisions_take_translations(world: Any) -> 
     """Published minutes take a missing language; the revision's copy of a decision gets it too."""
     records = _records(world)
     meeting = records["meeting"]
-    meeting_services.publish_minutes(world.secretary, meeting)
+    minutes.publish_minutes(world.secretary, meeting)
     db.session.commit()
     services.add_translation(world.secretary, records["minutes"], "tk", {"general": "Mejlis açyldy."})
     services.add_translation(world.secretary, records["decision"], "tk", {"text": "Göz öňünde tutmaly."})
@@ -161,9 +161,9 @@ def test_approved_minutes_take_a_missing_language_but_keep_the_ones_they_have(wo
     meeting = records["meeting"]
     services.add_translation(world.secretary, records["minutes"], "tk", {"general": "Mejlis açyldy."})
     services.add_translation(world.secretary, records["decision"], "tk", {"text": "Göz öňünde tutmaly."})
-    meeting_services.publish_minutes(world.secretary, meeting)
-    meeting_services.approve_minutes(world.kz_chair, meeting)
-    meeting_services.approve_minutes(world.tm_chair, meeting)
+    minutes.publish_minutes(world.secretary, meeting)
+    minutes.approve_minutes(world.kz_chair, meeting)
+    minutes.approve_minutes(world.tm_chair, meeting)
     db.session.commit()
     assert meeting.minutes.current.status.value == "approved"
 
