@@ -1,7 +1,7 @@
 """The public portal: what anonymous visitors may read. Only records marked public, and no one's e-mail.
 
 Every page of this blueprint works without signing in; each query filters on the public flag itself
-(services.Scope(public=True), public_recommendations_query, indicators(...public)), so a private
+(figures.Scope(public=True), public_recommendations_query, indicators(...public)), so a private
 record cannot be reached by changing an id in the address.
 """
 
@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from council.dashboard import links, services
-from council.dashboard.services import PublicFilters, Scope
+from council.dashboard import figures, links, portal, services
+from council.dashboard.figures import Scope
+from council.dashboard.portal import PublicFilters
 from council.directory.models import Council
 from council.meetings.agenda import agenda_timeline
 from council.tracker.models import RecommendationStatus
@@ -28,7 +29,7 @@ PUBLIC_LIST_FILTERS = {"recommendations": {"group", "country", "overdue", "statu
 @bp.url_value_preprocessor
 def _council(endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = (values or {}).pop("slug", None)
-    g.portal_council = services.public_council(slug) if slug is not None else None
+    g.portal_council = portal.public_council(slug) if slug is not None else None
 
 
 @bp.url_defaults
@@ -62,7 +63,7 @@ def _portal() -> Council:
 
 @bp.get("")
 def index() -> Response | str:
-    councils = services.public_councils()
+    councils = portal.public_councils()
     if len(councils) == 1:
         return redirect(url_for(".council_page", slug=councils[0].slug))
     return render_template("dashboard/public/index.html", councils=councils)
@@ -72,27 +73,27 @@ def index() -> Response | str:
 def council_page() -> str:
     council = _portal()
     scope = Scope(council.id, public=True)
-    today = services.council_date()
+    today = figures.council_date()
     return render_template(
         "dashboard/public/council.html", scope=scope, today=today,
-        commitments=services.commitment_figures(scope, today),
-        recommendations=services.recommendation_figures(scope),
-        groups=services.public_groups(council.id),
-        countries=services.countries(), indicator_count=services.public_indicator_count(council.id),
+        commitments=figures.commitment_figures(scope, today),
+        recommendations=figures.recommendation_figures(scope),
+        groups=portal.public_groups(council.id),
+        countries=services.countries(), indicator_count=portal.public_indicator_count(council.id),
         minutes=services.approved_minutes(scope))
 
 
 @bp.get("/<slug>/groups/<int:group_id>")
 def group(group_id: int) -> str:
     council = _portal()
-    working_group = services.public_group(council, group_id)
+    working_group = portal.public_group(council, group_id)
     scope = Scope(council.id, group_id=working_group.id, public=True)
-    today = services.council_date()
-    page = paginate(services.public_recommendations_query(
+    today = figures.council_date()
+    page = paginate(portal.public_recommendations_query(
         council, PublicFilters(group_id=working_group.id), today))
     return render_template("dashboard/public/group.html", group=working_group, scope=scope,
-                           commitments=services.commitment_figures(scope, today),
-                           recommendations=services.recommendation_figures(scope), page=page,
+                           commitments=figures.commitment_figures(scope, today),
+                           recommendations=figures.recommendation_figures(scope), page=page,
                            countries=services.countries())
 
 
@@ -102,37 +103,37 @@ def recommendations() -> str:
     filters = PublicFilters(group_id=arg_int("group"), status=request.args.get("status") or None,
                             country=request.args.get("country") or None,
                             overdue=request.args.get("overdue") == "1", text=request.args.get("q") or None)
-    today = services.council_date()
-    page = paginate(services.public_recommendations_query(council, filters, today))
+    today = figures.council_date()
+    page = paginate(portal.public_recommendations_query(council, filters, today))
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
-                           groups=services.public_groups(council.id), statuses=list(RecommendationStatus),
+                           groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
                            countries=services.countries())
 
 
 @bp.get("/<slug>/recommendations/<int:recommendation_id>")
 def recommendation(recommendation_id: int) -> str:
     council = _portal()
-    record = services.public_recommendation(council, recommendation_id)
-    today = services.council_date()
+    record = portal.public_recommendation(council, recommendation_id)
+    today = figures.council_date()
     return render_template("dashboard/public/recommendation.html", recommendation=record, today=today,
-                           view=services.two_sides(record, today), countries=services.countries())
+                           view=portal.two_sides(record, today), countries=services.countries())
 
 
 @bp.get("/<slug>/indicators")
 def indicators() -> str:
     council = _portal()
     return render_template("dashboard/public/indicators.html",
-                           indicators=services.indicators(Scope(council.id, public=True)))
+                           indicators=figures.indicators(Scope(council.id, public=True)))
 
 
 @bp.get("/<slug>/minutes")
 def minutes_list() -> str:
     return render_template("dashboard/public/minutes_list.html",
-                           page=paginate(services.public_minutes_query(_portal())))
+                           page=paginate(portal.public_minutes_query(_portal())))
 
 
 @bp.get("/<slug>/minutes/<int:meeting_id>")
 def minutes(meeting_id: int) -> str:
-    meeting, revision = services.public_minutes(_portal(), meeting_id)
+    meeting, revision = portal.public_minutes(_portal(), meeting_id)
     return render_template("dashboard/public/minutes.html", meeting=meeting, revision=revision,
                            slots=agenda_timeline(meeting))

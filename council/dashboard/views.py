@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from council.dashboard import links, services
+from council.dashboard import export, figures, links, services
 from council.dashboard import models as _indexes  # noqa: F401  (the aggregates' indexes)
-from council.dashboard.services import Dashboard, Scope
+from council.dashboard import my_work as dashboard_my_work
+from council.dashboard.figures import Scope
+from council.dashboard.services import Dashboard
 from council.directory.models import Organisation, WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
@@ -61,10 +63,10 @@ def organisations() -> str:
     scope = Scope(current_user.council_id, group_id=group_id)
     services.can_view(current_user, scope.council_id)
     sort = request.args.get("sort", "overdue")
-    page = services.organisations_page(scope, services.council_date(), page=arg_int("page") or 1,
+    page = figures.organisations_page(scope, figures.council_date(), page=arg_int("page") or 1,
                                        per_page=current_app.config["PAGE_SIZE"], sort=sort)
     return render_template("dashboard/organisations.html", page=page, scope=scope, sort=sort,
-                           group=working_group, due_soon_days=services.DUE_SOON_DAYS)
+                           group=working_group, due_soon_days=figures.DUE_SOON_DAYS)
 
 
 @bp.get("/dashboard/organisations/<int:organisation_id>")
@@ -79,7 +81,7 @@ def _csv(board: Dashboard, name: str) -> Response:
     buffer.write("\ufeff")  # spreadsheet programs read the file as UTF-8 only with the BOM
     writer = csv.writer(buffer)
     writer.writerow([_("Block"), _("Row"), _("Measure"), _("Value")])
-    writer.writerows(services.figure_rows(board))
+    writer.writerows(export.figure_rows(board))
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{name}-{board.today.isoformat()}.csv"'
@@ -109,7 +111,7 @@ def organisation_csv(organisation_id: int) -> Response:
 def publish_indicator(indicator_id: int) -> Response:
     indicator = get_in_council(Indicator, indicator_id, current_user.council_id)
     public = request.form.get("public") == "1"
-    services.set_indicator_public(current_user, indicator, public)
+    figures.set_indicator_public(current_user, indicator, public)
     db.session.commit()
     flash(_("The indicator is shown on the public portal.") if public else
           _("The indicator is no longer shown on the public portal."), "success")
@@ -131,4 +133,4 @@ def publish_minutes(meeting_id: int) -> Response:
 @bp.get("/my-work")
 def my_work() -> str:
     services.can_view(current_user, current_user.council_id)
-    return render_template("dashboard/my_work.html", work=services.my_work(current_user))
+    return render_template("dashboard/my_work.html", work=dashboard_my_work.my_work(current_user))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from council.dashboard import services
+from council.dashboard import figures, services
 from council.demo.directory import COUNCIL_SLUG
 from council.directory.models import Council, User
 from council.extensions import db
@@ -23,7 +23,7 @@ def load() -> None:
         return
     for indicator in db.session.scalars(select(Indicator).where(
             Indicator.council_id == council.id, Indicator.code.in_(PUBLIC_INDICATORS))):
-        services.set_indicator_public(secretary, indicator, True)
+        figures.set_indicator_public(secretary, indicator, True)
     for meeting in db.session.scalars(select(Meeting).where(
             Meeting.council_id == council.id, Meeting.reference.in_(PUBLIC_MINUTES))):
         services.set_minutes_public(secretary, meeting, True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from council.dashboard.services import council_date
+from council.dashboard.figures import council_date
 from council.timeutil import utcnow
 from council.tracker.models import CommitmentStatus as CS
 from council.tracker.models import RecommendationStatus

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from council.dashboard import services
-from council.dashboard.services import Scope, council_date
+from council.dashboard import figures as dashboard_figures
+from council.dashboard import my_work, portal
+from council.dashboard.figures import Scope, council_date
 from council.errors import NotAllowed
 from council.events import history
 from council.extensions import db
@@ -17,7 +18,7 @@ from tests.factories import CommitmentFactory, RecommendationFactory
 
 def test_commitments_by_status_group_and_country(tracked):
     world = tracked.world
-    figures = services.commitment_figures(Scope(world.council.id), council_date())
+    figures = dashboard_figures.commitment_figures(Scope(world.council.id), council_date())
     total = figures.total
     assert total.total == 6
     assert {status: total.count(status) for status in CS} == {
@@ -42,30 +43,31 @@ def test_commitments_by_status_group_and_country(tracked):
 def test_scopes_narrow_the_same_figures(tracked):
     world = tracked.world
     today = council_date()
-    by_group = services.commitment_figures(Scope(world.council.id, group_id=tracked.ecology.id), today)
+    by_group = dashboard_figures.commitment_figures(
+        Scope(world.council.id, group_id=tracked.ecology.id), today)
     assert (by_group.total.total, by_group.total.progress) == (1, 20)
-    by_organisation = services.commitment_figures(
+    by_organisation = dashboard_figures.commitment_figures(
         Scope(world.council.id, organisation_id=world.kz_org.id), today)
     assert (by_organisation.total.total, by_organisation.total.progress,
             by_organisation.total.overdue) == (3, 70, 0)
-    mine = services.commitment_figures(Scope(world.council.id, owner_id=world.member.id), today)
+    mine = dashboard_figures.commitment_figures(Scope(world.council.id, owner_id=world.member.id), today)
     assert mine.total.total == 2 and mine.total.progress == 40
-    public = services.commitment_figures(Scope(world.council.id, public=True), today)
+    public = dashboard_figures.commitment_figures(Scope(world.council.id, public=True), today)
     assert public.total.total == 2  # C1 and C2, under the public R1
     assert (public.country("KZ").progress, public.country("TM").progress) == (40, 0)
 
 
 def test_recommendations_by_group_and_status(tracked):
     world = tracked.world
-    figures = services.recommendation_figures(Scope(world.council.id))
+    figures = dashboard_figures.recommendation_figures(Scope(world.council.id))
     assert figures.total == {"adopted": 2, "proposed": 1, "implemented": 1}
     assert figures.group_count(world.group.id) == 2
     assert figures.group_status(tracked.ecology.id, "implemented") == 1
-    public = services.recommendation_figures(Scope(world.council.id, public=True))
+    public = dashboard_figures.recommendation_figures(Scope(world.council.id, public=True))
     assert public.total == {"adopted": 1, "proposed": 1}
     # An organisation's recommendations are those it has commitments under.
-    assert services.recommendation_figures(Scope(world.council.id, organisation_id=world.kz_org.id)) \
-        .total == {"adopted": 2}
+    by_organisation_scope = Scope(world.council.id, organisation_id=world.kz_org.id)
+    assert dashboard_figures.recommendation_figures(by_organisation_scope).total == {"adopted": 2}
 
 
 def test_completed_per_month_follows_the_councils_calendar(tracked):
@@ -80,7 +82,7 @@ def test_completed_per_month_follows_the_councils_calendar(tracked):
     for code, moment in (("LATE-EVENING", evening), ("NOON", noon), ("OLD", long_ago)):
         CommitmentFactory(code=code, recommendation=tracked.recommendations["R2"],
                           organisation=world.kz_org, status=CS.VERIFIED, progress=100, verified_at=moment)
-    months = services.completed_per_month(Scope(world.council.id), today)
+    months = dashboard_figures.completed_per_month(Scope(world.council.id), today)
     assert len(months) == 12 and months[-1].month == month_start
     assert months[-1].count == 2  # C3 (verified now) and the late-evening one
     assert months[-2].count == 1  # noon on the last day of the previous month
@@ -89,41 +91,41 @@ def test_completed_per_month_follows_the_councils_calendar(tracked):
 
 def test_organisations_sorted_by_overdue(tracked):
     world = tracked.world
-    rows = services.commitment_figures(Scope(world.council.id), council_date(),
+    rows = dashboard_figures.commitment_figures(Scope(world.council.id), council_date(),
                                        organisations=10).organisations
     assert [(row.organisation.id, row.total, row.overdue, row.progress, row.done) for row in rows] == [
         (world.tm_org.id, 3, 2, 40, 0), (world.kz_org.id, 3, 0, 70, 1)]
-    by_progress = services.organisations_page(Scope(world.council.id), council_date(), page=1,
+    by_progress = dashboard_figures.organisations_page(Scope(world.council.id), council_date(), page=1,
                                               per_page=10, sort="-progress").items
     assert [row.organisation.id for row in by_progress] == [world.kz_org.id, world.tm_org.id]
-    page = services.organisations_page(Scope(world.council.id), council_date(), page=2, per_page=1)
+    page = dashboard_figures.organisations_page(Scope(world.council.id), council_date(), page=2, per_page=1)
     assert (page.total, page.pages, [row.organisation.id for row in page.items]) == \
         (2, 2, [world.kz_org.id])
 
 
 def test_my_work_for_a_member_a_co_chair_and_a_secretary(tracked):
     world = tracked.world
-    work = services.my_work(world.member)
+    work = my_work.my_work(world.member)
     assert [c.code for c in work.my_commitments] == ["C1"]  # C5 is cancelled
     assert work.mine.total == 2
     assert work.organisation is not None and work.organisation.total == 3
     assert [c.code for c in work.organisation_attention] == ["C1"]  # due within 14 days
     assert work.verification.group_ids == [] and work.verification.total == 0
-    tm_work = services.my_work(world.tm_member)
+    tm_work = my_work.my_work(world.tm_member)
     assert [c.code for c in tm_work.organisation_attention] == ["C2", "C6"]  # overdue, by due date
-    chair = services.my_work(world.kz_chair).verification
+    chair = my_work.my_work(world.kz_chair).verification
     assert chair.group_ids == [world.group.id] and chair.counts == {world.group.id: 1}
     assert [c.code for c in chair.commitments] == ["C4"]
-    assert services.my_work(world.secretary).verification.group_ids is None
+    assert my_work.my_work(world.secretary).verification.group_ids is None
 
 
 def test_two_sides_of_a_recommendation(tracked):
-    view = services.two_sides(tracked.recommendations["R2"], council_date())
+    view = portal.two_sides(tracked.recommendations["R2"], council_date())
     kz, tm = view.sides
     assert [c.code for c in kz.commitments] == ["C3", "C5"] and kz.tally.progress == 100
     assert [c.code for c in tm.commitments] == ["C4"] and tm.tally.progress == 100
     assert view.lagging is None
-    view = services.two_sides(tracked.recommendations["R1"], council_date())
+    view = portal.two_sides(tracked.recommendations["R1"], council_date())
     assert view.lagging == "TM"
 
 
@@ -131,8 +133,8 @@ def test_only_secretaries_publish_indicators(tracked):
     world = tracked.world
     indicator = tracked.private_indicator
     with pytest.raises(NotAllowed):
-        services.set_indicator_public(world.kz_chair, indicator, True)
-    services.set_indicator_public(world.secretary, indicator, True)
+        dashboard_figures.set_indicator_public(world.kz_chair, indicator, True)
+    dashboard_figures.set_indicator_public(world.secretary, indicator, True)
     db.session.commit()
     assert indicator.is_public
     assert history("indicator", indicator.id)[0].payload["changes"] == {"is_public": [False, True]}
@@ -144,7 +146,7 @@ def test_public_list_filters_by_country_and_overdue(tracked):
     today = council_date()
 
     def codes(**filters):
-        query = services.public_recommendations_query(world.council, services.PublicFilters(**filters),
+        query = portal.public_recommendations_query(world.council, portal.PublicFilters(**filters),
                                                       today)
         return [r.code for r in db.session.scalars(query)]
 

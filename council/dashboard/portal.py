@@ -1,0 +1,177 @@
+"""The public portal: councils, groups, recommendations and minutes that were made public."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    exists,
+    func,
+    select,
+)
+from sqlalchemy.orm import selectinload
+
+from council.dashboard.figures import DUE_SOON_DAYS, SIDES, Tally
+from council.dashboard.my_work import _commitment_list
+from council.dashboard.services import _approved, _groups
+from council.directory.models import (
+    Council,
+    Organisation,
+    WorkingGroup,
+)
+from council.errors import NotFound
+from council.extensions import db
+from council.meetings.models import (
+    Meeting,
+    Minutes,
+    MinutesRevision,
+)
+from council.tracker.models import (
+    COMMITMENT_PENDING,
+    Commitment,
+    Indicator,
+    Recommendation,
+    RecommendationStatus,
+    overdue_condition,
+)
+
+
+def public_councils() -> list[Council]:
+    return list(db.session.scalars(select(Council).order_by(Council.id)))
+
+
+def public_council(slug: str) -> Council:
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        raise NotFound(_("There is nothing at this address."))
+    return council
+
+
+def public_groups(council_id: int) -> list[WorkingGroup]:
+    """The council's active working groups: their names and descriptions are public."""
+    return [group for group in _groups(council_id) if group.active]
+
+
+def public_indicator_count(council_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Indicator).where(
+        Indicator.council_id == council_id, Indicator.is_public.is_(True))) or 0
+
+
+def public_group(council: Council, group_id: int) -> WorkingGroup:
+    group = db.session.get(WorkingGroup, group_id)
+    if group is None or group.council_id != council.id or not group.active:
+        raise NotFound(_("There is nothing at this address."))
+    return group
+
+
+@dataclass
+class PublicFilters:
+    """The public list's filters; commitment conditions mean "has a commitment that …"."""
+
+    group_id: int | None = None
+    status: str | None = None
+    country: str | None = None
+    overdue: bool = False
+    text: str | None = None
+
+
+def public_recommendations_query(council: Council, filters: PublicFilters, today: date) -> Select[Any]:
+    """Public recommendations only, with their group loaded; newest code last."""
+    query = (select(Recommendation)
+             .where(Recommendation.council_id == council.id, Recommendation.is_public.is_(True))
+             .options(selectinload(Recommendation.group)))
+    if filters.group_id:
+        query = query.where(Recommendation.group_id == filters.group_id)
+    if filters.status in set(RecommendationStatus):
+        query = query.where(Recommendation.status == filters.status)
+    if filters.text:
+        query = query.where(Recommendation.search_text.contains(filters.text.casefold(), autoescape=True))
+    conditions: list[ColumnElement[bool]] = []
+    if filters.country in SIDES:
+        conditions.append(Organisation.country_code == filters.country)
+    if filters.overdue:
+        conditions.append(overdue_condition(today))
+    if conditions:
+        query = query.where(exists(select(Commitment.id).join(Commitment.organisation).where(
+            Commitment.recommendation_id == Recommendation.id, *conditions)))
+    return query.order_by(Recommendation.code, Recommendation.id)
+
+
+def public_recommendation(council: Council, recommendation_id: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    if recommendation is None or recommendation.council_id != council.id or not recommendation.is_public:
+        raise NotFound(_("There is nothing at this address."))
+    return recommendation
+
+
+def public_minutes_query(council: Council) -> Select[Any]:
+    """Meetings whose approved minutes are marked public, the latest first."""
+    return (select(Meeting).where(Meeting.council_id == council.id, Meeting.is_public.is_(True),
+                                  _approved(Meeting.id))
+            .options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+
+
+def public_minutes(council: Council, meeting_id: int) -> tuple[Meeting, MinutesRevision]:
+    """A public meeting and the latest revision of its minutes that was approved; else 404."""
+    meeting = db.session.get(Meeting, meeting_id)
+    revision = None
+    if meeting is not None and meeting.council_id == council.id and meeting.is_public:
+        revision = db.session.scalar(
+            select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+            .where(Minutes.meeting_id == meeting.id, MinutesRevision.approved_at.is_not(None))
+            .order_by(MinutesRevision.number.desc()).limit(1))
+    if meeting is None or revision is None:
+        raise NotFound(_("There is nothing at this address."))
+    return meeting, revision
+
+
+@dataclass
+class Side:
+    country: str
+    commitments: list[Commitment] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class TwoSides:
+    sides: list[Side]
+    others: list[Commitment]
+
+    @property
+    def lagging(self) -> str | None:
+        """The side whose average progress is lower (at equal progress, the one with more overdue)."""
+        kz, tm = (side.tally for side in self.sides)
+        if kz.progress is None or tm.progress is None:
+            return None
+        if kz.progress != tm.progress:
+            return "KZ" if kz.progress < tm.progress else "TM"
+        if kz.overdue != tm.overdue:
+            return "KZ" if kz.overdue > tm.overdue else "TM"
+        return None
+
+
+def two_sides(recommendation: Recommendation, today: date) -> TwoSides:
+    """A recommendation's commitments, the Kazakh and the Turkmen side next to each other (one query)."""
+    commitments = _commitment_list(Commitment.recommendation_id == recommendation.id, limit=500)
+    commitments.sort(key=lambda commitment: commitment.code)
+    sides = {country: Side(country) for country in SIDES}
+    others: list[Commitment] = []
+    for commitment in commitments:
+        side = sides.get(commitment.organisation.country_code)
+        if side is None:
+            others.append(commitment)
+            continue
+        side.commitments.append(commitment)
+        side.tally.add(commitment.status, 1, commitment.progress, int(commitment.is_overdue(today)),
+                       int(due_within(commitment, today)))
+    return TwoSides(list(sides.values()), others)
+
+
+def due_within(commitment: Commitment, today: date, days: int = DUE_SOON_DAYS) -> bool:
+    return commitment.status in COMMITMENT_PENDING and today <= commitment.due_date <= today + timedelta(
+        days=days)
