@@ -112,9 +112,19 @@ def _register_blueprints(app: Flask) -> None:
     from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
+    from council.meetings import agenda_views, calendar_views, minutes_views
     from council.meetings.views import bp as meetings_bp
+    from council.tracker import import_views, initiative_views
     from council.tracker.views import bp as tracker_bp
     from council.translating.views import bp as translating_bp
+
+    # The meetings' and the tracker's pages are modules by sub-domain on one blueprint each; importing a
+    # module adds its routes, so each is named here, before its blueprint is registered.
+    for module, blueprint in ((agenda_views, meetings_bp), (minutes_views, meetings_bp),
+                              (calendar_views, meetings_bp), (initiative_views, tracker_bp),
+                              (import_views, tracker_bp)):
+        if module.bp is not blueprint:
+            raise RuntimeError(f"{module.__name__} adds its routes to another blueprint")
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
