@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from council import conflicts, events
 from council.auth.permissions import MemberChange, can, forget_group_roles, require
@@ -385,3 +386,32 @@ def get_in_council(model: type[Any], record_id: int, council_id: int, *options: 
     if record is None or getattr(record, "council_id", council_id) != council_id:
         raise NotFound(_("There is nothing at this address."))
     return record
+
+
+# Choices: the lists that meeting and tracker forms offer ---------------------------------------
+
+
+def council_organisations(council_id: int) -> list[Organisation]:
+    """The council's organisations, by country then code."""
+    return list(db.session.scalars(organisations_query(council_id)))
+
+
+def active_groups(council_id: int) -> list[WorkingGroup]:
+    """The council's active working groups, by code."""
+    return list(db.session.scalars(groups_query(council_id, active=True)))
+
+
+def active_people(council_id: int) -> list[User]:
+    """The council's active people by name, with their organisation."""
+    return list(db.session.scalars(
+        select(User).where(User.council_id == council_id, User.active.is_(True))
+        .options(selectinload(User.organisation)).order_by(User.name)))
+
+
+def active_people_by_organisation(council_id: int) -> list[tuple[User, Organisation]]:
+    """The council's active people of an organisation, by its code then their name (a commitment's owner
+    is named with their organisation)."""
+    rows = db.session.execute(
+        select(User, Organisation).join(Organisation, User.organisation_id == Organisation.id)
+        .where(User.council_id == council_id, User.active.is_(True)).order_by(Organisation.code, User.name))
+    return [(person, organisation) for person, organisation in rows]

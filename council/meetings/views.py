@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 
 from council import events
 from council.auth.permissions import can, require
-from council.directory.models import Organisation, Region, RegionKind, User, WorkingGroup
-from council.directory.services import person_label
+from council.directory.models import Region, RegionKind, User, WorkingGroup
+from council.directory.services import active_groups, active_people, council_organisations, person_label
 from council.errors import DomainError
 from council.extensions import db, login_manager
 from council.forms import option, show_error
@@ -146,23 +146,17 @@ def _refused(form: Any, error: DomainError, template: str, **context: Any) -> st
 
 
 def _people_choices(council_id: int) -> list[Any]:
-    people = db.session.scalars(select(User).where(
-        User.council_id == council_id, User.active.is_(True)).order_by(User.name)
-        .options(selectinload(User.organisation)))
-    return [option(person.id, person_label(current_user, person)) for person in people]
+    return [option(person.id, person_label(current_user, person)) for person in active_people(council_id)]
 
 
 def _organisation_choices(council_id: int) -> list[Any]:
-    organisations = db.session.scalars(select(Organisation).where(
-        Organisation.council_id == council_id).order_by(Organisation.country_code, Organisation.code))
     return [option(o.id, f"{plain_localized(o.name, o.original_language)} ({o.country_code})")
-            for o in organisations]
+            for o in council_organisations(council_id)]
 
 
 def _schedulable_groups(council_id: int) -> list[WorkingGroup]:
-    groups = db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.council_id == council_id, WorkingGroup.active.is_(True)).order_by(WorkingGroup.code))
-    return [g for g in groups if can(current_user, "meeting.schedule", MeetingScope(council_id, g.id))]
+    return [g for g in active_groups(council_id)
+            if can(current_user, "meeting.schedule", MeetingScope(council_id, g.id))]
 
 
 def _places() -> list[str]:

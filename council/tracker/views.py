@@ -33,7 +33,13 @@ from sqlalchemy.orm import selectinload
 
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, User, WorkingGroup
-from council.directory.services import AnyoneOf, get_in_council
+from council.directory.services import (
+    AnyoneOf,
+    active_groups,
+    active_people_by_organisation,
+    council_organisations,
+    get_in_council,
+)
 from council.errors import DomainError, NotAllowed, NotFound
 from council.extensions import db
 from council.forms import option, show_error
@@ -147,9 +153,7 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
     return dict(
         groups=db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
                                   .order_by(WorkingGroup.code)).all(),
-        organisations=db.session.scalars(select(Organisation).where(
-            Organisation.council_id == council_id).order_by(Organisation.country_code,
-                                                            Organisation.code)).all(),
+        organisations=council_organisations(council_id),
         owners=queries.owners_with_commitments(council_id))
 
 
@@ -203,9 +207,8 @@ def _too_many(query: Any, fmt: str, endpoint: str, filters: queries.Filters) -> 
 
 def _group_choices(council_id: int, empty: bool = False, managed: bool = False) -> list[Any]:
     """Active groups of the council; with `managed`, only those where the reader may recommend."""
-    groups = db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.council_id == council_id, WorkingGroup.active.is_(True)).order_by(WorkingGroup.code))
-    found = [option(g.id, f"{g.code} · {plain_localized(g.name, g.original_language)}") for g in groups
+    found = [option(g.id, f"{g.code} · {plain_localized(g.name, g.original_language)}")
+             for g in active_groups(council_id)
              if not managed or can(current_user, "recommendation.manage", g)]
     return [option("", "—"), *found] if empty else found
 
@@ -360,18 +363,12 @@ def export_commitments(fmt: str) -> Response:
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
     form = CommitmentForm(obj=obj)
     council_id = recommendation.council_id
-    organisations = db.session.scalars(select(Organisation).where(Organisation.council_id == council_id)
-                                       .order_by(Organisation.country_code, Organisation.code))
     form.organisation_id.choices = [
         option(o.id, f"{o.country_code} · {plain_localized(o.name, o.original_language)}")
-        for o in organisations]
-    people = db.session.execute(
-        select(User.id, User.name, Organisation.code)
-        .join(Organisation, User.organisation_id == Organisation.id)
-        .where(User.council_id == council_id, User.active.is_(True))
-        .order_by(Organisation.code, User.name))
-    form.owner_id.choices = [option("", "—")] + [option(uid, f"{name} ({code})")
-                                                 for uid, name, code in people]
+        for o in council_organisations(council_id)]
+    form.owner_id.choices = [option("", "—")] + [
+        option(person.id, f"{person.name} ({organisation.code})")
+        for person, organisation in active_people_by_organisation(council_id)]
     others = select(Commitment).where(Commitment.recommendation_id == recommendation.id).options(
         selectinload(Commitment.organisation)).order_by(Commitment.code)
     if obj is not None:
