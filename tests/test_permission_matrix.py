@@ -237,6 +237,7 @@ def build_world(world: Any, uploads: Any) -> Records:
     from council.api import services as api_services
     from council.meetings import calendar, decisions, documents, minutes
     from council.meetings import services as meeting_services
+    from council.tracker import initiatives
     from council.tracker import services as tracker_services
     from council.tracker.evidence import EvidenceUpload
     from council.tracker.models import CommitmentStatus
@@ -264,7 +265,7 @@ def build_world(world: Any, uploads: Any) -> Records:
     db.session.commit()
     evidence = update.evidence[0]
     initiative = InitiativeFactory(council=world.council)
-    milestone = tracker_services.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
                                                original_language="ru", due_date=None)
     indicator = IndicatorFactory(council=world.council)
     db.session.commit()

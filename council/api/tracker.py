@@ -43,6 +43,7 @@ from council.directory.models import User
 from council.directory.services import get_in_council
 from council.errors import NotFound
 from council.extensions import db
+from council.tracker import initiatives as tracker_initiatives
 from council.tracker import queries, services
 from council.tracker.models import (
     Commitment,
@@ -296,7 +297,7 @@ def list_observations(args: dict[str, Any], indicator_id: int) -> dict[str, Any]
 def record_observation(args: dict[str, Any], indicator_id: int) -> tuple[Observation, int]:
     """Record a dated value with its source (secretaries and the co-chairs of the indicator's group)."""
     record: Indicator = get_in_council(Indicator, indicator_id, _council_id())
-    observation = services.record_observation(_actor(), record, observed_on=args["observed_on"],
+    observation = tracker_initiatives.record_observation(_actor(), record, observed_on=args["observed_on"],
                                               value=args["value"], source=args["source"],
                                               note=args.get("note"))
     db.session.commit()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.extensions import db
+from council.tracker import initiatives as tracker_initiatives
 from council.tracker import services
 from council.tracker.models import (
     Commitment,
@@ -401,11 +402,11 @@ def _initiative(actor: User, council: Council, groups: dict[str, WorkingGroup], 
                                                           Initiative.code == spec["code"]))
     if existing is not None:
         return existing
-    initiative = services.create_initiative(
+    initiative = tracker_initiatives.create_initiative(
         actor, council, code=spec["code"], name=spec["name"], description=spec["description"],
         original_language=spec["original_language"], group=groups[spec["group"]])
     for title, due, done in spec["milestones"]:
-        services.add_milestone(actor, initiative, title=title, original_language="ru",
+        tracker_initiatives.add_milestone(actor, initiative, title=title, original_language="ru",
                                due_date=_day(due, today), completed_on=_day(done, today) if done else None)
     return initiative
 
@@ -415,7 +416,7 @@ def _indicator(actor: User, council: Council, groups: dict[str, WorkingGroup],
     if db.session.scalar(select(Indicator.id).where(Indicator.council_id == council.id,
                                                     Indicator.code == spec["code"])):
         return
-    indicator = services.create_indicator(
+    indicator = tracker_initiatives.create_indicator(
         actor, council, code=spec["code"], name=spec["name"], description=spec["description"],
         original_language=spec["original_language"], unit=spec["unit"],
         baseline_value=Decimal(spec["baseline"][0]), baseline_date=_day(spec["baseline"][1], today),
@@ -426,7 +427,7 @@ def _indicator(actor: User, council: Council, groups: dict[str, WorkingGroup],
         if not db.session.scalar(select(Observation.id).where(
                 Observation.indicator_id == indicator.id,
                 Observation.observed_on == _day(observed_on, today))):
-            services.record_observation(actor, indicator, observed_on=_day(observed_on, today),
+            tracker_initiatives.record_observation(actor, indicator, observed_on=_day(observed_on, today),
                                         value=value, source=source)
 
 

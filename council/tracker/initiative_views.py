@@ -20,6 +20,7 @@ from council.auth.permissions import require
 from council.directory.models import WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
+from council.tracker import initiatives as tracker_initiatives
 from council.tracker import queries, services
 from council.tracker.forms import (
     IndicatorForm,
@@ -73,7 +74,7 @@ def new_initiative() -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=None)
 
-    return _submit(form, page, lambda: services.create_initiative(
+    return _submit(form, page, lambda: tracker_initiatives.create_initiative(
         current_user, council, **_initiative_values(form)),
         _("Initiative created."), lambda created: url_for(".initiative", initiative_id=created.id))
 
@@ -87,7 +88,7 @@ def edit_initiative(initiative_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=record)
 
-    return _submit(form, page, lambda: services.update_initiative(
+    return _submit(form, page, lambda: tracker_initiatives.update_initiative(
         current_user, record, **_initiative_values(form)),
         _("Initiative saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
@@ -115,7 +116,7 @@ def add_milestone(initiative_id: int) -> Any:
     require(current_user, "initiative.manage", record.council_id)
     form = MilestoneForm()
     return _submit(form, lambda: _initiative_page(record, milestone_form=form),
-                   lambda: services.add_milestone(
+                   lambda: tracker_initiatives.add_milestone(
                        current_user, record, title=form.title.data,
                        original_language=form.original_language.data, due_date=form.due_date.data,
                        completed_on=form.completed_on.data),
@@ -130,7 +131,8 @@ def milestone_done(initiative_id: int, milestone_id: int) -> Any:
         abort(404)
     form = MilestoneDoneForm()
     return _submit(form, lambda: _initiative_page(record, done_form=form),
-                   lambda: services.complete_milestone(current_user, milestone, form.completed_on.data),
+                   lambda: tracker_initiatives.complete_milestone(current_user, milestone,
+                                                                  form.completed_on.data),
                    _("Milestone saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
 
@@ -171,7 +173,7 @@ def new_indicator() -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=None)
 
-    return _submit(form, page, lambda: services.create_indicator(
+    return _submit(form, page, lambda: tracker_initiatives.create_indicator(
         current_user, council, **_indicator_values(form)),
         _("Indicator created."), lambda created: url_for(".indicator", indicator_id=created.id))
 
@@ -185,7 +187,7 @@ def edit_indicator(indicator_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=record)
 
-    return _submit(form, page, lambda: services.update_indicator(
+    return _submit(form, page, lambda: tracker_initiatives.update_indicator(
         current_user, record, **_indicator_values(form)),
         _("Indicator saved."), lambda saved: url_for(".indicator", indicator_id=record.id))
 
@@ -208,7 +210,7 @@ def record_observation(indicator_id: int) -> Any:
     require(current_user, "indicator.observe", record)
     form = ObservationForm()
     return _submit(form, lambda: _indicator_page(record, observation_form=form),
-                   lambda: services.record_observation(
+                   lambda: tracker_initiatives.record_observation(
                        current_user, record, observed_on=form.observed_on.data, value=form.value.data,
                        source=form.source.data or "", note=form.note.data),
                    _("Value recorded."), lambda saved: url_for(".indicator", indicator_id=record.id))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -19,7 +18,7 @@ from sqlalchemy import select
 
 from council import conflicts, events
 from council.auth.permissions import require
-from council.directory.models import Council, Organisation, User, WorkingGroup
+from council.directory.models import Organisation, User, WorkingGroup
 from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
@@ -34,10 +33,7 @@ from council.tracker.models import (
     CommitmentStatus,
     Evidence,
     EvidenceKind,
-    Indicator,
     Initiative,
-    Milestone,
-    Observation,
     Priority,
     ProgressUpdate,
     Recommendation,
@@ -448,187 +444,3 @@ def change_commitment_status(actor: User, commitment: Commitment, to: Any,
     _check_transition(commitment, target)
     _set_status(actor, commitment, target, _reason(reason, target in COMMITMENT_NEEDS_REASON))
     return commitment
-
-
-# Initiatives and milestones -------------------------------------------------------------------------
-
-
-def _initiative_values(council: Council, record: Initiative | None, *, code: str, name: Translations,
-                       description: Translations, original_language: str,
-                       group: WorkingGroup | None) -> dict[str, Any]:
-    code = _code(code)
-    name = require_original_text(name, original_language, "name")
-    _unique_code(Initiative, council.id, code, record)
-    if group is not None:
-        _in_council(group, council.id, "group_id", _("Choose a working group of this council."))
-    return dict(code=code, name=name, description=clean_translations(description),
-                original_language=original_language, group_id=group.id if group else None)
-
-
-def create_initiative(actor: User, council: Council, *, code: str, name: Translations,
-                      description: Translations, original_language: str,
-                      group: WorkingGroup | None = None) -> Initiative:
-    require(actor, "initiative.manage", council.id)
-    initiative = Initiative(council_id=council.id, **_initiative_values(
-        council, None, code=code, name=name, description=description,
-        original_language=original_language, group=group))
-    db.session.add(initiative)
-    conflicts.flush()
-    events.record("initiative.created", initiative, actor, code=initiative.code, name=initiative.name)
-    return initiative
-
-
-def update_initiative(actor: User, initiative: Initiative, *, code: str, name: Translations,
-                      description: Translations, original_language: str,
-                      group: WorkingGroup | None = None) -> Initiative:
-    require(actor, "initiative.manage", initiative.council_id)
-    council = db.session.get(Council, initiative.council_id)
-    assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
-    changed = apply_changes(initiative, _initiative_values(
-        council, initiative, code=code, name=name, description=description,
-        original_language=original_language, group=group))
-    conflicts.flush()
-    if changed:
-        events.record("initiative.updated", initiative, actor, code=initiative.code, changes=changed)
-    return initiative
-
-
-def add_milestone(actor: User, initiative: Initiative, *, title: Translations, original_language: str,
-                  due_date: date | None, completed_on: date | None = None) -> Milestone:
-    require(actor, "initiative.manage", initiative.council_id)
-    title = require_original_text(title, original_language, "title")
-    milestone = Milestone(title=title, original_language=original_language, due_date=due_date,
-                          completed_on=completed_on)
-    initiative.milestones.append(milestone)
-    conflicts.flush()
-    events.record("initiative.milestone_added", initiative, actor, milestone_id=milestone.id,
-                  title=title, due_date=due_date.isoformat() if due_date else None)
-    return milestone
-
-
-def complete_milestone(actor: User, milestone: Milestone, completed_on: date | None) -> Milestone:
-    """Mark a milestone reached on a date (or reopen it with None)."""
-    initiative = milestone.initiative
-    require(actor, "initiative.manage", initiative.council_id)
-    if completed_on is not None and completed_on > council_today():
-        raise ValidationFailed(_("A milestone cannot be reached in the future."), field="completed_on")
-    previous = milestone.completed_on
-    milestone.completed_on = completed_on
-    if previous != completed_on:
-        events.record("initiative.milestone_completed" if completed_on else
-                      "initiative.milestone_reopened", initiative, actor, milestone_id=milestone.id,
-                      title=milestone.title, completed_on=completed_on.isoformat() if completed_on
-                      else None)
-    return milestone
-
-
-# Indicators and observations ------------------------------------------------------------------------
-
-
-def _number(value: Any, field: str, required: bool = False) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise ValidationFailed(_("Enter a number."), field=field)
-        return None
-    try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except InvalidOperation:
-        raise ValidationFailed(_("Enter a number."), field=field) from None
-    if not number.is_finite() or abs(number) >= Decimal("1e14"):
-        raise ValidationFailed(_("Enter a number."), field=field)
-    return number
-
-
-def _indicator_values(council: Council, record: Indicator | None, *, code: str, name: Translations,
-                      description: Translations, original_language: str, unit: str,
-                      baseline_value: Any, baseline_date: date | None, target_value: Any,
-                      target_date: date | None, group: WorkingGroup | None,
-                      initiative: Initiative | None) -> dict[str, Any]:
-    code = _code(code)
-    name = require_original_text(name, original_language, "name")
-    _unique_code(Indicator, council.id, code, record)
-    unit = (unit or "").strip()
-    if not unit or len(unit) > 40:
-        raise ValidationFailed(_("Enter the unit, e.g. USD million or hours."), field="unit")
-    if baseline_date and target_date and target_date < baseline_date:
-        raise ValidationFailed(_("The target date cannot be before the baseline date."),
-                               field="target_date")
-    if group is not None:
-        _in_council(group, council.id, "group_id", _("Choose a working group of this council."))
-    if initiative is not None:
-        _in_council(initiative, council.id, "initiative_id", _("Choose an initiative of this council."))
-    return dict(code=code, name=name, description=clean_translations(description),
-                original_language=original_language, unit=unit,
-                baseline_value=_number(baseline_value, "baseline_value"), baseline_date=baseline_date,
-                target_value=_number(target_value, "target_value"), target_date=target_date,
-                group_id=group.id if group else None,
-                initiative_id=initiative.id if initiative else None)
-
-
-def create_indicator(actor: User, council: Council, *, code: str, name: Translations,
-                     description: Translations, original_language: str, unit: str,
-                     baseline_value: Any = None, baseline_date: date | None = None,
-                     target_value: Any = None, target_date: date | None = None,
-                     group: WorkingGroup | None = None,
-                     initiative: Initiative | None = None) -> Indicator:
-    require(actor, "indicator.manage", council.id)
-    indicator = Indicator(council_id=council.id, **_indicator_values(
-        council, None, code=code, name=name, description=description,
-        original_language=original_language, unit=unit, baseline_value=baseline_value,
-        baseline_date=baseline_date, target_value=target_value, target_date=target_date,
-        group=group, initiative=initiative))
-    db.session.add(indicator)
-    conflicts.flush()
-    events.record("indicator.created", indicator, actor, code=indicator.code, name=indicator.name,
-                  group_id=indicator.group_id)
-    return indicator
-
-
-def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Translations,
-                     description: Translations, original_language: str, unit: str,
-                     baseline_value: Any = None, baseline_date: date | None = None,
-                     target_value: Any = None, target_date: date | None = None,
-                     group: WorkingGroup | None = None,
-                     initiative: Initiative | None = None) -> Indicator:
-    require(actor, "indicator.manage", indicator.council_id)
-    council = db.session.get(Council, indicator.council_id)
-    assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
-    changed = apply_changes(indicator, _indicator_values(
-        council, indicator, code=code, name=name, description=description,
-        original_language=original_language, unit=unit, baseline_value=baseline_value,
-        baseline_date=baseline_date, target_value=target_value, target_date=target_date,
-        group=group, initiative=initiative))
-    conflicts.flush()
-    if changed:
-        events.record("indicator.updated", indicator, actor, code=indicator.code,
-                      group_id=indicator.group_id, changes=changed)
-    return indicator
-
-
-def record_observation(actor: User, indicator: Indicator, *, observed_on: date | None, value: Any,
-                       source: str, note: str | None = None) -> Observation:
-    """A dated value with its source; one value per indicator and date."""
-    require(actor, "indicator.observe", indicator)
-    if observed_on is None:
-        raise ValidationFailed(_("Enter the date of the value."), field="observed_on")
-    if observed_on > council_today():
-        raise ValidationFailed(_("An observation cannot be dated in the future."),
-                               field="observed_on")
-    number = _number(value, "value", required=True)
-    source = (source or "").strip()
-    if not source:
-        raise ValidationFailed(_("Name the source of the value."), field="source")
-    if len(source) > 300:
-        raise ValidationFailed(_("Use at most %(count)s characters.", count=300), field="source")
-    clash = db.session.scalar(select(Observation.id).where(
-        Observation.indicator_id == indicator.id, Observation.observed_on == observed_on))
-    if clash is not None:
-        raise Conflict(_("There is already a value for this date."), field="observed_on")
-    observation = Observation(observed_on=observed_on, value=number, source=source,
-                              note=_optional_text(note, MAX_NOTE, "note"), recorded_by_id=actor.id)
-    indicator.observations.append(observation)
-    conflicts.flush()
-    events.record("indicator.observed", indicator, actor, code=indicator.code,
-                  group_id=indicator.group_id, observation_id=observation.id,
-                  observed_on=observed_on.isoformat(), value=str(number), source=source)
-    return observation

@@ -27,7 +27,7 @@ from schemathesis.generation.modes import GenerationMode
 
 from council import create_app
 from council.extensions import db
-from council.tracker import services
+from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, RecommendationStatus
 from tests.api.conftest import bearer
 from tests.conftest import settings_for
@@ -71,7 +71,7 @@ def known_ids(world: Any) -> dict[str, Any]:
     today = date.today()
     RegionFactory(code="mangystau")
     initiative = InitiativeFactory(council=world.council, code="UZEN-BEREKET")
-    services.add_milestone(world.admin, initiative, title={"ru": "Этап"}, original_language="ru",
+    initiatives.add_milestone(world.admin, initiative, title={"ru": "Этап"}, original_language="ru",
                            due_date=today)
     RecommendationFactory(group=world.group, status=RecommendationStatus.PROPOSED)
     adopted = RecommendationFactory(group=world.group)
@@ -82,7 +82,7 @@ def known_ids(world: Any) -> dict[str, Any]:
                                       links=["https://example.org/report"])
     indicator = IndicatorFactory(council=world.council, group_id=world.group.id,
                                  baseline_value=438, target_value=600)
-    services.record_observation(world.secretary, indicator, observed_on=today - timedelta(days=1),
+    initiatives.record_observation(world.secretary, indicator, observed_on=today - timedelta(days=1),
                                 value="438.2", source="Statistics")
     meeting = Meetings(world).published_minutes()
     db.session.commit()

@@ -9,7 +9,7 @@ import pytest
 from council.api.models import TokenScope
 from council.events import history
 from council.extensions import db
-from council.tracker import services
+from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, Priority, RecommendationStatus
 from tests.api.conftest import bearer
 from tests.factories import (
@@ -112,7 +112,7 @@ def test_other_councils_records_are_404(client, world, as_member):
 
 
 def test_initiatives_and_indicators(client, world, tracker, as_member):
-    services.add_milestone(world.admin, tracker["initiative"], title={"ru": "Электронная очередь"},
+    initiatives.add_milestone(world.admin, tracker["initiative"], title={"ru": "Электронная очередь"},
                            original_language="ru", due_date=TODAY)
     db.session.commit()
     assert items(client.get("/api/v1/initiatives?q=temir", headers=as_member)) == ["TEMIRBABA"]

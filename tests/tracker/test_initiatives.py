@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.extensions import db
-from council.tracker import services
+from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, Initiative, Observation
 from tests.conftest import page_text
 from tests.factories import CommitmentFactory, IndicatorFactory, InitiativeFactory
@@ -23,20 +23,20 @@ def initiative_values(**overrides):
 
 
 def test_secretary_creates_an_initiative_with_milestones(world):
-    initiative = services.create_initiative(world.secretary, world.council, **initiative_values())
-    services.add_milestone(world.secretary, initiative, title={"ru": "Открытие линии"},
+    initiative = initiatives.create_initiative(world.secretary, world.council, **initiative_values())
+    initiatives.add_milestone(world.secretary, initiative, title={"ru": "Открытие линии"},
                            original_language="ru", due_date=date(2014, 12, 3),
                            completed_on=date(2014, 12, 3))
     db.session.commit()
     assert [m.completed_on for m in initiative.milestones] == [date(2014, 12, 3)]
     with pytest.raises(Conflict):
-        services.create_initiative(world.secretary, world.council, **initiative_values())
+        initiatives.create_initiative(world.secretary, world.council, **initiative_values())
 
 
 @pytest.mark.parametrize("who", ["kz_chair", "member", "observer"])
 def test_only_secretaries_manage_initiatives(world, who):
     with pytest.raises(NotAllowed):
-        services.create_initiative(getattr(world, who), world.council, **initiative_values())
+        initiatives.create_initiative(getattr(world, who), world.council, **initiative_values())
 
 
 def test_initiative_progress_rolls_up_from_its_commitments(world):
@@ -54,41 +54,42 @@ def test_initiative_progress_rolls_up_from_its_commitments(world):
 
 def test_a_milestone_is_not_reached_in_the_future(world):
     initiative = InitiativeFactory(council=world.council)
-    milestone = services.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
                                        original_language="ru", due_date=None)
     with pytest.raises(ValidationFailed):
-        services.complete_milestone(world.secretary, milestone,
+        initiatives.complete_milestone(world.secretary, milestone,
                                     services.council_today() + timedelta(days=1))
-    services.complete_milestone(world.secretary, milestone, services.council_today())
+    initiatives.complete_milestone(world.secretary, milestone, services.council_today())
     assert milestone.completed_on == services.council_today()
 
 
 def test_observations_are_dated_sourced_and_one_per_day(world):
     indicator = IndicatorFactory(council=world.council, group_id=world.group.id,
                                  baseline_value=438.2, target_value=1000)
-    services.record_observation(world.kz_chair, indicator, observed_on=date(2022, 12, 31),
+    initiatives.record_observation(world.kz_chair, indicator, observed_on=date(2022, 12, 31),
                                 value="438,2", source="Study, 2025")
     db.session.commit()
     with pytest.raises(Conflict):
-        services.record_observation(world.secretary, indicator, observed_on=date(2022, 12, 31),
+        initiatives.record_observation(world.secretary, indicator, observed_on=date(2022, 12, 31),
                                     value="1", source="x")
     with pytest.raises(ValidationFailed) as raised:
-        services.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
+        initiatives.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
                                     value="lots", source="x")
     assert raised.value.field == "value"
     with pytest.raises(ValidationFailed) as raised:
-        services.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
+        initiatives.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
                                     value="1", source=" ")
     assert raised.value.field == "source"
     with pytest.raises(NotAllowed):
-        services.record_observation(world.member, indicator, observed_on=date(2023, 12, 31),
+        initiatives.record_observation(world.member, indicator, observed_on=date(2023, 12, 31),
                                     value="1", source="x")
     assert indicator.share_of_target(indicator.observations[0].value) == 0
 
 
 def test_indicator_target_date_not_before_baseline(world):
     with pytest.raises(ValidationFailed) as raised:
-        services.create_indicator(world.secretary, world.council, code="TRADE", name={"ru": "Товарооборот"},
+        initiatives.create_indicator(world.secretary, world.council, code="TRADE",
+                                     name={"ru": "Товарооборот"},
                                   description={}, original_language="ru", unit="USD million",
                                   baseline_date=date(2022, 12, 31), target_date=date(2020, 1, 1))
     assert raised.value.field == "target_date"
