@@ -31,8 +31,12 @@ test: compile-translations lint typecheck
 	$(BIN)/pytest
 
 # ruff's rules include its security ones (S, from bandit); each exception is explained where it is made.
+# import-linter checks the layers and that no import cycle exists; vulture, that nothing is dead
+# (both configured in pyproject.toml).
 lint: $(VENV)/.installed
-	$(BIN)/ruff check council workers tests bench
+	$(BIN)/ruff check council workers tests bench lint
+	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy

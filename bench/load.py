@@ -31,7 +31,6 @@ from bench.generate import PASSWORD
 from bench.stack import Stack, stop_on_signals
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-OPEN_STATUSES = ("planned", "in_progress", "blocked")
 # How often each page is chosen (a progress report is a commitment page, then its form's POST).
 WEIGHTS = {"council dashboard": 3, "group dashboard": 2, "organisation dashboard": 2, "my work": 3,
            "commitments list": 3, "recommendations list": 2, "commitment page + progress": 2}

@@ -17,7 +17,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from pathlib import Path
@@ -76,10 +75,6 @@ class SinkHandler:
             self.received.append(Received(str(message.get("Message-ID", "")).strip(),
                                           tuple(address.lower() for address in envelope.rcpt_tos)))
         return "250 OK"
-
-    def message_ids(self) -> Counter[str]:
-        with self.lock:
-            return Counter(item.message_id for item in self.received)
 
 
 # Processes ------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -44,14 +45,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     input_checks.register_converters(app)
     input_checks.register(app)
+    _register_permissions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_number_helpers(app)
 
-    from council import conflicts, errorpages
+    from council import errorpages
 
     errorpages.register(app)
-    conflicts.register(app)
 
     from council import privacy
 
@@ -61,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(council_cli)
 
-    from workers.celery_app import celery_init_app
+    from council.celery import celery_init_app
 
     celery_init_app(app)
     return app
@@ -106,6 +107,22 @@ def _bind_extensions(app: Flask) -> None:
         return user
 
 
+def _register_permissions(app: Flask) -> None:
+    """Each domain's rules, named here; an action that the code or a template asks about and that no
+    rule answers stops the start-up."""
+    from council.api import services as token_rules
+    from council.auth import permissions
+    from council.auth import two_factor as second_factor_rules
+    from council.meetings import permissions as meeting_rules
+    from council.notifications import services as notification_rules
+    from council.tracker import permissions as tracker_rules
+
+    app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
+                                          meeting_rules, notification_rules)
+    package = Path(__file__).parent
+    permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
+
+
 def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
     from council.dashboard.public_views import bp as portal_bp
@@ -148,18 +165,9 @@ def _register_number_helpers(app: Flask) -> None:
     """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
     from flask_babel import get_translations
 
+    from council.formatting import counted, file_size, iso_date, number_text, percent
     from council.timeutil import time_zone_name
-    from council.tracker.units import (
-        UNIT_LABELS,
-        counted,
-        file_size,
-        format_amount,
-        format_figure,
-        iso_date,
-        number_text,
-        percent,
-        unit_label,
-    )
+    from council.tracker.units import UNIT_LABELS, format_amount, format_figure, unit_label
 
     app.jinja_env.filters.update(amount=format_amount, figure=format_figure, unit=unit_label,
                                  file_size=file_size, percent=percent, iso_date=iso_date,

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+# The council's calendar: what "today", "overdue" and "due soon" mean (both sides are UTC+5).
+COUNCIL_TIME_ZONE = "Asia/Aqtau"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -58,7 +60,8 @@ class Config:
 
         # Languages: English is the source; Russian is the council's common working language.
         self.BABEL_DEFAULT_LOCALE = "ru"
-        self.BABEL_DEFAULT_TIMEZONE = "Asia/Aqtau"
+        self.BABEL_DEFAULT_TIMEZONE = COUNCIL_TIME_ZONE
+        self.COUNCIL_TIME_ZONE = _env("TIME_ZONE", COUNCIL_TIME_ZONE)
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
 
         # E-mail: console in the embedded default, SMTP when a host is named.

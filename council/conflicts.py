@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from werkzeug.wrappers import Response
 
 from council.errors import Conflict
 from council.extensions import db
@@ -98,16 +96,3 @@ def flush() -> None:
         if conflict is None:
             raise
         raise conflict from error
-
-
-def register(app: Flask) -> None:
-    """A duplicate that reaches the commit in a view is answered like any other Conflict."""
-    from council.errorpages import domain_error_response
-
-    @app.errorhandler(IntegrityError)
-    def integrity_error(error: IntegrityError) -> Response | tuple[str, int]:
-        db.session.rollback()
-        conflict = conflict_for(error)
-        if conflict is None:
-            raise error
-        return domain_error_response(conflict)

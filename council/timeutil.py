@@ -6,7 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import get_timezone_location
+from flask import current_app, has_app_context
 from flask_babel import get_locale
+
+from council.config import COUNCIL_TIME_ZONE
 
 COUNCIL_TIME_ZONES = ("Asia/Aqtau", "Asia/Ashgabat", "Asia/Almaty", "Europe/Moscow", "UTC")
 
@@ -15,17 +18,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def today_in(zone: str) -> date:
-    return datetime.now(ZoneInfo(zone)).date()
+def council_time_zone() -> str:
+    """The zone of the council's calendar (Config.COUNCIL_TIME_ZONE; its default outside the app)."""
+    return str(current_app.config["COUNCIL_TIME_ZONE"]) if has_app_context() else COUNCIL_TIME_ZONE
+
+
+def council_today(at: datetime | None = None) -> date:
+    """The council's calendar day now (or at `at`): what "overdue" and "due soon" are measured against."""
+    return (at or utcnow()).astimezone(ZoneInfo(council_time_zone())).date()
 
 
 def is_time_zone(name: str) -> bool:
     return name in available_timezones()
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def time_zone_name(tz: str | None) -> str:

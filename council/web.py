@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, render_template, request
@@ -14,16 +14,19 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from council.directory.models import Council
 from council.extensions import db
 from council.input_checks import bounded_int
+
+if TYPE_CHECKING:  # shared plumbing: no domain is imported at run time
+    from council.directory.models import Council
 
 UNPROCESSABLE = 422
 logger = logging.getLogger(__name__)
 
 
 def current_council() -> Council:
-    council = db.session.get(Council, current_user.council_id)
+    """The signed-in person's council (404 if it is gone)."""
+    council: Council | None = current_user.council
     if council is None:
         abort(404)
     return council

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+import council
+from council.auth import permissions
 from council.extensions import db
 from tests.conftest import page_text
 from tests.factories import PASSWORD
@@ -94,3 +100,20 @@ def test_logs_are_json_lines_with_the_request_id(app):
     assert line["message"] == "hello world"
     assert line["request_id"] == "abcdef123456"
     assert line["path"] == "/groups"
+
+
+def test_every_action_asked_for_has_its_rule(app):
+    """The start-up check reads the code and the templates: the actions they ask about all have a rule."""
+    package = Path(council.__file__).parent
+    asked = permissions.asked_actions(package, package.parent / "templates")
+    assert {"minutes.approve", "meeting.schedule", "commitment.verify", "person.see_email",
+            "notifications.outbox", "token.create"} <= asked
+    permissions.check_registered(asked)
+    with pytest.raises(RuntimeError, match=r"no rule registered: meeting\.schedul$"):
+        permissions.check_registered([*asked, "meeting.schedul"])
+
+
+def test_an_action_without_a_rule_stops_the_start_up(make_app, monkeypatch):
+    monkeypatch.delitem(permissions._rules, "minutes.approve")
+    with pytest.raises(RuntimeError, match=r"no rule registered: minutes\.approve"):
+        make_app()

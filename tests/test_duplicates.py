@@ -23,8 +23,8 @@ from sqlalchemy import event, func, select
 
 from council.directory.models import Membership, Organisation, User, WorkingGroup
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker.models import Indicator, Initiative, Observation, Recommendation
-from council.tracker.services import council_today
 from tests.api.conftest import bearer
 from tests.factories import IndicatorFactory, InitiativeFactory, RecommendationFactory, UserFactory
 

@@ -10,8 +10,9 @@ import pytest
 from flask_babel import force_locale
 
 from council.extensions import db
+from council.formatting import file_size, percent
 from council.tracker.models import CommitmentStatus
-from council.tracker.units import currency_of, file_size, format_amount, percent, unit_label
+from council.tracker.units import currency_of, format_amount, unit_label
 from tests.conftest import page_text
 from tests.factories import CommitmentFactory, IndicatorFactory, RecommendationFactory
 

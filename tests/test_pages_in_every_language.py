@@ -284,13 +284,6 @@ def anonymous_pages() -> Iterator[str]:
     ]
 
 
-@dataclass
-class Leftover:
-    url: str
-    words: list[str]
-    text: str
-
-
 def check(client: FlaskClient, url: str, language: str, detector: EnglishDetector,
           problems: list[str], expected_status: tuple[int, ...] = (200, 404, 410)) -> None:
     response = client.get(url, follow_redirects=True)

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from council.errors import DomainError
 from council.extensions import db, limiter
+from council.http_messages import standard_message
 
 # The parts of a request that webargs names in its messages; the API names fields without them.
 _LOCATIONS = ("json", "query", "querystring", "headers", "view_args", "form", "files")
@@ -44,8 +45,6 @@ def domain_error(error: DomainError) -> Response:
 
 
 def http_error(error: HTTPException) -> Response:
-    from council.errorpages import standard_message
-
     status = error.code or 500
     if status >= 500:
         db.session.rollback()

@@ -16,6 +16,7 @@ from council.api.models import TokenScope
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole, RegionKind
 from council.i18n import LANGUAGES
 from council.meetings.models import MeetingKind, MeetingStatus, RevisionStatus
+from council.timeutil import council_today
 from council.tracker.models import (
     CommitmentStatus,
     EvidenceKind,
@@ -24,7 +25,6 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 from council.tracker.queries import COMMITMENT_SORTS, MAX_DUE_WITHIN, RECOMMENDATION_SORTS
-from council.tracker.services import council_today
 
 MAX_ID = 2_147_483_647
 MAX_PER_PAGE = 100

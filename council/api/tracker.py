@@ -43,6 +43,7 @@ from council.directory.models import User
 from council.directory.services import get_in_council
 from council.errors import NotFound
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker import initiatives as tracker_initiatives
 from council.tracker import queries, services
 from council.tracker.models import (
@@ -105,7 +106,7 @@ def _list_filters(args: dict[str, Any]) -> queries.Filters:
 def list_recommendations(args: dict[str, Any]) -> dict[str, Any]:
     """Recommendations with the filters and orders of the recommendations list."""
     query = _filtered(
-        queries.recommendations_query(_council_id(), _list_filters(args), services.council_today()),
+        queries.recommendations_query(_council_id(), _list_filters(args), council_today()),
         Recommendation.priority == args["priority"] if "priority" in args else None,
         Recommendation.source == args["source"] if "source" in args else None,
         Recommendation.is_public.is_(args["public"]) if "public" in args else None)
@@ -140,7 +141,7 @@ def change_recommendation_status(args: dict[str, Any], recommendation_id: int) -
 def list_commitments(args: dict[str, Any]) -> dict[str, Any]:
     """Commitments with the filters and orders of the commitments list (by due date by default)."""
     query = _filtered(
-        queries.commitments_query(_council_id(), _list_filters(args), services.council_today()),
+        queries.commitments_query(_council_id(), _list_filters(args), council_today()),
         Commitment.recommendation_id == args["recommendation"] if "recommendation" in args else None,
         Commitment.initiative_id == args["initiative"] if "initiative" in args else None,
         Commitment.due_date >= args["due_after"] if "due_after" in args else None,

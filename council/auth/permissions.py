@@ -9,8 +9,11 @@ sentence require() answers with, saying who can.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import g, has_request_context
@@ -64,8 +67,31 @@ def require(user: Any, action: str, target: Any = None) -> None:
         raise NotAllowed(refusal(user, action, target))
 
 
-def registered_actions() -> list[str]:
-    return sorted(_rules)
+# Asked for, and registered ------------------------------------------------------------------------
+
+# can(user, "action", …), require(…) and refusal(…) in Python; can('action', …) in templates.
+_ASKED_IN_CODE = re.compile(
+    r"""\b(?:can|require|refusal)\(\s*[\w.]+(?:\(\))?,\s*["']([a-z_]+\.[a-z_.]+)["']""")
+_ASKED_IN_TEMPLATES = re.compile(r"""\bcan\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
+
+
+@cache
+def asked_actions(code: Path, templates: Path) -> frozenset[str]:
+    """Every action the code and the templates ask about by name (read once per process)."""
+    asked: set[str] = set()
+    for path in code.rglob("*.py"):
+        asked.update(_ASKED_IN_CODE.findall(path.read_text(encoding="utf-8")))
+    for path in templates.rglob("*.html"):
+        asked.update(_ASKED_IN_TEMPLATES.findall(path.read_text(encoding="utf-8")))
+    return frozenset(asked)
+
+
+def check_registered(asked: Iterable[str]) -> None:
+    """Stop the start-up when an action is asked about that no rule answers: otherwise the first page
+    that asks would fail with a KeyError (a 500)."""
+    missing = sorted(set(asked) - _rules.keys())
+    if missing:
+        raise RuntimeError(f"Permission asked for but no rule registered: {', '.join(missing)}")
 
 
 # Building blocks for rules ---------------------------------------------------------------------
@@ -95,10 +121,6 @@ def is_secretary(user: User, council_id: int | None) -> bool:
 
 def is_co_chair(user: User, group_id: int | None) -> bool:
     return group_id is not None and group_roles(user).get(group_id) == GroupRole.CO_CHAIR
-
-
-def is_observer(user: User) -> bool:
-    return user.role == PlatformRole.OBSERVER
 
 
 def in_council(user: User, council_id: int | None) -> bool:

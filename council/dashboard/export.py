@@ -9,7 +9,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from council.dashboard.figures import SIDES
 from council.dashboard.services import Dashboard
 from council.i18n import marked_localized
 from council.tracker.models import (
@@ -22,6 +21,7 @@ from council.tracker.units import unit_label
 def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
     """The dashboard's figures as (block, row, measure, value) rows, in the reader's language."""
     total = board.commitments.total
+    sides = [country.code for country in board.countries]
     block = _("Commitments")
     yield block, _("All"), _("Commitments"), total.total
     yield block, _("All"), _("Average progress"), _blank(total.progress)
@@ -40,12 +40,12 @@ def figure_rows(board: Dashboard) -> Iterator[tuple[str, str, str, Any]]:
         yield _("Working groups"), name, _("Commitments"), tally.total
         yield _("Working groups"), name, _("Average progress"), _blank(tally.progress)
         yield _("Working groups"), name, _("Overdue"), tally.overdue
-        for country in SIDES:
+        for country in sides:
             side = board.commitments.side(group.id, country)
             yield _("Working groups"), name, _("%(country)s: progress", country=country), \
                 _blank(side.progress)
             yield _("Working groups"), name, _("%(country)s: overdue", country=country), side.overdue
-    for country in SIDES:
+    for country in sides:
         tally = board.commitments.country(country)
         yield _("Countries"), country, _("Commitments"), tally.total
         yield _("Countries"), country, _("Average progress"), _blank(tally.progress)

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -37,6 +36,7 @@ from council.directory.models import (
     User,
 )
 from council.extensions import db
+from council.timeutil import council_time_zone
 from council.tracker.models import (
     COMMITMENT_OPEN,
     Commitment,
@@ -47,7 +47,7 @@ from council.tracker.models import (
     due_within_condition,
     overdue_condition,
 )
-from council.tracker.services import COUNCIL_TIME_ZONE
+from council.tracker.queries import average_progress
 
 DUE_SOON_DAYS = 14
 TREND_MONTHS = 12
@@ -55,12 +55,6 @@ TOP_ORGANISATIONS = 10
 SHORT_LIST = 10
 MAX_INITIATIVES = 20
 MAX_INDICATORS = 24
-SIDES = ("KZ", "TM")
-
-
-def _percent(total: int, count: int) -> int | None:
-    """A rounded average, half up like SQL's round(), so Python and SQL figures agree."""
-    return (2 * total + count) // (2 * count) if count else None
 
 
 @dataclass(frozen=True)
@@ -106,18 +100,6 @@ class Scope:
         return {key: value for key, value in args.items() if value is not None}
 
 
-def council_date(moment: datetime | None = None) -> date:
-    """The council's date now (or at `moment`): what overdue and due soon are measured against."""
-    zone = ZoneInfo(_time_zone())
-    return (moment or datetime.now(UTC)).astimezone(zone).date()
-
-
-def _time_zone() -> str:
-    if has_app_context():
-        return str(current_app.config.get("COUNCIL_TIME_ZONE", COUNCIL_TIME_ZONE))
-    return COUNCIL_TIME_ZONE
-
-
 @dataclass
 class Tally:
     """Commitments counted together: by status, overdue, due soon, and their average progress
@@ -158,7 +140,7 @@ class Tally:
 
     @property
     def progress(self) -> int | None:
-        return _percent(self.progress_sum, self.counted)
+        return average_progress(self.progress_sum, self.counted)
 
 
 def _flag_sum(condition: ColumnElement[bool]) -> Any:
@@ -201,9 +183,6 @@ def _per_organisation(cells: Any) -> Any:
         func.sum(case((counted, cells.c.progress_sum), else_=0)).label("progress_sum"),
         func.sum(case((counted, cells.c.total), else_=0)).label("counted"),
     ).group_by(cells.c.organisation_id)
-
-
-ORGANISATION_SORTS = ("overdue", "progress", "-progress", "total", "name")
 
 
 def _organisation_order(figures: Any, sort: str) -> list[Any]:
@@ -270,7 +249,7 @@ def commitment_figures(scope: Scope, today: date, *, organisations: int = 0) -> 
             figures.by_group_country.setdefault((key, country), Tally()).add(*values)
         elif kind == "organisation":
             top_rows.append((key, int(total), int(overdue), int(due_soon), int(done),
-                             _percent(int(progress), int(counted))))
+                             average_progress(int(progress), int(counted))))
         else:
             figures.organisation_count = int(total)
     if top_rows:
@@ -328,7 +307,7 @@ def organisations_page(scope: Scope, today: date, *, page: int, per_page: int,
         return organisations_page(scope, today, page=max(1, -(-total // per_page)), per_page=per_page,
                                   sort=sort) if total else RowsPage([], 1, per_page, 0)
     items = [OrganisationRow(organisation, int(total), int(overdue), int(due_soon), int(done),
-                             _percent(int(progress_sum), int(counted)))
+                             average_progress(int(progress_sum), int(counted)))
              for organisation, total, overdue, due_soon, done, progress_sum, counted, _ in rows]
     return RowsPage(items, page, per_page, int(rows[0][-1]) if rows else 0)
 
@@ -377,7 +356,7 @@ def _month_starts(today: date, months: int) -> list[date]:
 
 def _moment(day: date) -> datetime:
     """Midnight of `day` in the council's time zone, as an aware datetime."""
-    return datetime.combine(day, time(), tzinfo=ZoneInfo(_time_zone())).astimezone(UTC)
+    return datetime.combine(day, time(), tzinfo=ZoneInfo(council_time_zone())).astimezone(UTC)
 
 
 def completed_per_month(scope: Scope, today: date, months: int = TREND_MONTHS) -> list[MonthCount]:

@@ -19,7 +19,6 @@ from council.dashboard.figures import (
     Scope,
     Tally,
     commitment_figures,
-    council_date,
 )
 from council.dashboard.services import _groups, minutes_awaiting, my_meetings
 from council.directory.models import (
@@ -32,6 +31,7 @@ from council.extensions import db
 from council.meetings.models import (
     Meeting,
 )
+from council.timeutil import council_today
 from council.tracker.models import (
     COMMITMENT_OPEN,
     COMMITMENT_PENDING,
@@ -99,7 +99,7 @@ def verification_queue(user: User) -> VerificationQueue:
 
 def my_work(user: User, today: date | None = None) -> MyWork:
     """What a person has to do: their commitments, their organisation's, and what awaits them."""
-    today = today or council_date()
+    today = today or council_today()
     mine = commitment_figures(Scope(user.council_id, owner_id=user.id), today).total
     organisation = None
     attention: list[Commitment] = []

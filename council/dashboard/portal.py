@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,14 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from council.dashboard.figures import DUE_SOON_DAYS, SIDES, Tally
-from council.dashboard.my_work import _commitment_list
+from council.dashboard.figures import DUE_SOON_DAYS
 from council.dashboard.services import _approved, _groups
 from council.directory.models import (
     Council,
     Organisation,
     WorkingGroup,
 )
+from council.directory.services import council_sides
 from council.errors import NotFound
 from council.extensions import db
 from council.meetings.models import (
@@ -92,7 +92,7 @@ def public_recommendations_query(council: Council, filters: PublicFilters, today
     if filters.text:
         query = query.where(Recommendation.search_text.contains(filters.text.casefold(), autoescape=True))
     conditions: list[ColumnElement[bool]] = []
-    if filters.country in SIDES:
+    if filters.country in council_sides(council.id):
         conditions.append(Organisation.country_code == filters.country)
     if filters.overdue:
         conditions.append(overdue_condition(today))
@@ -128,48 +128,6 @@ def public_minutes(council: Council, meeting_id: int) -> tuple[Meeting, MinutesR
     if meeting is None or revision is None:
         raise NotFound(_("There is nothing at this address."))
     return meeting, revision
-
-
-@dataclass
-class Side:
-    country: str
-    commitments: list[Commitment] = field(default_factory=list)
-    tally: Tally = field(default_factory=Tally)
-
-
-@dataclass
-class TwoSides:
-    sides: list[Side]
-    others: list[Commitment]
-
-    @property
-    def lagging(self) -> str | None:
-        """The side whose average progress is lower (at equal progress, the one with more overdue)."""
-        kz, tm = (side.tally for side in self.sides)
-        if kz.progress is None or tm.progress is None:
-            return None
-        if kz.progress != tm.progress:
-            return "KZ" if kz.progress < tm.progress else "TM"
-        if kz.overdue != tm.overdue:
-            return "KZ" if kz.overdue > tm.overdue else "TM"
-        return None
-
-
-def two_sides(recommendation: Recommendation, today: date) -> TwoSides:
-    """A recommendation's commitments, the Kazakh and the Turkmen side next to each other (one query)."""
-    commitments = _commitment_list(Commitment.recommendation_id == recommendation.id, limit=500)
-    commitments.sort(key=lambda commitment: commitment.code)
-    sides = {country: Side(country) for country in SIDES}
-    others: list[Commitment] = []
-    for commitment in commitments:
-        side = sides.get(commitment.organisation.country_code)
-        if side is None:
-            others.append(commitment)
-            continue
-        side.commitments.append(commitment)
-        side.tally.add(commitment.status, 1, commitment.progress, int(commitment.is_overdue(today)),
-                       int(due_within(commitment, today)))
-    return TwoSides(list(sides.values()), others)
 
 
 def due_within(commitment: Commitment, today: date, days: int = DUE_SOON_DAYS) -> bool:

@@ -17,6 +17,8 @@ from council.dashboard.figures import Scope
 from council.dashboard.portal import PublicFilters
 from council.directory.models import Council
 from council.meetings.agenda import agenda_timeline
+from council.timeutil import council_today
+from council.tracker import queries
 from council.tracker.models import RecommendationStatus
 from council.web import arg_int, paginate
 
@@ -73,13 +75,13 @@ def index() -> Response | str:
 def council_page() -> str:
     council = _portal()
     scope = Scope(council.id, public=True)
-    today = figures.council_date()
+    today = council_today()
     return render_template(
         "dashboard/public/council.html", scope=scope, today=today,
         commitments=figures.commitment_figures(scope, today),
         recommendations=figures.recommendation_figures(scope),
         groups=portal.public_groups(council.id),
-        countries=services.countries(), indicator_count=portal.public_indicator_count(council.id),
+        countries=services.countries(council.id), indicator_count=portal.public_indicator_count(council.id),
         minutes=services.approved_minutes(scope))
 
 
@@ -88,13 +90,13 @@ def group(group_id: int) -> str:
     council = _portal()
     working_group = portal.public_group(council, group_id)
     scope = Scope(council.id, group_id=working_group.id, public=True)
-    today = figures.council_date()
+    today = council_today()
     page = paginate(portal.public_recommendations_query(
         council, PublicFilters(group_id=working_group.id), today))
     return render_template("dashboard/public/group.html", group=working_group, scope=scope,
                            commitments=figures.commitment_figures(scope, today),
                            recommendations=figures.recommendation_figures(scope), page=page,
-                           countries=services.countries())
+                           countries=services.countries(council.id))
 
 
 @bp.get("/<slug>/recommendations")
@@ -103,20 +105,21 @@ def recommendations() -> str:
     filters = PublicFilters(group_id=arg_int("group"), status=request.args.get("status") or None,
                             country=request.args.get("country") or None,
                             overdue=request.args.get("overdue") == "1", text=request.args.get("q") or None)
-    today = figures.council_date()
+    today = council_today()
     page = paginate(portal.public_recommendations_query(council, filters, today))
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
                            groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
-                           countries=services.countries())
+                           countries=services.countries(council.id))
 
 
 @bp.get("/<slug>/recommendations/<int:recommendation_id>")
 def recommendation(recommendation_id: int) -> str:
     council = _portal()
     record = portal.public_recommendation(council, recommendation_id)
-    today = figures.council_date()
+    today = council_today()
     return render_template("dashboard/public/recommendation.html", recommendation=record, today=today,
-                           view=portal.two_sides(record, today), countries=services.countries())
+                           view=queries.two_country_view(record, today),
+                           countries=services.countries(council.id))
 
 
 @bp.get("/<slug>/indicators")

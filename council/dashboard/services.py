@@ -1,9 +1,6 @@
-"""The figures of the dashboards, "my work" and the public portal.
-
-Every figure is an SQL aggregate (GROUP BY over the tracker's tables, served by the indexes declared in
-council/dashboard/models.py); no query loads a table into Python, and a page runs the same number of
-queries whatever the volume. The one-pass commitment query returns at most groups × countries × statuses
-rows; the totals by group, by country and overall are sums of those few rows.
+"""What each dashboard shows: the council's, a working group's and an organisation's pages put together
+from the figures (council/dashboard/figures.py), with their meetings and approved minutes. A page runs
+the same number of queries whatever the volume.
 """
 
 from __future__ import annotations
@@ -28,7 +25,6 @@ from council.auth.permissions import group_roles, require
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     SHORT_LIST,
-    SIDES,
     TOP_ORGANISATIONS,
     CommitmentFigures,
     MonthCount,
@@ -36,7 +32,6 @@ from council.dashboard.figures import (
     Scope,
     commitment_figures,
     completed_per_month,
-    council_date,
     indicators,
     initiatives,
     recommendation_figures,
@@ -48,7 +43,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.directory.services import GroupCard, group_cards
+from council.directory.services import GroupCard, council_sides, group_cards
 from council.errors import Conflict
 from council.extensions import db
 from council.meetings.models import (
@@ -62,7 +57,7 @@ from council.meetings.models import (
     session_chair,
 )
 from council.meetings.services import visible_meetings
-from council.timeutil import utcnow
+from council.timeutil import council_today, utcnow
 from council.tracker.models import (
     Indicator,
     Initiative,
@@ -195,8 +190,10 @@ def _groups(council_id: int) -> list[WorkingGroup]:
     return list(db.session.scalars(query))
 
 
-def countries() -> list[Country]:
-    return list(db.session.scalars(select(Country).where(Country.code.in_(SIDES)).order_by(Country.code)))
+def countries(council_id: int) -> list[Country]:
+    """The countries of the council's sides."""
+    return list(db.session.scalars(select(Country).where(Country.code.in_(council_sides(council_id)))
+                                   .order_by(Country.code)))
 
 
 def _facts(council_id: int) -> Facts:
@@ -212,7 +209,7 @@ def _facts(council_id: int) -> Facts:
 
 def dashboard(scope: Scope, reader: User, today: date | None = None) -> Dashboard:
     """Every block of a council, working-group or organisation dashboard (a fixed number of queries)."""
-    today = today or council_date()
+    today = today or council_today()
     scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
     top = TOP_ORGANISATIONS if scope.organisation_id is None else 0
     council_wide = scope.group_id is None and scope.organisation_id is None
@@ -220,7 +217,7 @@ def dashboard(scope: Scope, reader: User, today: date | None = None) -> Dashboar
     return Dashboard(
         scope=scope, today=today, commitments=commitment_figures(scope, today, organisations=top),
         recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
-        groups=groups, countries=countries(),
+        groups=groups, countries=countries(scope.council_id),
         initiatives=initiatives(scope), indicators=scoped_indicators,
         meetings=upcoming_meetings(reader, scope),
         minutes=approved_minutes(scope) if scope.organisation_id is None else [],

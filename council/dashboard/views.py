@@ -20,6 +20,7 @@ from council.directory.models import Organisation, WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
 from council.meetings.models import Meeting
+from council.timeutil import council_today
 from council.tracker.models import Indicator
 from council.web import arg_int, same_site_path
 
@@ -63,7 +64,7 @@ def organisations() -> str:
     scope = Scope(current_user.council_id, group_id=group_id)
     services.can_view(current_user, scope.council_id)
     sort = request.args.get("sort", "overdue")
-    page = figures.organisations_page(scope, figures.council_date(), page=arg_int("page") or 1,
+    page = figures.organisations_page(scope, council_today(), page=arg_int("page") or 1,
                                        per_page=current_app.config["PAGE_SIZE"], sort=sort)
     return render_template("dashboard/organisations.html", page=page, scope=scope, sort=sort,
                            group=working_group, due_soon_days=figures.DUE_SOON_DAYS)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker import initiatives as tracker_initiatives
 from council.tracker import services
 from council.tracker.models import (
@@ -383,7 +384,7 @@ def load() -> None:
     organisations = {o.code: o for o in db.session.scalars(select(Organisation).where(
         Organisation.council_id == council.id))}
     secretary = people[SECRETARY]
-    today = services.council_today()
+    today = council_today()
     initiatives = {spec["code"]: _initiative(secretary, council, groups, spec, today) for spec in INITIATIVES}
     for spec in INDICATORS:
         _indicator(secretary, council, groups, initiatives, spec, today)

@@ -388,6 +388,13 @@ def get_in_council(model: type[Any], record_id: int, council_id: int, *options: 
     return record
 
 
+def council_sides(council_id: int) -> list[str]:
+    """The sides of the council: the countries its organisations belong to (KZ and TM for the
+    Caspian council), by code. Parity, figures per side and the minutes' approval all count these."""
+    return list(db.session.scalars(select(Organisation.country_code).where(
+        Organisation.council_id == council_id).distinct().order_by(Organisation.country_code)))
+
+
 # Choices: the lists that meeting and tracker forms offer ---------------------------------------
 
 

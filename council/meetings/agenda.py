@@ -41,7 +41,7 @@ from council.meetings.services import (
 )
 from council.meetings.wording import about
 from council.records import require_original_text
-from council.tracker import services as tracker
+from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
     Recommendation,
@@ -259,7 +259,7 @@ def review_suggestions(meeting: Meeting, limit: int = 50) -> list[Commitment]:
     before the meeting, and are not on its agenda yet: what a progress review should go through."""
     if meeting.status not in PLANNING_STATUSES:
         return []
-    today = tracker.council_today()
+    today = council_today()
     condition = overdue_condition(today)
     days = (meeting_date(meeting) - today).days
     if days >= 0:

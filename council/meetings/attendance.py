@@ -14,6 +14,7 @@ from council.directory.models import (
     Organisation,
     User,
 )
+from council.directory.services import council_sides
 from council.errors import Conflict
 from council.extensions import db
 from council.meetings.models import (
@@ -22,7 +23,7 @@ from council.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from council.meetings.services import _group_member_ids, _people, council_sides, record_event
+from council.meetings.services import _group_member_ids, _people, record_event
 from council.meetings.wording import about
 from council.timeutil import utcnow
 

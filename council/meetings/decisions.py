@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from council import conflicts
 from council.auth.permissions import require
@@ -104,14 +103,6 @@ def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Dec
     return decision
 
 
-def _next_recommendation_code(group: WorkingGroup, year: int) -> str:
-    prefix = f"{group.code}-{year}-"
-    taken = db.session.scalars(select(Recommendation.code).where(
-        Recommendation.council_id == group.council_id, Recommendation.code.startswith(prefix)))
-    numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
 def _create_recommendation(actor: User, meeting: Meeting, details: DecisionDetails, text: Translations,
                            reference: str) -> Recommendation:
     group = meeting.group
@@ -124,10 +115,10 @@ def _create_recommendation(actor: User, meeting: Meeting, details: DecisionDetai
     source = RecommendationSource.COUNCIL_SESSION if meeting.is_council_session \
         else RecommendationSource.GROUP_MEETING
     try:
+        code = tracker.next_recommendation_code(group, meeting_date(meeting).year)
         recommendation = tracker.create_recommendation(
-            actor, group, code=_next_recommendation_code(group, meeting_date(meeting).year), title=title,
-            text=text, original_language=details.original_language, source=source,
-            source_reference=reference, priority=details.recommendation_priority)
+            actor, group, code=code, title=title, text=text, original_language=details.original_language,
+            source=source, source_reference=reference, priority=details.recommendation_priority)
         if details.adopt_recommendation:
             tracker.change_recommendation_status(actor, recommendation, RecommendationStatus.ADOPTED)
     except DomainError as error:

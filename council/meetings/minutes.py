@@ -16,10 +16,12 @@ from council.directory.models import (
     Membership,
     User,
 )
+from council.directory.services import council_sides
 from council.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
 from council.meetings.models import (
+    GENERAL_NOTES,
     REVISION_TRANSITIONS,
     Decision,
     Meeting,
@@ -31,7 +33,7 @@ from council.meetings.models import (
     decision_commitment,
 )
 from council.meetings.permissions import is_chair
-from council.meetings.services import GENERAL_NOTES, _transition, council_sides, record_event
+from council.meetings.services import _transition, record_event
 from council.meetings.wording import about
 from council.timeutil import utcnow
 from council.tracker.models import (
@@ -122,8 +124,7 @@ def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
 
 def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
     """One co-chair's approval; once every side of the council has approved, the minutes are final."""
-    if not actor.active or actor.council_id != meeting.council_id or not is_chair(actor, meeting):
-        raise NotAllowed(about(meeting, "Only the co-chairs of the meeting approve its minutes."))
+    require(actor, "minutes.approve", meeting)
     if meeting.minutes is None:
         raise Conflict(about(meeting, "Minutes are written once the meeting has been held."))
     revision = meeting.minutes.current

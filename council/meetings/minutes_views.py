@@ -27,6 +27,7 @@ from council.meetings.forms import (
     minutes_form,
 )
 from council.meetings.models import (
+    GENERAL_NOTES,
     AttendanceMode,
     Decision,
     Meeting,
@@ -79,7 +80,7 @@ def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
 
 
 def _minutes_keys(meeting: Meeting) -> list[tuple[str, str]]:
-    keys = [(services.GENERAL_NOTES, _("General notes"))]
+    keys = [(GENERAL_NOTES, _("General notes"))]
     keys += [(str(slot.item.id), _item_label(slot)) for slot in agenda.agenda_timeline(meeting)]
     return keys
 

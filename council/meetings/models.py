@@ -65,6 +65,9 @@ MEETING_TRANSITIONS: dict[MeetingStatus, frozenset[MeetingStatus]] = {
 }
 
 # While these hold, the agenda, the invitations and the time may still change.
+# The key of the minutes' notes that belong to no agenda item (the others are keyed by item id).
+GENERAL_NOTES = "general"
+
 PLANNING_STATUSES = frozenset({MeetingStatus.DRAFT, MeetingStatus.AGENDA_PUBLISHED})
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+
 from council.auth.permissions import group_roles, in_council, is_co_chair, is_secretary, rule
 from council.directory.models import GroupRole, User
-from council.meetings.models import Invitation, Meeting, MeetingStatus
+from council.meetings.models import AgendaItem, Decision, Invitation, Meeting, MeetingStatus, Minutes
+from council.meetings.wording import about
+from council.tracker.permissions import group_led
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,9 @@ def _write_minutes(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting)
 
 
-@rule("minutes.approve")
+# Four-eyes on the record: an administrator who does not chair the meeting does not approve for a side.
+@rule("minutes.approve", binds_admins=True, refusal=lambda user, meeting: about(
+    meeting, "Only the co-chairs of the meeting approve its minutes."))
 def _approve_minutes(user: User, meeting: Meeting) -> bool:
     return in_council(user, meeting.council_id) and is_chair(user, meeting)
 
@@ -87,3 +93,38 @@ def _approve_minutes(user: User, meeting: Meeting) -> bool:
 def _group_feed(user: User, group: Any) -> bool:
     return in_council(user, group.council_id) and (group.id in group_roles(user)
                                                    or is_secretary(user, group.council_id))
+
+
+# The same rules as SQL filters: the records a person may edit, for the translation lists
+# (council/translating/registry.py; group_led is in council/tracker/permissions.py).
+# tests/translating/test_who_may_edit.py checks both forms agree; change them together.
+# As can(): a deactivated account may edit nothing, whatever its role says.
+
+
+def organised_by(user: User) -> ColumnElement[bool]:
+    """meeting.organise / minutes.write: secretaries, and for a group meeting its co-chairs."""
+    return and_(Meeting.council_id == user.council_id, group_led(user, Meeting.group_id))
+
+
+def meeting_editable_by(user: User) -> ColumnElement[bool]:
+    """meeting.edit: organisers, and whoever proposed a council session while it is a draft."""
+    proposed = and_(Meeting.council_id == user.council_id, Meeting.status == MeetingStatus.DRAFT,
+                    Meeting.created_by_id == user.id) if user.active else false()
+    return or_(organised_by(user), proposed)
+
+
+def editable_meetings(user: User) -> Select[Any]:
+    return select(Meeting).where(meeting_editable_by(user))
+
+
+def editable_agenda_items(user: User) -> Select[Any]:
+    return select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id).where(
+        meeting_editable_by(user))
+
+
+def editable_decisions(user: User) -> Select[Any]:
+    return select(Decision).join(Meeting, Decision.meeting_id == Meeting.id).where(organised_by(user))
+
+
+def editable_minutes(user: User) -> Select[Any]:
+    return select(Minutes).join(Meeting, Minutes.meeting_id == Meeting.id).where(organised_by(user))

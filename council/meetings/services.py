@@ -51,7 +51,6 @@ from council.timeutil import is_time_zone, utcnow
 MAX_MEETING_LENGTH = timedelta(days=7)
 MAX_ITEM_MINUTES = 600
 SESSION_PREFIX = "CS"
-GENERAL_NOTES = "general"
 
 
 # Helpers ----------------------------------------------------------------------------------------
@@ -79,12 +78,6 @@ def _people(council_id: int, ids: Iterable[int], field: str) -> list[User]:
 
 def _organisations(council_id: int, ids: Iterable[int], field: str) -> list[Organisation]:
     return _of_council(Organisation, council_id, ids, field, _("Choose organisations of this council."))
-
-
-def council_sides(council_id: int) -> list[str]:
-    """The countries the council brings together: those its organisations belong to."""
-    return list(db.session.scalars(select(Organisation.country_code).where(
-        Organisation.council_id == council_id).distinct().order_by(Organisation.country_code)))
 
 
 def to_utc(moment: datetime, zone: str) -> datetime:

@@ -16,7 +16,13 @@ from werkzeug.wrappers import Response
 from council import events
 from council.auth.permissions import can, require
 from council.directory.models import Region, RegionKind, User, WorkingGroup
-from council.directory.services import active_groups, active_people, council_organisations, person_label
+from council.directory.services import (
+    active_groups,
+    active_people,
+    council_organisations,
+    council_sides,
+    person_label,
+)
 from council.errors import DomainError
 from council.extensions import db, login_manager
 from council.forms import option, show_error
@@ -49,10 +55,10 @@ from council.meetings.models import (
 )
 from council.meetings.permissions import MeetingScope
 from council.meetings.wording import about, when
+from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
 )
-from council.tracker.services import council_today
 from council.web import arg_int, current_council, form_page, paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -223,7 +229,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     document_form = forms.get("document_form") or DocumentForm(formdata=None)
     document_form.agenda_item_id.choices = _item_choices(meeting)
     history = events.history("meeting", meeting.id, limit=50)
-    sides = services.council_sides(meeting.council_id)
+    sides = council_sides(meeting.council_id)
     present = meeting_attendance.represented_countries(meeting)
     context = dict(
         meeting=meeting, agenda=_agenda_context(meeting), invitation=invitation,

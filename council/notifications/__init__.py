@@ -10,8 +10,8 @@ def init_app(app: Flask) -> None:
     from council import events
 
     # Importing `commitments` and `meetings` registers their sections of digests and their reminders.
-    from council.notifications import audiences, commitments, meetings, outbox, views  # noqa: F401
+    from council.notifications import commitments, meetings, outbox, services, views  # noqa: F401
 
-    events.listen(audiences.on_event)
+    events.listen(services.on_event)
     outbox.install_session_hooks()
     app.register_blueprint(views.bp)

@@ -37,7 +37,9 @@ class Audience(StrEnum):
 
 
 @dataclass(frozen=True)
-class Rule:
+class Hearers:
+    """Who hears about one kind of event (a permission is a "rule"; this is an audience)."""
+
     direct: tuple[Audience, ...] = ()
     group: Importance | None = None  # None: the group's other members do not hear about it
     fallback: tuple[Audience, ...] = field(default=())  # when `direct` finds nobody
@@ -47,53 +49,53 @@ class Rule:
 
 OWNERS = (Audience.OWNER, Audience.ORGANISATION)
 A = Audience
-RULES: dict[str, Rule] = {
-    "commitment.created": Rule(OWNERS, Importance.MINOR),
-    "commitment.updated": Rule(OWNERS, Importance.MINOR),
-    "commitment.status_changed": Rule(OWNERS, Importance.MINOR),
-    "commitment.progress_reported": Rule(OWNERS, Importance.MINOR),
-    "commitment.sent_back": Rule(OWNERS),
-    "commitment.verified": Rule(OWNERS, Importance.MINOR),
-    "commitment.owner_changed": Rule(OWNERS, Importance.MINOR),
-    "commitment.due_changed": Rule(OWNERS, Importance.MINOR),
-    "recommendation.created": Rule((), Importance.IMPORTANT),
-    "recommendation.updated": Rule((), Importance.MINOR),
-    "recommendation.status_changed": Rule((), Importance.IMPORTANT),
+HEARERS: dict[str, Hearers] = {
+    "commitment.created": Hearers(OWNERS, Importance.MINOR),
+    "commitment.updated": Hearers(OWNERS, Importance.MINOR),
+    "commitment.status_changed": Hearers(OWNERS, Importance.MINOR),
+    "commitment.progress_reported": Hearers(OWNERS, Importance.MINOR),
+    "commitment.sent_back": Hearers(OWNERS),
+    "commitment.verified": Hearers(OWNERS, Importance.MINOR),
+    "commitment.owner_changed": Hearers(OWNERS, Importance.MINOR),
+    "commitment.due_changed": Hearers(OWNERS, Importance.MINOR),
+    "recommendation.created": Hearers((), Importance.IMPORTANT),
+    "recommendation.updated": Hearers((), Importance.MINOR),
+    "recommendation.status_changed": Hearers((), Importance.IMPORTANT),
     # A meeting is news once its agenda is published: drafts (scheduled, changed) stay quiet.
-    "meeting.invited": Rule((A.ADDRESSED,)),
-    "meeting.updated": Rule((A.ADDRESSED,)),
+    "meeting.invited": Hearers((A.ADDRESSED,)),
+    "meeting.updated": Hearers((A.ADDRESSED,)),
     # Publishing the agenda also records meeting.invited for the invitees: they get the invitation,
     # the group's other members the news.
-    "meeting.agenda_published": Rule((), Importance.IMPORTANT, spare_addressed=True),
-    "meeting.agenda_changed": Rule((A.ADDRESSED,), Importance.IMPORTANT),
-    "meeting.cancelled": Rule((A.ADDRESSED,), Importance.IMPORTANT),
-    "meeting.held": Rule((), Importance.MINOR),
-    "minutes.published": Rule((A.ADDRESSED,), Importance.IMPORTANT),
-    "minutes.approval_requested": Rule((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
-    "minutes.approved": Rule((A.SECRETARIES,), Importance.MINOR),
-    "minutes.fully_approved": Rule((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
+    "meeting.agenda_published": Hearers((), Importance.IMPORTANT, spare_addressed=True),
+    "meeting.agenda_changed": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    "meeting.cancelled": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    "meeting.held": Hearers((), Importance.MINOR),
+    "minutes.published": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    "minutes.approval_requested": Hearers((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
+    "minutes.approved": Hearers((A.SECRETARIES,), Importance.MINOR),
+    "minutes.fully_approved": Hearers((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
     # Parity: a change of co-chair is told to both co-chairs (the one replaced too) and the secretaries.
-    "group.co_chair_changed": Rule((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED), Importance.IMPORTANT),
+    "group.co_chair_changed": Hearers((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED), Importance.IMPORTANT),
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
-TRANSACTIONAL = {"person.invited": Rule((A.SUBJECT,)),
-                 "person.password_reset_requested": Rule((A.SUBJECT,)),
+TRANSACTIONAL = {"person.invited": Hearers((A.SUBJECT,)),
+                 "person.password_reset_requested": Hearers((A.SUBJECT,)),
                  # Security notices: the person hears of it whatever their preferences.
-                 "person.second_factor_reset": Rule((A.SUBJECT,))}
+                 "person.second_factor_reset": Hearers((A.SUBJECT,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
-VERIFICATION_RULE = Rule((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
+VERIFICATION_HEARERS = Hearers((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"
 DRAFT_QUIET = {"meeting.updated", "meeting.cancelled"}
 
 
-def rule_for(event: Event) -> Rule | None:
+def hearers_for(event: Event) -> Hearers | None:
     if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
-        return VERIFICATION_RULE
+        return VERIFICATION_HEARERS
     if event.kind == "commitment.progress_reported" and _report_changes_status(event.payload):
         return None  # the status change that follows in the same transaction says it all, once
     if event.kind in DRAFT_QUIET and not _meeting_was_published(event):
         return None
-    return RULES.get(event.kind) or TRANSACTIONAL.get(event.kind)
+    return HEARERS.get(event.kind) or TRANSACTIONAL.get(event.kind)
 
 
 def _meeting_was_published(event: Event) -> bool:
@@ -165,23 +167,23 @@ class Recipients:
     importance: Importance | None
 
 
-def recipients_of(event: Event, rule: Rule) -> Recipients:
+def recipients_of(event: Event, hearers: Hearers) -> Recipients:
     direct: set[int] = set()
-    for audience in rule.direct:
+    for audience in hearers.direct:
         direct |= _people(audience, event)
     if not direct:
-        for audience in rule.fallback:
+        for audience in hearers.fallback:
             direct |= _people(audience, event)
     members: set[int] = set()
-    if rule.group is not None:
+    if hearers.group is not None:
         members = group_people(_ids((event.payload or {}).get("group_id"))) - direct
-        if rule.spare_addressed:
+        if hearers.spare_addressed:
             members -= _people(Audience.ADDRESSED, event)
     if event.actor_id is not None and event.kind not in TRANSACTIONAL:
         # Nobody needs to be told about what they just did themselves.
         direct.discard(event.actor_id)
         members.discard(event.actor_id)
-    return Recipients(direct, members, rule.group)
+    return Recipients(direct, members, hearers.group)
 
 
 def _council_of_group(group_id: int | None) -> int | None:
@@ -191,19 +193,7 @@ def _council_of_group(group_id: int | None) -> int | None:
     return db.session.scalar(select(WorkingGroup.council_id).where(WorkingGroup.id == group_id))
 
 
-def on_event(event: Event) -> None:
-    """The events listener: write the notifications of an event in the event's own transaction."""
-    from council.notifications.services import write_notifications
-
-    rule = rule_for(event)
-    if rule is None:
-        return
+def group_and_council(event: Event) -> tuple[int | None, int | None]:
+    """The working group an event is about, if any, and its council."""
     group_id = next(iter(_ids((event.payload or {}).get("group_id"))), None)
-    council_id = event.council_id or _council_of_group(group_id)
-    if council_id is None:
-        return
-    recipients = recipients_of(event, rule)
-    write_notifications(kind=event.kind, council_id=council_id, direct=recipients.direct,
-                        group_members=recipients.group_members, importance=recipients.importance,
-                        group_id=group_id, event_id=event.id,
-                        transactional=event.kind in TRANSACTIONAL)
+    return group_id, event.council_id or _council_of_group(group_id)

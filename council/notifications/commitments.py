@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -25,9 +23,10 @@ from sqlalchemy.orm import selectinload
 
 from council.directory.models import GroupRole, Membership, Organisation, User
 from council.extensions import db
-from council.notifications.digests import Items, Line, Window, digest_section
 from council.notifications.messages import Reader, page_link
 from council.notifications.reminders import Reminder, reminder_source
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
+from council.timeutil import council_today
 from council.tracker.models import (
     COMMITMENT_PENDING,
     Commitment,
@@ -40,12 +39,6 @@ from council.tracker.models import (
 DUE_SOON_DAYS = 14
 ESCALATION_DAYS = 14
 REMINDER_BATCH = 500
-SECTION_LIMIT = 40
-
-
-def council_date(at: datetime) -> date:
-    """The council's calendar day at `at` (the tracker's notion of "today")."""
-    return at.astimezone(ZoneInfo(current_app.config.get("COUNCIL_TIME_ZONE", "Asia/Aqtau"))).date()
 
 
 def _commitment_link(item: dict[str, Any]) -> str:
@@ -105,13 +98,13 @@ def _render_verification(item: dict[str, Any], reader: Reader) -> Line:
 
 @digest_section("due_soon", _l("Due in the next 14 days"), _render_due)
 def collect_due_soon(person: User, window: Window) -> tuple[Items, int]:
-    today = council_date(window.until)
+    today = council_today(window.until)
     return _collect(_theirs(person), due_within_condition(today, DUE_SOON_DAYS), today=today)
 
 
 @digest_section("overdue", _l("Overdue: yours and your organisation's"), _render_overdue)
 def collect_overdue(person: User, window: Window) -> tuple[Items, int]:
-    today = council_date(window.until)
+    today = council_today(window.until)
     return _collect(_theirs(person), overdue_condition(today), today=today)
 
 
@@ -126,7 +119,7 @@ def collect_verification(person: User, window: Window) -> tuple[Items, int]:
         theirs = Commitment.group_id.in_(select(Membership.group_id).where(
             Membership.user_id == person.id, Membership.role == GroupRole.CO_CHAIR))
     return _collect(Commitment.status == CommitmentStatus.REPORTED_DONE, theirs,
-                    today=council_date(window.until))
+                    today=council_today(window.until))
 
 
 # Reminders ----------------------------------------------------------------------------------------
@@ -175,7 +168,7 @@ def reminders_for(commitment: Commitment, today: date) -> Iterator[Reminder]:
 @reminder_source
 def commitment_reminders(at: datetime) -> Iterator[Reminder]:
     """Every unfinished commitment due within a week or overdue, streamed by id in batches."""
-    today = council_date(at)
+    today = council_today(at)
     last_id = 0
     while True:
         batch = list(db.session.scalars(

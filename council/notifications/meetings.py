@@ -16,15 +16,14 @@ from council.directory.models import User
 from council.events import Event
 from council.extensions import db
 from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
-from council.notifications.digests import SECTION_KINDS, Items, Line, Window, digest_section
 from council.notifications.messages import SUBJECT_DETAILS, Reader, page_link
 from council.notifications.models import Channel, Notification
 from council.notifications.reminders import Reminder, reminder_source
+from council.notifications.sections import SECTION_KINDS, SECTION_LIMIT, Items, Line, Window, digest_section
 
 MINUTES_PUBLISHED = "minutes.published"
 SECTION_KINDS.add(MINUTES_PUBLISHED)
 UPCOMING_DAYS = 14
-SECTION_LIMIT = 40
 REMINDER_HOUR = 7  # the day before, from 07:00 in the meeting's time zone
 
 

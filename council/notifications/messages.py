@@ -10,11 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from werkzeug.routing import BuildError
 
 from council.addresses import external_url
 from council.directory.models import User, WorkingGroup
-from council.emails import send_email
 from council.extensions import db
 from council.i18n import Translations, fallback_note, localize
 from council.meetings.models import MeetingKind
@@ -276,59 +274,3 @@ def describe_row(row: Notification, reader: Reader) -> Message:
 
 
 # E-mail -------------------------------------------------------------------------------------------
-
-
-def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
-    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
-    if unsubscribe_link:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return headers
-
-
-def send_notification(row: Notification, connection: Any = None) -> None:
-    """Render one outbox row in its recipient's language and send it (through `connection`, an open
-    SMTP connection the caller closes, if given); raises if SMTP refuses."""
-    from flask_babel import force_locale
-
-    from council.auth.services import INVITATION, PASSWORD_RESET, PASSWORD_RESET_REQUESTED, make_token
-    from council.notifications.digests import digest_context
-    from council.notifications.services import unsubscribe_token
-
-    person = row.recipient
-    reader = Reader.of(person)
-    if row.kind == "person.invited":
-        inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
-        link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
-        send_email(person.email, "invitation", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, inviter=inviter or person, link=link,
-                   days=current_app.config["INVITATION_MAX_AGE"] // 86400)
-        return
-    if row.kind == PASSWORD_RESET_REQUESTED:
-        link = external_url("auth.reset_password", token=make_token(person, PASSWORD_RESET))
-        send_email(person.email, "password_reset", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, link=link,
-                   hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
-        return
-    if row.kind == "person.second_factor_reset":
-        actor = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
-        send_email(person.email, "second_factor_reset", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, actor=actor,
-                   when=Reader.of(person).when(row.created_at),
-                   link=external_url("directory.profile", _anchor="security"))
-        return
-    unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
-    common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
-                  preferences_link=external_url("notifications.preferences"))
-    if row.kind == "digest":
-        with force_locale(person.language):
-            context = digest_context(row.payload, reader)
-        send_email(person.email, "digest", person.language, headers=_headers(row, unsubscribe_link),
-                   connection=connection, **common, **context)
-        return
-    with force_locale(person.language):
-        message = describe_row(row, reader)
-    send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
-               connection=connection, message=message,
-               link=external_url("notifications.open_notification", notification_id=row.id), **common)

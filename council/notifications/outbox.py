@@ -18,14 +18,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from council.addresses import external_url
+from council.directory.models import User
+from council.emails import send_email
 from council.extensions import db
+from council.notifications.messages import Reader, describe_row
 from council.notifications.models import Channel, DeliveryState, Notification
+from council.notifications.sections import digest_context
+from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -158,7 +166,6 @@ def claim(notification_id: int, now: datetime) -> bool:
 def deliver(notification_id: int) -> Outcome:
     """Send one outbox row if it is still pending; safe to call any number of times, concurrently."""
     from council.emails import smtp_connection
-    from council.notifications.messages import send_notification
 
     now = utcnow()
     if not claim(notification_id, now):
@@ -277,3 +284,58 @@ def beat_is_stale(now: datetime | None = None) -> bool:
     ticked = last_beat()
     limit = timedelta(seconds=current_app.config["BEAT_STALE_SECONDS"])
     return ticked is None or (now or utcnow()) - ticked > limit
+
+
+# Rendering and sending one row -------------------------------------------------------------------
+
+
+def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
+    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
+    if unsubscribe_link:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def send_notification(row: Notification, connection: Any = None) -> None:
+    """Render one outbox row in its recipient's language and send it (through `connection`, an open
+    SMTP connection the caller closes, if given); raises if SMTP refuses."""
+    from council.auth.services import INVITATION, PASSWORD_RESET, PASSWORD_RESET_REQUESTED, make_token
+
+    person = row.recipient
+    reader = Reader.of(person)
+    if row.kind == "person.invited":
+        inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
+        link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
+        send_email(person.email, "invitation", person.language, headers=_headers(row, None),
+                   connection=connection, person=person, inviter=inviter or person, link=link,
+                   days=current_app.config["INVITATION_MAX_AGE"] // 86400)
+        return
+    if row.kind == PASSWORD_RESET_REQUESTED:
+        link = external_url("auth.reset_password", token=make_token(person, PASSWORD_RESET))
+        send_email(person.email, "password_reset", person.language, headers=_headers(row, None),
+                   connection=connection, person=person, link=link,
+                   hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+        return
+    if row.kind == "person.second_factor_reset":
+        actor = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
+        send_email(person.email, "second_factor_reset", person.language, headers=_headers(row, None),
+                   connection=connection, person=person, actor=actor,
+                   when=Reader.of(person).when(row.created_at),
+                   link=external_url("directory.profile", _anchor="security"))
+        return
+    unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
+    common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
+                  preferences_link=external_url("notifications.preferences"))
+    if row.kind == "digest":
+        with force_locale(person.language):
+            context = digest_context(row.payload, reader)
+        send_email(person.email, "digest", person.language, headers=_headers(row, unsubscribe_link),
+                   connection=connection, **common, **context)
+        return
+    with force_locale(person.language):
+        message = describe_row(row, reader)
+    send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
+               connection=connection, message=message,
+               link=external_url("notifications.open_notification", notification_id=row.id), **common)

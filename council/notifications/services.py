@@ -7,17 +7,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, func, select, update
 
 from council import events
 from council.auth.permissions import require, rule
 from council.directory.models import Council, Membership, User
 from council.errors import Conflict, NotFound, ValidationFailed
+from council.events import Event
 from council.extensions import db
-from council.notifications.audiences import Importance
+from council.notifications.audiences import (
+    TRANSACTIONAL,
+    Importance,
+    group_and_council,
+    hearers_for,
+    recipients_of,
+)
 from council.notifications.models import (
     DELIVERY_TRANSITIONS,
     Channel,
@@ -31,7 +36,6 @@ from council.notifications.models import (
 from council.notifications.outbox import deliver_after_commit
 from council.timeutil import utcnow
 
-DIGEST_MODES = (EmailMode.DAILY, EmailMode.WEEKLY)
 _EMAILS = ContextVar("council_notification_emails", default=True)
 
 
@@ -163,26 +167,6 @@ def save_preferences(actor: User, person: User, *, email_mode: EmailMode, digest
 # Unsubscribing ------------------------------------------------------------------------------------
 
 
-def _unsubscribe_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="council-unsubscribe")
-
-
-def unsubscribe_token(person: User) -> str:
-    """A signed token naming the person; it does not expire, as unsubscribe links must keep working."""
-    return str(_unsubscribe_serializer().dumps({"u": person.id}))
-
-
-def person_of_token(token: str) -> User:
-    try:
-        payload = _unsubscribe_serializer().loads(token)
-    except BadSignature as error:
-        raise NotFound(_("This link is not valid.")) from error
-    person = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
-    if person is None:
-        raise NotFound(_("This link is not valid."))
-    return person
-
-
 def unsubscribe(person: User) -> bool:
     """Stop every e-mail but transactional ones (the in-app list stays); False if already stopped."""
     preference = db.session.get(NotificationPreference, person.id)
@@ -302,3 +286,21 @@ def get_outbox_row(council_id: int, notification_id: int) -> Notification:
     if row is None or row.council_id != council_id or row.channel != Channel.EMAIL:
         raise NotFound(_("There is nothing at this address."))
     return row
+
+
+# Listening to events -----------------------------------------------------------------------------
+
+
+def on_event(event: Event) -> None:
+    """The events listener: write the notifications of an event in the event's own transaction."""
+    hearers = hearers_for(event)
+    if hearers is None:
+        return
+    group_id, council_id = group_and_council(event)
+    if council_id is None:
+        return
+    recipients = recipients_of(event, hearers)
+    write_notifications(kind=event.kind, council_id=council_id, direct=recipients.direct,
+                        group_members=recipients.group_members, importance=recipients.importance,
+                        group_id=group_id, event_id=event.id,
+                        transactional=event.kind in TRANSACTIONAL)

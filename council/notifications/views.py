@@ -18,7 +18,7 @@ from council.errors import DomainError
 from council.extensions import csrf, db
 from council.forms import show_error
 from council.i18n import current_language
-from council.notifications import outbox, services
+from council.notifications import outbox, services, tokens
 from council.notifications.forms import chosen_levels, preferences_form
 from council.notifications.messages import Reader, describe_rows, subject_of, subject_path
 from council.notifications.models import DeliveryState, EmailMode, Notification
@@ -94,7 +94,7 @@ def preferences() -> Response | str | tuple[str, int]:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail clients post here without our form (RFC 8058 one-click); the signed token is the key
 def unsubscribe(token: str) -> str:
-    person = services.person_of_token(token)
+    person = tokens.person_of_token(token)
     if request.method == "POST":
         services.unsubscribe(person)
         db.session.commit()

@@ -20,8 +20,9 @@ from council.auth.permissions import require
 from council.directory.models import WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker import initiatives as tracker_initiatives
-from council.tracker import queries, services
+from council.tracker import queries
 from council.tracker.forms import (
     IndicatorForm,
     InitiativeForm,
@@ -49,7 +50,7 @@ def initiatives() -> str:
     page = paginate(query.options(selectinload(Initiative.milestones), selectinload(Initiative.group))
                     .order_by(Initiative.code))
     return render_template("tracker/initiatives.html", page=page, text=text,
-                           today=services.council_today())
+                           today=council_today())
 
 
 def _initiative_form(obj: Initiative | None = None) -> InitiativeForm:
@@ -94,7 +95,7 @@ def edit_initiative(initiative_id: int) -> Any:
 
 
 def _initiative_page(record: Initiative, **forms: Any) -> str:
-    today = services.council_today()
+    today = council_today()
     page = paginate(select(Commitment).where(Commitment.initiative_id == record.id)
                     .options(selectinload(Commitment.organisation), selectinload(Commitment.owner),
                              selectinload(Commitment.recommendation))

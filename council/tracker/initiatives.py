@@ -19,14 +19,14 @@ from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
 from council.records import apply_changes, require_original_text
-from council.tracker import permissions as _permissions  # noqa: F401  (registers the tracker's rules)
+from council.timeutil import council_today
 from council.tracker.models import (
     Indicator,
     Initiative,
     Milestone,
     Observation,
 )
-from council.tracker.services import MAX_NOTE, _code, _in_council, _optional_text, _unique_code, council_today
+from council.tracker.services import MAX_NOTE, _code, _in_council, _optional_text, _unique_code
 
 
 def _initiative_values(council: Council, record: Initiative | None, *, code: str, name: Translations,

@@ -133,10 +133,6 @@ class Recommendation(Model):
     def allowed_statuses(self) -> frozenset[RecommendationStatus]:
         return RECOMMENDATION_TRANSITIONS.get(self.status, frozenset())
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status in RECOMMENDATION_CLOSED
-
 
 # Commitments ---------------------------------------------------------------------------------------
 

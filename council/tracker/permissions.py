@@ -8,13 +8,14 @@ verifies only the commitments of their own side's organisations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, false, select, true
 
-from council.auth.permissions import in_council, is_co_chair, is_secretary, rule
-from council.directory.models import PlatformRole, User, WorkingGroup
+from council.auth.permissions import group_roles, in_council, is_co_chair, is_secretary, rule
+from council.directory.models import GroupRole, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
 
@@ -111,3 +112,39 @@ def _manage_indicator(user: User, council_id: Any) -> bool:
 def _observe(user: User, indicator: Any) -> bool:
     """Record an observation: secretaries, and the co-chairs of the indicator's group."""
     return _leads(user, indicator)
+
+
+# The same rules as SQL filters: the records a person may edit, for the translation lists
+# (council/translating/registry.py). tests/translating/test_who_may_edit.py checks both forms agree;
+# change them together. As can(): a deactivated account may edit nothing, whatever its role says.
+
+
+def leads_everything(user: User) -> bool:
+    return user.active and (user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id))
+
+
+def co_chaired_groups(user: User) -> list[int]:
+    if not user.active:
+        return []
+    return [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
+
+
+def group_led(user: User, group_column: Any) -> ColumnElement[bool]:
+    """Secretaries and administrators: everything; co-chairs: their groups' records."""
+    if leads_everything(user):
+        return true()
+    groups = co_chaired_groups(user)
+    return group_column.in_(groups) if groups else false()
+
+
+def editable_by_secretariat(model: type[Any]) -> Callable[[User], Select[Any]]:
+    def editable(user: User) -> Select[Any]:
+        return select(model).where(model.council_id == user.council_id,
+                                   true() if leads_everything(user) else false())
+    return editable
+
+
+def editable_group_records(model: type[Any]) -> Callable[[User], Select[Any]]:
+    def editable(user: User) -> Select[Any]:
+        return select(model).where(model.council_id == user.council_id, group_led(user, model.group_id))
+    return editable

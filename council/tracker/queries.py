@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, sel
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
+from council.directory.services import council_sides
 from council.events import Event, history
 from council.extensions import db
 from council.tracker.models import (
@@ -22,7 +23,6 @@ from council.tracker.models import (
     Initiative,
     Observation,
     Recommendation,
-    RecommendationStatus,
     due_within_condition,
     overdue_condition,
 )
@@ -223,29 +223,53 @@ def recommendation_export_rows(council_id: int, filters: Filters, today: date) -
 # The two-country view -------------------------------------------------------------------------------
 
 
+def average_progress(total: int, count: int) -> int | None:
+    """A rounded average, half up like SQL's round(), so that figures computed in Python and in SQL agree
+    (Python's round() would take 62.5 to 62)."""
+    return (2 * total + count) // (2 * count) if count else None
+
+
 @dataclass
 class Side:
+    """One side's commitments under a recommendation; cancelled ones are listed but not averaged."""
+
     country: str
     commitments: list[Commitment] = field(default_factory=list)
-    progress: int | None = None
     overdue: int = 0
+
+    @property
+    def progress(self) -> int | None:
+        counted = [c.progress for c in self.commitments if c.status != CommitmentStatus.CANCELLED]
+        return average_progress(sum(counted), len(counted))
+
+
+def lagging_side(sides: list[Side]) -> str | None:
+    """The side behind: the lower average progress, at equal progress the more overdue commitments; None
+    when the sides are level or a side has nothing to average."""
+    if len(sides) < 2 or any(side.progress is None for side in sides):
+        return None
+    ranked = sorted(sides, key=lambda side: (side.progress, -side.overdue))
+    first, second = ranked[0], ranked[1]
+    if (first.progress, first.overdue) == (second.progress, second.overdue):
+        return None
+    return first.country
 
 
 @dataclass
 class TwoCountryView:
     sides: list[Side]
-    others: list[Commitment]
-    lagging: str | None  # the country code of the side behind, or None when level or one-sided
+    others: list[Commitment]  # commitments of organisations of no side
 
-
-SIDES = ("KZ", "TM")
+    @property
+    def lagging(self) -> str | None:
+        """The country code of the side behind, or None when level or one-sided."""
+        return lagging_side(self.sides)
 
 
 def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryView:
-    """The Kazakh and the Turkmen side's commitments side by side, and which side lags.
+    """A recommendation's commitments, each side's next to the other's, and which side lags.
 
-    A side lags when its average progress (cancelled commitments aside) is lower; at equal progress,
-    when it has more overdue commitments.
+    The internal recommendation page and the public portal both show this one view, so they agree.
     """
     commitments = list(db.session.scalars(
         select(Commitment).join(Commitment.organisation)
@@ -253,7 +277,7 @@ def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryV
         .options(contains_eager(Commitment.organisation), selectinload(Commitment.owner),
                  selectinload(Commitment.counterpart))
         .order_by(Commitment.code)))
-    sides = {code: Side(code) for code in SIDES}
+    sides = {code: Side(code) for code in council_sides(recommendation.council_id)}
     others: list[Commitment] = []
     for commitment in commitments:
         side = sides.get(commitment.organisation.country_code)
@@ -262,17 +286,7 @@ def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryV
             continue
         side.commitments.append(commitment)
         side.overdue += commitment.is_overdue(today)
-    for side in sides.values():
-        counted = [c.progress for c in side.commitments if c.status != CommitmentStatus.CANCELLED]
-        side.progress = round(sum(counted) / len(counted)) if counted else None
-    kz, tm = sides["KZ"], sides["TM"]
-    lagging = None
-    if kz.progress is not None and tm.progress is not None:
-        if kz.progress != tm.progress:
-            lagging = "KZ" if kz.progress < tm.progress else "TM"
-        elif kz.overdue != tm.overdue:
-            lagging = "KZ" if kz.overdue > tm.overdue else "TM"
-    return TwoCountryView([kz, tm], others, lagging)
+    return TwoCountryView(list(sides.values()), others)
 
 
 # History ---------------------------------------------------------------------------------------------
@@ -298,30 +312,7 @@ def history_of(subject_type: str, subject_id: int) -> list[HistoryEntry]:
             for event in events]
 
 
-# Counts for a group or a person (used on the tracker's home) ------------------------------------------
-
-
-def status_counts(council_id: int, today: date, *, owner_id: int | None = None) -> dict[str, int]:
-    """How many commitments are in each status, plus "overdue" (one query)."""
-    query = select(Commitment.status, func.count(),
-                   func.sum(case((overdue_condition(today), 1), else_=0))).where(
-        Commitment.council_id == council_id)
-    if owner_id is not None:
-        query = query.where(Commitment.owner_id == owner_id)
-    counts: dict[str, int] = {}
-    overdue = 0
-    for status, total, late in db.session.execute(query.group_by(Commitment.status)):
-        counts[str(status)] = total
-        overdue += int(late or 0)
-    counts["overdue"] = overdue
-    return counts
-
-
-def open_recommendations_count(council_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Recommendation).where(
-        Recommendation.council_id == council_id,
-        Recommendation.status.in_([RecommendationStatus.PROPOSED, RecommendationStatus.ADOPTED]))) or 0
-
+# Indicators ----------------------------------------------------------------------------------------------
 
 
 def latest_observations(indicator_ids: list[int]) -> dict[int, Observation]:

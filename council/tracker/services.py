@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,9 +22,8 @@ from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
 from council.records import apply_changes, require_original_text
-from council.timeutil import today_in, utcnow
+from council.timeutil import utcnow
 from council.tracker import evidence as evidence_files
-from council.tracker import permissions as _permissions  # noqa: F401  (registers the tracker's rules)
 from council.tracker.models import (
     COMMITMENT_NEEDS_REASON,
     RECOMMENDATION_CLOSED,
@@ -41,16 +39,8 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 
-COUNCIL_TIME_ZONE = "Asia/Aqtau"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,58}[A-Z0-9]$")
 MAX_NOTE = 4000
-
-
-def council_today() -> date:
-    """Today's date in the council's time zone: what "overdue" is measured against."""
-    zone = current_app.config.get("COUNCIL_TIME_ZONE", COUNCIL_TIME_ZONE) if has_app_context() \
-        else COUNCIL_TIME_ZONE
-    return today_in(zone)
 
 
 # Shared checks --------------------------------------------------------------------------------------
@@ -95,6 +85,29 @@ def _reason(reason: str | None, needed: bool, field: str = "reason") -> str | No
     if needed and not reason:
         raise ValidationFailed(_("Give a reason."), field=field)
     return reason
+
+
+# Record codes ---------------------------------------------------------------------------------------
+
+
+def next_recommendation_code(group: WorkingGroup, year: int) -> str:
+    """The group's next free recommendation code of the year: TRD-2026-004."""
+    prefix = f"{group.code}-{year}-"
+    taken = db.session.scalars(select(Recommendation.code).where(
+        Recommendation.council_id == group.council_id, Recommendation.code.startswith(prefix)))
+    numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def next_commitment_code(recommendation: Recommendation, country_code: str) -> str:
+    """The next free commitment code of a side under a recommendation: TRD-2026-004-KZ2."""
+    prefix = f"{recommendation.code}-{country_code}"
+    taken = set(db.session.scalars(select(Commitment.code).where(
+        Commitment.council_id == recommendation.council_id, Commitment.code.startswith(prefix))))
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
 
 
 # Recommendations ------------------------------------------------------------------------------------
@@ -223,16 +236,6 @@ def _check_commitment(council_id: int, commitment: Commitment | None, *,
                 initiative_id=initiative.id if initiative else None)
 
 
-def _next_commitment_code(recommendation: Recommendation, country_code: str) -> str:
-    prefix = f"{recommendation.code}-{country_code}"
-    taken = set(db.session.scalars(select(Commitment.code).where(
-        Commitment.council_id == recommendation.council_id, Commitment.code.startswith(prefix))))
-    number = 1
-    while f"{prefix}{number}" in taken:
-        number += 1
-    return f"{prefix}{number}"
-
-
 def _pair(commitment: Commitment, counterpart: Commitment | None) -> None:
     """Counterparts point at each other, unless the other side is already paired elsewhere."""
     if counterpart is not None and counterpart.counterpart_id is None:
@@ -257,7 +260,7 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
         code = _code(code)
         _unique_code(Commitment, recommendation.council_id, code)
     else:
-        code = _next_commitment_code(recommendation, organisation.country_code)
+        code = next_commitment_code(recommendation, organisation.country_code)
     commitment = Commitment(council_id=recommendation.council_id, code=code,
                             recommendation=recommendation, group_id=recommendation.group_id,
                             progress=0, status=CommitmentStatus.PLANNED, **values)

@@ -9,14 +9,14 @@ makes the values amounts of money, written with Babel's currency format of the r
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_compact_currency, format_currency
 from babel.units import UnknownUnitError, format_unit
-from flask_babel import format_date, format_decimal, format_percent, get_locale, lazy_pgettext, npgettext
+from flask_babel import format_decimal, lazy_pgettext, npgettext
 
-CURRENCIES = ("USD", "KZT", "TMT")
+from council.formatting import reader_locale
+
 SCALES = {"": 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 # The units people pick most; the form offers them, and they are translated wherever shown. The
@@ -62,11 +62,6 @@ def unit_label(unit: str) -> str:
     return str(label) if label is not None else unit
 
 
-def _locale() -> str:
-    locale = get_locale()
-    return str(locale) if locale is not None else "ru"
-
-
 def format_amount(value: Decimal | float | int | None, unit: str) -> str:
     """A value with its unit: money through Babel's currency formats, anything else as a number
     followed by the unit's name."""
@@ -77,7 +72,7 @@ def format_amount(value: Decimal | float | int | None, unit: str) -> str:
         cldr = CLDR_UNITS.get((unit or "").strip())
         if cldr is not None:
             try:
-                shown = str(format_unit(value, cldr, length="long", locale=_locale()))
+                shown = str(format_unit(value, cldr, length="long", locale=reader_locale()))
             except UnknownUnitError:
                 shown = ""
             if shown and cldr not in shown:  # CLDR lacks some names in some locales
@@ -89,8 +84,8 @@ def format_amount(value: Decimal | float | int | None, unit: str) -> str:
     currency, scale = money
     amount = Decimal(str(value)) * scale
     if scale == 1:
-        return str(format_currency(amount, currency, locale=_locale()))
-    return str(format_compact_currency(amount, currency, locale=_locale(), fraction_digits=1))
+        return str(format_currency(amount, currency, locale=reader_locale()))
+    return str(format_compact_currency(amount, currency, locale=reader_locale(), fraction_digits=1))
 
 
 def _counted_unit(unit: str, value: Decimal | float | int) -> str | None:
@@ -114,51 +109,3 @@ def format_figure(value: Decimal | float | int | None, unit: str) -> str:
     if currency_of(unit) is None:
         return str(format_decimal(value))
     return format_amount(value, unit)
-
-
-def file_size(size: int | None) -> str:
-    """A file's size in kilobytes or megabytes, written the reader's way ("12 кБ", "1,5 MB")."""
-    size = size or 0
-    if size < 1024 * 1024:
-        return str(format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short",
-                               locale=_locale()))
-    return str(format_unit(round(size / 1024 / 1024, 1), "digital-megabyte", length="short",
-                           locale=_locale()))
-
-
-def percent(value: float | int | Decimal | None) -> str:
-    """45 → "45 %" in Russian and Turkmen, "45%" in Kazakh and English (CLDR's percent pattern)."""
-    if value is None:
-        return "—"
-    return str(format_percent(Decimal(str(value)) / 100))
-
-
-def iso_date(value: str | None) -> str:
-    """A date kept as ISO text (in an event's payload) written the reader's way; else as it is."""
-    try:
-        return str(format_date(date.fromisoformat(str(value))))
-    except ValueError:
-        return str(value or "—")
-
-
-def number_text(value: str | None) -> str:
-    """A number kept as text (in an event's payload) written the reader's way; else as it is."""
-    try:
-        return str(format_decimal(Decimal(str(value)).normalize()))
-    except ArithmeticError:
-        return str(value or "—")
-
-
-# The placeholders a plural message names its count with: `num` in ngettext(), `count` in {% trans %}.
-_COUNT_PLACEHOLDERS = ("%(num)d", "%(num)s", "%(count)d", "%(count)s")
-
-
-def counted(message: str, n: int) -> str:
-    """A plural message with its count already written the reader's way ("12 345", not "12345");
-    the other placeholders are left for the caller to fill."""
-    if not isinstance(n, int) or abs(n) < 1000:
-        return message
-    shown = str(format_decimal(n)).replace("%", "%%")
-    for placeholder in _COUNT_PLACEHOLDERS:
-        message = message.replace(placeholder, shown)
-    return message

@@ -44,6 +44,7 @@ from council.errors import DomainError, NotAllowed, NotFound
 from council.extensions import db
 from council.forms import option, show_error
 from council.i18n import current_language, marked_localized, plain_localized
+from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
 from council.tracker import exports, queries, services
 from council.tracker.forms import (
@@ -107,9 +108,7 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
 
-@bp.app_template_global()
-def council_today() -> date:
-    return services.council_today()
+bp.add_app_template_global(council_today)
 
 
 @bp.app_template_test("managed_by_me")
@@ -192,7 +191,7 @@ def _export(kind: str, fmt: str, header: list[str], rows: Any) -> Response:
         out = exports.spooled(lambda file: exports.write_xlsx(file, kind, header, rows))
         mimetype = exports.XLSX_TYPE
     return send_file(out, mimetype=mimetype, as_attachment=True,
-                     download_name=f"{kind}-{services.council_today().isoformat()}.{fmt}")
+                     download_name=f"{kind}-{council_today().isoformat()}.{fmt}")
 
 
 def _too_many(query: Any, fmt: str, endpoint: str, filters: queries.Filters) -> Response | None:
@@ -231,7 +230,7 @@ def home() -> Response:
 @bp.get("/recommendations")
 def recommendations() -> str:
     council = current_council()
-    today = services.council_today()
+    today = council_today()
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     page = paginate(queries.recommendations_query(council.id, filters, today)
                     .options(selectinload(Recommendation.group)))
@@ -245,7 +244,7 @@ def export_recommendations(fmt: str) -> Response:
     if fmt not in exports.MAX_ROWS:
         abort(404)
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
-    today = services.council_today()
+    today = council_today()
     refused = _too_many(queries.recommendations_query(current_user.council_id, filters, today), fmt,
                         ".recommendations", filters)
     if refused is not None:
@@ -294,7 +293,7 @@ def recommendation(recommendation_id: int) -> str:
 
 
 def _recommendation_page(record: Recommendation, status_form: StatusForm | None = None) -> str:
-    today = services.council_today()
+    today = council_today()
     return render_template("tracker/recommendation.html", recommendation=record,
                            view=queries.two_country_view(record, today), today=today,
                            history=queries.history_of("recommendation", record.id),
@@ -334,7 +333,7 @@ def change_recommendation_status(recommendation_id: int) -> Any:
 def commitments() -> str:
     council = current_council()
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    page = paginate(queries.commitments_query(council.id, filters, services.council_today()))
+    page = paginate(queries.commitments_query(council.id, filters, council_today()))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 
@@ -344,7 +343,7 @@ def export_commitments(fmt: str) -> Response:
     if fmt not in exports.MAX_ROWS:
         abort(404)
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    today = services.council_today()
+    today = council_today()
     refused = _too_many(queries.commitments_query(current_user.council_id, filters, today), fmt,
                         ".commitments", filters)
     if refused is not None:
@@ -434,7 +433,7 @@ def _commitment_page(record: Commitment, **forms: Any) -> str:
     forms.setdefault("verification_form", VerificationForm(formdata=None))
     forms.setdefault("status_form", StatusForm(formdata=None))
     return render_template("tracker/commitment.html", commitment=record, updates=updates,
-                           today=services.council_today(),
+                           today=council_today(),
                            history=queries.history_of("commitment", record.id), **forms)
 
 

@@ -12,17 +12,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from council import events
-from council.auth.permissions import group_roles, is_secretary
-from council.directory.models import GroupRole, PlatformRole, User
+from council.directory.models import User
 from council.i18n import LANGUAGES, Translations
-from council.meetings import permissions as _meeting_rules  # noqa: F401  (registers the meetings' rules)
 from council.meetings import services as meeting_services
 from council.meetings.models import (
+    GENERAL_NOTES,
     PLANNING_STATUSES,
     AgendaItem,
     Decision,
@@ -31,10 +30,14 @@ from council.meetings.models import (
     Minutes,
     RevisionStatus,
 )
-from council.tracker import permissions as _tracker_rules  # noqa: F401  (registers the tracker's rules)
+from council.meetings.permissions import (
+    editable_agenda_items,
+    editable_decisions,
+    editable_meetings,
+    editable_minutes,
+)
 from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
-
-GENERAL_NOTES = "general"
+from council.tracker.permissions import editable_by_secretariat, editable_group_records
 
 
 @dataclass(frozen=True)
@@ -87,72 +90,6 @@ class Kind:
         if self.anchor:
             values["_anchor"] = self.anchor.format(id=record.id)
         return values
-
-
-# Who may edit what, as SQL (the same rules as council/tracker/permissions.py and meetings/permissions.py) ---
-
-
-# As can(): someone whose account was deactivated may edit nothing, whatever their role still says.
-
-
-def _leads_everything(user: User) -> bool:
-    return user.active and (user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id))
-
-
-def _co_chaired(user: User) -> list[int]:
-    if not user.active:
-        return []
-    return [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
-
-
-def _group_led(user: User, group_column: Any) -> ColumnElement[bool]:
-    """Secretaries and administrators: everything; co-chairs: their groups' records."""
-    if _leads_everything(user):
-        return true()
-    groups = _co_chaired(user)
-    return group_column.in_(groups) if groups else false()
-
-
-def _secretariat(model: type[Any]) -> Callable[[User], Select[Any]]:
-    def editable(user: User) -> Select[Any]:
-        return select(model).where(model.council_id == user.council_id,
-                                   true() if _leads_everything(user) else false())
-    return editable
-
-
-def _group_records(model: type[Any]) -> Callable[[User], Select[Any]]:
-    def editable(user: User) -> Select[Any]:
-        return select(model).where(model.council_id == user.council_id, _group_led(user, model.group_id))
-    return editable
-
-
-def _organised(user: User) -> ColumnElement[bool]:
-    """meeting.organise / minutes.write: secretaries, and for a group meeting its co-chairs."""
-    return and_(Meeting.council_id == user.council_id, _group_led(user, Meeting.group_id))
-
-
-def _meeting_editable(user: User) -> ColumnElement[bool]:
-    """meeting.edit: organisers, and whoever proposed a council session while it is a draft."""
-    proposed = and_(Meeting.council_id == user.council_id, Meeting.status == MeetingStatus.DRAFT,
-                    Meeting.created_by_id == user.id) if user.active else false()
-    return or_(_organised(user), proposed)
-
-
-def _meetings(user: User) -> Select[Any]:
-    return select(Meeting).where(_meeting_editable(user))
-
-
-def _agenda_items(user: User) -> Select[Any]:
-    return select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id).where(
-        _meeting_editable(user))
-
-
-def _decisions(user: User) -> Select[Any]:
-    return select(Decision).join(Meeting, Decision.meeting_id == Meeting.id).where(_organised(user))
-
-
-def _minutes(user: User) -> Select[Any]:
-    return select(Minutes).join(Meeting, Minutes.meeting_id == Meeting.id).where(_organised(user))
 
 
 # Writing and recording ------------------------------------------------------------------------------
@@ -235,39 +172,43 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("recommendation", _l("Recommendation"), _l("Recommendations"), Recommendation,
          "recommendation.manage",
          _fixed(TITLE_500, TextPart("text", _l("Text"), 10000, multiline=True)),
-         (Recommendation.title, Recommendation.text), _group_records(Recommendation),
+         (Recommendation.title, Recommendation.text), editable_group_records(Recommendation),
          "tracker.recommendation", "recommendation_id"),
     Kind("commitment", _l("Commitment"), _l("Commitments"), Commitment, "commitment.manage",
          _fixed(TextPart("description", _l("What will be done"), 4000, multiline=True)),
-         (Commitment.description,), _group_records(Commitment), "tracker.commitment", "commitment_id",
+         (Commitment.description,), editable_group_records(Commitment), "tracker.commitment",
+         "commitment_id",
          title=lambda record: dict(record.description or {})),
     Kind("initiative", _l("Initiative"), _l("Initiatives"), Initiative, "initiative.manage",
-         _fixed(NAME, DESCRIPTION), (Initiative.name, Initiative.description), _secretariat(Initiative),
+         _fixed(NAME, DESCRIPTION), (Initiative.name, Initiative.description),
+         editable_by_secretariat(Initiative),
          "tracker.initiative", "initiative_id", permission_target=lambda record: record.council_id,
          title=lambda record: dict(record.name or {})),
     Kind("indicator", _l("Indicator"), _l("Indicators"), Indicator, "indicator.manage",
-         _fixed(NAME, DESCRIPTION), (Indicator.name, Indicator.description), _secretariat(Indicator),
+         _fixed(NAME, DESCRIPTION), (Indicator.name, Indicator.description),
+         editable_by_secretariat(Indicator),
          "tracker.indicator", "indicator_id", permission_target=lambda record: record.council_id,
          title=lambda record: dict(record.name or {})),
     Kind("meeting", _l("Meeting"), _l("Meetings"), Meeting, "meeting.edit", _fixed(TITLE_300),
-         (Meeting.title,), _meetings, "meetings.meeting", "meeting_id",
+         (Meeting.title,), editable_meetings, "meetings.meeting", "meeting_id",
          code=lambda record: str(record.reference), frozen=_plan_frozen, announce=_meeting_event),
     Kind("agenda_item", _l("Agenda item"), _l("Agenda items"), AgendaItem, "meeting.edit",
          _fixed(TITLE_300, TextPart("notes", _l("Notes"), 4000, multiline=True)),
-         (AgendaItem.title, AgendaItem.notes), _agenda_items, "meetings.meeting", "meeting_id",
+         (AgendaItem.title, AgendaItem.notes), editable_agenda_items, "meetings.meeting", "meeting_id",
          anchor="item-{id}", load=(joinedload(AgendaItem.meeting),),
          permission_target=lambda record: record.meeting,
          meeting_of=lambda record: record.meeting, code=lambda record: str(record.meeting.reference),
          frozen=lambda record: _plan_frozen(record.meeting), announce=_meeting_event),
     Kind("decision", _l("Decision"), _l("Decisions"), Decision, "minutes.write",
-         _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), _decisions,
+         _fixed(TextPart("text", _l("Decision"), 4000, multiline=True)), (Decision.text,), editable_decisions,
          "meetings.meeting", "meeting_id", anchor="decisions", load=(joinedload(Decision.meeting),),
          permission_target=lambda record: record.meeting, meeting_of=lambda record: record.meeting,
          code=lambda record: f"{record.meeting.reference} · {record.number}",
          title=lambda record: dict(record.text or {}), write=_write_decision,
          frozen=lambda record: _minutes_frozen(record.meeting.minutes), announce=_meeting_event,
          approved=lambda record: _approved_languages(record.meeting.minutes)),
-    Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (), _minutes,
+    Kind("minutes", _l("Minutes"), _l("Minutes"), Minutes, "minutes.write", _minutes_parts, (),
+         editable_minutes,
          "meetings.meeting", "meeting_id", anchor="minutes",
          load=(selectinload(Minutes.revisions),
                joinedload(Minutes.meeting).selectinload(Meeting.agenda_items)),

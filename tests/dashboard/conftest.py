@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from council.dashboard.figures import council_date
-from council.timeutil import utcnow
+from council.timeutil import council_today, utcnow
 from council.tracker.models import CommitmentStatus as CS
 from council.tracker.models import RecommendationStatus
 from tests.factories import (
@@ -43,7 +42,7 @@ class Tracked:
 
 @pytest.fixture
 def tracked(world) -> Tracked:
-    today = council_date()
+    today = council_today()
     ecology = WorkingGroupFactory(council=world.council, slug="ecology", code="ECO",
                                   name={"ru": "Экология", "en": "Ecology"})
     recommendations = {

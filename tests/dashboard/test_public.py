@@ -7,9 +7,10 @@ import re
 import pytest
 
 from council.extensions import db
+from council.tracker.models import CommitmentStatus
 from tests.conftest import page_text
 from tests.dashboard.conftest import link, number_links
-from tests.factories import CouncilFactory, RecommendationFactory, WorkingGroupFactory
+from tests.factories import CommitmentFactory, CouncilFactory, RecommendationFactory, WorkingGroupFactory
 
 
 def portal_pages(client, tracked) -> dict[str, str]:
@@ -145,3 +146,21 @@ def test_the_demo_council_publishes_figures_and_minutes(client):
         "/public/mangystau-balkan/indicators"))
     assert "Second session of the Cross-Border Cooperation Council" in text
     assert "@" not in text.split("<main")[1]
+
+
+def test_portal_and_tracker_page_show_the_same_side_progress(client, auth, tracked):
+    """50% and 75% average to 62.5%: both pages round it half up, to 63%, and agree on who lags."""
+    world = tracked.world
+    recommendation = RecommendationFactory(group=world.group, code="TRD-2026-063", is_public=True)
+    for code, organisation, progress in (("H1", world.kz_org, 50), ("H2", world.kz_org, 75),
+                                         ("H3", world.tm_org, 100)):
+        CommitmentFactory(code=code, recommendation=recommendation, organisation=organisation,
+                          status=CommitmentStatus.IN_PROGRESS, progress=progress)
+    public = page_text(client.get(f"/public/{world.council.slug}/recommendations/{recommendation.id}"))
+    public_sides = public[public.index("sides-heading"):]
+    assert "Progress: <strong>63%</strong>" in public_sides and "62%" not in public_sides
+    assert "The Kazakhstan side is behind." in public_sides
+    auth.login(world.observer)
+    internal = page_text(client.get(f"/tracker/recommendations/{recommendation.id}"))
+    assert "The Kazakh side lags behind" in internal and "63% against 100%" in internal
+    assert "62%" not in internal[internal.index("sides-heading"):]

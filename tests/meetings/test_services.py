@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from council.auth.permissions import can, refusal
 from council.directory.models import GroupRole, PlatformRole
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.events import Event, history
@@ -453,6 +454,16 @@ def test_only_co_chairs_approve(world, meetings, who):
     meeting = meetings.published_minutes()
     with pytest.raises(NotAllowed):
         meeting_minutes.approve_minutes(getattr(world, who), meeting)
+
+
+def test_the_service_asks_the_registered_approval_rule(world, meetings):
+    """The page (can) and the service (require) give one answer: the chairs, not even an admin."""
+    meeting = meetings.published_minutes()
+    assert [who for who in ("kz_chair", "tm_chair", "admin", "secretary", "member")
+            if can(getattr(world, who), "minutes.approve", meeting)] == ["kz_chair", "tm_chair"]
+    with pytest.raises(NotAllowed) as refused:
+        meeting_minutes.approve_minutes(world.admin, meeting)
+    assert refused.value.message == refusal(world.admin, "minutes.approve", meeting)
 
 
 def test_a_second_co_chair_from_the_same_side_cannot_approve_for_it(world, meetings):

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from council.extensions import db
-from council.notifications import services
+from council.notifications import services, tokens
 from council.notifications.models import (
     Channel,
     DeliveryState,
@@ -128,7 +128,7 @@ def test_only_one_s_own_settings_can_be_saved(world):
 
 
 def test_unsubscribe_link_asks_then_stops_e_mails(client, world):
-    token = services.unsubscribe_token(world.member)
+    token = tokens.unsubscribe_token(world.member)
     page = page_text(client.get(f"/unsubscribe/{token}"))
     assert "Stop all notification e-mails and digests to member@example.org?" in page
     assert services.preference_of(world.member).email_mode == EmailMode.IMMEDIATE  # a GET changes nothing
@@ -191,7 +191,7 @@ def test_the_outbox_warns_when_beat_has_not_ticked(other_app, world, redis_url):
 def test_notification_pages_have_no_inline_script_or_style(client, auth, world):
     assign(world)
     auth.login(world.admin)
-    token = services.unsubscribe_token(world.admin)
+    token = tokens.unsubscribe_token(world.admin)
     for url in ["/notifications", "/notifications/preferences", "/admin/outbox", f"/unsubscribe/{token}"]:
         text = page_text(client.get(url))
         assert "<script>" not in text and "style=" not in text, url

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from council.timeutil import council_today
 from council.tracker.models import CommitmentStatus, RecommendationStatus
-from council.tracker.services import council_today
 from tests.factories import CommitmentFactory, RecommendationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

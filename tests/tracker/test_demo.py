@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from council.demo import load_demo
 from council.events import Event
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
     Indicator,
@@ -16,7 +17,6 @@ from council.tracker.models import (
     Recommendation,
     overdue_condition,
 )
-from council.tracker.services import council_today
 
 MODELS = (Recommendation, Commitment, Initiative, Milestone, Indicator, Observation, Event)
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.extensions import db
-from council.tracker import initiatives, services
+from council.timeutil import council_today
+from council.tracker import initiatives
 from council.tracker.models import CommitmentStatus, Initiative, Observation
 from tests.conftest import page_text
 from tests.factories import CommitmentFactory, IndicatorFactory, InitiativeFactory
@@ -58,9 +59,9 @@ def test_a_milestone_is_not_reached_in_the_future(world):
                                        original_language="ru", due_date=None)
     with pytest.raises(ValidationFailed):
         initiatives.complete_milestone(world.secretary, milestone,
-                                    services.council_today() + timedelta(days=1))
-    initiatives.complete_milestone(world.secretary, milestone, services.council_today())
-    assert milestone.completed_on == services.council_today()
+                                    council_today() + timedelta(days=1))
+    initiatives.complete_milestone(world.secretary, milestone, council_today())
+    assert milestone.completed_on == council_today()
 
 
 def test_observations_are_dated_sourced_and_one_per_day(world):
@@ -114,7 +115,7 @@ def test_initiative_pages_and_their_refusals(client, auth, world):
                                   "due_date": "2026-09-01"}).status_code == 302
     db.session.refresh(initiative)
     milestone = initiative.milestones[0]
-    future = (services.council_today() + timedelta(days=3)).isoformat()
+    future = (council_today() + timedelta(days=3)).isoformat()
     response = client.post(f"{url}/{milestone.id}/done", data={"completed_on": future})
     assert response.status_code == 422 and "cannot be reached in the future" in page_text(response)
     auth.logout()

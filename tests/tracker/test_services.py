@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.events import Event, history
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker import services
 from council.tracker.evidence import EvidenceUpload
 from council.tracker.models import (
@@ -524,8 +525,8 @@ def test_overdue_is_measured_by_the_councils_date_not_utc(world, adopted):
     commitment = CommitmentFactory(recommendation=adopted, organisation=world.kz_org, start_date=None,
                                    due_date=date(2026, 7, 1), status=CS.IN_PROGRESS)
     with time_machine.travel("2026-07-01T20:00:00+00:00", tick=False):
-        today = services.council_today()
+        today = council_today()
         assert today == date(2026, 7, 2)
         assert commitment.is_overdue(today)
     with time_machine.travel("2026-07-01T18:59:00+00:00", tick=False):
-        assert not commitment.is_overdue(services.council_today())
+        assert not commitment.is_overdue(council_today())

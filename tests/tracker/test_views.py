@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
     CommitmentStatus,
@@ -22,7 +23,6 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.tracker.services import council_today
 from tests.conftest import page_text
 from tests.factories import CommitmentFactory, UserFactory
 from tests.tracker.conftest import PDF, stored_files

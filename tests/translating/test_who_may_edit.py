@@ -1,8 +1,9 @@
 """The "to translate" list's SQL for who may edit what agrees with the rules every page asks.
 
-registry.py restates council/tracker/permissions.py and council/meetings/permissions.py as SQL filters; this
-compares the two for every kind, every kind of person and records placed so that each rule's branches
-are taken (this group, another group, the council itself, a proposed session, another council).
+council/tracker/permissions.py and council/meetings/permissions.py state each rule twice: in Python for
+can(), and as an SQL filter for the translation lists (registry.py). This compares the two for every
+kind, every kind of person and records placed so that each rule's branches are taken (this group,
+another group, the council itself, a proposed session, another council).
 """
 
 from __future__ import annotations
