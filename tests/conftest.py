@@ -291,12 +291,15 @@ def current_code(email: str) -> str | None:
     from sqlalchemy import select
 
     from council.directory.models import User
+    from council.sealing import unseal
 
-    row = db.session.execute(select(User.totp_secret, User.totp_enabled_at, User.totp_last_step)
+    row = db.session.execute(select(User.totp_secret_sealed, User.totp_enabled_at, User.totp_last_step)
                              .where(User.email == email.strip().casefold())).first()
-    if row is None or row.totp_secret is None or row.totp_enabled_at is None:
+    if row is None or row.totp_secret_sealed is None or row.totp_enabled_at is None:
         return None
-    totp = pyotp.TOTP(row.totp_secret)
+    secret = unseal(row.totp_secret_sealed)
+    assert secret is not None
+    totp = pyotp.TOTP(secret)
     step = totp.timecode(datetime.now(UTC))
     if row.totp_last_step is not None and row.totp_last_step >= step:
         step = row.totp_last_step + 1

@@ -54,9 +54,11 @@ def pending_secret(user: User) -> str:
     """The secret being set up (made once and kept, so reloading the page shows the same QR code)."""
     if user.two_factor_enabled:
         raise Conflict(_("Two-factor sign-in is already on."))
-    if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
-    return user.totp_secret
+    secret = user.totp_secret
+    if not secret:
+        secret = pyotp.random_base32()
+        user.totp_secret = secret  # stored sealed (User.totp_secret)
+    return secret
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -134,11 +136,12 @@ def _clear(user: User) -> None:
 def verify(user: User, code: str) -> str | None:
     """Check a code from the app, or a recovery code; "totp" or "recovery code" if it is valid (and
     then spent: a code is never accepted twice), None if not."""
-    if not user.two_factor_enabled or user.totp_secret is None:
+    secret = user.totp_secret if user.two_factor_enabled else None
+    if secret is None:
         return None
     digits = "".join(code.split())
     if digits.isdigit() and len(digits) == 6:
-        step = _matching_step(user.totp_secret, digits, user.totp_last_step)
+        step = _matching_step(secret, digits, user.totp_last_step)
         if step is None:
             return None
         user.totp_last_step = step

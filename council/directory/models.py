@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from council.dbtypes import JSONText, enum_type
 from council.extensions import Model
 from council.i18n import Translations, search_key
+from council.sealing import seal, unseal
 from council.timeutil import utcnow
 
 
@@ -188,9 +189,10 @@ class User(UserMixin, Model):
     # Part of the id in every session and remember-me cookie: raising it ends all of them (sign-out,
     # a new password, a role change, deactivation). See get_id() and the user loader.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time step a
-    # code was accepted for, so that one code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP): the shared secret, sealed (encrypted under a key derived from the
+    # secret key, never stored in the database: see council/sealing.py and the totp_secret property),
+    # when it was confirmed, and the last time step a code was accepted for (no code works twice).
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -218,8 +220,19 @@ class User(UserMixin, Model):
         self.session_version = (self.session_version or 0) + 1
 
     @property
+    def totp_secret(self) -> str | None:
+        """The TOTP secret in clear, for this request only; None if unset or unreadable."""
+        return unseal(self.totp_secret_sealed) if self.totp_secret_sealed else None
+
+    @totp_secret.setter
+    def totp_secret(self, value: str | None) -> None:
+        self.totp_secret_sealed = seal(value) if value else None
+
+    @property
     def two_factor_enabled(self) -> bool:
-        return self.totp_enabled_at is not None and self.totp_secret is not None
+        # Sealed, not unsealed: a secret the current key cannot open still asks for a code (and none
+        # is accepted) rather than letting the password alone through.
+        return self.totp_enabled_at is not None and self.totp_secret_sealed is not None
 
     @property
     def has_password(self) -> bool:
