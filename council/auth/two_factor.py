@@ -21,7 +21,7 @@ from council import events
 from council.auth.models import RecoveryCode
 from council.auth.permissions import require, rule
 from council.directory.models import PlatformRole, User
-from council.errors import Conflict, ValidationFailed
+from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.extensions import db
 from council.timeutil import utcnow
 
@@ -43,8 +43,21 @@ def required_for(user: User) -> bool:
 
 
 def needs_set_up(user: User) -> bool:
-    """True for an administrator or secretary who has no second factor yet: only set-up is open."""
+    """True for an administrator or secretary who has no second factor yet: only set-up is open (on the
+    web; the API refuses their tokens until then)."""
     return required_for(user) and not user.two_factor_enabled
+
+
+def set_up_first_message() -> str:
+    return _("Administrators and secretaries must use two-factor sign-in: API tokens work only once it "
+             "is set up. Sign in on the website and set it up on your profile page "
+             "(Profile → Two-factor sign-in), then try again.")
+
+
+def require_set_up(user: User) -> None:
+    """Refuse what must not happen before a required second factor is set up (creating API tokens)."""
+    if needs_set_up(user):
+        raise NotAllowed(set_up_first_message())
 
 
 # Set-up -------------------------------------------------------------------------------------------
