@@ -169,6 +169,8 @@ def test_tokens_of_someone_who_must_set_up_a_second_factor_are_refused_until_the
 
 
 def test_an_administrator_without_a_second_factor_cannot_create_a_token(client, auth, world):
+    from flask_babel import force_locale
+
     from council.api.models import ApiToken
     from council.errors import NotAllowed
     from tests.factories import UserFactory
@@ -176,7 +178,7 @@ def test_an_administrator_without_a_second_factor_cannot_create_a_token(client, 
     admin = UserFactory(council=world.council, organisation=None, role="admin",
                         email="new.admin@example.org", totp_secret=None, totp_enabled_at=None)
     db.session.commit()
-    with pytest.raises(NotAllowed, match="two-factor sign-in"):
+    with force_locale("en"), pytest.raises(NotAllowed, match="two-factor sign-in"):
         services.create_token(admin, name="ERP", scope=TokenScope.READ)
     db.session.rollback()
     auth.login(admin)
