@@ -186,8 +186,8 @@ class User(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     invited_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
-    # Part of the id in every session and remember-me cookie: raising it ends all of them (sign-out,
-    # a new password, a role change, deactivation). See get_id() and the user loader.
+    # Part of the id in every session and remember-me cookie: raising it ends all of them (sign out
+    # everywhere, a new password, a role change, a second factor change). See council/auth/sessions.py.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Two-factor sign-in (TOTP): the shared secret, sealed (encrypted under a key derived from the
     # secret key, never stored in the database: see council/sealing.py and the totp_secret property),
@@ -211,9 +211,30 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated people
         return self.active
 
+    @property
+    def sign_in_key(self) -> str | None:
+        """This browser's sign-in key, set when signing in or loading the person from a cookie (not
+        stored: only its hash is, in sign_in_session). See council/auth/sessions.py."""
+        return getattr(self, "_sign_in_key", None)
+
+    @sign_in_key.setter
+    def sign_in_key(self, key: str | None) -> None:
+        self._sign_in_key = key
+
     def get_id(self) -> str:
-        """The session's user id with the session version: a cookie of an older version is refused."""
-        return f"{self.id}:{self.session_version or 0}"
+        """The session's id: person, session version and this browser's sign-in key (sessions.py)."""
+        if not self.sign_in_key:
+            raise RuntimeError("Sign people in with council.auth.sessions.log_in(), not login_user().")
+        return f"{self.id}:{self.session_version or 0}:{self.sign_in_key}"
+
+    def __eq__(self, other: object) -> bool:
+        # One person is one person, whatever session or version an object was loaded with (UserMixin
+        # compares get_id()).
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
 
     def end_sessions(self) -> None:
         """Sign the person out everywhere: every existing session and remember-me cookie stops working."""
