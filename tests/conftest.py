@@ -260,12 +260,17 @@ def app_context(app: Flask) -> Iterator[None]:
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
+            # DELETE, children first, rather than TRUNCATE: a test leaves a few rows, and TRUNCATE of
+            # every table costs PostgreSQL about 2 s (new files for each table) against 0.1 s.
+            for table in tables:
+                connection.execute(table.delete())
             if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
+                # Ids start at 1 again in every test, as after TRUNCATE … RESTART IDENTITY.
+                sequences = connection.execute(text(
+                    "SELECT sequence_name FROM information_schema.sequences "
+                    "WHERE sequence_schema = current_schema()")).scalars().all()
+                for name in sequences:
+                    connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 class IsolatedClient(FlaskClient):
