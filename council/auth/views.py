@@ -25,7 +25,7 @@ from council.errors import DomainError, ValidationFailed
 from council.extensions import db, limiter
 from council.forms import show_error
 from council.i18n import LANGUAGES, speak_as
-from council.web import after_response, form_page, no_store, same_site_path
+from council.web import after_response, form_page, private_page, same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -205,7 +205,7 @@ def _set_up_page(form: CodeForm) -> Response:
                            qr_code=two_factor.qr_code_svg(uri, _("QR code for your authenticator app")),
                            required=two_factor.required_for(current_user))
     db.session.commit()  # the secret shown must be the one checked on the next request
-    return no_store(Response(page, 422 if form.is_submitted() else 200))
+    return private_page(page, 422 if form.is_submitted() else 200)
 
 
 @bp.route("/profile/two-factor", methods=["GET", "POST"])
@@ -225,7 +225,7 @@ def two_factor_setup() -> Response:
     db.session.commit()
     _stay_signed_in()
     flash(_("Two-factor sign-in is on."), "success")
-    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+    return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
 @bp.post("/profile/two-factor/recovery-codes")
@@ -241,7 +241,7 @@ def renew_recovery_codes() -> Response | tuple[str, int]:
         flash(error.message, "error")
         return redirect(url_for("directory.profile", _anchor="security"))
     db.session.commit()
-    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+    return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
 @bp.post("/profile/two-factor/off")

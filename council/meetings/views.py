@@ -64,7 +64,7 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 from council.tracker.services import council_today
-from council.web import arg_int, current_council, form_page, is_htmx, no_store, paginate
+from council.web import arg_int, current_council, form_page, is_htmx, no_store, paginate, private_page
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -908,7 +908,7 @@ def create_feed() -> Response | str:
     db.session.commit()
     url = external_url("meetings.calendar_feed", token=token)
     flash(_("Your new calendar address is below. Copy it now: it is shown only once."), "success")
-    return no_store(Response(_calendars_page(new_url=url)))
+    return private_page(_calendars_page(new_url=url))
 
 
 @bp.post("/calendar/feeds/<int:feed_id>/revoke")
