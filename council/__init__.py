@@ -93,18 +93,10 @@ def _bind_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
 
-    from council.directory.models import User
+    from council.auth import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # "id:version": a cookie made before the person's sessions were ended names an older version.
-        identity, _, version = user_id.partition(":")
-        if not identity.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(identity))
-        if user is None or int(version) != (user.session_version or 0):
-            return None
-        return user
+    # "id:version:key": a cookie of an ended sign-in, or of an older session version, signs no one in.
+    login_manager.user_loader(sessions.load)
 
 
 def _register_permissions(app: Flask) -> None:

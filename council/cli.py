@@ -66,3 +66,29 @@ def create_admin(email: str, name: str, password: str) -> None:
     db.session.commit()
     click.echo(f"Administrator {address} created. At the first sign-in the platform asks them to set up "
                "two-factor sign-in (an authenticator app) before anything else.")
+
+
+@council_cli.command("reseal-secrets")
+def reseal_secrets_command() -> None:
+    """Seal every second factor again under the current COUNCIL_SECRET_KEY (after rotating it, while
+    the previous key is still in COUNCIL_SECRET_KEY_FALLBACKS); the fallback can be dropped afterwards."""
+    from cryptography.fernet import InvalidToken
+
+    from council.directory.models import User
+    from council.sealing import reseal
+
+    people = db.session.scalars(select(User).where(User.totp_secret_sealed.is_not(None)))
+    done, unreadable = 0, []
+    for person in people:
+        try:
+            person.totp_secret_sealed = reseal(person.totp_secret_sealed or "")
+            done += 1
+        except InvalidToken:
+            unreadable.append(person.email)
+    db.session.commit()
+    click.echo(f"{done} second factor(s) sealed under the current key.")
+    if unreadable:
+        raise click.ClickException(
+            "No key at hand opens the second factor of: " + ", ".join(unreadable)
+            + ". Add the key they were sealed under to COUNCIL_SECRET_KEY_FALLBACKS, or have an "
+            "administrator reset their second factor.")

@@ -38,6 +38,10 @@ class Config:
         # `make run` (debug) keeps a random one under instance/.
         self.SECRET_KEY = _env("SECRET_KEY")
         self.SECRET_KEY_FILE = str(INSTANCE_PATH / "secret_key")
+        # While rotating the key: the previous ones, comma-separated. Sessions signed and second
+        # factors sealed under them keep working (Flask reads this for sessions; see sealing.py).
+        self.SECRET_KEY_FALLBACKS = [key.strip() for key in (_env("SECRET_KEY_FALLBACKS") or "").split(",")
+                                     if key.strip()]
         self.SQLALCHEMY_DATABASE_URI = _env(
             "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'council.sqlite3'}"
         )

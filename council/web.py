@@ -61,6 +61,13 @@ def no_store(response: Response) -> Response:
     return response
 
 
+def private_page(html: str, status: int = 200) -> Response:
+    """A rendered page that must not be cached (a secret shown once: a QR code, recovery codes, a new
+    token). An HTML response: Werkzeug's Response is text/plain by default, and with `nosniff` the
+    browser then showed the page's source."""
+    return no_store(Response(html, status, mimetype="text/html"))
+
+
 def same_site_path(target: str | None) -> str | None:
     """`target` if it is a path of this site, else None: the one check for every `next` the app follows.
 

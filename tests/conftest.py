@@ -260,12 +260,17 @@ def app_context(app: Flask) -> Iterator[None]:
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
+            # DELETE, children first, rather than TRUNCATE: a test leaves a few rows, and TRUNCATE of
+            # every table costs PostgreSQL about 2 s (new files for each table) against 0.1 s.
+            for table in tables:
+                connection.execute(table.delete())
             if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
+                # Ids start at 1 again in every test, as after TRUNCATE … RESTART IDENTITY.
+                sequences = connection.execute(text(
+                    "SELECT sequence_name FROM information_schema.sequences "
+                    "WHERE sequence_schema = current_schema()")).scalars().all()
+                for name in sequences:
+                    connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 class IsolatedClient(FlaskClient):
@@ -291,12 +296,15 @@ def current_code(email: str) -> str | None:
     from sqlalchemy import select
 
     from council.directory.models import User
+    from council.sealing import unseal
 
-    row = db.session.execute(select(User.totp_secret, User.totp_enabled_at, User.totp_last_step)
+    row = db.session.execute(select(User.totp_secret_sealed, User.totp_enabled_at, User.totp_last_step)
                              .where(User.email == email.strip().casefold())).first()
-    if row is None or row.totp_secret is None or row.totp_enabled_at is None:
+    if row is None or row.totp_secret_sealed is None or row.totp_enabled_at is None:
         return None
-    totp = pyotp.TOTP(row.totp_secret)
+    secret = unseal(row.totp_secret_sealed)
+    assert secret is not None
+    totp = pyotp.TOTP(secret)
     step = totp.timecode(datetime.now(UTC))
     if row.totp_last_step is not None and row.totp_last_step >= step:
         step = row.totp_last_step + 1

@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "auth.renew_recovery_codes": (NOBODY, SIGNED_IN),
     "auth.two_factor_off": (NOBODY, SIGNED_IN),
     "auth.sign_out_everywhere": (NOBODY, SIGNED_IN),
+    "auth.change_password": (NOBODY, SIGNED_IN),  # one's own, with the current password
     "auth.reset_second_factor": (NOBODY, roles("admin")),  # the member has none to reset: 409
     # Directory
     "directory.home": (SIGNED_IN, NOBODY),
@@ -484,6 +485,14 @@ PARITY_CASES: dict[str, tuple[str, str, frozenset[str]]] = {
                                                  roles_of_parity("kz_chair", "secretary", "tm_secretary")),
     "verifying a Turkmen report": ("commitment.verify", "tm_reported_by_tm_member",
                                    roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    # A lost phone: only an administrator resets a second factor, whatever the side (a secretary who
+    # could would take over a colleague's account with the password alone).
+    "resetting the Turkmen secretary's second factor": ("person.reset_second_factor", "tm_secretary",
+                                                        roles_of_parity("admin")),
+    "resetting the Kazakh secretary's second factor": ("person.reset_second_factor", "kz_secretary",
+                                                       roles_of_parity("admin")),
+    "resetting a member's second factor": ("person.reset_second_factor", "member",
+                                           roles_of_parity("admin")),
 }
 
 
@@ -516,6 +525,7 @@ def test_parity_rules(world: Any, case: str) -> None:
         "tm_member_to_chair": lambda: MemberChange(group, world.tm_member, GroupRole.MEMBER,
                                                    GroupRole.CO_CHAIR),
         "tm_secretary": lambda: people["tm_secretary"],
+        "kz_secretary": lambda: world.secretary,
         "admin": lambda: world.admin,
         "member": lambda: world.member,
         "council": lambda: world.council.id,
@@ -551,3 +561,86 @@ def test_what_pages_show(app: Flask, client: Any, auth: Any, world: Any, uploads
     auth.login(user)
     page = client.get(url_for_rule(app, endpoint, dict(records.params, person_id=other.id)))
     assert (other.email in page.get_data(as_text=True)) == (role in readers), (action, role)
+
+
+# Approving a translation added to minutes after a side approved them (issue 13, finding 8): each
+# co-chair approves for their own side only. The scene: Russian minutes of the group's meeting, approved
+# by the Kazakh co-chair; English added since; the Turkmen side has not approved the minutes yet.
+# role: (answer, the approvals of the English text afterwards as (country, who)).
+LATE_TRANSLATION_PEOPLE = ("observer", "member", "other_chair", "kz_chair", "tm_chair", "secretary",
+                           "tm_secretary", "admin")
+LATE_TRANSLATION_CELLS: dict[str, tuple[int, set[tuple[str, str]]]] = {
+    "kz_chair": (302, {("KZ", "kz_chair")}),  # own side: allowed
+    # The other side's co-chair cannot give the Kazakh side's approval, nor their own before their
+    # side approved the minutes themselves.
+    "tm_chair": (409, set()),
+    "observer": (403, set()),
+    "member": (403, set()),
+    "other_chair": (403, set()),  # co-chair of another group
+    "secretary": (403, set()),
+    "tm_secretary": (403, set()),
+    "admin": (403, set()),  # approving is the co-chairs' alone
+}
+
+
+def _late_translation_scene(world: Any) -> tuple[Any, dict[str, Any]]:
+    from council.directory.models import PlatformRole
+    from council.meetings import services as meeting_services
+    from council.translating import services as translating
+    from tests.factories import MembershipFactory, UserFactory, WorkingGroupFactory
+    from tests.meetings.conftest import Meetings
+
+    ecology = WorkingGroupFactory(council=world.council, slug="ecology", code="ECO")
+    other_chair = UserFactory(organisation=world.kz_org, email="eco.chair@example.org")
+    MembershipFactory(group=ecology, user=other_chair, role=GroupRole.CO_CHAIR)
+    people = {"observer": world.observer, "member": world.member, "other_chair": other_chair,
+              "kz_chair": world.kz_chair, "tm_chair": world.tm_chair, "secretary": world.secretary,
+              "tm_secretary": UserFactory(organisation=world.tm_org, role=PlatformRole.SECRETARY,
+                                          email="tm.secretary@example.org"),
+              "admin": world.admin}
+    meeting = Meetings(world).published_minutes()
+    meeting_services.approve_minutes(world.kz_chair, meeting)
+    translating.add_translation(world.kz_chair, meeting.minutes, "en",
+                                {"general": "The co-chair opened the meeting."})
+    db.session.commit()
+    return meeting, people
+
+
+def _english_approvals(meeting: Any, people: dict[str, Any]) -> set[tuple[str, str]]:
+    db.session.expire_all()
+    names = {person.id: name for name, person in people.items()}
+    return {(row.country_code, names[row.user_id]) for row in meeting.minutes.current.language_approvals
+            if row.language == "en"}
+
+
+@pytest.mark.parametrize("role", LATE_TRANSLATION_PEOPLE)
+def test_approving_a_late_minutes_translation(client: Any, auth: Any, world: Any, role: str) -> None:
+    meeting, people = _late_translation_scene(world)
+    answer, approvals = LATE_TRANSLATION_CELLS[role]
+    auth.login(people[role])
+    before = snapshot()
+    response = client.post(f"/meetings/{meeting.id}/minutes/approve/en")
+    assert response.status_code == answer, (role, response.status_code)
+    assert _english_approvals(meeting, people) == approvals, role
+    if answer != 302:
+        assert snapshot() == before, role
+    assert "en" not in meeting.minutes.current.approved_languages  # one side is never enough
+
+
+def test_the_other_side_approving_the_minutes_later_approves_the_translation_for_its_side_only(
+        client: Any, auth: Any, world: Any) -> None:
+    from council.meetings import services as meeting_services
+
+    meeting, people = _late_translation_scene(world)
+    meeting_services.approve_minutes(world.tm_chair, meeting)  # the English is there: it approves it too
+    db.session.commit()
+    assert _english_approvals(meeting, people) == {("TM", "tm_chair")}  # the Turkmen side's, not both
+    assert meeting.minutes.current.approved_languages == ["ru"]
+    url = f"/meetings/{meeting.id}/minutes/approve/en"
+    auth.login(world.tm_chair)
+    assert client.post(url).status_code == 409  # the Turkmen side has approved it already
+    auth.logout()
+    auth.login(world.kz_chair)
+    assert client.post(url).status_code == 302
+    assert _english_approvals(meeting, people) == {("TM", "tm_chair"), ("KZ", "kz_chair")}
+    assert meeting.minutes.current.approved_languages == ["ru", "en"]

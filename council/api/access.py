@@ -13,6 +13,7 @@ from werkzeug.exceptions import Unauthorized
 
 from council.api import services
 from council.api.models import ApiToken
+from council.auth import two_factor
 from council.errors import NotAllowed
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -48,6 +49,10 @@ def authenticate() -> None:
     token = current_token()
     if token is None:
         raise Unauthorized()
+    if two_factor.needs_set_up(token.user):
+        # A token made before the rule applied to them (a member since promoted, a second factor since
+        # reset by an administrator) must not be a way round it.
+        raise NotAllowed(two_factor.set_up_first_message())
     if request.method not in READ_METHODS and not token.can_write:
         raise NotAllowed(_("This token may only read. Create a read-write token to make changes."))
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from council import events
 from council.api.models import ApiToken, TokenScope
+from council.auth import two_factor
 from council.auth.permissions import require, rule
 from council.directory.models import User
 from council.errors import Conflict, ValidationFailed
@@ -50,6 +51,7 @@ def tokens_of(person: User, limit: int = 50) -> list[ApiToken]:
 def create_token(actor: User, *, name: str, scope: TokenScope | str) -> tuple[ApiToken, str]:
     """Make a token for the actor; returns it with its secret, which is shown once and never stored."""
     require(actor, "token.create", actor)
+    two_factor.require_set_up(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("Name the token after the system that will use it."), field="name")

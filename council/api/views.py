@@ -15,7 +15,7 @@ from council.directory.forms import ProfileForm
 from council.errors import DomainError, NotFound
 from council.extensions import db
 from council.forms import show_error
-from council.web import no_store
+from council.web import private_page
 
 bp = Blueprint("api", __name__)
 
@@ -43,7 +43,7 @@ def create_token() -> Response | tuple[str, int]:
     # (the session cookie is signed, not encrypted), and the page must not be cached.
     flash(_("Token “%(name)s” created. Copy it now: it will not be shown again.", name=token.name),
           "success")
-    return no_store(Response(_profile_page(TokenForm(formdata=None), new_secret=secret), 201))
+    return private_page(_profile_page(TokenForm(formdata=None), new_secret=secret), 201)
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")

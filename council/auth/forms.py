@@ -57,6 +57,11 @@ class TwoFactorOffForm(CouncilForm):
                        render_kw={"autocomplete": "one-time-code"})
 
 
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)],
+                            render_kw={"autocomplete": "current-password"})
+
+
 def security_section(person: Any) -> dict[str, Any]:
     """What the profile page shows about signing in: the second factor and recent security events."""
     from council.auth import security_log, two_factor
@@ -66,4 +71,5 @@ def security_section(person: Any) -> dict[str, Any]:
             "recovery_codes_left": two_factor.recovery_codes_left(person)
             if person.two_factor_enabled else 0,
             "two_factor_off_form": TwoFactorOffForm(formdata=None, prefix="off"),
+            "change_password_form": ChangePasswordForm(formdata=None, prefix="change"),
             "recovery_codes_form": CodeForm(formdata=None, prefix="renew")}

@@ -22,3 +22,21 @@ class RecoveryCode(Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+
+
+class SignInSession(Model):
+    """One browser's sign-in: its key (random, in the session and remember-me cookies; only its SHA-256
+    is kept) lets "Sign out" end this browser's session alone, copies of its cookies included, while
+    the person's other browsers stay signed in. "Sign out everywhere" (and a new password, a role
+    change, a second factor turned on, off or reset) raises the person's session version instead,
+    which ends every session at once."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The person's session version when it began: older ones are dead and are cleared away.
+    user_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

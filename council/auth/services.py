@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from council import conflicts, events
+from council.auth import sessions
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, PlatformRole, User
 from council.errors import Conflict, ValidationFailed
@@ -69,12 +70,13 @@ def code_refused(user: User, *, address: str | None) -> None:
 
 
 def sign_out(user: User) -> None:
-    """End the person's sessions: a copy of the session cookie (or a remember-me cookie) taken before
-    signing out stops working. One version per person, so this ends their other sessions too."""
-    user.end_sessions()
+    """End this browser's session: a copy of its session or remember-me cookie taken before stops
+    working too. The person's other browsers stay signed in (sign_out_everywhere ends them)."""
+    sessions.end_this_one(user)
 
 
 def sign_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the person, in every browser."""
     user.end_sessions()
     events.record("auth.signed_out_everywhere", user, user)
 
@@ -93,6 +95,14 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.end_sessions()  # whoever signed in with the old password (or kept its cookie) is signed out
     events.record("person.password_set", user, user)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The person changes their own password: the current one first. Every session ends (the caller
+    keeps this browser's, under the new session version)."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise ValidationFailed(_("The current password is wrong."), field="current")
+    set_password(user, new)
 
 
 # Signed links -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from council import events
 from council.auth.models import RecoveryCode
 from council.auth.permissions import require, rule
 from council.directory.models import PlatformRole, User
-from council.errors import Conflict, ValidationFailed
+from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.extensions import db
 from council.timeutil import utcnow
 
@@ -43,8 +43,21 @@ def required_for(user: User) -> bool:
 
 
 def needs_set_up(user: User) -> bool:
-    """True for an administrator or secretary who has no second factor yet: only set-up is open."""
+    """True for an administrator or secretary who has no second factor yet: only set-up is open (on the
+    web; the API refuses their tokens until then)."""
     return required_for(user) and not user.two_factor_enabled
+
+
+def set_up_first_message() -> str:
+    return _("Administrators and secretaries must use two-factor sign-in: API tokens work only once it "
+             "is set up. Sign in on the website and set it up on your profile page "
+             "(Profile → Two-factor sign-in), then try again.")
+
+
+def require_set_up(user: User) -> None:
+    """Refuse what must not happen before a required second factor is set up (creating API tokens)."""
+    if needs_set_up(user):
+        raise NotAllowed(set_up_first_message())
 
 
 # Set-up -------------------------------------------------------------------------------------------
@@ -54,9 +67,11 @@ def pending_secret(user: User) -> str:
     """The secret being set up (made once and kept, so reloading the page shows the same QR code)."""
     if user.two_factor_enabled:
         raise Conflict(_("Two-factor sign-in is already on."))
-    if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
-    return user.totp_secret
+    secret = user.totp_secret
+    if not secret:
+        secret = pyotp.random_base32()
+        user.totp_secret = secret  # stored sealed (User.totp_secret)
+    return secret
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -134,11 +149,12 @@ def _clear(user: User) -> None:
 def verify(user: User, code: str) -> str | None:
     """Check a code from the app, or a recovery code; "totp" or "recovery code" if it is valid (and
     then spent: a code is never accepted twice), None if not."""
-    if not user.two_factor_enabled or user.totp_secret is None:
+    secret = user.totp_secret if user.two_factor_enabled else None
+    if secret is None:
         return None
     digits = "".join(code.split())
     if digits.isdigit() and len(digits) == 6:
-        step = _matching_step(user.totp_secret, digits, user.totp_last_step)
+        step = _matching_step(secret, digits, user.totp_last_step)
         if step is None:
             return None
         user.totp_last_step = step

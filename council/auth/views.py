@@ -8,17 +8,24 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from council.auth import services, two_factor
-from council.auth.forms import CodeForm, ForgotPasswordForm, LoginForm, NewPasswordForm, TwoFactorOffForm
+from council.auth import services, sessions, two_factor
+from council.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    TwoFactorOffForm,
+)
 from council.directory.models import User
 from council.errors import DomainError, ValidationFailed
 from council.extensions import db, limiter
 from council.forms import show_error
 from council.i18n import LANGUAGES, speak_as
-from council.web import after_response, form_page, no_store, same_site_path
+from council.web import after_response, form_page, private_page, same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -92,8 +99,8 @@ def login() -> Response | str | tuple[str, int]:
 
 def _signed_in(user: User, *, remember: bool, method: str, target: str | None) -> Response:
     services.sign_in(user, method=method, **_client())
+    sessions.log_in(user, remember=remember)
     db.session.commit()
-    login_user(user, remember=remember)
     session.pop("language", None)
     return redirect(_safe_next(target))
 
@@ -187,7 +194,8 @@ def sign_out_everywhere() -> Response:
 
 def _stay_signed_in() -> None:
     """The person's sessions just ended (a security change): keep this one, under the new version."""
-    login_user(db.session.get(User, current_user.id))
+    sessions.log_in(current_user._get_current_object())
+    db.session.commit()
 
 
 def _set_up_page(form: CodeForm) -> Response:
@@ -197,7 +205,7 @@ def _set_up_page(form: CodeForm) -> Response:
                            qr_code=two_factor.qr_code_svg(uri, _("QR code for your authenticator app")),
                            required=two_factor.required_for(current_user))
     db.session.commit()  # the secret shown must be the one checked on the next request
-    return no_store(Response(page, 422 if form.is_submitted() else 200))
+    return private_page(page, 422 if form.is_submitted() else 200)
 
 
 @bp.route("/profile/two-factor", methods=["GET", "POST"])
@@ -217,7 +225,7 @@ def two_factor_setup() -> Response:
     db.session.commit()
     _stay_signed_in()
     flash(_("Two-factor sign-in is on."), "success")
-    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+    return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
 @bp.post("/profile/two-factor/recovery-codes")
@@ -233,7 +241,7 @@ def renew_recovery_codes() -> Response | tuple[str, int]:
         flash(error.message, "error")
         return redirect(url_for("directory.profile", _anchor="security"))
     db.session.commit()
-    return no_store(Response(render_template("auth/recovery_codes.html", codes=codes)))
+    return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
 @bp.post("/profile/two-factor/off")
@@ -251,6 +259,26 @@ def two_factor_off() -> Response:
     db.session.commit()
     _stay_signed_in()
     flash(_("Two-factor sign-in is off."), "success")
+    return redirect(url_for("directory.profile", _anchor="security"))
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password() -> Response:
+    form = ChangePasswordForm(prefix="change")
+    try:
+        if not form.validate_on_submit():
+            field, errors = next(iter(form.errors.items()))
+            raise ValidationFailed(str(errors[0]), field=field)
+        services.change_password(current_user, current=form.current.data or "",
+                                 new=form.password.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("directory.profile", _anchor="security"))
+    db.session.commit()
+    _stay_signed_in()
+    flash(_("Your password is changed. You were signed out everywhere else."), "success")
     return redirect(url_for("directory.profile", _anchor="security"))
 
 
@@ -282,8 +310,8 @@ def _set_password_page(token: str, purpose: str, template: str) -> Response | st
     except DomainError as error:
         show_error(form, error)
         return form_page(template, form, person=user)
+    sessions.log_in(user)
     db.session.commit()
-    login_user(user)
     flash(_("Your password is set. Welcome!"), "success")
     return redirect(url_for("directory.home"))
 

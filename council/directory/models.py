@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from council.dbtypes import JSONText, enum_type
 from council.extensions import Model
 from council.i18n import Translations, search_key
+from council.sealing import seal, unseal
 from council.timeutil import utcnow
 
 
@@ -185,12 +186,13 @@ class User(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     invited_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
-    # Part of the id in every session and remember-me cookie: raising it ends all of them (sign-out,
-    # a new password, a role change, deactivation). See get_id() and the user loader.
+    # Part of the id in every session and remember-me cookie: raising it ends all of them (sign out
+    # everywhere, a new password, a role change, a second factor change). See council/auth/sessions.py.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time step a
-    # code was accepted for, so that one code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP): the shared secret, sealed (encrypted under a key derived from the
+    # secret key, never stored in the database: see council/sealing.py and the totp_secret property),
+    # when it was confirmed, and the last time step a code was accepted for (no code works twice).
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -209,17 +211,49 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated people
         return self.active
 
+    @property
+    def sign_in_key(self) -> str | None:
+        """This browser's sign-in key, set when signing in or loading the person from a cookie (not
+        stored: only its hash is, in sign_in_session). See council/auth/sessions.py."""
+        return getattr(self, "_sign_in_key", None)
+
+    @sign_in_key.setter
+    def sign_in_key(self, key: str | None) -> None:
+        self._sign_in_key = key
+
     def get_id(self) -> str:
-        """The session's user id with the session version: a cookie of an older version is refused."""
-        return f"{self.id}:{self.session_version or 0}"
+        """The session's id: person, session version and this browser's sign-in key (sessions.py)."""
+        if not self.sign_in_key:
+            raise RuntimeError("Sign people in with council.auth.sessions.log_in(), not login_user().")
+        return f"{self.id}:{self.session_version or 0}:{self.sign_in_key}"
+
+    def __eq__(self, other: object) -> bool:
+        # One person is one person, whatever session or version an object was loaded with (UserMixin
+        # compares get_id()).
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
 
     def end_sessions(self) -> None:
         """Sign the person out everywhere: every existing session and remember-me cookie stops working."""
         self.session_version = (self.session_version or 0) + 1
 
     @property
+    def totp_secret(self) -> str | None:
+        """The TOTP secret in clear, for this request only; None if unset or unreadable."""
+        return unseal(self.totp_secret_sealed) if self.totp_secret_sealed else None
+
+    @totp_secret.setter
+    def totp_secret(self, value: str | None) -> None:
+        self.totp_secret_sealed = seal(value) if value else None
+
+    @property
     def two_factor_enabled(self) -> bool:
-        return self.totp_enabled_at is not None and self.totp_secret is not None
+        # Sealed, not unsealed: a secret the current key cannot open still asks for a code (and none
+        # is accepted) rather than letting the password alone through.
+        return self.totp_enabled_at is not None and self.totp_secret_sealed is not None
 
     @property
     def has_password(self) -> bool:

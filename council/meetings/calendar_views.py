@@ -27,7 +27,7 @@ from council.meetings.models import (
 )
 from council.meetings.views import _agenda_context, _attendance_users, _chairs, _meeting, bp
 from council.meetings.wording import about
-from council.web import arg_int, no_store
+from council.web import arg_int, no_store, private_page
 
 
 @bp.get("/<int:meeting_id>/agenda/print")
@@ -92,7 +92,7 @@ def create_feed() -> Response | str:
     db.session.commit()
     url = external_url("meetings.calendar_feed", token=token)
     flash(_("Your new calendar address is below. Copy it now: it is shown only once."), "success")
-    return no_store(Response(_calendars_page(new_url=url)))
+    return private_page(_calendars_page(new_url=url))
 
 
 @bp.post("/calendar/feeds/<int:feed_id>/revoke")

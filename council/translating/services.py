@@ -136,8 +136,15 @@ class KindWork:
     rows: list[tuple[Any, list[str]]] = field(default_factory=list)
 
 
+_any_missing_conditions: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
 def _any_missing(kind: Kind, languages: list[str]) -> Any:
-    return or_(*[missing_condition(kind, lang) for lang in languages])
+    """SQL: the kind's record misses one of `languages` (built once: the navigation asks every page)."""
+    key = (kind.key, tuple(languages))
+    if key not in _any_missing_conditions:
+        _any_missing_conditions[key] = or_(*[missing_condition(kind, lang) for lang in languages])
+    return _any_missing_conditions[key]
 
 
 def _sql_work(kind: Kind, user: User, languages: list[str], limit: int) -> KindWork:

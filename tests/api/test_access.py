@@ -140,3 +140,48 @@ def test_the_documentation_page_says_in_the_reader_s_language_that_swagger_ui_is
     assert 'id="swagger-ui" lang="en"' in page
     english = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "api-docs-language" not in english
+
+
+def test_tokens_of_someone_who_must_set_up_a_second_factor_are_refused_until_they_do(client, auth, world,
+                                                                                    token_for):
+    from council.auth import two_factor
+    from council.directory.models import PlatformRole
+    from tests.auth.test_two_factor import set_up
+
+    secret = token_for(world.member)  # made while a member (no second factor required)
+    world.member.role = PlatformRole.SECRETARY
+    db.session.commit()
+    response = client.get("/api/v1/me", headers=bearer(secret))
+    assert response.status_code == 403
+    message = response.json["error"]["message"]
+    assert "two-factor sign-in" in message and "profile page" in message
+    assert client.post("/api/v1/commitments/1/status", headers=bearer(secret), json={}).status_code == 403
+
+    auth.login(world.member)  # the web opens only set-up for them
+    set_up(client, world.member.email)
+    assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+
+    # An administrator's reset of the second factor stops the tokens again.
+    db.session.expire_all()
+    two_factor.reset(world.admin, world.member)
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 403
+
+
+def test_an_administrator_without_a_second_factor_cannot_create_a_token(client, auth, world):
+    from flask_babel import force_locale
+
+    from council.api.models import ApiToken
+    from council.errors import NotAllowed
+    from tests.factories import UserFactory
+
+    admin = UserFactory(council=world.council, organisation=None, role="admin",
+                        email="new.admin@example.org", totp_secret=None, totp_enabled_at=None)
+    db.session.commit()
+    with force_locale("en"), pytest.raises(NotAllowed, match="two-factor sign-in"):
+        services.create_token(admin, name="ERP", scope=TokenScope.READ)
+    db.session.rollback()
+    auth.login(admin)
+    response = client.post("/profile/tokens", data={"token-name": "ERP", "token-scope": "read"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/profile/two-factor")
+    assert db.session.query(ApiToken).count() == 0

@@ -128,3 +128,66 @@ def test_sign_out_everywhere_needs_the_csrf_token(make_app: Any, world):
     assert signed_in()
     assert browser.post("/profile/sign-out-everywhere", data={"csrf_token": token()}).status_code == 302
     assert not signed_in()
+
+
+def test_sign_out_ends_this_browser_only_and_everywhere_ends_them_all(app, world):
+    laptop, phone, tablet = new_client(app), new_client(app), new_client(app)
+    laptop.post("/login", data={"email": world.member.email, "password": PASSWORD, "remember": "y"})
+    sign_in(phone, world.member.email, PASSWORD)
+    tablet.post("/login", data={"email": world.member.email, "password": PASSWORD, "remember": "y"})
+    laptop_thief = copy_of(app, laptop)
+    laptop_remembered = copy_of(app, laptop, ("remember_token",))
+    assert not any(signed_out(browser) for browser in (laptop, phone, tablet, laptop_thief,
+                                                          laptop_remembered))
+
+    assert laptop.post("/logout").status_code == 302  # plain "Sign out" on the laptop
+    assert signed_out(laptop) and signed_out(laptop_thief) and signed_out(laptop_remembered)
+    assert not signed_out(phone) and not signed_out(tablet)  # the other browsers go on
+
+    assert phone.post("/profile/sign-out-everywhere").status_code == 302
+    assert signed_out(phone) and signed_out(tablet)
+    tablet_remembered = copy_of(app, tablet, ("remember_token",))
+    assert signed_out(tablet_remembered)
+
+
+def test_changing_the_password_keeps_this_browser_and_ends_the_others(app, client, world):
+    other = new_client(app)
+    other.post("/login", data={"email": world.member.email, "password": PASSWORD, "remember": "y"})
+    remembered = copy_of(app, other, ("remember_token",))
+    sign_in(client, world.member.email, PASSWORD)
+    assert "Change password" in client.get("/profile").get_data(as_text=True)
+
+    wrong = client.post("/profile/password", data={"change-current": "not-my-password",
+                                                   "change-password": "a-new-password-1",
+                                                   "change-confirm": "a-new-password-1"})
+    assert wrong.status_code == 302
+    assert "The current password is wrong" in client.get("/profile").get_data(as_text=True)
+    short = client.post("/profile/password", data={"change-current": PASSWORD, "change-password": "short",
+                                                   "change-confirm": "short"})
+    assert short.status_code == 302
+    assert "at least 10 characters" in client.get("/profile").get_data(as_text=True)
+    assert not signed_out(other)  # nothing changed yet
+
+    response = client.post("/profile/password", data={"change-current": PASSWORD,
+                                                      "change-password": "a-new-password-1",
+                                                      "change-confirm": "a-new-password-1"})
+    assert response.status_code == 302
+    assert "Your password is changed" in client.get("/profile").get_data(as_text=True)
+    assert not signed_out(client)
+    assert signed_out(other) and signed_out(remembered)
+    fresh = new_client(app)
+    assert fresh.post("/login", data={"email": world.member.email, "password": PASSWORD}).status_code == 422
+    sign_in(fresh, world.member.email, "a-new-password-1")
+    assert "Password set" in client.get("/profile").get_data(as_text=True)  # in the security history
+
+
+def test_a_cookie_of_the_old_form_or_a_made_up_key_signs_no_one_in(app, client, world):
+    sign_in(client, world.member.email, PASSWORD)
+    with client.session_transaction() as session:
+        real = session["_user_id"]
+        user_id, version, _key = real.split(":")
+    for forged in (f"{user_id}:{version}", f"{user_id}:{version}:made-up", f"{user_id}:{version}:",
+                   f"{user_id}:x:{_key}", "::", ":" * 300):
+        with client.session_transaction() as session:
+            session["_user_id"] = forged
+        assert signed_out(client), forged
