@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextvars
 import email
 import email.policy
+import html
 import os
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from sqlalchemy import text
 
 from council import create_app
 from council.extensions import db
+from tests.factories import PASSWORD_HASH_METHOD
 
 
 def _worker_number() -> int | None:
@@ -207,6 +210,7 @@ def settings_for(url: str, smtp_port: int, **overrides: Any) -> dict[str, Any]:
         "SERVER_NAME": "council.test",
         "BASE_URL": "http://council.test",
         "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
     }
     settings.update(overrides)
     return settings
@@ -335,6 +339,22 @@ def auth(client: FlaskClient) -> Auth:
 
 def page_text(response: Any) -> str:
     return str(response.get_data(as_text=True))
+
+
+NO_PERMISSION = "You do not have permission to do this."
+NO_PERMISSION_TO_SEE = "You do not have permission to see this page."
+NOT_FOUND = "There is nothing at this address."
+
+
+def refusal(response: Any, status: int = 403) -> str:
+    """What a refused person reads: checks the status, then returns the error page's message (or the
+    API's), so a test can say which refusal it expects, not only its number."""
+    assert response.status_code == status, page_text(response)[:2000]
+    if response.is_json:
+        return str(response.json["error"]["message"])
+    found = re.search(r'<p role="alert">(.*?)</p>', page_text(response), re.DOTALL)
+    assert found, f"no refusal on the {status} page"
+    return html.unescape(found.group(1)).strip()
 
 
 @dataclass

@@ -173,6 +173,8 @@ def test_invited_person_without_password_cannot_sign_in(client, world):
                 password_hash=None)
     response = client.post("/login", data={"email": "pending@example.org", "password": "anything"})
     assert response.status_code == 422
+    assert "Wrong e-mail or password." in page_text(response)
+    assert_signed_out(client)
 
 
 # Redirects after sign-in: same-site paths only ---------------------------------------------------
@@ -208,3 +210,19 @@ def test_sign_in_returns_to_the_page_asked_for(client, world, path):
     response = client.post("/login", query_string={"next": path},
                            data={"email": world.member.email, "password": PASSWORD})
     assert response.headers["Location"] == path
+
+
+def test_passwords_are_stored_with_scrypt_outside_tests(make_app, world):
+    """Tests hash with one cheap round (tests/factories.py); production's method stays scrypt."""
+    from council.auth.services import authenticate, set_password
+    from council.config import Config
+
+    assert Config().PASSWORD_HASH_METHOD == "scrypt"
+    production = make_app(PASSWORD_HASH_METHOD=Config().PASSWORD_HASH_METHOD)
+    with production.app_context():
+        person = db.session.get(User, world.member.id)
+        set_password(person, "a-new-long-password")
+        db.session.commit()
+        assert person.password_hash.startswith("scrypt:")
+        assert authenticate(person.email, "a-new-long-password").id == person.id
+        db.session.remove()
