@@ -23,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from council import create_app
 from council.extensions import db
@@ -127,6 +127,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             problems.append(f"Redis unreachable: {error}")
     if problems:
         pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
+
+
+@event.listens_for(Engine, "connect")
+def _no_fsync_on_sqlite(connection: Any, record: Any) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at each commit (factories
+    commit every record; with fsync a test spent most of its time waiting for the disk). Locking,
+    and so every concurrency test, is unchanged."""
+    if type(connection).__module__.startswith("sqlite3"):
+        connection.execute("PRAGMA synchronous = OFF")
 
 
 def free_port() -> int:

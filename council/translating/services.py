@@ -7,6 +7,7 @@ rebuild it whenever a text is assigned.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,6 +138,14 @@ class KindWork:
 
 
 def _any_missing(kind: Kind, languages: list[str]) -> Any:
+    return _missing_in_any(kind.key, tuple(languages))
+
+
+@functools.cache
+def _missing_in_any(kind_key: str, languages: tuple[str, ...]) -> Any:
+    """Built once per kind and languages: building this expression took more time than running
+    it, and the navigation asks on every page (has_translation_work)."""
+    kind = KINDS[kind_key]
     return or_(*[missing_condition(kind, lang) for lang in languages])
 
 
