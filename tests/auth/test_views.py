@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from council.directory.models import User
 from council.extensions import db
-from tests.conftest import page_text
+from tests.conftest import NO_PERMISSION, page_text, refusal
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -132,8 +132,11 @@ def test_invitation_form_checks_every_field(client, auth, world, mail_sink):
 
 def test_members_cannot_invite(client, auth, world):
     auth.login(world.member)
-    assert client.get("/people/invite").status_code == 403
-    assert client.post("/people/invite", data={"email": "x@example.org"}).status_code == 403
+    assert refusal(client.get("/people/invite")) == NO_PERMISSION
+    assert refusal(client.post("/people/invite", data={"email": "x@example.org", "name": "X",
+                                                        "role": "member", "language": "ru"})) == NO_PERMISSION
+    assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+    assert "/people/invite" not in page_text(client.get("/people"))
 
 
 def test_password_reset(client, world, mail_sink):
