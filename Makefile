@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := council
 
-.PHONY: run test lint typecheck audit translations compile-translations worker beat bench bench-load bench-faults vendor clean
+.PHONY: run test test-suite lint typecheck audit translations compile-translations worker beat bench bench-load bench-faults vendor clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ run: compile-translations
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## make test: lint, types, then the whole suite (PostgreSQL/Redis when COUNCIL_TEST_* name them)
-test: compile-translations lint typecheck
-	$(BIN)/pytest
+test: compile-translations lint typecheck test-suite
+
+# The suite alone, one pytest-xdist worker per core (PYTEST_WORKERS=0: in this process); the browser
+# tests share one worker (xdist_group). CI's PostgreSQL pass runs this after `make test` on SQLite.
+PYTEST_WORKERS ?= auto
+test-suite: compile-translations
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # ruff's rules include its security ones (S, from bandit); each exception is explained where it is made.
 # import-linter checks the layers and that no import cycle exists; vulture, that nothing is dead

@@ -96,6 +96,10 @@ class Config:
         self.TWO_FACTOR_RATE_LIMIT = _env("TWO_FACTOR_RATE_LIMIT", "5 per minute;30 per hour")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")  # per personal access token
 
+        # Passwords: werkzeug's scrypt at its default cost. Tests name a cheap method through
+        # create_app(test_config), as they sign in hundreds of times; not read from the environment,
+        # so no deployment weakens it by a variable.
+        self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  a hashing method, not a password
         self.INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(7 * 24 * 3600)) or 0)
         self.PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600)) or 0)
         # Notifications: e-mails are retried with exponential backoff (base, doubling, capped), then

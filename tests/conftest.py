@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextvars
 import email
 import email.policy
+import html
 import os
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,10 +23,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from council import create_app
 from council.extensions import db
+from tests.factories import PASSWORD_HASH_METHOD
 
 
 def _worker_number() -> int | None:
@@ -126,6 +129,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
 
 
+@event.listens_for(Engine, "connect")
+def _no_fsync_on_sqlite(connection: Any, record: Any) -> None:
+    """Test databases are thrown away: SQLite need not wait for the disk at each commit (factories
+    commit every record; with fsync a test spent most of its time waiting for the disk). Locking,
+    and so every concurrency test, is unchanged."""
+    if type(connection).__module__.startswith("sqlite3"):
+        connection.execute("PRAGMA synchronous = OFF")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -207,6 +219,7 @@ def settings_for(url: str, smtp_port: int, **overrides: Any) -> dict[str, Any]:
         "SERVER_NAME": "council.test",
         "BASE_URL": "http://council.test",
         "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
     }
     settings.update(overrides)
     return settings
@@ -343,6 +356,22 @@ def auth(client: FlaskClient) -> Auth:
 
 def page_text(response: Any) -> str:
     return str(response.get_data(as_text=True))
+
+
+NO_PERMISSION = "You do not have permission to do this."
+NO_PERMISSION_TO_SEE = "You do not have permission to see this page."
+NOT_FOUND = "There is nothing at this address."
+
+
+def refusal(response: Any, status: int = 403) -> str:
+    """What a refused person reads: checks the status, then returns the error page's message (or the
+    API's), so a test can say which refusal it expects, not only its number."""
+    assert response.status_code == status, page_text(response)[:2000]
+    if response.is_json:
+        return str(response.json["error"]["message"])
+    found = re.search(r'<p role="alert">(.*?)</p>', page_text(response), re.DOTALL)
+    assert found, f"no refusal on the {status} page"
+    return html.unescape(found.group(1)).strip()
 
 
 @dataclass

@@ -23,7 +23,10 @@ from council.extensions import db
 from council.timeutil import utcnow
 
 PASSWORD = "correct-horse-battery"
-PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+# Tests sign in hundreds of times: one PBKDF2 round instead of scrypt (production's method, which
+# tests/auth/test_passwords.py checks) saves minutes of CPU and checks the same code.
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method=PASSWORD_HASH_METHOD)
 # Administrators and secretaries must sign in with a second factor: the factory enrolls them with this
 # key, and tests.conftest.Auth passes the current code, as their authenticator app would.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

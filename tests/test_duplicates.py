@@ -71,7 +71,15 @@ def saved_meanwhile(table: str) -> Iterator[list[bool]]:
                 other_cursor.executemany(statement, parameters)
             else:
                 other_cursor.execute(statement, parameters)
+            # An INSERT … RETURNING is a statement in progress until its rows are read: SQLite refuses
+            # to commit under it and the connection would keep its write lock for the tests after.
+            if other_cursor.description is not None:
+                other_cursor.fetchall()
+            other_cursor.close()
             other.commit()
+        except BaseException:
+            other.rollback()
+            raise
         finally:
             other.close()
 

@@ -6,6 +6,7 @@ password hash, so a link stops working as soon as it has been used to set a pass
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
@@ -28,8 +29,18 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"  # noqa: S105  a token's purpose (its salt), not a secret
-# A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password, by the app's PASSWORD_HASH_METHOD (scrypt outside tests)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A fixed hash to compare against when the e-mail is unknown, made by the same method as the
+    real ones, so the time taken does not reveal which accounts exist."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalize_email(email: str, field: str = "email") -> str:
@@ -49,7 +60,8 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
     A wrong password for a known account is written to that person's security history (the caller
     commits it); the person is signed in only by sign_in(), after the second factor if they have one."""
     user = find_by_email(email)
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = (user.password_hash if user is not None and user.password_hash
+              else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]))
     if not check_password_hash(stored, password) or user is None or not user.active \
             or user.password_hash is None:
         if user is not None and user.active:
@@ -92,7 +104,7 @@ def check_password_rules(password: str, field: str = "password") -> None:
 
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.password_hash = hash_password(password)
     user.end_sessions()  # whoever signed in with the old password (or kept its cookie) is signed out
     events.record("person.password_set", user, user)
 

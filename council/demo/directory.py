@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from werkzeug.security import generate_password_hash
-
+from council.auth.services import hash_password
 from council.auth.two_factor import REQUIRED_FOR
 from council.demo.records import upsert
 from council.directory.models import (
@@ -245,7 +244,7 @@ def load() -> list[tuple[str, str]]:
             Organisation, {"council_id": council.id, "code": code}, kind=organisation_kind,
             country_code=country, region_id=regions[region].id if region else None,
             original_language=original, name=names)
-    password_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")
+    password_hash = hash_password(DEMO_PASSWORD)
     people: dict[str, User] = {}
     for email, (name, organisation, role, language, position) in PEOPLE.items():
         time_zone = "Asia/Ashgabat" if language == "tk" else "Asia/Aqtau"

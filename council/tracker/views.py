@@ -136,7 +136,9 @@ def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
     country = (request.args.get("country") or "").upper() or None
     due_within = arg_int("due_within")
     if due_within is not None and not 0 <= due_within <= queries.MAX_DUE_WITHIN:
-        abort(400)
+        raise DomainError(_("“%(name)s” must be a whole number from %(min)s to %(max)s.",
+                            name="due_within", min=0, max=format_decimal(queries.MAX_DUE_WITHIN)),
+                          field="due_within")
     sort = request.args.get("sort", "")
     return queries.Filters(
         group_id=arg_int("group"), country=country if country and COUNTRY.match(country) else None,

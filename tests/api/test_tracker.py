@@ -12,6 +12,7 @@ from council.extensions import db
 from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, Priority, RecommendationStatus
 from tests.api.conftest import bearer
+from tests.conftest import NO_PERMISSION, NOT_FOUND, refusal
 from tests.factories import (
     CommitmentFactory,
     IndicatorFactory,
@@ -105,10 +106,14 @@ def test_other_councils_records_are_404(client, world, as_member):
     foreign = CommitmentFactory()
     for path in (f"/commitments/{foreign.id}", f"/recommendations/{foreign.recommendation_id}",
                  f"/commitments/{foreign.id}/progress-updates"):
-        assert client.get(f"/api/v1{path}", headers=as_member).status_code == 404, path
+        response = client.get(f"/api/v1{path}", headers=as_member)
+        assert refusal(response, 404) == NOT_FOUND, path
+    progress = foreign.progress
     response = client.post(f"/api/v1/commitments/{foreign.id}/progress-updates",
                            json={"progress": 10}, headers=as_member)
-    assert response.status_code == 404
+    assert refusal(response, 404) == NOT_FOUND
+    db.session.refresh(foreign)
+    assert foreign.progress == progress and history("commitment", foreign.id) == []
 
 
 def test_initiatives_and_indicators(client, world, tracker, as_member):
@@ -189,7 +194,9 @@ def test_no_csrf_token_is_needed_with_a_bearer_token(make_app, world, tracker, t
     guarded = make_app(WTF_CSRF_ENABLED=True).test_client()
     response = guarded.post(f"/api/v1/commitments/{tracker['kz'].id}/progress-updates",
                             json={"progress": 10}, headers=bearer(token_for(world.member)))
-    assert response.status_code == 201
+    assert response.status_code == 201 and response.json["progress"] == 10
+    db.session.refresh(tracker["kz"])
+    assert tracker["kz"].progress == 10
 
 
 def test_commitments_move_through_their_statuses(client, world, tracker, token_for):
@@ -230,7 +237,9 @@ def test_a_transition_that_is_not_allowed_is_409(client, world, tracker, token_f
 def test_recommendations_change_status_through_the_service(client, world, tracker, token_for):
     chair, member = bearer(token_for(world.kz_chair)), bearer(token_for(world.member))
     path = f"/api/v1/recommendations/{tracker['proposed'].id}/status"
-    assert client.post(path, json={"status": "adopted"}, headers=member).status_code == 403
+    assert refusal(client.post(path, json={"status": "adopted"}, headers=member)) == NO_PERMISSION
+    db.session.refresh(tracker["proposed"])
+    assert tracker["proposed"].status == RecommendationStatus.PROPOSED
     assert client.post(path, json={"status": "rejected"}, headers=chair).status_code == 422
     adopted = client.post(path, json={"status": "adopted"}, headers=chair)
     assert adopted.status_code == 200 and adopted.json["status"] == "adopted"

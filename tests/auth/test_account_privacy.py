@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import socket
-import statistics
-import time
 
 from sqlalchemy import select
 
@@ -66,19 +64,30 @@ def test_known_and_unknown_addresses_get_the_same_answer_with_smtp_down(make_app
     assert clients[0].get(link.removeprefix("http://council.test")).status_code == 200
 
 
-def test_the_answer_takes_the_same_time_for_any_address(client, world, mail_sink):
-    """The known address's lookup, outbox row and SMTP conversation happen after the answer has left."""
-    timings: dict[str, list[float]] = {"known": [], "unknown": []}
-    for attempt in range(12):
-        for label, email in (("known", world.member.email), ("unknown", f"nobody{attempt}@example.org")):
-            started = time.perf_counter()
-            response = client.post("/password/forgot", data={"email": email})
-            timings[label].append(time.perf_counter() - started)
-            response.close()
-    assert len(mail_sink.to(world.member.email)) == 12
-    known, unknown = (statistics.median(timings[label]) for label in ("known", "unknown"))
-    # On main the known address took an SMTP conversation longer (about 15-40 ms here).
-    assert abs(known - unknown) < max(0.005, 0.3 * unknown), timings
+def test_the_answer_leaves_before_the_address_is_even_looked_up(client, world, mail_sink):
+    """The known address's lookup, event, outbox row and SMTP conversation happen after the answer has
+    left (when the server closes the response), so the answer cannot take longer for a known address.
+
+    On main the known address took an SMTP conversation longer. A stopwatch here failed now and then on
+    a busy machine; what makes the time equal is the order, which this checks (timings belong in bench/)."""
+    from council.events import Event
+
+    def requests_recorded() -> int:
+        return len(db.session.scalars(select(Event.id).where(
+            Event.kind == PASSWORD_RESET_REQUESTED)).all())
+
+    answers = {}
+    for label, email in (("unknown", "nobody@example.org"), ("known", world.member.email)):
+        response = client.post("/password/forgot", data={"email": email})
+        answers[label] = (response.status_code, response.headers["Location"],
+                          CSRF_TOKEN.sub('""', page_text(response)))
+        assert requests_recorded() == 0 and mail_sink.messages == [], label  # nothing done yet
+        response.close()  # the answer has gone: now the work is done
+        if label == "known":
+            assert requests_recorded() == 1 and len(mail_sink.messages) == 1
+    assert answers["known"] == answers["unknown"]
+    assert requests_recorded() == 1
+    assert [str(m["To"]) for m in mail_sink.messages] == [world.member.email]
 
 
 def test_the_reset_link_comes_from_the_public_address_whatever_the_host(make_app, world, mail_sink):

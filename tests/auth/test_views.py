@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from council.directory.models import User
 from council.extensions import db
-from tests.conftest import page_text
+from tests.conftest import NO_PERMISSION, page_text, refusal
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -132,8 +132,11 @@ def test_invitation_form_checks_every_field(client, auth, world, mail_sink):
 
 def test_members_cannot_invite(client, auth, world):
     auth.login(world.member)
-    assert client.get("/people/invite").status_code == 403
-    assert client.post("/people/invite", data={"email": "x@example.org"}).status_code == 403
+    assert refusal(client.get("/people/invite")) == NO_PERMISSION
+    assert refusal(client.post("/people/invite", data={"email": "x@example.org", "name": "X",
+                                                        "role": "member", "language": "ru"})) == NO_PERMISSION
+    assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+    assert "/people/invite" not in page_text(client.get("/people"))
 
 
 def test_password_reset(client, world, mail_sink):
@@ -173,6 +176,8 @@ def test_invited_person_without_password_cannot_sign_in(client, world):
                 password_hash=None)
     response = client.post("/login", data={"email": "pending@example.org", "password": "anything"})
     assert response.status_code == 422
+    assert "Wrong e-mail or password." in page_text(response)
+    assert_signed_out(client)
 
 
 # Redirects after sign-in: same-site paths only ---------------------------------------------------
@@ -208,3 +213,19 @@ def test_sign_in_returns_to_the_page_asked_for(client, world, path):
     response = client.post("/login", query_string={"next": path},
                            data={"email": world.member.email, "password": PASSWORD})
     assert response.headers["Location"] == path
+
+
+def test_passwords_are_stored_with_scrypt_outside_tests(make_app, world):
+    """Tests hash with one cheap round (tests/factories.py); production's method stays scrypt."""
+    from council.auth.services import authenticate, set_password
+    from council.config import Config
+
+    assert Config().PASSWORD_HASH_METHOD == "scrypt"
+    production = make_app(PASSWORD_HASH_METHOD=Config().PASSWORD_HASH_METHOD)
+    with production.app_context():
+        person = db.session.get(User, world.member.id)
+        set_password(person, "a-new-long-password")
+        db.session.commit()
+        assert person.password_hash.startswith("scrypt:")
+        assert authenticate(person.email, "a-new-long-password").id == person.id
+        db.session.remove()

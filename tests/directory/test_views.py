@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from council.directory.models import Membership, Organisation, WorkingGroup
 from council.extensions import db
-from tests.conftest import page_text
+from tests.conftest import NOT_FOUND, page_text, refusal
 from tests.factories import UserFactory
 
 
@@ -78,10 +78,12 @@ def test_editing_keeps_what_was_saved_when_refused(client, auth, world):
 
 def test_members_cannot_open_management_forms(client, auth, world):
     auth.login(world.member)
-    assert client.get("/organisations/new").status_code == 403
-    assert client.post("/organisations/new", data=organisation_form()).status_code == 403
-    assert client.get("/groups/new").status_code == 403
-    assert client.get(f"/groups/{world.group.id}/edit").status_code == 403
+    for response in (client.get("/organisations/new"),
+                     client.post("/organisations/new", data=organisation_form()),
+                     client.get("/groups/new"), client.get(f"/groups/{world.group.id}/edit")):
+        assert refusal(response).startswith("You do not have permission to ")
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 3
+    assert "/organisations/new" not in page_text(client.get("/organisations"))
 
 
 def test_secretary_creates_and_edits_a_group(client, auth, world):
@@ -123,7 +125,9 @@ def test_membership_of_another_group_is_a_404(client, auth, world):
     membership = MembershipFactory(group=other, user=world.outsider)
     auth.login(world.secretary)
     response = client.post(f"/groups/{world.group.id}/members/{membership.id}/remove")
-    assert response.status_code == 404
+    assert refusal(response, 404) == NOT_FOUND
+    db.session.expire_all()
+    assert db.session.get(Membership, membership.id) is not None
 
 
 def test_profile_form(client, auth, world):
@@ -146,7 +150,9 @@ def test_profile_form(client, auth, world):
 def test_people_of_another_council_are_not_found(client, auth, world):
     stranger = UserFactory()
     auth.login(world.secretary)
-    assert client.get(f"/people/{stranger.id}").status_code == 404
+    response = client.get(f"/people/{stranger.id}")
+    assert refusal(response, 404) == NOT_FOUND
+    assert stranger.name not in page_text(response) and stranger.email not in page_text(response)
 
 
 def test_people_list_searches_cyrillic_names(client, auth, world):

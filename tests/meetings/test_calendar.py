@@ -13,7 +13,7 @@ from council.errors import NotFound
 from council.extensions import db
 from council.meetings import agenda, calendar, services
 from council.meetings.models import CalendarFeedToken, MeetingKind
-from tests.conftest import page_text
+from tests.conftest import NOT_FOUND, page_text, refusal
 from tests.factories import PASSWORD, WorkingGroupFactory
 from tests.meetings.conftest import item
 
@@ -193,9 +193,11 @@ def test_feed_address_is_shown_once_and_works_without_signing_in(client, auth, w
     assert db.session.scalar(select(CalendarFeedToken.last_used_at)) is not None
     auth.login(world.member)
     feed = db.session.scalar(select(CalendarFeedToken))
-    client.post(f"/meetings/calendar/feeds/{feed.id}/revoke")
+    assert client.post(f"/meetings/calendar/feeds/{feed.id}/revoke").status_code == 302
     auth.logout()
-    assert client.get(path).status_code == 404
+    gone = client.get(path)
+    assert refusal(gone, 404) == NOT_FOUND
+    assert f"meeting-{meeting.id}@council.test" not in page_text(gone)
 
 
 def test_agenda_items_appear_in_order(app, world, meetings):

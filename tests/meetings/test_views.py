@@ -18,7 +18,7 @@ from council.meetings.models import (
     RevisionStatus,
 )
 from council.tracker.models import Commitment, Recommendation
-from tests.conftest import page_text
+from tests.conftest import NO_PERMISSION, NOT_FOUND, page_text, refusal
 from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory
 from tests.meetings.conftest import item, local
 
@@ -113,8 +113,9 @@ def test_the_meeting_page_shows_everything_a_member_needs(client, auth, world, m
 def test_drafts_are_not_found_by_members_and_other_councils(client, auth, world, meetings):
     draft = meetings.schedule()
     auth.login(world.member)
-    assert client.get(f"/meetings/{draft.id}").status_code == 404
-    assert client.get("/meetings/99999").status_code == 404
+    assert refusal(client.get(f"/meetings/{draft.id}"), 404) == NOT_FOUND
+    assert refusal(client.get("/meetings/99999"), 404) == NOT_FOUND
+    assert f"/meetings/{draft.id}\"" not in page_text(client.get("/meetings"))
 
 
 def test_times_are_shown_in_the_readers_zone(client, auth, world, meetings):
@@ -165,9 +166,14 @@ def test_publish_hold_and_cancel_buttons(client, auth, world, meetings):
 def test_members_cannot_press_the_organisers_buttons(client, auth, world, meetings):
     meeting = meetings.published()
     auth.login(world.member)
-    assert client.post(f"/meetings/{meeting.id}/held").status_code == 403
-    assert client.get(f"/meetings/{meeting.id}/cancel").status_code == 403
-    assert client.get(f"/meetings/{meeting.id}/edit").status_code == 403
+    status = meeting.status
+    assert refusal(client.post(f"/meetings/{meeting.id}/held")) == NO_PERMISSION
+    assert refusal(client.get(f"/meetings/{meeting.id}/cancel")) == NO_PERMISSION
+    assert refusal(client.get(f"/meetings/{meeting.id}/edit")) == NO_PERMISSION
+    db.session.refresh(meeting)
+    assert meeting.status == status
+    page = page_text(client.get(f"/meetings/{meeting.id}"))
+    assert f"/meetings/{meeting.id}/held" not in page and f"/meetings/{meeting.id}/cancel" not in page
 
 
 def test_answering_an_invitation(client, auth, world, meetings):
@@ -204,7 +210,9 @@ def test_an_answer_for_someone_else_is_a_403(client, auth, world, meetings):
     auth.login(world.outsider)
     response = client.post(f"/meetings/{meeting.id}/invitations/{invitation.id}/respond",
                            data={"response": "attending"})
-    assert response.status_code == 403
+    assert refusal(response) == NO_PERMISSION
+    db.session.refresh(invitation)
+    assert invitation.response == Response.PENDING
 
 
 # Agenda builder ---------------------------------------------------------------------------------
@@ -272,8 +280,10 @@ def test_items_of_another_meeting_are_not_found(client, auth, world, meetings):
     first, second = meetings.schedule(), meetings.published()
     auth.login(world.secretary)
     foreign = second.agenda_items[0]
-    assert client.get(f"/meetings/{first.id}/agenda/{foreign.id}/edit").status_code == 404
-    assert client.post(f"/meetings/{first.id}/agenda/{foreign.id}/delete").status_code == 404
+    assert refusal(client.get(f"/meetings/{first.id}/agenda/{foreign.id}/edit"), 404) == NOT_FOUND
+    assert refusal(client.post(f"/meetings/{first.id}/agenda/{foreign.id}/delete"), 404) == NOT_FOUND
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, foreign.id) is not None
 
 
 def test_one_click_progress_review(client, auth, world, meetings):

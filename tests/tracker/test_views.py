@@ -23,7 +23,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from tests.conftest import page_text
+from tests.conftest import NO_PERMISSION, NO_PERMISSION_TO_SEE, NOT_FOUND, page_text, refusal
 from tests.factories import CommitmentFactory, UserFactory
 from tests.tracker.conftest import PDF, stored_files
 
@@ -89,6 +89,8 @@ def test_every_tracker_page_renders_without_inline_script_or_style(client, auth,
 def test_tracker_is_for_signed_in_people(client, tracker):
     response = client.get("/tracker/recommendations")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+    page = page_text(client.get(response.headers["Location"]))
+    assert 'name="password"' in page and "TRD-2026-001" not in page
 
 
 def test_records_of_another_council_are_not_found(client, auth, world, tracker):
@@ -135,9 +137,10 @@ def test_lists_filter_and_sort(client, auth, world, tracker):
 
 
 @pytest.mark.parametrize("query", ["group=abc", "due_within=-1", "owner=x", "due_within=99999"])
-def test_bad_filter_values_are_a_400(client, auth, world, query):
+def test_bad_filter_values_are_a_400_naming_the_filter(client, auth, world, query):
     auth.login(world.member)
-    assert client.get(f"/tracker/commitments?{query}").status_code == 400
+    name = query.split("=")[0]
+    assert refusal(client.get(f"/tracker/commitments?{query}"), 400).startswith(f"“{name}” must be")
 
 
 def test_lists_paginate(app, client, auth, world, tracker):
@@ -182,10 +185,12 @@ def test_recommendation_form_refusals_keep_the_input(client, auth, world, tracke
 def test_members_and_observers_may_not_recommend(client, auth, world):
     for person in (world.member, world.observer):
         auth.login(person)
-        assert client.get("/tracker/recommendations/new").status_code == 403
-        assert client.post("/tracker/recommendations/new",
-                           data=recommendation_form(world)).status_code == 403
+        assert refusal(client.get("/tracker/recommendations/new")) == NO_PERMISSION_TO_SEE
+        assert refusal(client.post("/tracker/recommendations/new",
+                                   data=recommendation_form(world))) == NO_PERMISSION_TO_SEE
+        assert "/tracker/recommendations/new" not in page_text(client.get("/tracker/recommendations"))
         auth.logout()
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 0
 
 
 def test_status_changes_through_the_page(client, auth, world, tracker):
@@ -292,7 +297,9 @@ def test_a_request_over_the_size_limit_is_a_413(make_app, world, tracker, upload
     response = client.post(f"/tracker/commitments/{tracker.kz.id}/progress", data={
         "progress": "60", "note": "big", "files": [(io.BytesIO(PDF + b"0" * 5000), "big.pdf")]},
         content_type="multipart/form-data")
-    assert response.status_code == 413
+    assert refusal(response, 413) == "The file is too large."
+    assert db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == 0
+    assert stored_files(uploads) == []
 
 
 @pytest.mark.parametrize(("progress", "message"), [("101", "Number must be between 0 and 100."),
@@ -309,7 +316,10 @@ def test_people_of_another_organisation_may_not_report(client, auth, world, trac
     auth.login(world.tm_member)
     response = client.post(f"/tracker/commitments/{tracker.kz.id}/progress",
                            data={"progress": "50", "note": "x"})
-    assert response.status_code == 403
+    assert refusal(response) == NO_PERMISSION
+    db.session.refresh(tracker.kz)
+    assert tracker.kz.progress == 20
+    assert db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == 0
 
 
 def test_report_done_then_send_back_then_verify(client, auth, world, tracker):
@@ -340,14 +350,24 @@ def test_report_done_then_send_back_then_verify(client, auth, world, tracker):
 def test_cancel_needs_a_reason_and_a_manager(client, auth, world, tracker):
     auth.login(world.member)
     url = f"/tracker/commitments/{tracker.kz.id}/status"
-    assert client.post(url, data={"status": "cancelled", "reason": "no"}).status_code == 403
+    assert refusal(client.post(url, data={"status": "cancelled", "reason": "no"})) == NO_PERMISSION
     assert client.post(url, data={"status": "blocked", "reason": "No power at the post"}).status_code == 302
+    db.session.refresh(tracker.kz)
+    assert tracker.kz.status == CommitmentStatus.BLOCKED
     auth.logout()
     auth.login(world.secretary)
     response = client.post(url, data={"status": "cancelled", "reason": ""})
     assert response.status_code == 422
+    db.session.refresh(tracker.kz)
+    assert tracker.kz.status == CommitmentStatus.BLOCKED
     assert client.post(url, data={"status": "cancelled", "reason": "Merged into TM1"}).status_code == 302
-    assert client.post(url, data={"status": "in_progress"}).status_code == 409
+    reopened = client.post(url, data={"status": "in_progress"})
+    assert reopened.status_code == 409
+    assert re.findall(r'flash-error" role="alert">(.*?)<', page_text(reopened)) == [
+        "A commitment that is “Cancelled” cannot become “In progress”."]
+    db.session.refresh(tracker.kz)
+    assert tracker.kz.status == CommitmentStatus.CANCELLED
+    assert "Merged into TM1" in page_text(client.get(f"/tracker/commitments/{tracker.kz.id}"))
 
 
 def test_evidence_downloads_are_for_signed_in_readers_of_the_council(client, auth, world, tracker, uploads):
@@ -431,7 +451,7 @@ def test_an_export_too_long_for_one_request_asks_to_narrow_the_filters(client, a
 
 def test_unknown_export_format_is_a_404(client, auth, world):
     auth.login(world.member)
-    assert status_of(client, "/tracker/commitments/export.pdf") == 404
+    assert refusal(client.get("/tracker/commitments/export.pdf"), 404) == NOT_FOUND
 
 
 # Queries per page stay constant as data grows ------------------------------------------------------------
