@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # An XLSX is a zip: the sum of its members' declared sizes bounds what parsing it can expand to.
 MAX_EXPANDED_BYTES = 40 * 1024 * 1024
 MAX_COLUMNS = 200
+# 5,000 rows of 20 different texts each; a longer shared-string table is a file built to be slow to open.
+MAX_SHARED_STRINGS = 100_000
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si[\s/>]")
 # Blank lines do not count as rows, but reading them costs as much: stop after this many per row allowed.
 BLANK_LINES_PER_ROW = 2
 
@@ -157,20 +161,46 @@ def read_csv_lines(data: bytes, max_rows: int) -> list[list[Any]]:
 def read_xlsx_lines(data: bytes, max_rows: int) -> list[list[Any]]:
     """The first sheet's lines, values as typed cells; a formula cell comes back as a `Formula`."""
     _check_declared_size(data)
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            sheet = workbook.worksheets[0]
-            return _bounded((_line(cells) for cells in sheet.iter_rows(max_col=MAX_COLUMNS)), max_rows)
-        finally:
-            workbook.close()
+        return _bounded(_first_sheet_lines(data), max_rows)
     except SpreadsheetError:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged or truncated workbook
         raise SpreadsheetError(_("The XLSX file cannot be read: it may be damaged or cut short. "
                                  "Save it again and retry.")) from None
+
+
+def _first_sheet_lines(data: bytes) -> Iterator[list[Any]]:
+    """Stream the first worksheet's rows with openpyxl's own parser.
+
+    Not `load_workbook(read_only=True)`: it first scans every sheet to the end to size it when the file
+    declares no dimension, which a hostile file leaves out; here reading stops where the caller stops.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        reader.read_manifest()
+        _count_shared_strings(reader)
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        target = next(rel.target for _sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type)
+        with reader.archive.open(target) as source:
+            parser = WorkSheetParser(source, reader.shared_strings, data_only=False,
+                                     epoch=reader.wb.epoch, date_formats=reader.wb._date_formats,
+                                     timedelta_formats=reader.wb._timedelta_formats)
+            expected = 1
+            for number, cells in parser.parse():
+                for _missing in range(expected, number):  # rows a file leaves out are blank lines
+                    yield []
+                expected = number + 1
+                yield _line(cells)
+    finally:
+        reader.archive.close()
 
 
 def _check_declared_size(data: bytes) -> None:
@@ -185,13 +215,37 @@ def _check_declared_size(data: bytes) -> None:
                                  "as CSV.", size=MAX_EXPANDED_BYTES // (1024 * 1024)))
 
 
-def _line(cells: Iterable[Any]) -> list[Any]:
+def _count_shared_strings(reader: Any) -> None:
+    """Refuse a shared-string table longer than any importable sheet needs before openpyxl reads it
+    whole (it takes about 30 µs a string): counted on the compressed stream, a megabyte at a time."""
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return
+    count, tail = 0, b""
+    with reader.archive.open(part.PartName[1:]) as source:
+        while chunk := source.read(1024 * 1024):
+            window = tail + chunk
+            count += sum(1 for found in SHARED_STRING.finditer(window) if found.end() > len(tail))
+            tail = window[-64:]
+            if count > MAX_SHARED_STRINGS:
+                raise SpreadsheetError(_("The XLSX file has more than %(count)s different texts: split "
+                                         "it, or save it as CSV.", count=MAX_SHARED_STRINGS))
+
+
+def _line(cells: list[dict[str, Any]]) -> list[Any]:
+    """One parsed row (openpyxl's cell dicts, by column number) as values; columns it skips are None."""
     line: list[Any] = []
     for cell in cells:
-        if getattr(cell, "data_type", None) == "f":
-            line.append(Formula(cell.coordinate, str(cell.value)))
+        column = cell["column"]
+        if column > MAX_COLUMNS:
+            break
+        line.extend([None] * (column - 1 - len(line)))
+        if cell["data_type"] == "f":
+            line.append(Formula(f"{get_column_letter(column)}{cell['row']}", str(cell["value"])))
         else:
-            line.append(getattr(cell, "value", None))
+            line.append(cell["value"])
     return line
 
 

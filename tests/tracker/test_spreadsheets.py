@@ -216,3 +216,12 @@ def test_a_csv_export_of_dates_is_iso(client, auth, world, closed):
     assert date.fromisoformat(row["Due date (due_date)"]) == verified.due_date
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["Last report, UTC (last_reported)"])
 
+
+
+def test_a_workbook_with_too_many_shared_strings_is_refused_before_reading_them(world):
+    from bench.import_bomb import workbook
+
+    data = workbook(2, strings=100_001)
+    report = imported(world, "commitments", [], filename="strings.xlsx", data=data)
+    assert report.file_errors == [
+        "The XLSX file has more than 100000 different texts: split it, or save it as CSV."]
