@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -22,12 +21,13 @@ from werkzeug.routing import BuildError
 
 from council.addresses import external_url
 from council.directory.models import User, WorkingGroup
-from council.emails import send_email
+from council.emails import CalendarPart, mail_domain, send_email, sender_address
 from council.extensions import db
 from council.i18n import Translations, fallback_note, localize
 from council.meetings.models import MeetingKind
 from council.meetings.wording import meeting_gettext
 from council.notifications.models import Notification
+from council.timeutil import time_zone_name
 from council.tracker.models import CommitmentStatus, RecommendationStatus
 
 # Pages of the records notifications are about: subject type -> (endpoint, argument name).
@@ -86,6 +86,20 @@ class Reader:
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return str(format_datetime(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+
+    def meeting_time(self, value: datetime | str, zone: str | None) -> str:
+        """When a meeting starts, to the minute, in the meeting's own zone and named with it; then in
+        the reader's zone when that shows another hour: "Dec 1, 2026, 10:00 Aktau (UTC+5)"."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        zones = [zone or self.time_zone]
+        if self.time_zone != zones[0] and value.astimezone(ZoneInfo(self.time_zone)).utcoffset() \
+                != value.astimezone(ZoneInfo(zones[0])).utcoffset():
+            zones.append(self.time_zone)
+        return " / ".join(
+            f"{format_date(value.astimezone(ZoneInfo(each)), 'medium', locale=self.language)}, "
+            f"{format_time(value, 'short', tzinfo=ZoneInfo(each), locale=self.language)} "
+            f"{time_zone_name(each)}" for each in zones)
 
     def time(self, value: datetime | str, format: str = "short") -> str:
         if isinstance(value, str):
@@ -232,7 +246,8 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
     if group_name:
         message.lines.append(_("Working group: %(group)s", group=group_name))
     if payload.get("starts_at"):
-        message.lines.append(_("Starts: %(when)s", when=reader.when(payload["starts_at"])))
+        message.lines.append(_("Starts: %(when)s", when=reader.meeting_time(
+            payload["starts_at"], payload.get("time_zone"))))
     if payload.get("place"):
         message.lines.append(_("Place: %(place)s", place=payload["place"]))
     if payload.get("due_date") and kind.startswith("reminder.commitment"):
@@ -279,12 +294,31 @@ def describe_row(row: Notification, reader: Reader) -> Message:
 
 
 def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
-    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
+    headers = {"Message-ID": f"<notification-{row.id}@{mail_domain()}>"}
     if unsubscribe_link:
         headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
+
+
+# Meeting news that changes what a calendar shows: the e-mail carries the event itself (iTIP).
+CALENDAR_KINDS = {"meeting.invited", "meeting.updated", "meeting.cancelled"}
+
+
+def _calendar_part(row: Notification) -> CalendarPart | None:
+    from council.meetings.calendar import invitation_calendar
+    from council.meetings.models import Meeting
+
+    subject_type, subject_id = subject_of(row)
+    if row.kind not in CALENDAR_KINDS or subject_type != "meeting" or subject_id is None:
+        return None
+    meeting = db.session.get(Meeting, subject_id)
+    if meeting is None:
+        return None
+    sender = sender_address()
+    data, method = invitation_calendar(meeting, row.recipient,
+                                       (sender.display_name or "Council", sender.addr_spec))
+    return CalendarPart(data, method)
 
 
 def send_notification(row: Notification, connection: Any = None) -> None:
@@ -319,7 +353,7 @@ def send_notification(row: Notification, connection: Any = None) -> None:
                    link=external_url("directory.profile", _anchor="security"))
         return
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
-    common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
+    common: dict[str, Any] = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
                   preferences_link=external_url("notifications.preferences"))
     if row.kind == "digest":
         with force_locale(person.language):
@@ -330,5 +364,5 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     with force_locale(person.language):
         message = describe_row(row, reader)
     send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
-               connection=connection, message=message,
+               connection=connection, message=message, calendar=_calendar_part(row),
                link=external_url("notifications.open_notification", notification_id=row.id), **common)
