@@ -127,6 +127,8 @@ def _xlsx_cell(sheet: Any, value: Any, font: Font | None = None) -> Any:
     """A typed cell. Text that `safe_text` escapes keeps its letters and gets the workbook's own form
     of the leading apostrophe (the quote-prefix style): shown as typed, still text when edited."""
     escaped = safe_text(value)
+    if font is None and escaped is value and not isinstance(value, date):
+        return value  # plain text and numbers: openpyxl types them itself, and a cell object costs time
     cell = WriteOnlyCell(sheet, value=value)
     if escaped is not value:
         cell.quotePrefix = True

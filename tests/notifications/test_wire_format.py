@@ -126,3 +126,27 @@ def test_other_notices_have_no_calendar(meetings, world, mail_sink):
                  if "approval" in message["Subject"]]
     assert approvals
     assert not [part for part in approvals[0].walk() if part.get_content_type() == "text/calendar"]
+
+
+def test_someone_invited_hears_nothing_but_the_invitation_until_they_accept(world, mail_sink):
+    from sqlalchemy import select
+
+    from council.auth.services import invite_person
+    from council.directory.models import PlatformRole
+    from council.notifications.models import Notification
+    from council.tracker import services as tracker
+    from tests.factories import RecommendationFactory
+
+    newcomer = invite_person(world.secretary, world.council, email="newcomer@example.org", name="Aidos New",
+                             organisation_id=world.kz_org.id, role=PlatformRole.MEMBER, language="en")
+    db.session.commit()
+    recommendation = RecommendationFactory(group=world.group, code="TRD-2026-050")
+    tracker.create_commitment(world.secretary, recommendation, organisation=world.kz_org, owner=newcomer,
+                              description={"en": "Open the second lane"}, original_language="en",
+                              start_date=None, due_date=NOW.date() + timedelta(days=30))
+    db.session.commit()
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.recipient_id == newcomer.id)))
+    assert kinds == {"person.invited"}
+    assert len(received(mail_sink, "newcomer@example.org")) == 1  # the invitation
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.recipient_id == world.member.id, Notification.kind == "commitment.created")) is not None
