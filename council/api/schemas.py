@@ -30,10 +30,18 @@ MAX_ID = 2_147_483_647
 MAX_PER_PAGE = 100
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 class Text(fields.String):
     """A string the database can store: no NUL characters, no unpaired surrogates."""
 
     default_error_messages = {"unstorable": "Must not contain NUL characters or unpaired surrogates."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The document says it too, so a client (or a fuzzer) knows NUL is refused, not only the server.
+        metadata = kwargs.pop("metadata", None) or {}
+        super().__init__(metadata={"pattern": NO_NUL, **metadata}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
