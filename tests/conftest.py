@@ -159,10 +159,12 @@ class MailSink:
     """A real SMTP server on loopback that keeps what it receives."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # as received, for tests of the wire format
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=_MailPolicy())
         self.messages.append(parsed)  # type: ignore[arg-type]
+        self.raw.append(envelope.content)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -195,6 +197,7 @@ def smtp_sink() -> Iterator[tuple[MailSink, int]]:
 def mail_sink(smtp_sink: tuple[MailSink, int]) -> MailSink:
     sink, _ = smtp_sink
     sink.messages.clear()
+    sink.raw.clear()
     return sink
 
 

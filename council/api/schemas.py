@@ -30,10 +30,18 @@ MAX_ID = 2_147_483_647
 MAX_PER_PAGE = 100
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 class Text(fields.String):
     """A string the database can store: no NUL characters, no unpaired surrogates."""
 
     default_error_messages = {"unstorable": "Must not contain NUL characters or unpaired surrogates."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The document says it too, so a client (or a fuzzer) knows NUL is refused, not only the server.
+        metadata = kwargs.pop("metadata", None) or {}
+        super().__init__(metadata={"pattern": NO_NUL, **metadata}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -367,7 +375,9 @@ class ProgressReportSchema(Schema):
     note = Text(validate=validate.Length(max=4000), load_default="")
     links = fields.List(
         Text(validate=[validate.URL(schemes={"http", "https"}, require_tld=False),
-                       validate.Length(max=500)]),
+                       validate.Length(max=500)],
+             metadata={"format": "uri", "pattern": "^https?://",
+                       "description": "An http or https address with a host."}),
         validate=validate.Length(max=10), load_default=list,
         metadata={"description": "Evidence links (files are attached on the web page)."})
 
@@ -421,7 +431,10 @@ class ObservationInputSchema(Schema):
     observed_on = fields.Date(required=True, metadata={"description": "Not in the future."})
     value = Number(required=True, allow_nan=False,
                    validate=validate.Range(min=-1e14, max=1e14, min_inclusive=False,
-                                           max_inclusive=False))
+                                           max_inclusive=False),
+                   # The bounds are excluded (14 digits before the point are stored): say so, as the
+                   # Range above does not reach the document by itself.
+                   metadata={"exclusiveMinimum": True, "exclusiveMaximum": True})
     source = Text(required=True, validate=validate.Length(min=1, max=300))
     note = Text(allow_none=True, validate=validate.Length(max=4000))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -11,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from council import spreadsheets
 from council.dashboard import export, figures, links, services
 from council.dashboard import models as _indexes  # noqa: F401  (the aggregates' indexes)
 from council.dashboard import my_work as dashboard_my_work
@@ -78,12 +77,9 @@ def organisation(organisation_id: int) -> str:
 
 
 def _csv(board: Dashboard, name: str) -> Response:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # spreadsheet programs read the file as UTF-8 only with the BOM
-    writer = csv.writer(buffer)
-    writer.writerow([_("Block"), _("Row"), _("Measure"), _("Value")])
-    writer.writerows(export.figure_rows(board))
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    text = "".join(spreadsheets.csv_lines([_("Block"), _("Row"), _("Measure"), _("Value")],
+                                          export.figure_rows(board)))
+    response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{name}-{board.today.isoformat()}.csv"'
     return response

@@ -18,7 +18,7 @@ from babel.dates import format_time
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -115,23 +115,61 @@ def _timezones(meetings: Sequence[Meeting]) -> list[Timezone]:
             for zone, (low, high) in sorted(spans.items())]
 
 
-def calendar_bytes(meetings: Sequence[Meeting], name: str, language: str) -> bytes:
-    """A VCALENDAR with the meetings, written in `language`."""
+def _calendar(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Council//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def calendar_bytes(meetings: Sequence[Meeting], name: str, language: str,
+                   time_zone: str = "UTC") -> bytes:
+    """A VCALENDAR with the meetings, written in `language`.
+
+    RFC 5545 wants at least one component: a calendar with no meetings (yet) carries the VTIMEZONE of
+    `time_zone`, the reader's."""
     with force_locale(language):
-        calendar = Calendar()
-        calendar.add("prodid", "-//Council//Meetings//EN")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", name)
+        calendar = _calendar("PUBLISH")
+        # icalendar writes unknown X- properties raw: vText escapes commas and semicolons as TEXT must.
+        calendar.add("x-wr-calname", vText(name))
         # Feeds are polled: ask clients to refresh hourly.
         calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
-        for timezone in _timezones(meetings):
+        zones = _timezones(meetings)
+        if not zones:
+            today = utcnow().date()
+            zones = [Timezone.from_tzid(time_zone, first_date=today - timedelta(days=366),
+                                        last_date=today + timedelta(days=366))]
+        for timezone in zones:
             calendar.add_component(timezone)
         for meeting in meetings:
             calendar.add_component(_event(meeting))
         return bytes(calendar.to_ical())
+
+
+def invitation_calendar(meeting: Meeting, attendee: User, organizer: tuple[str, str]) -> tuple[bytes, str]:
+    """The iTIP message (RFC 5546) for one invitee: REQUEST while the meeting stands, CANCEL once it is
+    cancelled; the same UID as every calendar file of the meeting and its current SEQUENCE (raised by
+    each change and by the cancellation), so clients update or remove the entry they added.
+
+    `organizer` is (name, address): the council's sender, which receives any reply."""
+    method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
+    with force_locale(attendee.language):
+        calendar = _calendar(method)
+        for timezone in _timezones([meeting]):
+            calendar.add_component(timezone)
+        event = _event(meeting)
+        organizer_address = vCalAddress(f"mailto:{organizer[1]}")
+        organizer_address.params["CN"] = vText(organizer[0])
+        event.add("organizer", organizer_address)
+        attendee_address = vCalAddress(f"mailto:{attendee.email}")
+        attendee_address.params.update({"CN": vText(attendee.name), "ROLE": "REQ-PARTICIPANT",
+                                         "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
+        event.add("attendee", attendee_address)
+        calendar.add_component(event)
+        return bytes(calendar.to_ical()), method
 
 
 def meeting_calendar(meeting: Meeting, language: str) -> bytes:
@@ -225,4 +263,4 @@ def feed_name(feed: CalendarFeedToken) -> str:
 
 
 def feed_calendar(feed: CalendarFeedToken) -> bytes:
-    return calendar_bytes(feed_meetings(feed), feed_name(feed), feed.user.language)
+    return calendar_bytes(feed_meetings(feed), feed_name(feed), feed.user.language, feed.user.time_zone)

@@ -29,10 +29,10 @@ REMINDER_HOUR = 7  # the day before, from 07:00 in the meeting's time zone
 
 def meeting_details(meeting_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """When and where each meeting is now (events carry its title, not its time, which may change)."""
-    rows = db.session.execute(select(Meeting.id, Meeting.starts_at, Meeting.place, Meeting.online_url)
-                              .where(Meeting.id.in_(sorted(set(meeting_ids)))))
-    return {id_: {"starts_at": starts_at.isoformat(), "place": place or online_url or ""}
-            for id_, starts_at, place, online_url in rows}
+    rows = db.session.execute(select(Meeting.id, Meeting.starts_at, Meeting.time_zone, Meeting.place,
+                                     Meeting.online_url).where(Meeting.id.in_(sorted(set(meeting_ids)))))
+    return {id_: {"starts_at": starts_at.isoformat(), "time_zone": zone, "place": place or online_url or ""}
+            for id_, starts_at, zone, place, online_url in rows}
 
 
 SUBJECT_DETAILS["meeting"] = meeting_details
@@ -125,4 +125,5 @@ def meeting_reminders(at: datetime) -> Iterator[Reminder]:
                        recipient_ids=frozenset(invitees(id_)), group_id=group_id,
                        key=f"meeting:{id_}:tomorrow:{starts_at.isoformat()}",
                        payload={"subject_type": "meeting", "subject_id": id_, "title": title,
-                                "starts_at": starts_at.isoformat(), "place": place or online_url or ""})
+                                "starts_at": starts_at.isoformat(), "time_zone": zone,
+                                "place": place or online_url or ""})

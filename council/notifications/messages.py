@@ -26,6 +26,7 @@ from council.i18n import Translations, fallback_note, localize
 from council.meetings.models import MeetingKind
 from council.meetings.wording import meeting_gettext
 from council.notifications.models import Notification
+from council.timeutil import time_zone_name
 from council.tracker.models import CommitmentStatus, RecommendationStatus
 
 # Pages of the records notifications are about: subject type -> (endpoint, argument name).
@@ -84,6 +85,20 @@ class Reader:
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return str(format_datetime(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+
+    def meeting_time(self, value: datetime | str, zone: str | None) -> str:
+        """When a meeting starts, to the minute, in the meeting's own zone and named with it; then in
+        the reader's zone when that shows another hour: "Dec 1, 2026, 10:00 Aktau (UTC+5)"."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        zones = [zone or self.time_zone]
+        if self.time_zone != zones[0] and value.astimezone(ZoneInfo(self.time_zone)).utcoffset() \
+                != value.astimezone(ZoneInfo(zones[0])).utcoffset():
+            zones.append(self.time_zone)
+        return " / ".join(
+            f"{format_date(value.astimezone(ZoneInfo(each)), 'medium', locale=self.language)}, "
+            f"{format_time(value, 'short', tzinfo=ZoneInfo(each), locale=self.language)} "
+            f"{time_zone_name(each)}" for each in zones)
 
     def time(self, value: datetime | str, format: str = "short") -> str:
         if isinstance(value, str):
@@ -230,7 +245,8 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
     if group_name:
         message.lines.append(_("Working group: %(group)s", group=group_name))
     if payload.get("starts_at"):
-        message.lines.append(_("Starts: %(when)s", when=reader.when(payload["starts_at"])))
+        message.lines.append(_("Starts: %(when)s", when=reader.meeting_time(
+            payload["starts_at"], payload.get("time_zone"))))
     if payload.get("place"):
         message.lines.append(_("Place: %(place)s", place=payload["place"]))
     if payload.get("due_date") and kind.startswith("reminder.commitment"):

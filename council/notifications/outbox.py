@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -28,9 +27,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from council.addresses import external_url
 from council.directory.models import User
-from council.emails import send_email
+from council.emails import CalendarPart, mail_domain, send_email, sender_address
 from council.extensions import db
-from council.notifications.messages import Reader, describe_row
+from council.notifications.messages import Reader, describe_row, subject_of
 from council.notifications.models import Channel, DeliveryState, Notification
 from council.notifications.sections import digest_context
 from council.notifications.tokens import unsubscribe_token
@@ -290,12 +289,31 @@ def beat_is_stale(now: datetime | None = None) -> bool:
 
 
 def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
-    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
+    headers = {"Message-ID": f"<notification-{row.id}@{mail_domain()}>"}
     if unsubscribe_link:
         headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
+
+
+# Meeting news that changes what a calendar shows: the e-mail carries the event itself (iTIP).
+CALENDAR_KINDS = {"meeting.invited", "meeting.updated", "meeting.cancelled"}
+
+
+def _calendar_part(row: Notification) -> CalendarPart | None:
+    from council.meetings.calendar import invitation_calendar
+    from council.meetings.models import Meeting
+
+    subject_type, subject_id = subject_of(row)
+    if row.kind not in CALENDAR_KINDS or subject_type != "meeting" or subject_id is None:
+        return None
+    meeting = db.session.get(Meeting, subject_id)
+    if meeting is None:
+        return None
+    sender = sender_address()
+    data, method = invitation_calendar(meeting, row.recipient,
+                                       (sender.display_name or "Council", sender.addr_spec))
+    return CalendarPart(data, method)
 
 
 def send_notification(row: Notification, connection: Any = None) -> None:
@@ -326,7 +344,7 @@ def send_notification(row: Notification, connection: Any = None) -> None:
                    link=external_url("directory.profile", _anchor="security"))
         return
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
-    common = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
+    common: dict[str, Any] = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
                   preferences_link=external_url("notifications.preferences"))
     if row.kind == "digest":
         with force_locale(person.language):
@@ -337,5 +355,5 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     with force_locale(person.language):
         message = describe_row(row, reader)
     send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
-               connection=connection, message=message,
+               connection=connection, message=message, calendar=_calendar_part(row),
                link=external_url("notifications.open_notification", notification_id=row.id), **common)

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select, true, update
 
 from council import events
 from council.auth.permissions import require, rule
@@ -89,7 +89,10 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
         .outerjoin(GroupNotificationSetting, (GroupNotificationSetting.user_id == User.id)
                    & (GroupNotificationSetting.group_id == group_id))
-        .where(User.id.in_(sorted(people)), User.active.is_(True), User.council_id == council_id))
+        .where(User.id.in_(sorted(people)), User.active.is_(True), User.council_id == council_id,
+               # Until someone accepts their invitation (and so has a password), the invitation is
+               # all they are sent: no tracker or meeting news to an address nobody has confirmed.
+               true() if transactional else User.password_hash.is_not(None)))
     now = utcnow()
     written: list[Notification] = []
     for user_id, mode, level in rows:

@@ -11,16 +11,12 @@ the name, the import reads the key.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from council.i18n import LANGUAGE_NAMES, LANGUAGES, marked_localized
 
@@ -49,22 +45,40 @@ COLUMN_LABELS: dict[str, Any] = {
     "description": _l("What will be done"), "start_date": _l("Start date"), "due_date": _l("Due date"),
     "counterpart": _l("Counterpart"), "initiative": _l("Initiative"), "country": _l("Country"),
     "organisation_name": _l("Organisation"), "owner_name": _l("Owner"), "overdue": _l("Overdue"),
-    "last_reported": _l("Last report"), "description_localized": _l("What will be done, in your language"),
+    "last_reported": _l("Last report, UTC"),
+    "description_localized": _l("What will be done, in your language"),
 }
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_BYTES = 4 * 1024 * 1024
-# The most rows one export builds within a request: openpyxl writes about 5,000 rows a second.
-MAX_ROWS = {"csv": 200_000, "xlsx": 25_000}
+# A request builds an export into a spooled file in bounded memory (see bench/exports.py); past this many
+# rows it would take longer than a browser waits.
+MAX_ROWS = {"csv": 200_000, "xlsx": 200_000}
+# Column widths in characters, by the kind of column; text columns are wide, codes and dates narrow.
+WIDTHS = {"code": 20, "recommendation": 18, "organisation": 22, "owner_email": 28, "group": 10,
+          "original_language": 10, "start_date": 12, "due_date": 12, "counterpart": 20, "initiative": 14,
+          "country": 8, "status": 14, "progress": 10, "overdue": 9, "last_reported": 17, "source": 16,
+          "priority": 10, "public": 8, "commitments": 12, "overdue_commitments": 12}
+TEXT_WIDTH = 40
 
 
 def _yes_no(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def _day(value: date | None) -> date | str:
+    return value or ""
+
+
+def _utc_minute(value: datetime | None) -> datetime | str:
+    """Spreadsheets have no time zones: a naive UTC time to the minute (the header says UTC)."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0) if value.tzinfo \
+        else value.replace(second=0, microsecond=0)
+
+
+def column_widths(keys: list[str]) -> list[float]:
+    return [WIDTHS.get(key, TEXT_WIDTH) for key in keys]
 
 
 def header_cells(keys: list[str]) -> list[str]:
@@ -100,36 +114,8 @@ def commitment_cells(row: Any, language: str, email_shown: Callable[[int | None]
             row.group, row.country,
             marked_localized(row.organisation_name, row.organisation_language, language),
             row.owner_name or "", str(row.status), row.progress, _yes_no(row.overdue),
-            reported.strftime("%Y-%m-%d %H:%M UTC") if reported else "",
+            _utc_minute(reported),
             marked_localized(row.description, row.original_language, language)]
-
-
-def _safe_text(value: Any) -> Any:
-    """Spreadsheet programs run cells that start like a formula; a leading apostrophe stops them."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_csv(out: IO[bytes], header: list[str], rows: Iterable[list[Any]]) -> None:
-    """UTF-8 CSV with a byte-order mark (so spreadsheet programs read Cyrillic and Turkmen letters)."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_text(value) for value in row])
-    text.flush()
-    text.detach()
-
-
-def write_xlsx(out: IO[bytes], title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
-    """A write-only workbook: openpyxl keeps rows in a temporary file as they come, not in memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
-    workbook.save(out)
 
 
 def spooled(write: Callable[[IO[bytes]], None]) -> IO[bytes]:
@@ -138,12 +124,3 @@ def spooled(write: Callable[[IO[bytes]], None]) -> IO[bytes]:
     write(out)
     out.seek(0)
     return out
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """Text that starts with "=" would become a formula in openpyxl: keep it text."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value

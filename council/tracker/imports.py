@@ -8,8 +8,6 @@ the same file twice creates nothing new and records no events the second time.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 import time
@@ -24,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from council import spreadsheets
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, User, WorkingGroup
 from council.errors import DomainError, ValidationFailed
@@ -33,7 +32,6 @@ from council.tracker import services
 from council.tracker.exports import (
     COMMITMENT_COLUMNS,
     COMMITMENT_READ_ONLY,
-    FORMULA_START,
     RECOMMENDATION_COLUMNS,
     RECOMMENDATION_READ_ONLY,
 )
@@ -69,6 +67,37 @@ class ImportFileError(Exception):
 
 class RowError(DomainError):
     """A cell that cannot be read (a date that is not one, an unknown organisation)."""
+
+
+class RowProblems(DomainError):
+    """Every unreadable cell of a row, reported together so the file is corrected in one go."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+
+class _Cells:
+    """Reads a row's cells, keeping each cell's problem instead of stopping at the first one."""
+
+    def __init__(self, row: ImportRow, required: set[str]) -> None:
+        self.errors: list[DomainError] = [
+            RowError(_("Fill in this cell."), field=column) for column in sorted(required)
+            if column not in ("code",) and _text(row, column) == ""]
+        self.empty = {error.field for error in self.errors}
+
+    def read(self, column: str, reader: Callable[[], Any]) -> Any:
+        if column in self.empty:
+            return None
+        try:
+            return reader()
+        except RowError as error:
+            self.errors.append(error)
+            return None
+
+    def check(self) -> None:
+        if self.errors:
+            raise RowProblems(self.errors)
 
 
 @dataclass
@@ -108,14 +137,19 @@ class ImportReport:
 
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header (normalised) and the non-empty rows with their numbers, from CSV or XLSX."""
-    if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        header, rows = _read_xlsx(data)
-    else:
-        header, rows = _read_csv(data)
+    try:
+        if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
+            lines = spreadsheets.read_xlsx_lines(data, MAX_ROWS)
+        else:
+            lines = spreadsheets.read_csv_lines(data, MAX_ROWS)
+    except spreadsheets.SpreadsheetError as error:
+        raise ImportFileError(error.message) from None
+    header, rows = _split(lines)
     if not header:
         raise ImportFileError(_("The file is empty."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(count)s rows; split it.", count=MAX_ROWS))
+    if any(isinstance(value, spreadsheets.Formula) for value in header):
+        raise ImportFileError(next(value for value in header
+                                   if isinstance(value, spreadsheets.Formula)).message())
     return [_column_name(name) for name in header], rows
 
 
@@ -129,36 +163,6 @@ def _column_name(value: Any) -> str:
     if keyed:
         return keyed.group(1)
     return text.lower().replace(" ", "_").replace("-", "_")
-
-
-def _read_csv(data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is not in UTF-8: save it as “CSV UTF-8”.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s", error=str(error))) from None
-    return _split(lines)
-
-
-def _read_xlsx(data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            lines = [list(values) for values in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    except Exception:  # openpyxl raises many kinds of error on a damaged or truncated workbook
-        raise ImportFileError(_("The XLSX file cannot be read: it may be damaged or cut short. "
-                                "Save it again and retry.")) from None
-    return _split(lines)
 
 
 def _split(lines: list[list[Any]]) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
@@ -179,10 +183,7 @@ def _split(lines: list[list[Any]]) -> tuple[list[Any], list[tuple[int, list[Any]
 def _cell(value: Any) -> Any:
     """A cell's value: text stripped (and the export's anti-formula apostrophe removed)."""
     if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("'") and value[1:].startswith(FORMULA_START):
-            value = value[1:]
-        return value
+        return spreadsheets.unescape_text(value.strip())
     return "" if value is None else value
 
 
@@ -289,25 +290,23 @@ def _by_code(model: type[Any], council_id: int, code: str) -> Any:
 
 
 def _apply_recommendation(actor: User, directory: _Directory, row: ImportRow) -> str:
-    group_name = _text(row, "group")
-    group = directory.groups.get(group_name.upper()) or directory.groups.get(group_name.lower())
-    if group is None:
-        raise RowError(_("Unknown working group: %(value)s.", value=group_name[:60]), field="group")
+    cells = _Cells(row, REQUIRED["recommendations"])
+    group = cells.read("group", partial(_group_of, directory, row))
     existing: Recommendation | None = _by_code(Recommendation, directory.council.id, row.code)
-    if existing is not None and existing.group_id != group.id:
-        raise RowError(_("%(code)s belongs to another working group.", code=row.code), field="group")
+    if existing is not None and group is not None and existing.group_id != group.id:
+        cells.errors.append(RowError(_("%(code)s belongs to another working group.", code=row.code),
+                                     field="group"))
+    is_public = cells.read("public", partial(_flag, row, "public",
+                                             existing.is_public if existing else False))
+    target = cells.read("status", partial(_status_of, row))
+    cells.check()
     values: dict[str, Any] = dict(
         code=row.code, title=_translations(row, "title", existing.title if existing else {}),
         text=_translations(row, "text", existing.text if existing else {}),
         original_language=_text(row, "original_language").lower(), source=_text(row, "source").lower(),
         source_reference=_kept(row, "source_reference", existing.source_reference if existing else ""),
         priority=_kept(row, "priority", existing.priority.value if existing else "medium").lower()
-        or "medium",
-        is_public=_flag(row, "public", existing.is_public if existing else False))
-    status_text = _text(row, "status").lower()
-    target = RecommendationStatus(status_text) if status_text in set(RecommendationStatus) else None
-    if status_text and target is None:
-        raise RowError(_("Unknown status: %(value)s.", value=status_text[:40]), field="status")
+        or "medium", is_public=is_public)
     if existing is None:
         created = services.create_recommendation(actor, group, **values)
         if target is not None and target != created.status:
@@ -322,44 +321,73 @@ def _apply_recommendation(actor: User, directory: _Directory, row: ImportRow) ->
     return "update" if changed else "unchanged"
 
 
+def _group_of(directory: _Directory, row: ImportRow) -> WorkingGroup:
+    name = _text(row, "group")
+    group = directory.groups.get(name.upper()) or directory.groups.get(name.lower())
+    if group is None:
+        raise RowError(_("Unknown working group: %(value)s.", value=name[:60]), field="group")
+    return group
+
+
+def _status_of(row: ImportRow) -> RecommendationStatus | None:
+    text = _text(row, "status").lower()
+    if not text:
+        return None
+    if text not in set(RecommendationStatus):
+        raise RowError(_("Unknown status: %(value)s.", value=text[:40]), field="status")
+    return RecommendationStatus(text)
+
+
 def _apply_commitment(actor: User, directory: _Directory, row: ImportRow) -> str:
     council_id = directory.council.id
-    recommendation: Recommendation | None = _by_code(Recommendation, council_id,
-                                                     _text(row, "recommendation").upper())
-    if recommendation is None:
-        raise RowError(_("Unknown recommendation: %(value)s.", value=_text(row, "recommendation")[:60]),
-                       field="recommendation")
-    organisation = directory.organisations.get(_text(row, "organisation"))
-    if organisation is None:
-        raise RowError(_("Unknown organisation: %(value)s.", value=_text(row, "organisation")[:60]),
-                       field="organisation")
+    cells = _Cells(row, REQUIRED["commitments"])
+    recommendation = cells.read("recommendation", partial(
+        _coded, Recommendation, council_id, row, "recommendation", _("Unknown recommendation: %(value)s.")))
+    organisation = cells.read("organisation", partial(_organisation_of, directory, row))
     existing: Commitment | None = _by_code(Commitment, council_id, row.code)
-    if existing is not None and existing.recommendation_id != recommendation.id:
-        raise RowError(_("%(code)s belongs to another recommendation.", code=row.code),
-                       field="recommendation")
-    owner = _owner(row, council_id, existing)
+    if existing is not None and recommendation is not None \
+            and existing.recommendation_id != recommendation.id:
+        cells.errors.append(RowError(_("%(code)s belongs to another recommendation.", code=row.code),
+                                     field="recommendation"))
+    owner = cells.read("owner_email", partial(_owner, row, council_id, existing))
     initiative = existing.initiative if existing else None
     if "initiative" in row.present:
-        initiative = None
-        if _text(row, "initiative"):
-            initiative = _by_code(Initiative, council_id, _text(row, "initiative").upper())
-            if initiative is None:
-                raise RowError(_("Unknown initiative: %(value)s.", value=_text(row, "initiative")[:60]),
-                               field="initiative")
+        initiative = cells.read("initiative", partial(
+            _coded, Initiative, council_id, row, "initiative", _("Unknown initiative: %(value)s.")))
+    start_date = cells.read("start_date", partial(_date, row, "start_date")) \
+        if "start_date" in row.present else (existing.start_date if existing else None)
+    due_date = cells.read("due_date", partial(_date, row, "due_date"))
+    cells.check()
     values: dict[str, Any] = dict(
         organisation=organisation, owner=owner,
         description=_translations(row, "description", existing.description if existing else {}),
-        original_language=_text(row, "original_language").lower(),
-        start_date=_date(row, "start_date") if "start_date" in row.present
-        else (existing.start_date if existing else None),
-        due_date=_date(row, "due_date"), initiative=initiative,
-        counterpart=existing.counterpart if existing else None)
+        original_language=_text(row, "original_language").lower(), start_date=start_date,
+        due_date=due_date, initiative=initiative, counterpart=existing.counterpart if existing else None)
     if existing is None:
         services.create_commitment(actor, recommendation, code=row.code, **values)
         return "create"
     before = _snapshot(existing)
     services.update_commitment(actor, existing, **values)
     return "update" if _snapshot(existing) != before else "unchanged"
+
+
+def _organisation_of(directory: _Directory, row: ImportRow) -> Organisation:
+    organisation = directory.organisations.get(_text(row, "organisation"))
+    if organisation is None:
+        raise RowError(_("Unknown organisation: %(value)s.", value=_text(row, "organisation")[:60]),
+                       field="organisation")
+    return organisation
+
+
+def _coded(model: type[Any], council_id: int, row: ImportRow, column: str, unknown: str) -> Any:
+    """The record a cell names by its code; None for an empty cell."""
+    code = _text(row, column).upper()
+    if not code:
+        return None
+    record = _by_code(model, council_id, code)
+    if record is None:
+        raise RowError(unknown % {"value": code[:60]}, field=column)
+    return record
 
 
 def _snapshot(record: Any) -> dict[str, Any]:
@@ -416,7 +444,8 @@ def _in_savepoint(row: ImportRow, kind: str, step: Callable[[], str | None]) -> 
         savepoint.commit()
     except DomainError as error:
         savepoint.rollback()
-        row.errors.append(_error_text(error, row, kind))
+        for each in error.errors if isinstance(error, RowProblems) else [error]:
+            row.errors.append(_error_text(each, row, kind))
         return
     if action and row.action != "create":
         row.action = action
@@ -443,7 +472,12 @@ def run_import(actor: User, council: Council, kind: str, filename: str, data: by
     present = set(header)
     for number, line in lines:
         values = {name: _cell(line[i]) if i < len(line) else "" for i, name in enumerate(header)}
-        report.rows.append(ImportRow(number, values, present))
+        row = ImportRow(number, values, present)
+        for name, value in values.items():
+            if isinstance(value, spreadsheets.Formula):
+                row.errors.append(f"{name}: {value.message()}")
+                values[name] = ""
+        report.rows.append(row)
     if not report.rows:
         report.file_errors.append(_("The file has a header but no rows."))
         return report

@@ -277,10 +277,21 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
                       start_date: date | None, due_date: date | None,
                       counterpart: Commitment | None = None,
                       initiative: Initiative | None = None) -> Commitment:
-    """Change who, what and when. Owner and due date changes are events of their own."""
+    """Change who, what and when. Owner and due date changes are events of their own.
+
+    A closed commitment refuses any change, but the same values again (an exported file imported back)
+    are accepted as no change."""
     require(actor, "commitment.manage", commitment)
     if not commitment.is_open:
-        raise Conflict(_("This commitment is closed (verified or cancelled)."))
+        changed_field = _first_change(commitment, dict(
+            organisation_id=organisation.id if organisation else None,
+            owner_id=owner.id if owner else None, description=clean_translations(description),
+            original_language=original_language, start_date=start_date, due_date=due_date,
+            counterpart_id=counterpart.id if counterpart else None,
+            initiative_id=initiative.id if initiative else None))
+        if changed_field is None:
+            return commitment
+        raise Conflict(_("This commitment is closed (verified or cancelled)."), field=changed_field)
     values = _check_commitment(
         commitment.council_id, commitment, organisation=organisation, owner=owner,
         description=description, original_language=original_language, start_date=start_date,
@@ -299,6 +310,10 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
         events.record("commitment.updated", commitment, actor,
                       **_commitment_payload(commitment, changes=others))
     return commitment
+
+
+def _first_change(record: Any, values: dict[str, Any]) -> str | None:
+    return next((key for key, value in values.items() if getattr(record, key) != value), None)
 
 
 def _set_status(actor: User, commitment: Commitment, target: CommitmentStatus,

@@ -31,6 +31,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from council import spreadsheets
 from council.auth.permissions import can, require
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import (
@@ -185,13 +186,15 @@ def _submit(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
     return redirect(target(saved))
 
 
-def _export(kind: str, fmt: str, header: list[str], rows: Any) -> Response:
+def _export(kind: str, fmt: str, keys: list[str], rows: Any) -> Response:
+    header = exports.header_cells(keys)
     if fmt == "csv":
-        out = exports.spooled(lambda file: exports.write_csv(file, header, rows))
+        out = exports.spooled(lambda file: spreadsheets.write_csv(file, header, rows))
         mimetype = "text/csv"
     else:
-        out = exports.spooled(lambda file: exports.write_xlsx(file, kind, header, rows))
-        mimetype = exports.XLSX_TYPE
+        out = exports.spooled(lambda file: spreadsheets.write_xlsx(
+            file, kind, header, rows, widths=exports.column_widths(keys)))
+        mimetype = spreadsheets.XLSX_TYPE
     return send_file(out, mimetype=mimetype, as_attachment=True,
                      download_name=f"{kind}-{council_today().isoformat()}.{fmt}")
 
@@ -252,9 +255,8 @@ def export_recommendations(fmt: str) -> Response:
     if refused is not None:
         return refused
     rows = queries.recommendation_export_rows(current_user.council_id, filters, today)
-    header = exports.header_cells(exports.RECOMMENDATION_COLUMNS + exports.RECOMMENDATION_READ_ONLY)
     language = current_language()
-    return _export("recommendations", fmt, header,
+    return _export("recommendations", fmt, exports.RECOMMENDATION_COLUMNS + exports.RECOMMENDATION_READ_ONLY,
                    (exports.recommendation_cells(row, language) for row in rows))
 
 
@@ -351,13 +353,12 @@ def export_commitments(fmt: str) -> Response:
     if refused is not None:
         return refused
     rows = queries.commitment_export_rows(current_user.council_id, filters, today)
-    header = exports.header_cells(exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY)
     language = current_language()
 
     def email_shown(owner_id: int | None) -> bool:
         return can(current_user, "person.see_email", AnyoneOf(current_user.council_id, owner_id))
 
-    return _export("commitments", fmt, header,
+    return _export("commitments", fmt, exports.COMMITMENT_COLUMNS + exports.COMMITMENT_READ_ONLY,
                    (exports.commitment_cells(row, language, email_shown) for row in rows))
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from icalendar.parser import Contentline
 from sqlalchemy import select
 
 from council.errors import NotFound
@@ -224,3 +225,28 @@ def test_calendar_links_come_from_the_public_address_whatever_the_host(make_app,
     page = page_text(client.post("/meetings/calendar/feeds", data={"group_id": ""}, headers=evil))
     address = page.split('data-select-on-focus', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
     assert address.startswith("https://council.example.org/meetings/calendar/")
+
+
+def test_the_calendar_name_is_escaped_as_rfc_5545_text(app, world, meetings):
+    world.group.name = {"ru": "Торговля, транзит; логистика", "en": "Trade, transit; logistics"}
+    meetings.published()
+    _feed, token = calendar.create_feed(world.member, world.group)
+    db.session.commit()
+    with app.test_request_context():
+        content = calendar.feed_calendar(calendar.feed_for(token))
+    line = next(line for line in content.decode().split("\r\n") if line.startswith("X-WR-CALNAME"))
+    assert line == "X-WR-CALNAME:Council: Trade\\, transit\\; logistics"
+    # icalendar's content-line parser unescapes TEXT as a calendar client does.
+    assert Contentline(line).parts()[2] == "Council: Trade, transit; logistics"
+    parse(content)
+
+
+def test_an_empty_personal_feed_is_a_valid_calendar_with_the_readers_time_zone(app, world):
+    world.member.time_zone = "Asia/Ashgabat"
+    _feed, token = calendar.create_feed(world.member)
+    db.session.commit()
+    with app.test_request_context():
+        parsed = parse(calendar.feed_calendar(calendar.feed_for(token)))
+    assert events_of(parsed) == []
+    assert [str(zone["TZID"]) for zone in parsed.walk("VTIMEZONE")] == ["Asia/Ashgabat"]
+    assert parsed.subcomponents  # RFC 5545: "1*component"

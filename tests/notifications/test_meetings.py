@@ -59,7 +59,7 @@ def test_a_draft_is_quiet_and_publishing_it_invites(meetings, world, mail_sink):
     [message] = mail_to(mail_sink, "member@example.org")
     assert subject(message) == f"You are invited: {TITLE}"
     text = plain(mail_sink.text_of(message))
-    assert "Starts: Dec 1, 2026, 10:00:00 AM" in text and "Place: Aktau, port office" in text
+    assert "Starts: Dec 1, 2026, 10:00 AM Aktau (UTC+5)" in text and "Place: Aktau, port office" in text
     assert "http://council.test/notifications/" in text
 
 
@@ -72,7 +72,7 @@ def test_a_published_meeting_s_changes_and_cancelling_reach_the_invitees(meeting
     db.session.commit()
     [changed] = mail_to(mail_sink, "member@example.org")
     assert subject(changed) == f"Meeting changed: {TITLE}"
-    assert "Starts: Dec 2, 2026, 3:00:00 PM" in plain(mail_sink.text_of(changed))
+    assert "Starts: Dec 2, 2026, 3:00 PM Aktau (UTC+5)" in plain(mail_sink.text_of(changed))
 
     meetings_service.cancel_meeting(world.secretary, meeting, "The ferry to Turkmenbashi is cancelled")
     db.session.commit()
@@ -112,7 +112,7 @@ def test_the_day_before_the_invitees_are_reminded_once(meetings, world, mail_sin
     reminded = sorted(str(m["To"]) for m in mail_sink.messages)
     assert reminded == ["member@example.org", "tm.chair@example.org", "tm.member@example.org"]
     assert subject(mail_sink.messages[0]) == f"Tomorrow: {TITLE}"
-    assert "Starts: Nov 25, 2026, 10:00:00 AM" in plain(mail_sink.text_of(mail_sink.messages[0]))
+    assert "Starts: Nov 25, 2026, 10:00 AM Aktau (UTC+5)" in plain(mail_sink.text_of(mail_sink.messages[0]))
 
 
 def test_digests_list_upcoming_meetings_and_new_minutes(meetings, world, mail_sink):
