@@ -48,10 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     _register_number_helpers(app)
 
-    from council import conflicts, errorpages
+    from council import conflicts, errorpages, outages
 
     errorpages.register(app)
     conflicts.register(app)
+    outages.register(app)
 
     from council import privacy
 

@@ -278,9 +278,14 @@ def describe_row(row: Notification, reader: Reader) -> Message:
 # E-mail -------------------------------------------------------------------------------------------
 
 
-def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
+def message_id_for(notification_id: int) -> str:
+    """The Message-ID of an outbox row's e-mail: the same at every attempt (stored at the first)."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "council.local"
-    headers = {"Message-ID": f"<notification-{row.id}@{host}>", "Auto-Submitted": "auto-generated"}
+    return f"<notification-{notification_id}@{host}>"
+
+
+def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
+    headers = {"Message-ID": row.message_id or message_id_for(row.id), "Auto-Submitted": "auto-generated"}
     if unsubscribe_link:
         headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
