@@ -54,6 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     conflicts.register(app)
     outages.register(app)
 
+    from council.operations import metrics
+
+    metrics.register(app)
+
     from council import privacy
 
     privacy.register(app)
@@ -114,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
     from council.meetings.views import bp as meetings_bp
+    from council.operations.views import bp as operations_bp
     from council.tracker.views import bp as tracker_bp
     from council.translating.views import bp as translating_bp
 
@@ -121,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(tracker_bp)
     app.register_blueprint(translating_bp)
     app.register_blueprint(dashboard_bp)

@@ -127,9 +127,10 @@ class Notification(Model):
     # message to the reader's mail client.
     message_id: Mapped[str | None] = mapped_column(String(250))
     # How many times the row was found "sending" with its claim expired and sent again.
-    in_doubt_sends: Mapped[int] = mapped_column(default=0)
+    in_doubt_sends: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # when it was marked failed (the status page's "last day")
     read_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship()

@@ -146,14 +146,37 @@ def backoff(attempts: int) -> float:
     return float(min(base * 2 ** max(attempts - 1, 0), ceiling))
 
 
+def _in_doubt(now: datetime) -> ColumnElement[bool]:
+    """"Sending" with the claim expired, attempts left: its sender died or lost the database."""
+    return and_(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now,
+                Notification.attempts < current_app.config["NOTIFICATION_MAX_ATTEMPTS"])
+
+
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    """Pending and due and nobody holds it; or "sending" with its claim expired (in doubt)."""
+    """Pending and due and nobody holds it; or in doubt."""
     return or_(
         and_(Notification.state == DeliveryState.PENDING,
              or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
              or_(Notification.next_attempt_at.is_(None),
                  Notification.next_attempt_at <= now + _CLOCK_TOLERANCE)),
-        and_(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now))
+        _in_doubt(now))
+
+
+def give_up_interrupted(now: datetime) -> int:
+    """A row interrupted at every attempt (a sender that crashes on it each time) is not sent again
+    and again: after the last attempt it is marked failed, for an admin to look at and retry."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now,
+               Notification.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"])
+        .values(state=DeliveryState.FAILED, failed_at=now, claimed_until=None,
+                last_error="Interrupted while sending at every attempt; it may have been delivered.")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        logger.error("%d e-mail(s) interrupted at every attempt are marked failed.", count)
+    return count
 
 
 def claim(notification_id: int, now: datetime) -> bool:
@@ -248,6 +271,7 @@ def _record_failure(notification_id: int, error: Exception) -> Outcome:
     row.state = DeliveryState.PENDING  # nothing was sent: an ordinary retry, not one in doubt
     if row.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"]:
         row.state = DeliveryState.FAILED
+        row.failed_at = utcnow()
         db.session.commit()
         logger.error("Notification %s failed for good after %s attempts: %s", notification_id,
                      row.attempts, row.last_error)
@@ -274,8 +298,7 @@ def due_rows(now: datetime, batch_size: int = 500) -> Iterator[list[int]]:
             .where(or_(and_(Notification.state == DeliveryState.PENDING,
                             Notification.next_attempt_at <= now - grace,
                             or_(Notification.claimed_until.is_(None), Notification.claimed_until < now)),
-                       and_(Notification.state == DeliveryState.SENDING,
-                            Notification.claimed_until < now)),
+                       _in_doubt(now)),
                    Notification.id > last_id)
             .order_by(Notification.id).limit(batch_size)))
         db.session.rollback()  # end the read; nothing here holds a transaction between batches
@@ -287,8 +310,10 @@ def due_rows(now: datetime, batch_size: int = 500) -> Iterator[list[int]]:
 
 def sweep(now: datetime | None = None) -> int:
     """Queue every pending row that should have gone by now; returns how many were queued."""
+    now = now or utcnow()
+    give_up_interrupted(now)
     queued = 0
-    for ids in due_rows(now or utcnow()):
+    for ids in due_rows(now):
         sent = queue_deliveries(ids)
         queued += sent
         if sent < len(ids):  # the broker is down again: the next sweep continues

@@ -1,4 +1,4 @@
-"""notification: "sending" before the SMTP conversation, its Message-ID, and in-doubt re-sends
+"""notification: "sending" before the SMTP conversation, its Message-ID, in-doubt re-sends, failed_at
 
 Revision ID: ops0001
 Revises: c4f1e2a9b7d3
@@ -10,6 +10,7 @@ sent as before.
 """
 import sqlalchemy as sa
 
+import council.dbtypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -24,11 +25,13 @@ def upgrade():
         batch_op.add_column(sa.Column('message_id', sa.String(length=250), nullable=True))
         batch_op.add_column(sa.Column('in_doubt_sends', sa.Integer(), nullable=False,
                                       server_default='0'))
+        batch_op.add_column(sa.Column('failed_at', council.dbtypes.UTCDateTime(), nullable=True))
 
 
 def downgrade():
     # A row caught "sending" is pending again for the old code (which may send it a second time).
     op.execute("UPDATE notification SET state = 'pending' WHERE state = 'sending'")
     with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_column('failed_at')
         batch_op.drop_column('in_doubt_sends')
         batch_op.drop_column('message_id')

@@ -133,3 +133,15 @@ def test_a_refused_attempt_is_an_ordinary_retry_not_one_in_doubt(other_app, own_
         assert row is not None
         assert (row.state, row.in_doubt_sends, row.attempts) == (DeliveryState.SENT, 0, 2)
     assert len(sink.messages) == 1
+
+
+def test_a_row_interrupted_at_every_attempt_is_marked_failed_not_sent_forever(app, world, mail_sink):
+    row = outbox_row(world)
+    row.state, row.attempts = DeliveryState.SENDING, app.config["NOTIFICATION_MAX_ATTEMPTS"]
+    row.claimed_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert outbox.sweep() == 0 and outbox.deliver(row.id).skipped
+    db.session.refresh(row)
+    assert row.state == DeliveryState.FAILED and row.failed_at is not None
+    assert "Interrupted while sending" in (row.last_error or "")
+    assert mail_sink.messages == []
