@@ -1,15 +1,20 @@
-"""The operator's pages: /admin/status (administrators) and /metrics (Prometheus)."""
+"""The operator's pages: /admin/status (administrators) and /metrics (Prometheus); and personal data:
+one's own download, and anonymising a person who has left (administrators)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import json
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.wrappers import Response
 
 from council.auth.permissions import require
-from council.extensions import csrf, limiter
-from council.operations import metrics, status
+from council.directory.models import User
+from council.extensions import csrf, db, limiter
+from council.operations import metrics, personal_data, status
 from council.timeutil import utcnow
 
 bp = Blueprint("operations", __name__)
@@ -31,3 +36,25 @@ def metrics_page() -> Response:
         abort(404)  # to anyone else there is nothing here
     return Response(metrics.exposition(current_app._get_current_object()),  # type: ignore[attr-defined]
                     mimetype=CONTENT_TYPE_LATEST)
+
+
+@bp.get("/profile/data")
+@login_required
+def my_data() -> Response:
+    """What Council holds about the signed-in person, as a JSON file."""
+    body = json.dumps(personal_data.personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="council-personal-data-{current_user.id}.json"'})
+
+
+@bp.post("/people/<int:person_id>/anonymise")
+@login_required
+def anonymise_person(person_id: int) -> Response:
+    person = db.get_or_404(User, person_id)
+    if person.council_id != current_user.council_id:
+        abort(404)
+    personal_data.anonymise(current_user, person)
+    db.session.commit()
+    flash(_("The person is anonymised: their name and e-mail are replaced, their history is kept."),
+          "success")
+    return redirect(url_for("directory.person", person_id=person.id))
