@@ -40,7 +40,7 @@ class Outage:
     refused: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def refuse(self, error: BaseException) -> None:
+    def refuse(self, error: BaseException, meanwhile: str = "answering 503 until it is back") -> None:
         with self.lock:
             self.refused += 1
             first = self.since is None
@@ -48,8 +48,7 @@ class Outage:
                 self.since = time.monotonic()
         if first:
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
-            logger.error("Database unavailable (%s: %s); answering 503 until it is back.",
-                         error.__class__.__name__, reason)
+            logger.error("Database unavailable (%s: %s); %s.", error.__class__.__name__, reason, meanwhile)
 
     def recovered(self) -> None:
         with self.lock:
@@ -57,7 +56,7 @@ class Outage:
                 return
             lasted, refused = time.monotonic() - self.since, self.refused
             self.since, self.refused = None, 0
-        logger.warning("Database is back after %.0f s; %d request(s) were answered 503 meanwhile.",
+        logger.warning("Database is back after %.0f s; %d request(s) or task(s) were refused meanwhile.",
                        lasted, refused)
 
     @property
@@ -74,16 +73,21 @@ def _connected(dbapi_connection: object, connection_record: object) -> None:
         OUTAGE.recovered()
 
 
+def forget_transaction() -> None:
+    """End the session's transaction after the database went away; nothing of it was committed."""
+    try:
+        db.session.rollback()
+    except DATABASE_ERRORS:  # the connection is gone already; the session forgets it
+        db.session.close()
+
+
 def unavailable_response(error: BaseException) -> Response | tuple[str, int, dict[str, str]]:
     """The 503 answer: nothing of the request was kept; the page needs no database to be drawn."""
     from council.api.errors import json_error
     from council.errorpages import wants_json
 
     OUTAGE.refuse(error)
-    try:
-        db.session.rollback()
-    except DATABASE_ERRORS:  # the connection is gone already; the session forgets it
-        db.session.close()
+    forget_transaction()
     # Who is signed in cannot be looked up now: the page (and the hooks after it) treat the reader as
     # anonymous, and speak the language remembered in their session (council.i18n.select_locale).
     g._login_user = login_manager.anonymous_user()

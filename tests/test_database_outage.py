@@ -107,4 +107,18 @@ def test_an_outage_is_one_log_line_when_it_starts_and_one_when_it_ends(client, a
         [record.getMessage() for record in problems]
     started, ended = problems
     assert "Database unavailable" in started.getMessage() and started.exc_info is None
-    assert "4 request(s) were answered 503" in ended.getMessage() and ended.exc_info is None
+    assert "4 request(s) or task(s) were refused" in ended.getMessage() and ended.exc_info is None
+
+
+def test_a_task_during_an_outage_is_skipped_with_one_log_line(caplog):
+    from workers.tasks import sweep_outbox
+
+    caplog.set_level(logging.INFO)
+    with database_unreachable():
+        assert sweep_outbox() == "database unavailable"
+        assert sweep_outbox() == "database unavailable"
+    assert sweep_outbox() == 0
+    problems = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.name for record in problems] == ["council.outages", "council.outages"], \
+        [record.getMessage() for record in problems]
+    assert "tasks are skipped" in problems[0].getMessage() and problems[0].exc_info is None
