@@ -114,3 +114,14 @@ def register(app: Flask) -> None:
 
     for error_class in DATABASE_ERRORS:
         app.register_error_handler(error_class, unavailable_response)
+
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse): a connection the
+    # server cut after the page was made fails its closing ROLLBACK; the answer stands (whatever the view
+    # committed is committed), so that is logged once per outage instead of turning the page into a 500.
+    @app.teardown_appcontext
+    def close_session(error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DATABASE_ERRORS as lost:
+            OUTAGE.refuse(lost)
+            db.session.remove()

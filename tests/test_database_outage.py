@@ -27,6 +27,13 @@ def unreachable_url() -> str:
     return url.set(host="127.0.0.1", port=free_port()).render_as_string(hide_password=False)
 
 
+def listen_to_outages(caplog) -> None:
+    """Alembic's logging set-up (tests/test_migrations.py runs it in this process) disables the loggers
+    that existed before it; the app's own run in processes of their own."""
+    logging.getLogger("council.outages").disabled = False
+    caplog.set_level(logging.INFO)
+
+
 @contextmanager
 def database_unreachable() -> Iterator[None]:
     """Swap the app's engine for one whose database cannot be reached; afterwards the real one comes
@@ -96,7 +103,7 @@ def test_healthz_names_the_database_as_down(client):
 
 def test_an_outage_is_one_log_line_when_it_starts_and_one_when_it_ends(client, auth, world, caplog):
     auth.login(world.member)
-    caplog.set_level(logging.INFO)
+    listen_to_outages(caplog)
     with database_unreachable():
         for _ in range(3):
             assert client.get("/notifications").status_code == 503
@@ -110,10 +117,10 @@ def test_an_outage_is_one_log_line_when_it_starts_and_one_when_it_ends(client, a
     assert "4 request(s) or task(s) were refused" in ended.getMessage() and ended.exc_info is None
 
 
-def test_a_task_during_an_outage_is_skipped_with_one_log_line(caplog):
-    from workers.tasks import sweep_outbox
-
-    caplog.set_level(logging.INFO)
+def test_a_task_during_an_outage_is_skipped_with_one_log_line(app, caplog):
+    # This app's own task (another test's create_app may have made its Celery app the default).
+    sweep_outbox = app.extensions["celery"].tasks["council.notifications.sweep"]
+    listen_to_outages(caplog)
     with database_unreachable():
         assert sweep_outbox() == "database unavailable"
         assert sweep_outbox() == "database unavailable"
