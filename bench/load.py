@@ -57,6 +57,7 @@ class Stats:
     phase: str = "load"  # bench/faults.py names the fault under way
     faults: bool = False
     phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
+    phase_statuses: dict[tuple[str, int], int] = field(default_factory=dict)  # (phase, HTTP status)
 
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -110,6 +111,8 @@ class Client:
         response: httpx.Response | None = None
         try:
             response = await self.http.request(method, path, **kwargs)
+            key = (self.stats.phase, response.status_code)
+            self.stats.phase_statuses[key] = self.stats.phase_statuses.get(key, 0) + 1
             if response.status_code not in expect:
                 error = f"{response.status_code} {method} {path}"
         except httpx.HTTPError as exc:
@@ -139,8 +142,8 @@ class Client:
             await self.pause()
 
     async def healthz(self) -> None:
-        """The trivial route. In a fault run, its 503 while Redis is down is right (saying so is the
-        health check's job): those answers are counted apart, not as errors."""
+        """The trivial route. In a fault run, its 503 while Redis or PostgreSQL is down is right (saying
+        so is the health check's job): those answers are counted apart, not as errors."""
         if not self.stats.faults:
             await self.request("hello world (/healthz)", "GET", "/healthz")
             return
@@ -150,7 +153,7 @@ class Client:
         except httpx.HTTPError as exc:
             self.stats.record("hello world (/healthz)", time.perf_counter() - started, exc.__class__.__name__)
             return
-        kind = "/healthz saying 503 (Redis down)" if status == 503 else "hello world (/healthz)"
+        kind = "/healthz saying 503 (a dependency down)" if status == 503 else "hello world (/healthz)"
         self.stats.record(kind, time.perf_counter() - started,
                           None if status in (200, 503) else f"{status} GET /healthz")
 

@@ -43,10 +43,6 @@ def _plain(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def database_url(name: str = DATABASE) -> str:
-    return SERVER_URL.rsplit("/", 1)[0] + "/" + name
-
-
 # The SMTP sink --------------------------------------------------------------------------------------
 
 
@@ -75,6 +71,52 @@ class SinkHandler:
             self.received.append(Received(str(message.get("Message-ID", "")).strip(),
                                           tuple(address.lower() for address in envelope.rcpt_tos)))
         return "250 OK"
+
+
+# A PostgreSQL server of the run's own ---------------------------------------------------------------
+
+
+@dataclass
+class OwnPostgres:
+    """A throwaway PostgreSQL cluster on a free port, so a fault run may stop and start *its* server
+    (never the machine's shared one). As root, its programs run as the postgres user (they refuse root)."""
+
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="council-bench-pg-")))
+    port: int = field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, stdout=subprocess.DEVNULL,  # noqa: S603  our own command line
+                       stderr=subprocess.STDOUT)
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            import shutil
+
+            shutil.chown(self.directory, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.directory / "data"), "-U", "postgres", "--auth=trust",
+                  "-E", "UTF8", "--no-sync")
+
+    def start(self) -> None:
+        options = (f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-l", str(self.directory / "server.log"),
+                  "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        """Fast shutdown: every connection is cut, as when the server is stopped or restarted."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop()
+        import shutil
+
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 # Processes ------------------------------------------------------------------------------------------
@@ -122,14 +164,21 @@ class Stack:
     processes: dict[str, Process] = field(default_factory=dict)
     sink: SinkHandler = field(default_factory=SinkHandler)
     controller: Controller | None = None
+    # bench/faults.py stops PostgreSQL: then the run has a server of its own (OwnPostgres).
+    own_postgres: bool = False
+    postgres: OwnPostgres | None = None
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
     @property
+    def server_url(self) -> str:
+        return self.postgres.url if self.postgres is not None else SERVER_URL
+
+    @property
     def url(self) -> str:
-        return database_url(self.database)
+        return self.server_url.rsplit("/", 1)[0] + "/" + self.database
 
     def env(self) -> dict[str, str]:
         assert self.controller is not None  # noqa: S101  a benchmark's own invariant
@@ -161,11 +210,13 @@ class Stack:
     # Pieces --------------------------------------------------------------------------------------
 
     def create_database(self) -> None:
-        with psycopg.connect(_plain(SERVER_URL), autocommit=True) as connection:
+        with psycopg.connect(_plain(self.server_url), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{self.database}"')
 
     def drop_database(self) -> None:
+        if self.postgres is not None:  # the whole server went with stop()
+            return
         with psycopg.connect(_plain(SERVER_URL), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
@@ -223,6 +274,11 @@ class Stack:
                 print(text, file=sys.stderr, flush=True)
 
         say(f"stack: files in {self.workdir}")
+        if self.own_postgres:
+            self.postgres = OwnPostgres()
+            self.postgres.init()
+            self.postgres.start()
+            say(f"stack: own PostgreSQL on :{self.postgres.port} in {self.postgres.directory}")
         self.start_sink()
         say(f"stack: database {self.database} (migrate, generate {self.size})")
         self.create_database()
@@ -241,6 +297,16 @@ class Stack:
             with contextlib.suppress(Exception):
                 self.controller.stop()
             self.controller = None
+        if self.postgres is not None:
+            self.postgres.remove()
+
+    def stop_postgres(self) -> None:
+        assert self.postgres is not None  # noqa: S101  only a run with its own server stops it
+        self.postgres.stop()
+
+    def start_postgres(self) -> None:
+        assert self.postgres is not None  # noqa: S101  as above
+        self.postgres.start()
 
     # Helpers -------------------------------------------------------------------------------------
 

@@ -50,9 +50,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     _register_number_helpers(app)
 
-    from council import errorpages
+    from council import errorpages, outages
 
     errorpages.register(app)
+    outages.register(app)
+
+    from council.operations import metrics
+
+    metrics.register(app)
 
     from council import privacy
 
@@ -123,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.health import bp as health_bp
     from council.meetings import agenda_views, calendar_views, minutes_views
     from council.meetings.views import bp as meetings_bp
+    from council.operations.views import bp as operations_bp
     from council.tracker import import_views, initiative_views
     from council.tracker.views import bp as tracker_bp
     from council.translating.views import bp as translating_bp
@@ -139,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(tracker_bp)
     app.register_blueprint(translating_bp)
     app.register_blueprint(dashboard_bp)

@@ -20,10 +20,19 @@ from flask import Flask
 def celery_init_app(app: Flask) -> Celery:
     """Bind a Celery app to the Flask app (app.extensions["celery"]); its tasks run in an app context."""
 
+    from council.outages import DATABASE_ERRORS, OUTAGE, forget_transaction
+
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
-                return self.run(*args, **kwargs)
+                try:
+                    return self.run(*args, **kwargs)
+                except DATABASE_ERRORS as error:
+                    # The database is away: every task is safe to run again and the outbox keeps its
+                    # rows, so the sweep picks them up once it is back. One log line per outage.
+                    OUTAGE.refuse(error, "tasks are skipped until it is back; the outbox sweep catches up")
+                    forget_transaction()
+                    return "database unavailable"
 
     redis_url = app.config.get("REDIS_URL")
     celery = Celery(app.name, task_cls=FlaskTask)

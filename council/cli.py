@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from council.extensions import db
 from council.notifications.cli import register as register_notification_commands
+from council.operations.cli import register as register_operation_commands
 
 council_cli = AppGroup("council", help="Council administration commands.")
 register_notification_commands(council_cli)
+register_operation_commands(council_cli)
 
 
 @council_cli.command("demo")

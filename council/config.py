@@ -124,6 +124,12 @@ class Config:
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)) or 0)
         self.PAGE_SIZE = 25
+        # /metrics answers this bearer token, or these addresses/networks (comma-separated).
+        self.METRICS_TOKEN = _env("METRICS_TOKEN")
+        self.METRICS_ALLOW = [entry.strip() for entry in
+                              (_env("METRICS_ALLOW", "127.0.0.1,::1") or "").split(",") if entry.strip()]
+        # While the database is unreachable every request is answered 503 with this Retry-After.
+        self.DATABASE_RETRY_AFTER_SECONDS = _number("DATABASE_RETRY_AFTER_SECONDS", 30)
 
     def as_dict(self) -> dict[str, Any]:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -16,19 +16,19 @@ from council.extensions import db
 from council.http_messages import standard_message, standard_title
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _answer(status: int, title: str, message: str) -> Response | tuple[str, int]:
-    if _wants_json():
+    if wants_json():
         return api_errors.json_error(status, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def domain_error_response(error: DomainError) -> Response | tuple[str, int]:
     """A service's refusal as JSON for the API, as an error page for the browser; nothing is kept."""
-    if _wants_json():
+    if wants_json():
         return api_errors.domain_error(error)
     db.session.rollback()
     return _answer(error.status_code, _("This cannot be done"), error.message)
@@ -61,7 +61,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:
-        if _wants_json():
+        if wants_json():
             return api_errors.http_error(error)
         status = error.code or 500
         return _answer(status, standard_title(status), standard_message(status, error))

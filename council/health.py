@@ -1,4 +1,4 @@
-"""/healthz: the database answers, and Redis too when it is configured."""
+"""/healthz: the database answers, and Redis too when it is configured; the answer names what is down."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ from council.extensions import db, limiter
 bp = Blueprint("health", __name__)
 
 
-@bp.get("/healthz")
-@limiter.exempt
-def healthz() -> tuple[Response, int]:
+def dependency_checks() -> dict[str, str]:
+    """Each dependency: "ok", or "error: <kind>" (what an operator needs to know first)."""
     checks: dict[str, str] = {}
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as error:  # any failure means unhealthy, and the reason is what operators need
         checks["database"] = f"error: {error.__class__.__name__}"
+    finally:
+        try:
+            db.session.rollback()
+        except Exception:  # a dead connection has nothing to roll back
+            db.session.close()
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         import redis
@@ -29,5 +33,13 @@ def healthz() -> tuple[Response, int]:
             checks["redis"] = "ok"
         except redis.RedisError as error:
             checks["redis"] = f"error: {error.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+    return checks
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> tuple[Response, int, dict[str, str]]:
+    checks = dependency_checks()
+    down = sorted(name for name, value in checks.items() if value != "ok")
+    headers = {"Retry-After": str(int(current_app.config["DATABASE_RETRY_AFTER_SECONDS"]))} if down else {}
+    return jsonify(status="error" if down else "ok", down=down, checks=checks), 503 if down else 200, headers

@@ -19,6 +19,7 @@ LANGUAGES: tuple[str, ...] = ("ru", "kk", "tk", "en")
 # Each language named in itself: that is how a reader finds their own in the switcher.
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "tk": "Türkmençe", "en": "English"}
 DEFAULT_LANGUAGE = "ru"
+PROFILE_LANGUAGE = "profile_language"  # the signed-in reader's language, kept in their session
 
 Translations = dict[str, str]
 
@@ -29,7 +30,13 @@ def select_locale() -> str:
     then ru."""
     if not has_request_context():  # a worker or the CLI: callers use force_locale()
         return DEFAULT_LANGUAGE
-    if current_user.is_authenticated and current_user.language in LANGUAGES:
+    if g.get("database_unavailable"):  # nobody can be looked up: the language the profile had
+        remembered = session.get(PROFILE_LANGUAGE)
+        if remembered in LANGUAGES:
+            return str(remembered)
+    elif current_user.is_authenticated and current_user.language in LANGUAGES:
+        if session.get(PROFILE_LANGUAGE) != current_user.language:
+            session[PROFILE_LANGUAGE] = current_user.language  # for the outage page (council.outages)
         return str(current_user.language)
     chosen = session.get("language")
     if chosen in LANGUAGES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
-from flask_login import current_user, user_logged_in
+from flask_login import user_logged_in
 from werkzeug.wrappers import Response
 
 # Downloads the app writes: CSV, XLSX, ICS, DOCX, PDF.
@@ -32,8 +32,10 @@ def keep_private(response: Response) -> Response:
         return response
     if "no-store" in (response.headers.get("Cache-Control") or ""):
         return response
-    # send_file's own `no-cache` still lets a browser keep the file on disk: replaced too.
-    if is_export(response) or current_user.is_authenticated:
+    # send_file's own `no-cache` still lets a browser keep the file on disk: replaced too. A session
+    # naming a person is a signed-in browser; asking the session rather than the database keeps this
+    # hook from failing (a 500 after the page) while the database is unreachable.
+    if is_export(response) or session.get("_user_id") is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json == {"status": "ok", "down": [], "checks": {"database": "ok"}}
 
 
 def test_security_headers(client):

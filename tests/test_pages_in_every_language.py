@@ -353,7 +353,8 @@ def test_every_page_speaks_the_readers_language(client, demo, language):
     client.post("/logout")
     _sign_in(client, "admin@council-demo.org", language)
     check(client, "/admin/outbox", language, detector, problems, expected_status=(200,))
-    pages += 2
+    check(client, "/admin/status", language, detector, problems, expected_status=(200,))
+    pages += 3
 
     assert pages > 80
     assert not problems, f"{language}: {len(problems)} leftovers:\n" + "\n".join(sorted(set(problems)))

@@ -201,6 +201,14 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "notifications.retry": (NOBODY, roles("admin")),
     "notifications.retry_failed": (NOBODY, roles("admin")),
     "notifications.unsubscribe": (NOBODY, NOBODY),  # a forged token is refused
+    # Operations: the status page is the administrators'; /metrics answers a token or an allowed address
+    # whoever is signed in (the test client comes from loopback, allowed by default: tests/operations).
+    "operations.status_page": (roles("admin"), NOBODY),
+    "operations.metrics_page": (EVERYONE, NOBODY),
+    # Personal data: one's own download; anonymising is the administrators' (the member still owns an
+    # open commitment: 409 for them, tests/operations/test_personal_data.py anonymises).
+    "operations.my_data": (SIGNED_IN, NOBODY),
+    "operations.anonymise_person": (NOBODY, roles("admin")),
     # Translations: whoever may edit the record (here the group's recommendation, into Kazakh); the list
     # of what is left to translate is everyone's own (empty for those who edit nothing).
     "translating.translate": (LEADS, LEADS),

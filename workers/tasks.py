@@ -31,16 +31,22 @@ def deliver_notification(self: Any, notification_id: int) -> str:
 def sweep_outbox() -> int:
     """Re-queue every pending e-mail that should have gone by now (beat, every minute)."""
     from council.notifications import outbox
+    from council.operations.status import record_run
 
-    return outbox.sweep()
+    queued = outbox.sweep()
+    record_run("sweep")
+    return queued
 
 
 @shared_task(name="council.digests.plan", acks_late=True)
 def plan_digests(at: str | None = None) -> int:
     """Hand the people whose digest is due to `council.digests.send`, in batches of ids."""
     from council.notifications import digests
+    from council.operations.status import record_run
 
-    return digests.plan(datetime.fromisoformat(at) if at else None)
+    planned = digests.plan(datetime.fromisoformat(at) if at else None)
+    record_run("digests")
+    return planned
 
 
 @shared_task(name="council.digests.send", acks_late=True)
@@ -53,5 +59,8 @@ def send_digests(user_ids: list[int], at: str) -> int:
 @shared_task(name="council.reminders.send", acks_late=True)
 def send_reminders(at: str | None = None) -> int:
     from council.notifications import reminders
+    from council.operations.status import record_run
 
-    return reminders.send_reminders(datetime.fromisoformat(at) if at else None)
+    written = reminders.send_reminders(datetime.fromisoformat(at) if at else None)
+    record_run("reminders")
+    return written

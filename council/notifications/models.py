@@ -24,6 +24,7 @@ class Channel(StrEnum):
 
 class DeliveryState(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # committed before the SMTP conversation (README, "E-mail delivery")
     SENT = "sent"
     FAILED = "failed"
 
@@ -34,13 +35,19 @@ class DeliveryState(StrEnum):
 
 DELIVERY_STATE_LABELS = {
     DeliveryState.PENDING: _l("Pending"),
+    DeliveryState.SENDING: _l("Being sent"),
     DeliveryState.SENT: _l("Sent"),
     DeliveryState.FAILED: _l("Failed"),
 }
 
-# Delivery is a small state machine: a failed e-mail goes back to pending only when an admin retries it.
+# Delivery is a small state machine. A worker commits "sending" before it talks to the SMTP server; the
+# answer makes the row sent, pending again (a retry later) or failed. A row still "sending" after its
+# claim expired is in doubt (its worker died, or lost the database, mid-way) and is sent again, with the
+# same Message-ID. A failed e-mail goes back to pending only when an admin retries it.
 DELIVERY_TRANSITIONS: dict[DeliveryState, set[DeliveryState]] = {
-    DeliveryState.PENDING: {DeliveryState.SENT, DeliveryState.FAILED},
+    DeliveryState.PENDING: {DeliveryState.SENDING},
+    DeliveryState.SENDING: {DeliveryState.SENT, DeliveryState.PENDING, DeliveryState.FAILED,
+                            DeliveryState.SENDING},
     DeliveryState.FAILED: {DeliveryState.PENDING},
     DeliveryState.SENT: set(),
 }
@@ -116,8 +123,14 @@ class Notification(Model):
     next_attempt_at: Mapped[datetime | None]
     # A worker sending this row holds it until then; if it dies, the row is free again afterwards.
     claimed_until: Mapped[datetime | None]
+    # Fixed at the first attempt and kept for every later one: a message sent twice (in doubt) is one
+    # message to the reader's mail client.
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    # How many times the row was found "sending" with its claim expired and sent again.
+    in_doubt_sends: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # when it was marked failed (the status page's "last day")
     read_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship()

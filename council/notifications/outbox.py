@@ -4,9 +4,13 @@ Nothing is lost and nothing is sent twice by our side:
 - rows are written in the transaction of the change that caused them (see services.write_notifications);
 - after that transaction commits, each row is handed to the `deliver` task; if the broker is down, the
   row simply stays pending and the periodic sweep hands it over once the broker is back;
-- a worker claims a row (one atomic UPDATE) before sending it, so two deliveries of the same row, from a
-  retried task, the sweep or a second worker, send one e-mail; a claim expires, so a worker killed while
-  sending leaves the row to be sent again later;
+- a worker claims a row (one atomic UPDATE, committed: state "sending", its Message-ID fixed) before it
+  talks to the SMTP server, so two deliveries of the same row, from a retried task, the sweep or a second
+  worker, send one e-mail;
+- a claim expires: a row still "sending" after that is *in doubt* (its worker was killed, or lost the
+  database, between the server's answer and the row's commit). It is sent again with the same
+  Message-ID, so a mail client shows one message, and counted in `in_doubt_sends`. This is the one case
+  where the server may receive a message twice; it is the README's delivery contract;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
@@ -14,6 +18,7 @@ Nothing is lost and nothing is sent twice by our side:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,8 +26,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from council.addresses import external_url
@@ -37,12 +43,17 @@ from council.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
+# The database cannot be reached (as council.outages.DATABASE_ERRORS, which is a page-layer module).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
 DELIVER_TASK = "council.notifications.deliver"
 _QUEUED = "council_outbox"
 _MARKS = "council_outbox_savepoints"  # savepoint -> how many ids were queued when it began
 BEAT_HEARTBEAT_KEY = "council:beat:heartbeat"
 # Celery may start a countdown a moment before the row's own time; that is not an early retry.
 _CLOCK_TOLERANCE = timedelta(seconds=1)
+# A worker stops trying to record "sent" this long before its claim expires (README, "E-mail delivery").
+_CLAIM_MARGIN_SECONDS = 5.0
 
 
 # Handing rows to Celery after commit --------------------------------------------------------------
@@ -146,17 +157,53 @@ def backoff(attempts: int) -> float:
     return float(min(base * 2 ** max(attempts - 1, 0), ceiling))
 
 
+def _in_doubt(now: datetime) -> ColumnElement[bool]:
+    """"Sending" with the claim expired, attempts left: its sender died or lost the database."""
+    return and_(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now,
+                Notification.attempts < current_app.config["NOTIFICATION_MAX_ATTEMPTS"])
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Pending and due and nobody holds it; or in doubt."""
+    return or_(
+        and_(Notification.state == DeliveryState.PENDING,
+             or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+             or_(Notification.next_attempt_at.is_(None),
+                 Notification.next_attempt_at <= now + _CLOCK_TOLERANCE)),
+        _in_doubt(now))
+
+
+def give_up_interrupted(now: datetime) -> int:
+    """A row interrupted at every attempt (a sender that crashes on it each time) is not sent again
+    and again: after the last attempt it is marked failed, for an admin to look at and retry."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.state == DeliveryState.SENDING, Notification.claimed_until < now,
+               Notification.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"])
+        .values(state=DeliveryState.FAILED, failed_at=now, claimed_until=None,
+                last_error="Interrupted while sending at every attempt; it may have been delivered.")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        logger.error("%d e-mail(s) interrupted at every attempt are marked failed.", count)
+    return count
+
+
 def claim(notification_id: int, now: datetime) -> bool:
-    """Take the row for one attempt, atomically; False when it is sent, failed, held or not yet due."""
+    """Take the row for one attempt, atomically, and commit it as "sending" with its Message-ID before
+    anything is sent; False when it is sent, failed, held or not yet due."""
+
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    in_doubt = case((Notification.state == DeliveryState.SENDING, 1), else_=0)
     result = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.channel == Channel.EMAIL,
-               Notification.state == DeliveryState.PENDING,
-               or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
-               or_(Notification.next_attempt_at.is_(None),
-                   Notification.next_attempt_at <= now + _CLOCK_TOLERANCE))
-        .values(claimed_until=now + lease, attempts=Notification.attempts + 1)
+               _claimable(now))
+        .values(state=DeliveryState.SENDING, claimed_until=now + lease,
+                attempts=Notification.attempts + 1,
+                in_doubt_sends=Notification.in_doubt_sends + in_doubt,
+                message_id=func.coalesce(Notification.message_id, message_id_for(notification_id)))
         .execution_options(synchronize_session=False))
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -181,16 +228,38 @@ def deliver(notification_id: int) -> Outcome:
         db.session.rollback()
         return _record_failure(notification_id, error)
     # The server has the message: say so in the database before saying goodbye to it (QUIT). A worker
-    # killed after the server accepted and before this commit leaves the row to be sent again (a
-    # duplicate, with the same Message-ID); keeping that window to the commit alone is what we can do.
-    row.state = DeliveryState.SENT
-    row.sent_at = utcnow()
-    row.claimed_until = None
+    # killed after the server accepted and before this commit leaves the row in doubt (sent again, with
+    # the same Message-ID); keeping that window to the commit alone is what we can do.
     try:
-        db.session.commit()
+        _record_sent(notification_id)
     finally:  # a database gone at this moment must not leave the SMTP socket open too
         _close(connection)
     return Outcome(sent=True)
+
+
+def _record_sent(notification_id: int) -> None:
+    """Mark the row sent. While the database is unreachable, keep trying for as long as our claim
+    lasts: once it expires the row is in doubt and may be sent again by someone else."""
+
+    lease = float(current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    give_up = time.monotonic() + max(lease - _CLAIM_MARGIN_SECONDS, 0.0)
+    while True:
+        try:
+            db.session.execute(
+                update(Notification)
+                .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING)
+                .values(state=DeliveryState.SENT, sent_at=utcnow(), claimed_until=None)
+                .execution_options(synchronize_session=False))
+            db.session.commit()
+            return
+        except DATABASE_ERRORS as error:
+            db.session.rollback()
+            if time.monotonic() >= give_up:
+                logger.error("Notification %s was accepted by the SMTP server but could not be marked "
+                             "sent (%s); it is in doubt and will be sent again with the same "
+                             "Message-ID.", notification_id, error.__class__.__name__)
+                raise
+            time.sleep(1.0)
 
 
 def _close(connection: Any) -> None:
@@ -207,8 +276,10 @@ def _record_failure(notification_id: int, error: Exception) -> Outcome:
         return Outcome(skipped=True)
     row.last_error = f"{error.__class__.__name__}: {error}"[:2000]
     row.claimed_until = None
+    row.state = DeliveryState.PENDING  # nothing was sent: an ordinary retry, not one in doubt
     if row.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"]:
         row.state = DeliveryState.FAILED
+        row.failed_at = utcnow()
         db.session.commit()
         logger.error("Notification %s failed for good after %s attempts: %s", notification_id,
                      row.attempts, row.last_error)
@@ -225,15 +296,17 @@ def _record_failure(notification_id: int, error: Exception) -> Outcome:
 
 
 def due_rows(now: datetime, batch_size: int = 500) -> Iterator[list[int]]:
-    """Ids of pending rows whose time has come and that nobody holds, in batches (keyset paging)."""
+    """Ids of pending rows whose time has come and that nobody holds, and of rows in doubt, in batches
+    (keyset paging)."""
     grace = timedelta(seconds=current_app.config["NOTIFICATION_SWEEP_GRACE_SECONDS"])
     last_id = 0
     while True:
         ids = list(db.session.scalars(
             select(Notification.id)
-            .where(Notification.state == DeliveryState.PENDING,
-                   Notification.next_attempt_at <= now - grace,
-                   or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+            .where(or_(and_(Notification.state == DeliveryState.PENDING,
+                            Notification.next_attempt_at <= now - grace,
+                            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now)),
+                       _in_doubt(now)),
                    Notification.id > last_id)
             .order_by(Notification.id).limit(batch_size)))
         db.session.rollback()  # end the read; nothing here holds a transaction between batches
@@ -245,8 +318,10 @@ def due_rows(now: datetime, batch_size: int = 500) -> Iterator[list[int]]:
 
 def sweep(now: datetime | None = None) -> int:
     """Queue every pending row that should have gone by now; returns how many were queued."""
+    now = now or utcnow()
+    give_up_interrupted(now)
     queued = 0
-    for ids in due_rows(now or utcnow()):
+    for ids in due_rows(now):
         sent = queue_deliveries(ids)
         queued += sent
         if sent < len(ids):  # the broker is down again: the next sweep continues
@@ -288,8 +363,13 @@ def beat_is_stale(now: datetime | None = None) -> bool:
 # Rendering and sending one row -------------------------------------------------------------------
 
 
+def message_id_for(notification_id: int) -> str:
+    """The Message-ID of an outbox row's e-mail: the same at every attempt (stored at the first)."""
+    return f"<notification-{notification_id}@{mail_domain()}>"
+
+
 def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
-    headers = {"Message-ID": f"<notification-{row.id}@{mail_domain()}>"}
+    headers = {"Message-ID": row.message_id or message_id_for(row.id)}
     if unsubscribe_link:
         headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -24,7 +24,6 @@ from council.notifications.audiences import (
     recipients_of,
 )
 from council.notifications.models import (
-    DELIVERY_TRANSITIONS,
     Channel,
     DeliveryState,
     EmailMode,
@@ -251,7 +250,7 @@ def outbox_counts(council_id: int) -> dict[DeliveryState, int]:
 def retry(actor: User, row: Notification) -> Notification:
     """Give a failed e-mail a fresh set of attempts; it is queued once the caller commits."""
     require(actor, "notifications.outbox", row.council_id)
-    if row.channel != Channel.EMAIL or DeliveryState.PENDING not in DELIVERY_TRANSITIONS[row.state]:
+    if row.channel != Channel.EMAIL or row.state != DeliveryState.FAILED:
         raise Conflict(_("Only a failed e-mail can be retried."))
     row.state = DeliveryState.PENDING
     row.attempts = 0
