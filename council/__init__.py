@@ -112,10 +112,13 @@ def _register_permissions(app: Flask) -> None:
     from council.auth import two_factor as second_factor_rules
     from council.meetings import permissions as meeting_rules
     from council.notifications import services as notification_rules
+    from council.operations import personal_data as personal_data_rules
+    from council.operations import status as operations_rules
     from council.tracker import permissions as tracker_rules
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
-                                          meeting_rules, notification_rules)
+                                          meeting_rules, notification_rules, operations_rules,
+                                          personal_data_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 

@@ -593,7 +593,7 @@ LATE_TRANSLATION_CELLS: dict[str, tuple[int, set[tuple[str, str]]]] = {
 
 def _late_translation_scene(world: Any) -> tuple[Any, dict[str, Any]]:
     from council.directory.models import PlatformRole
-    from council.meetings import services as meeting_services
+    from council.meetings import minutes as meeting_minutes
     from council.translating import services as translating
     from tests.factories import MembershipFactory, UserFactory, WorkingGroupFactory
     from tests.meetings.conftest import Meetings
@@ -607,7 +607,7 @@ def _late_translation_scene(world: Any) -> tuple[Any, dict[str, Any]]:
                                           email="tm.secretary@example.org"),
               "admin": world.admin}
     meeting = Meetings(world).published_minutes()
-    meeting_services.approve_minutes(world.kz_chair, meeting)
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
     translating.add_translation(world.kz_chair, meeting.minutes, "en",
                                 {"general": "The co-chair opened the meeting."})
     db.session.commit()
@@ -637,10 +637,10 @@ def test_approving_a_late_minutes_translation(client: Any, auth: Any, world: Any
 
 def test_the_other_side_approving_the_minutes_later_approves_the_translation_for_its_side_only(
         client: Any, auth: Any, world: Any) -> None:
-    from council.meetings import services as meeting_services
+    from council.meetings import minutes as meeting_minutes
 
     meeting, people = _late_translation_scene(world)
-    meeting_services.approve_minutes(world.tm_chair, meeting)  # the English is there: it approves it too
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)  # the English is there: it approves it too
     db.session.commit()
     assert _english_approvals(meeting, people) == {("TM", "tm_chair")}  # the Turkmen side's, not both
     assert meeting.minutes.current.approved_languages == ["ru"]
