@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker.models import Commitment, CommitmentStatus
-from council.tracker.services import council_today
 from tests.conftest import page_text
 from tests.factories import CommitmentFactory
 from tests.tracker.test_imports import RECOMMENDATIONS, as_xlsx, commitments_rows, imported
