@@ -71,10 +71,13 @@ def test_the_status_page_shows_the_beat_the_queue_and_the_last_runs(make_app, wo
     client = redis.Redis.from_url(url)
     client.delete("council-test-status-queue")
     client.rpush("council-test-status-queue", b"a", b"b", b"c")
+    # Read from the test app's session before entering the other app: inside it, that session would
+    # borrow a connection from the other app's engine and keep it after that engine is disposed.
+    council_id = world.council.id
     try:
         with other.app_context():
             status.record_run("digests")
-            figures = status.status(world.council.id)
+            figures = status.status(council_id)
             assert figures.queue_length == 3
             assert figures.last_runs["digests"] is not None
             assert abs(figures.last_runs["digests"] - utcnow()) < timedelta(minutes=1)
