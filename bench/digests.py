@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import delete, event, func, select
 
+from bench.generate import BENCH_SECRET_KEY
 from council import create_app
 from council.directory.models import GroupRole, Membership, User
 from council.extensions import db
@@ -68,8 +69,9 @@ def populate(people: int) -> None:
 
 def measure(people: int, database: str, redis_url: str) -> dict[str, Any]:
     queue = f"bench-{uuid.uuid4().hex[:8]}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench", "REDIS_URL": redis_url,
-                      "CELERY_QUEUE": queue, "SERVER_NAME": "council.test", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "REDIS_URL": redis_url,
+                      "CELERY_QUEUE": queue, "SERVER_NAME": "council.test", "TESTING": True,
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -18,7 +18,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from bench.generate import sign_in
+from bench.generate import BENCH_SECRET_KEY, sign_in
 from bench.tracker import fill
 from council import create_app
 from council.extensions import db
@@ -40,7 +40,8 @@ def main() -> None:
     args = parser.parse_args()
     url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "TESTING": True})
+                      "RATELIMIT_ENABLED": False, "TESTING": True,
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     with app.app_context():
         db.create_all()
         fill(args.recommendations)

@@ -27,9 +27,12 @@ from werkzeug.security import generate_password_hash
 
 from council import create_app
 from council.extensions import db
+from council.sealing import seal
 
 PASSWORD = "bench-password"  # noqa: S105  the benchmark accounts' shared password, on a throwaway database
 # Secretaries sign in with a second factor (required for their role): the bench's own key.
+# Every bench app runs with this key: the bench accounts' second factor is sealed under it.
+BENCH_SECRET_KEY = "bench-secret"  # noqa: S105  a throwaway database's key
 TOTP_SECRET = "BENCHBENCHBENCHBENCHBENCHBENCHBE"  # noqa: S105  the bench accounts' second-factor key, on a throwaway database
 
 
@@ -128,7 +131,8 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[str, int]:
     """Drop and create the schema at `url`, then fill it; returns the number of rows per table."""
     volume = Volume(**SIZES[size])
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "REDIS_URL": None})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "REDIS_URL": None,
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     rng = random.Random(seed)
     started = time.perf_counter()
     counts: dict[str, int] = {}
@@ -172,14 +176,15 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                  for number, country in organisations])
 
             password_hash = generate_password_hash(PASSWORD, method="scrypt")
+            sealed_totp = seal(TOTP_SECRET, secret_key=BENCH_SECRET_KEY)
             people = [(number, (number - 1) % ORGANISATIONS + 1) for number in range(1, PEOPLE + 1)]
             put("user", ["id", "email", "name", "council_id", "organisation_id", "language", "time_zone",
-                         "role", "active", "password_hash", "search_text", "created_at", "totp_secret",
+                         "role", "active", "password_hash", "search_text", "created_at", "totp_secret_sealed",
                          "totp_enabled_at"],
                 [(number, f"person{number}@bench.example", f"Person {number}", 1, organisation,
                   rng.choice(["ru", "kk", "tk", "en"]), "Asia/Aqtau",
                   "secretary" if number <= 2 else ("observer" if number % 50 == 0 else "member"), True,
-                  password_hash, f"person {number}", now, TOTP_SECRET if number <= 2 else None,
+                  password_hash, f"person {number}", now, sealed_totp if number <= 2 else None,
                   now if number <= 2 else None)
                  for number, organisation in people])
             people_of = {organisation: [] for organisation, _ in organisations}

@@ -28,7 +28,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from bench.generate import sign_in
+from bench.generate import BENCH_SECRET_KEY, sign_in
 from bench.tracker import fill
 from council import create_app
 from council.extensions import db
@@ -92,7 +92,8 @@ def main() -> None:
     url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "TESTING": True,
-                      "UPLOAD_FOLDER": tempfile.mkdtemp()})
+                      "UPLOAD_FOLDER": tempfile.mkdtemp(),
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     files = {"bomb, 1,000,000 rows": workbook(1_000_000),
              "300,000 rows under the size limit": workbook(300_000),
              "300,000 blank rows": workbook(300_000, blank=True),

@@ -37,7 +37,7 @@ from flask import Flask
 from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.generate import COUNCIL_SLUG, PASSWORD, SIZES, generate, sign_in
+from bench.generate import BENCH_SECRET_KEY, COUNCIL_SLUG, PASSWORD, SIZES, generate, sign_in
 from council import create_app
 from council.config import INSTANCE_PATH
 from council.extensions import db
@@ -313,7 +313,8 @@ def _target(backend: str, size: str, regenerate: bool) -> Target:
         generate(url, size, echo=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
-                      "MAIL_BACKEND": "dummy"})
+                      "MAIL_BACKEND": "dummy",
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
     if not sign_in(client, SECRETARY, PASSWORD):

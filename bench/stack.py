@@ -26,6 +26,8 @@ import httpx
 import psycopg
 from aiosmtpd.controller import Controller
 
+from bench.generate import BENCH_SECRET_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -187,7 +189,7 @@ class Stack:
             "FLASK_APP": "council",
             "COUNCIL_DATABASE_URL": self.url,
             "COUNCIL_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "COUNCIL_SECRET_KEY": "bench-secret",
+            "COUNCIL_SECRET_KEY": BENCH_SECRET_KEY,
             "COUNCIL_BASE_URL": self.base_url,
             "COUNCIL_SMTP_HOST": "127.0.0.1",
             "COUNCIL_SMTP_PORT": str(self.controller.port),

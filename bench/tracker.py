@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import event, insert, text
 from werkzeug.security import generate_password_hash
 
-from bench.generate import TOTP_SECRET, sign_in
+from bench.generate import BENCH_SECRET_KEY, TOTP_SECRET, sign_in
 from council import create_app
 from council.directory.models import Council, Country, GroupRole, Membership, Organisation, User, WorkingGroup
 from council.extensions import db
@@ -107,7 +107,8 @@ def main() -> None:
         if url.startswith("postgresql") and not url.rsplit("/", 1)[-1].endswith("_bench"):
             raise SystemExit("A PostgreSQL bench database must be named …_bench (it is emptied).")
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_ENABLED": False, "TESTING": True})
+                          "RATELIMIT_ENABLED": False, "TESTING": True,
+                          "SECRET_KEY": BENCH_SECRET_KEY})
         with app.app_context():
             db.drop_all()
             db.create_all()
