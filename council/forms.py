@@ -1,21 +1,26 @@
-"""Form pieces shared by every domain: multilingual text, and service errors shown on their field."""
+"""Form pieces shared by every domain: multilingual text, service errors shown on their field, and the
+one flow every form page follows (show it, refuse it with the service's message, or save it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from typing import Any
 
 import flask_babel
+from flask import flash, redirect
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
+from werkzeug.wrappers import Response
 from wtforms import Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from council.errors import DomainError
+from council.errors import DomainError, NotAllowed, NotFound
+from council.extensions import db
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
 from council.input_checks import MAX_INT
 from council.timeutil import COUNCIL_TIME_ZONES, time_zone_name
@@ -99,6 +104,41 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def refuse_form(form: FlaskForm, error: DomainError, page: Callable[[], str]) -> tuple[str, int]:
+    """Undo the change and show the service's message on the form, with the error's status (422 for a
+    field or a plain refusal, 409 for a conflict). A refusal of permission or a missing record is its
+    own page instead."""
+    db.session.rollback()
+    if isinstance(error, NotAllowed | NotFound):
+        raise error
+    show_error(form, error)
+    # A plain refusal (400) shown on its form is an unprocessable form, like a field WTForms refused.
+    status = HTTPStatus.UNPROCESSABLE_ENTITY.value if error.status_code == HTTPStatus.BAD_REQUEST else \
+        error.status_code
+    return page(), status
+
+
+def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
+                message: str | Callable[[Any], str], target: Callable[[Any], str | Response]
+                ) -> Response | str | tuple[str, int]:
+    """The flow every form page shares: show the form; refuse it (422, nothing saved) when a field is
+    wrong or the service says no; or save it, commit, say so and go on.
+
+    `save` calls one service; the flash `message` (or what it makes of the saved record) and the redirect
+    `target` (a URL, or a response) come from what it returned.
+    """
+    if not form.validate_on_submit():
+        return (page(), HTTPStatus.UNPROCESSABLE_ENTITY.value) if form.is_submitted() else page()
+    try:
+        saved = save()
+    except DomainError as error:
+        return refuse_form(form, error, page)
+    db.session.commit()
+    flash(message if isinstance(message, str) else message(saved), "success")
+    destination = target(saved)
+    return destination if isinstance(destination, Response) else redirect(destination)
 
 
 def option(value: Any, label: Any = None) -> SelectChoice:

@@ -37,7 +37,7 @@ from council.directory.models import (
 )
 from council.errors import DomainError, NotAllowed
 from council.extensions import db
-from council.forms import option, show_error
+from council.forms import option, refuse_form, show_error, submit_form
 from council.i18n import LANGUAGES, plain_localized
 from council.web import arg_int, current_council, form_page, paginate
 
@@ -122,16 +122,10 @@ def new_group() -> Response | str | tuple[str, int]:
     council = current_council()
     require(current_user, "group.manage", council.id)
     form = GroupForm()
-    if not form.validate_on_submit():
-        return form_page("directory/group_form.html", form, group=None)
-    try:
-        created = services.create_group(current_user, council, **_group_form_values(form))  # type: ignore[arg-type]
-    except DomainError as error:
-        show_error(form, error)
-        return form_page("directory/group_form.html", form, group=None)
-    db.session.commit()
-    flash(_("Working group created."), "success")
-    return redirect(url_for(".group", group_id=created.id))
+    return submit_form(
+        form, lambda: render_template("directory/group_form.html", form=form, group=None),
+        lambda: services.create_group(current_user, council, **_group_form_values(form)),  # type: ignore[arg-type]
+        _("Working group created."), lambda created: url_for(".group", group_id=created.id))
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -139,18 +133,11 @@ def edit_group(group_id: int) -> Response | str | tuple[str, int]:
     working_group = services.get_in_council(WorkingGroup, group_id, current_user.council_id)
     require(current_user, "group.manage", working_group.council_id)
     form = GroupForm(obj=working_group)
-    if not form.validate_on_submit():
-        return form_page("directory/group_form.html", form, group=working_group)
-    try:
-        services.update_group(current_user, working_group, active=form.active.data,
-                              **_group_form_values(form))  # type: ignore[arg-type]
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/group_form.html", form, group=working_group)
-    db.session.commit()
-    flash(_("Working group saved."), "success")
-    return redirect(url_for(".group", group_id=working_group.id))
+    return submit_form(
+        form, lambda: render_template("directory/group_form.html", form=form, group=working_group),
+        lambda: services.update_group(current_user, working_group, active=form.active.data,
+                                      **_group_form_values(form)),  # type: ignore[arg-type]
+        _("Working group saved."), lambda _saved: url_for(".group", group_id=working_group.id))
 
 
 @bp.post("/groups/<int:group_id>/members")
@@ -266,18 +253,11 @@ def new_organisation() -> Response | str | tuple[str, int]:
     council = current_council()
     require(current_user, "organisation.manage", council.id)
     form = _organisation_form()
-    if not form.validate_on_submit():
-        return form_page("directory/organisation_form.html", form, organisation=None)
-    try:
-        created = services.create_organisation(current_user, council,
-                                               **_organisation_values(form))  # type: ignore[arg-type]
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/organisation_form.html", form, organisation=None)
-    db.session.commit()
-    flash(_("Organisation created."), "success")
-    return redirect(url_for(".organisation", organisation_id=created.id))
+    return submit_form(
+        form, lambda: render_template("directory/organisation_form.html", form=form, organisation=None),
+        lambda: services.create_organisation(current_user, council,
+                                             **_organisation_values(form)),  # type: ignore[arg-type]
+        _("Organisation created."), lambda created: url_for(".organisation", organisation_id=created.id))
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -285,18 +265,11 @@ def edit_organisation(organisation_id: int) -> Response | str | tuple[str, int]:
     record = services.get_in_council(Organisation, organisation_id, current_user.council_id)
     require(current_user, "organisation.manage", record.council_id)
     form = _organisation_form(record)
-    if not form.validate_on_submit():
-        return form_page("directory/organisation_form.html", form, organisation=record)
-    try:
-        services.update_organisation(current_user, record,
-                                     **_organisation_values(form))  # type: ignore[arg-type]
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/organisation_form.html", form, organisation=record)
-    db.session.commit()
-    flash(_("Organisation saved."), "success")
-    return redirect(url_for(".organisation", organisation_id=record.id))
+    return submit_form(
+        form, lambda: render_template("directory/organisation_form.html", form=form, organisation=record),
+        lambda: services.update_organisation(current_user, record,
+                                             **_organisation_values(form)),  # type: ignore[arg-type]
+        _("Organisation saved."), lambda _saved: url_for(".organisation", organisation_id=record.id))
 
 
 # People -----------------------------------------------------------------------------------------
@@ -354,13 +327,9 @@ def change_person(person_id: int) -> Response | str | tuple[str, int]:
         services.update_person_role(current_user, record, role=PlatformRole(form.role.data),
                                     organisation_id=form.organisation_id.data,
                                     active=form.active.data)
-    except NotAllowed:
-        db.session.rollback()
-        raise
     except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/person.html", form, person=record, memberships=[])
+        return refuse_form(form, error, lambda: render_template("directory/person.html", form=form,
+                                                                person=record, memberships=[]))
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for(".person", person_id=record.id))
@@ -376,40 +345,24 @@ def invite() -> Response | str | tuple[str, int]:
     form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
                                                   for o in organisations]
     _role_choices(form.role)
-    if not form.validate_on_submit():
-        return form_page("directory/invite.html", form)
-    try:
-        invited = auth_services.invite_person(
+    # The invitation e-mail leaves through the outbox once the flow commits.
+    return submit_form(
+        form, lambda: render_template("directory/invite.html", form=form),
+        lambda: auth_services.invite_person(
             current_user, council, email=form.email.data or "", name=form.name.data or "",
             organisation_id=form.organisation_id.data, role=PlatformRole(form.role.data),
-            language=form.language.data or LANGUAGES[0])
-    except NotAllowed:
-        db.session.rollback()
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/invite.html", form)
-    db.session.commit()  # the invitation e-mail leaves through the outbox once this commits
-    flash(_("Invitation sent to %(email)s.", email=invited.email), "success")
-    return redirect(url_for(".person", person_id=invited.id))
+            language=form.language.data or LANGUAGES[0]),
+        lambda invited: _("Invitation sent to %(email)s.", email=invited.email),
+        lambda invited: url_for(".person", person_id=invited.id))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 def profile() -> Response | str | tuple[str, int]:
     form = ProfileForm(obj=current_user)
-    if not form.validate_on_submit():
-        return form_page("directory/profile.html", form, **token_section(),
-                         **security_section(current_user))
-    try:
-        services.update_profile(current_user, current_user, name=form.name.data or "",
-                                position=form.position.data, language=form.language.data or "",
-                                time_zone=form.time_zone.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return form_page("directory/profile.html", form, **token_section(),
-                         **security_section(current_user))
-    db.session.commit()
-    flash(_("Profile saved."), "success")
-    return redirect(url_for(".profile"))
+    return submit_form(
+        form, lambda: render_template("directory/profile.html", form=form, **token_section(),
+                                      **security_section(current_user)),
+        lambda: services.update_profile(current_user, current_user, name=form.name.data or "",
+                                        position=form.position.data, language=form.language.data or "",
+                                        time_zone=form.time_zone.data or ""),
+        _("Profile saved."), lambda _saved: url_for(".profile"))

@@ -25,7 +25,7 @@ from council.directory.services import (
 )
 from council.errors import DomainError
 from council.extensions import db, login_manager
-from council.forms import option, show_error
+from council.forms import option, refuse_form, show_error
 from council.i18n import marked_localized, plain_localized
 from council.meetings import agenda, services
 from council.meetings import attendance as meeting_attendance
@@ -139,13 +139,9 @@ def _to_meeting(meeting: Meeting, anchor: str | None = None) -> Response:
     return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=anchor))
 
 
-def _refused(form: Any, error: DomainError, template: str, **context: Any) -> str | tuple[str, int]:
-    """A refusal about a field goes back to the form (422); any other is its own 4xx page."""
-    db.session.rollback()
-    if error.field is None and error.status_code != 422:
-        raise error
-    show_error(form, error)
-    return form_page(template, form, **context)
+def _refused(form: Any, error: DomainError, template: str, **context: Any) -> tuple[str, int]:
+    """The form again with the service's message (council.forms.refuse_form)."""
+    return refuse_form(form, error, lambda: render_template(template, form=form, **context))
 
 
 # Choices ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from council.auth.permissions import require
 from council.directory.models import WorkingGroup
 from council.directory.services import get_in_council
 from council.extensions import db
+from council.forms import submit_form
 from council.timeutil import council_today
 from council.tracker import initiatives as tracker_initiatives
 from council.tracker import queries
@@ -36,7 +37,7 @@ from council.tracker.models import (
     Initiative,
     Milestone,
 )
-from council.tracker.views import _group_choices, _initiative_choices, _submit, bp
+from council.tracker.views import _group_choices, _initiative_choices, bp
 from council.web import current_council, paginate
 
 
@@ -75,7 +76,7 @@ def new_initiative() -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=None)
 
-    return _submit(form, page, lambda: tracker_initiatives.create_initiative(
+    return submit_form(form, page, lambda: tracker_initiatives.create_initiative(
         current_user, council, **_initiative_values(form)),
         _("Initiative created."), lambda created: url_for(".initiative", initiative_id=created.id))
 
@@ -89,7 +90,7 @@ def edit_initiative(initiative_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/initiative_form.html", form=form, initiative=record)
 
-    return _submit(form, page, lambda: tracker_initiatives.update_initiative(
+    return submit_form(form, page, lambda: tracker_initiatives.update_initiative(
         current_user, record, **_initiative_values(form)),
         _("Initiative saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
@@ -116,7 +117,7 @@ def add_milestone(initiative_id: int) -> Any:
     record = get_in_council(Initiative, initiative_id, current_user.council_id)
     require(current_user, "initiative.manage", record.council_id)
     form = MilestoneForm()
-    return _submit(form, lambda: _initiative_page(record, milestone_form=form),
+    return submit_form(form, lambda: _initiative_page(record, milestone_form=form),
                    lambda: tracker_initiatives.add_milestone(
                        current_user, record, title=form.title.data,
                        original_language=form.original_language.data, due_date=form.due_date.data,
@@ -131,7 +132,7 @@ def milestone_done(initiative_id: int, milestone_id: int) -> Any:
     if milestone.initiative_id != record.id:
         abort(404)
     form = MilestoneDoneForm()
-    return _submit(form, lambda: _initiative_page(record, done_form=form),
+    return submit_form(form, lambda: _initiative_page(record, done_form=form),
                    lambda: tracker_initiatives.complete_milestone(current_user, milestone,
                                                                   form.completed_on.data),
                    _("Milestone saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
@@ -174,7 +175,7 @@ def new_indicator() -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=None)
 
-    return _submit(form, page, lambda: tracker_initiatives.create_indicator(
+    return submit_form(form, page, lambda: tracker_initiatives.create_indicator(
         current_user, council, **_indicator_values(form)),
         _("Indicator created."), lambda created: url_for(".indicator", indicator_id=created.id))
 
@@ -188,7 +189,7 @@ def edit_indicator(indicator_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/indicator_form.html", form=form, indicator=record)
 
-    return _submit(form, page, lambda: tracker_initiatives.update_indicator(
+    return submit_form(form, page, lambda: tracker_initiatives.update_indicator(
         current_user, record, **_indicator_values(form)),
         _("Indicator saved."), lambda saved: url_for(".indicator", indicator_id=record.id))
 
@@ -210,7 +211,7 @@ def record_observation(indicator_id: int) -> Any:
     record = get_in_council(Indicator, indicator_id, current_user.council_id)
     require(current_user, "indicator.observe", record)
     form = ObservationForm()
-    return _submit(form, lambda: _indicator_page(record, observation_form=form),
+    return submit_form(form, lambda: _indicator_page(record, observation_form=form),
                    lambda: tracker_initiatives.record_observation(
                        current_user, record, observed_on=form.observed_on.data, value=form.value.data,
                        source=form.source.data or "", note=form.note.data),

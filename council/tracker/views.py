@@ -27,7 +27,6 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -41,9 +40,9 @@ from council.directory.services import (
     council_organisations,
     get_in_council,
 )
-from council.errors import DomainError, NotAllowed, NotFound
+from council.errors import DomainError
 from council.extensions import db
-from council.forms import option, show_error
+from council.forms import option, submit_form
 from council.i18n import current_language, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
@@ -66,7 +65,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import UNPROCESSABLE, arg_int, current_council, paginate
+from council.web import arg_int, current_council, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -157,33 +156,6 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
                                   .order_by(WorkingGroup.code)).all(),
         organisations=council_organisations(council_id),
         owners=queries.owners_with_commitments(council_id))
-
-
-def _refused(error: DomainError, form: FlaskForm, page: Callable[[], str]) -> tuple[str, int]:
-    """Undo the change, show the message next to its field, and answer with the error's status."""
-    db.session.rollback()
-    if isinstance(error, NotAllowed | NotFound):
-        raise error
-    show_error(form, error)
-    return page(), error.status_code
-
-
-def _submit(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
-            message: str | Callable[[Any], str], target: Callable[[Any], str]) -> Any:
-    """The flow every tracker form shares: show it, refuse with the field's message, or save it.
-
-    `save` calls one service; after the commit, the flash `message` (or what it makes of the saved
-    record) and the redirect `target` come from what it returned.
-    """
-    if not form.validate_on_submit():
-        return (page(), UNPROCESSABLE) if form.is_submitted() else page()
-    try:
-        saved = save()
-    except DomainError as error:
-        return _refused(error, form, page)
-    db.session.commit()
-    flash(message if isinstance(message, str) else message(saved), "success")
-    return redirect(target(saved))
 
 
 def _export(kind: str, fmt: str, keys: list[str], rows: Any) -> Response:
@@ -284,7 +256,7 @@ def new_recommendation() -> Any:
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=None)
 
-    return _submit(form, page, lambda: services.create_recommendation(
+    return submit_form(form, page, lambda: services.create_recommendation(
         current_user, get_in_council(WorkingGroup, form.group_id.data, current_user.council_id),
         **_recommendation_values(form)),
         lambda created: _("Recommendation %(code)s recorded.", code=created.code),
@@ -314,7 +286,7 @@ def edit_recommendation(recommendation_id: int) -> Any:
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=record)
 
-    return _submit(form, page, lambda: services.update_recommendation(
+    return submit_form(form, page, lambda: services.update_recommendation(
         current_user, record, **_recommendation_values(form)),
         _("Recommendation saved."), lambda saved: url_for(".recommendation", recommendation_id=record.id))
 
@@ -323,7 +295,7 @@ def edit_recommendation(recommendation_id: int) -> Any:
 def change_recommendation_status(recommendation_id: int) -> Any:
     record = get_in_council(Recommendation, recommendation_id, current_user.council_id)
     form = StatusForm()
-    return _submit(form, lambda: _recommendation_page(record, form),
+    return submit_form(form, lambda: _recommendation_page(record, form),
                    lambda: services.change_recommendation_status(current_user, record, form.status.data,
                                                                  form.reason.data),
                    lambda saved: _("The recommendation is now “%(status)s”.", status=saved.status.label),
@@ -405,7 +377,7 @@ def new_commitment(recommendation_id: int) -> Any:
         return render_template("tracker/commitment_form.html", form=form, recommendation=parent,
                                commitment=None)
 
-    return _submit(form, page, lambda: services.create_commitment(
+    return submit_form(form, page, lambda: services.create_commitment(
         current_user, parent, code=form.code.data or None, **_commitment_values(form, parent.council_id)),
         lambda created: _("Commitment %(code)s created.", code=created.code),
         lambda created: url_for(".commitment", commitment_id=created.id))
@@ -422,7 +394,7 @@ def edit_commitment(commitment_id: int) -> Any:
         return render_template("tracker/commitment_form.html", form=form,
                                recommendation=record.recommendation, commitment=record)
 
-    return _submit(form, page, lambda: services.update_commitment(
+    return submit_form(form, page, lambda: services.update_commitment(
         current_user, record, **_commitment_values(form, record.council_id)),
         _("Commitment saved."), lambda saved: url_for(".commitment", commitment_id=record.id))
 
@@ -450,7 +422,7 @@ def report_progress(commitment_id: int) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     require(current_user, "commitment.report", record)
     form = ProgressForm()
-    return _submit(form, lambda: _commitment_page(record, progress_form=form),
+    return submit_form(form, lambda: _commitment_page(record, progress_form=form),
                    lambda: services.report_progress(
                        current_user, record, progress=form.progress.data,
                        status=form.status.data or None, note=form.note.data,
@@ -462,7 +434,7 @@ def report_progress(commitment_id: int) -> Any:
 def _verification(commitment_id: int, act: Callable[[Commitment, str | None], Any], done: str) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     form = VerificationForm()
-    return _submit(form, lambda: _commitment_page(record, verification_form=form),
+    return submit_form(form, lambda: _commitment_page(record, verification_form=form),
                    lambda: act(record, form.comment.data), done,
                    lambda saved: url_for(".commitment", commitment_id=record.id))
 
@@ -483,7 +455,7 @@ def send_back(commitment_id: int) -> Any:
 def change_commitment_status(commitment_id: int) -> Any:
     record = get_in_council(Commitment, commitment_id, current_user.council_id)
     form = StatusForm()
-    return _submit(form, lambda: _commitment_page(record, status_form=form),
+    return submit_form(form, lambda: _commitment_page(record, status_form=form),
                    lambda: services.change_commitment_status(current_user, record, form.status.data,
                                                              form.reason.data),
                    lambda saved: _("The commitment is now “%(status)s”.", status=saved.status.label),

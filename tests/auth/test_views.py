@@ -112,7 +112,7 @@ def test_invitation_expires(client, auth, world, mail_sink):
 def test_inviting_a_registered_address_in_another_case_is_refused(client, auth, world, mail_sink):
     auth.login(world.secretary)
     response = invite(client, mail_sink, email="MEMBER@example.ORG")
-    assert response.status_code == 422
+    assert response.status_code == 409  # a duplicate is a conflict, on every form
     assert "already registered" in page_text(response)
     assert mail_sink.messages == []
 

@@ -56,7 +56,7 @@ def test_organisation_form_refusals_keep_the_input(client, auth, world):
     assert "Enter the text in its original language." in text
     assert 'value="Port of Kuryk"' in text
     response = client.post("/organisations/new", data=organisation_form(code="mangystau-akimat"))
-    assert response.status_code == 422
+    assert response.status_code == 409  # a duplicate is a conflict, on every form (tracker's too)
     assert "Another organisation already uses this code." in page_text(response)
     response = client.post("/organisations/new", data=organisation_form(
         **{"name-ru": "x" * 301}))
@@ -101,7 +101,7 @@ def test_secretary_creates_and_edits_a_group(client, auth, world):
     response = client.post(f"/groups/{group.id}/edit", data={
         "name-ru": "Экология", "name-kk": "Экология", "original_language": "ru",
         "slug": "ecology", "code": "TRD", "active": "y"})
-    assert response.status_code == 422
+    assert response.status_code == 409  # a duplicate is a conflict, on every form
     assert "Another working group already uses this value." in page_text(response)
 
 
