@@ -4,7 +4,8 @@ Each operation gets valid and invalid requests (query strings, ids, bodies, head
 token of the council's secretary, who may do everything the API offers; a third of the cases aim at
 records that exist. Every answer must be a non-5xx that the document describes: its status code,
 headers, content type and body schema. Schemathesis also checks that invalid input is refused, and
-that auth is enforced (by resending without the token).
+that auth is enforced (by resending without the token). Each operation that writes is fuzzed once more
+with a read-only token of the same person: no answer may be a success, and no row may change.
 
 Valid input may still be refused by a rule the document states in words only (no value for a future
 date, nothing to report): those are 409 or 422 answers, both documented, so they count as accepted.
@@ -26,6 +27,7 @@ from schemathesis.config import PositiveDataAcceptanceConfig
 from schemathesis.generation.modes import GenerationMode
 
 from council import create_app
+from council.api.models import TokenScope
 from council.extensions import db
 from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, RecommendationStatus
@@ -39,6 +41,7 @@ from tests.factories import (
     RegionFactory,
 )
 from tests.meetings.conftest import Meetings
+from tests.test_permission_matrix import snapshot
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("COUNCIL_FUZZ_EXAMPLES", "30"))
 # Reproducible by default; COUNCIL_FUZZ_RANDOM=1 explores new inputs on each run.
@@ -93,14 +96,23 @@ def known_ids(world: Any) -> dict[str, Any]:
             "kind": "recommendation", "record_id": adopted.id, "language": "kk"}
 
 
-@pytest.mark.parametrize("label", documented_operations())
-def test_the_api_keeps_to_its_document(app: Any, label: str, world: Any, token_for: Any,
-                                       known_ids: dict[str, Any]) -> None:
+def fuzzed() -> list[Any]:
+    """Every operation with the secretary's read-write token; the operations that write, once more with
+    a read-only token (which must be refused as documented, and change nothing)."""
+    operations = documented_operations()
+    return [pytest.param(label, TokenScope.READ_WRITE, id=label) for label in operations] + [
+        pytest.param(label, TokenScope.READ, id=f"{label} read-only") for label in operations
+        if not label.startswith("GET ")]
+
+
+@pytest.mark.parametrize(("label", "scope"), fuzzed())
+def test_the_api_keeps_to_its_document(app: Any, label: str, scope: TokenScope, world: Any,
+                                       token_for: Any, known_ids: dict[str, Any]) -> None:
     method, path = label.split(" ", 1)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
         expected_statuses=["2xx", "3xx", "401", "403", "404", "409", "422", "429"])
-    SecretaryToken.secret = token_for(world.secretary)
+    SecretaryToken.secret = token_for(world.secretary, scope)
     schema.auth(refresh_interval=None)(SecretaryToken)
     operation = schema[path][method]
     existing = {name: value for name, value in known_ids.items() if "{" + name + "}" in path}
@@ -118,6 +130,15 @@ def test_the_api_keeps_to_its_document(app: Any, label: str, world: Any, token_f
         statuses.append(contextvars.Context().run(case.call_and_validate).status_code)
 
     statuses: list[int] = []
+    def unchanged() -> str:  # the token's own row notes when it was last used; nothing else may change
+        return snapshot(leaving_out=frozenset({"api_token"}))
+
+    before = unchanged() if scope is TokenScope.READ else None
     requests_keep_to_the_document()
+    if before is not None:
+        # A read-only token writes nothing, whatever it sends: refused before any rule is asked.
+        assert not set(statuses) & {200, 201, 204}, sorted(Counter(statuses).items())
+        assert unchanged() == before
+        return
     # A run that only ever met 401 or 404 would prove little: some requests must have got through.
     assert set(statuses) - {401, 404}, sorted(Counter(statuses).items())
