@@ -18,6 +18,8 @@ from council.i18n import LANGUAGES
 from council.meetings.models import MeetingKind, MeetingStatus, RevisionStatus
 from council.timeutil import council_today
 from council.tracker.models import (
+    COMMITMENT_NEEDS_REASON,
+    RECOMMENDATION_CLOSED,
     CommitmentStatus,
     EvidenceKind,
     Priority,
@@ -286,6 +288,7 @@ class RecommendationQuerySchema(TrackerListQuerySchema):
 
 
 class RecommendationStatusSchema(Schema):
+    REASON_REQUIRED_FOR = RECOMMENDATION_CLOSED  # written into the document (council.api.spec)
     status = fields.Enum(RecommendationStatus, by_value=True, required=True)
     reason = Text(allow_none=True, validate=validate.Length(max=4000), metadata={
         "description": "Required when rejecting, withdrawing, or marking implemented or superseded."})
@@ -333,6 +336,7 @@ class CommitmentQuerySchema(TrackerListQuerySchema):
 
 
 class CommitmentStatusSchema(Schema):
+    REASON_REQUIRED_FOR = COMMITMENT_NEEDS_REASON  # written into the document (council.api.spec)
     status = fields.Enum(CommitmentStatus, by_value=True, required=True)
     reason = Text(allow_none=True, validate=validate.Length(max=4000), metadata={
         "description": "Required to block, cancel or send back; a verifier's optional comment."})

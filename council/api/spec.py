@@ -45,11 +45,30 @@ class SharedResponsesPlugin(BasePlugin):
                         response.setdefault("headers", {})["ETag"] = "ETAG"
 
 
+class ReasonRequiredPlugin(BasePlugin):
+    """A status change that needs a reason says so in the schema, not only in prose: one branch for the
+    statuses that need a non-blank `reason`, one for the others (the service refuses the same with 422)."""
+
+    def schema_helper(self, name: str, definition: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+        needing = getattr(kwargs.get("schema"), "REASON_REQUIRED_FOR", None)
+        if not needing:
+            return None
+        statuses = definition["properties"]["status"]["enum"]
+        required = sorted(status.value for status in needing)
+        return {"oneOf": [
+            {"properties": {"status": {"enum": required},
+                            "reason": {"type": "string", "pattern": "\\S"}},
+             "required": ["status", "reason"]},
+            {"properties": {"status": {"enum": [status for status in statuses if status not in required]}}},
+        ]}
+
+
 class CouncilApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def _init_spec(self, **options: Any) -> None:
-        options["extra_plugins"] = [*options.get("extra_plugins", ()), SharedResponsesPlugin()]
+        options["extra_plugins"] = [*options.get("extra_plugins", ()), SharedResponsesPlugin(),
+                                    ReasonRequiredPlugin()]
         super()._init_spec(**options)
         error = {"application/json": {"schema": ErrorSchema}}
         self.spec.components.response(UNAUTHENTICATED, {

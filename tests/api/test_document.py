@@ -23,3 +23,33 @@ def test_text_that_the_server_refuses_with_nul_is_documented_so(client):
     [q] = [p for p in document["paths"]["/api/v1/commitments"]["get"]["parameters"] if p.get("name") == "q"]
     pattern = re.compile(q["schema"]["pattern"])
     assert pattern.search("queue") and not pattern.search("que\x00ue")
+
+
+def test_a_status_change_that_needs_a_reason_says_so_in_its_schema(client, world, token_for):
+    """The document refuses what the server refuses: blocking a commitment or superseding a
+    recommendation without a reason (a validator reads it so), and the server answers 422 naming it."""
+    from jsonschema_rs import Draft4Validator  # the validator schemathesis uses
+
+    from council.tracker.models import RecommendationStatus
+    from tests.api.conftest import bearer
+    from tests.factories import CommitmentFactory, RecommendationFactory
+
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    commitment_change = Draft4Validator(schemas["CommitmentStatus"])
+    recommendation_change = Draft4Validator(schemas["RecommendationStatus"])
+    assert not commitment_change.is_valid({"status": "blocked"})
+    assert not commitment_change.is_valid({"status": "blocked", "reason": "   "})
+    assert commitment_change.is_valid({"status": "blocked", "reason": "The road is closed."})
+    assert commitment_change.is_valid({"status": "in_progress"})
+    assert not recommendation_change.is_valid({"status": "superseded"})
+    assert recommendation_change.is_valid({"status": "adopted"})
+
+    headers = bearer(token_for(world.secretary))
+    recommendation = RecommendationFactory(group=world.group, status=RecommendationStatus.ADOPTED)
+    commitment = CommitmentFactory(recommendation=recommendation, organisation=world.kz_org)
+    answer = client.post(f"/api/v1/commitments/{commitment.id}/status", json={"status": "blocked"},
+                         headers=headers)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "reason"
+    answer = client.post(f"/api/v1/recommendations/{recommendation.id}/status",
+                         json={"status": "superseded", "reason": " "}, headers=headers)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "reason"
