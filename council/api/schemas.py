@@ -595,7 +595,8 @@ class TranslationSchema(Schema):
 
 
 class TranslationInputSchema(Schema):
-    texts = fields.Dict(keys=Text(validate=validate.Length(min=1, max=40)),
+    # Any name is read; one that is not a text of the record is refused by the service (422, "texts").
+    texts = fields.Dict(keys=Text(),
                         values=Text(allow_none=True, validate=validate.Length(max=20000)),
                         required=True, metadata={
                             "description": "Texts by name in this language; an empty one takes the "

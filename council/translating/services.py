@@ -88,8 +88,9 @@ def add_translation(actor: User, record: Any, language: str, texts: Mapping[str,
     parts = {part.key: part for part in kind.parts(record)}
     unknown = sorted(set(texts) - set(parts))
     if unknown:
-        raise ValidationFailed(_("This text cannot be translated here: %(part)s.", part=unknown[0]),
-                               field=unknown[0])
+        # The field is "texts" (the API's body member): a name no text has is no form field either.
+        name = (unknown[0] or '""')[:60]
+        raise ValidationFailed(_("This text cannot be translated here: %(part)s.", part=name), field="texts")
     lock_texts(kind, record)
     frozen = kind.frozen(record)
     changed: list[str] = []

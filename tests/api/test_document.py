@@ -53,3 +53,23 @@ def test_a_status_change_that_needs_a_reason_says_so_in_its_schema(client, world
     answer = client.post(f"/api/v1/recommendations/{recommendation.id}/status",
                          json={"status": "superseded", "reason": " "}, headers=headers)
     assert answer.status_code == 422 and answer.json["error"]["field"] == "reason"
+
+
+def test_a_text_name_the_record_has_not_is_refused_naming_the_texts(client, world, token_for):
+    """The document lets any name through (OpenAPI 3.0 cannot bound a key); the server reads any name
+    too and refuses one the record has not with 422 on `texts`, whatever its length."""
+    from council.tracker.models import RecommendationStatus
+    from tests.api.conftest import bearer
+    from tests.factories import RecommendationFactory
+
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert "propertyNames" not in schemas["TranslationInput"]["properties"]["texts"]
+    recommendation = RecommendationFactory(group=world.group, status=RecommendationStatus.ADOPTED)
+    headers = bearer(token_for(world.secretary))
+    url = f"/api/v1/translations/recommendation/{recommendation.id}/kk"
+    for name in ("", "a" * 41):
+        answer = client.put(url, json={"texts": {name: "Ұсыныс"}}, headers=headers)
+        assert answer.status_code == 422
+        assert answer.json["error"]["field"] == "texts"
+        assert "This text cannot be translated here" in answer.json["error"]["message"]
+    assert client.put(url, json={"texts": {"title": "Ұсыныс"}}, headers=headers).status_code == 200
