@@ -6,6 +6,7 @@ the web pages call, so permissions, transitions (409 when not allowed) and event
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
@@ -100,6 +101,15 @@ def _list_filters(args: dict[str, Any]) -> queries.Filters:
         sort=args.get("sort", ""))
 
 
+def _status_changed(model: type[Any], record_id: int, change: Callable[..., Any],
+                    args: dict[str, Any]) -> Any:
+    """One status change through its service (the same rules as the pages), committed."""
+    record = get_in_council(model, record_id, _council_id())
+    change(_actor(), record, args["status"], args.get("reason"))
+    db.session.commit()
+    return record
+
+
 @recommendations.get("/recommendations")
 @recommendations.arguments(RecommendationQuerySchema, location="query")
 @recommendations.response(200, page_schema(RecommendationSchema))
@@ -126,10 +136,7 @@ def get_recommendation(recommendation_id: int) -> Recommendation:
 @recommendations.alt_response(409, schema="Error", **CONFLICT)
 def change_recommendation_status(args: dict[str, Any], recommendation_id: int) -> Recommendation:
     """Adopt, reject, withdraw, or mark implemented or superseded (secretaries and co-chairs)."""
-    record: Recommendation = get_in_council(Recommendation, recommendation_id, _council_id())
-    services.change_recommendation_status(_actor(), record, args["status"], args.get("reason"))
-    db.session.commit()
-    return record
+    return _status_changed(Recommendation, recommendation_id, services.change_recommendation_status, args)
 
 
 # Commitments ------------------------------------------------------------------------------------
@@ -162,10 +169,7 @@ def get_commitment(commitment_id: int) -> Commitment:
 @commitments.alt_response(409, schema="Error", **CONFLICT)
 def change_commitment_status(args: dict[str, Any], commitment_id: int) -> Commitment:
     """Move a commitment: start, report done, block, cancel; verify or send back (verifiers)."""
-    record: Commitment = get_in_council(Commitment, commitment_id, _council_id())
-    services.change_commitment_status(_actor(), record, args["status"], args.get("reason"))
-    db.session.commit()
-    return record
+    return _status_changed(Commitment, commitment_id, services.change_commitment_status, args)
 
 
 @commitments.get(f"/commitments/<{ID}:commitment_id>/progress-updates")
