@@ -59,11 +59,13 @@ class Stats:
     phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     phase_statuses: dict[tuple[str, int], int] = field(default_factory=dict)  # (phase, HTTP status)
 
-    def record(self, kind: str, seconds: float, error: str | None) -> None:
+    def record(self, kind: str, seconds: float, error: str | None, phase: str | None = None) -> None:
+        """One answer; `phase` is the fault under way when the request was sent (an answer to a request
+        sent during an outage counts in the outage, however late it comes)."""
         self.latencies.setdefault(kind, []).append(seconds)
         if error is not None:
             self.errors[kind] = self.errors.get(kind, 0) + 1
-            key = (self.phase, kind)
+            key = (phase or self.phase, kind)
             self.phase_errors[key] = self.phase_errors.get(key, 0) + 1
             samples = self.samples.setdefault(kind, [])
             if len(samples) < 5:
@@ -107,17 +109,18 @@ class Client:
     async def request(self, kind: str, method: str, path: str, expect: tuple[int, ...] = (200,),
                       **kwargs: Any) -> httpx.Response | None:
         started = time.perf_counter()
+        phase = self.stats.phase  # the fault under way when the request leaves
         error: str | None = None
         response: httpx.Response | None = None
         try:
             response = await self.http.request(method, path, **kwargs)
-            key = (self.stats.phase, response.status_code)
+            key = (phase, response.status_code)
             self.stats.phase_statuses[key] = self.stats.phase_statuses.get(key, 0) + 1
             if response.status_code not in expect:
                 error = f"{response.status_code} {method} {path}"
         except httpx.HTTPError as exc:
             error = f"{exc.__class__.__name__} {method} {path}"
-        self.stats.record(kind, time.perf_counter() - started, error)
+        self.stats.record(kind, time.perf_counter() - started, error, phase)
         return None if error else response
 
     async def sign_in(self) -> bool:
