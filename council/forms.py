@@ -121,13 +121,13 @@ def refuse_form(form: FlaskForm, error: DomainError, page: Callable[[], str]) ->
 
 
 def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
-                message: str | Callable[[Any], str], target: Callable[[Any], str | Response]
+                message: str | Callable[[Any], str], target: Callable[[Any], str]
                 ) -> Response | str | tuple[str, int]:
-    """The flow every form page shares: show the form; refuse it (422, nothing saved) when a field is
-    wrong or the service says no; or save it, commit, say so and go on.
+    """The flow every form page shares: show the form; refuse it, nothing saved, when a field is wrong
+    (422) or the service says no (`refuse_form`); or save it, commit, say so and go on.
 
     `save` calls one service; the flash `message` (or what it makes of the saved record) and the redirect
-    `target` (a URL, or a response) come from what it returned.
+    `target` URL come from what it returned.
     """
     if not form.validate_on_submit():
         return (page(), HTTPStatus.UNPROCESSABLE_ENTITY.value) if form.is_submitted() else page()
@@ -137,8 +137,7 @@ def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any
         return refuse_form(form, error, page)
     db.session.commit()
     flash(message if isinstance(message, str) else message(saved), "success")
-    destination = target(saved)
-    return destination if isinstance(destination, Response) else redirect(destination)
+    return redirect(target(saved))
 
 
 def option(value: Any, label: Any = None) -> SelectChoice:
