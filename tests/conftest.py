@@ -377,6 +377,22 @@ def refusal(response: Any, status: int = 403) -> str:
     return html.unescape(found.group(1)).strip()
 
 
+def error_summary(response: Any) -> list[tuple[str | None, str]]:
+    """The problems a refused form lists in its error summary at the top: (the id of the input each
+    links to, or None for a problem of the whole form; its text)."""
+    page = page_text(response)
+    box = re.search(r'<div class="error-summary" role="alert" tabindex="-1".*?<ul>(.*?)</ul>', page,
+                    re.DOTALL)
+    if box is None:
+        return []
+    found = []
+    for item in re.findall(r"<li>(.*?)</li>", box.group(1), re.DOTALL):
+        link = re.fullmatch(r'<a href="#([^"]+)">(.*)</a>', item.strip(), re.DOTALL)
+        found.append((link.group(1), html.unescape(link.group(2))) if link
+                     else (None, html.unescape(item.strip())))
+    return found
+
+
 @dataclass
 class World:
     """A small council: one Kazakh and one Turkmen organisation, a group with both co-chairs."""

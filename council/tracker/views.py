@@ -42,7 +42,7 @@ from council.directory.services import (
 )
 from council.errors import DomainError
 from council.extensions import db
-from council.forms import option, submit_form
+from council.forms import choice_needed, option, submit_form
 from council.i18n import current_language, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
@@ -55,6 +55,8 @@ from council.tracker.forms import (
     VerificationForm,
 )
 from council.tracker.models import (
+    COMMITMENT_NEEDS_REASON,
+    RECOMMENDATION_CLOSED,
     Commitment,
     CommitmentStatus,
     Evidence,
@@ -121,6 +123,22 @@ def _allowed_move(target: CommitmentStatus, commitment: Commitment) -> bool:
     """May the reader move the commitment to `target` with the status buttons?"""
     action = "commitment.manage" if target == CommitmentStatus.CANCELLED else "commitment.report"
     return can(current_user, action, commitment)
+
+
+# Status moves that stop the work on a record: drawn as warnings and confirmed before they are made.
+STOPPING = frozenset({RecommendationStatus.REJECTED, RecommendationStatus.WITHDRAWN,
+                      RecommendationStatus.SUPERSEDED, CommitmentStatus.BLOCKED, CommitmentStatus.CANCELLED})
+
+
+@bp.app_template_test("needs_reason")
+def _needs_reason(target: RecommendationStatus | CommitmentStatus) -> bool:
+    """Does this move ask for a reason (the services insist on one)?"""
+    return target in RECOMMENDATION_CLOSED or target in COMMITMENT_NEEDS_REASON
+
+
+@bp.app_template_test("stops_work")
+def _stops_work(target: RecommendationStatus | CommitmentStatus) -> bool:
+    return target in STOPPING
 
 
 @bp.app_template_test("milestone_overdue")
@@ -234,7 +252,7 @@ def export_recommendations(fmt: str) -> Response:
 
 def _recommendation_form(obj: Recommendation | None = None) -> RecommendationForm:
     form = RecommendationForm(obj=obj)
-    form.group_id.choices = _group_choices(current_user.council_id, managed=True)
+    form.group_id.choices = choice_needed(_group_choices(current_user.council_id, managed=True))
     if obj is None and request.method == "GET":
         form.group_id.data = arg_int("group")
     return form
@@ -250,7 +268,7 @@ def _recommendation_values(form: RecommendationForm) -> dict[str, Any]:
 @bp.route("/recommendations/new", methods=["GET", "POST"])
 def new_recommendation() -> Any:
     form = _recommendation_form()
-    if not form.group_id.choices:  # neither a secretary nor a co-chair of any group
+    if len(form.group_id.choices) < 2:  # neither a secretary nor a co-chair of any group
         abort(403)
 
     def page() -> str:
@@ -337,9 +355,9 @@ def export_commitments(fmt: str) -> Response:
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
     form = CommitmentForm(obj=obj)
     council_id = recommendation.council_id
-    form.organisation_id.choices = [
+    form.organisation_id.choices = choice_needed([
         option(o.id, f"{o.country_code} · {plain_localized(o.name, o.original_language)}")
-        for o in council_organisations(council_id)]
+        for o in council_organisations(council_id)])
     form.owner_id.choices = [option("", "—")] + [
         option(person.id, f"{person.name} ({organisation.code})")
         for person, organisation in active_people_by_organisation(council_id)]

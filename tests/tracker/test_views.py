@@ -24,7 +24,14 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from tests.conftest import NO_PERMISSION, NO_PERMISSION_TO_SEE, NOT_FOUND, page_text, refusal
+from tests.conftest import (
+    NO_PERMISSION,
+    NO_PERMISSION_TO_SEE,
+    NOT_FOUND,
+    error_summary,
+    page_text,
+    refusal,
+)
 from tests.factories import CommitmentFactory, UserFactory
 from tests.tracker.conftest import PDF, stored_files
 
@@ -364,8 +371,8 @@ def test_cancel_needs_a_reason_and_a_manager(client, auth, world, tracker):
     assert client.post(url, data={"status": "cancelled", "reason": "Merged into TM1"}).status_code == 302
     reopened = client.post(url, data={"status": "in_progress"})
     assert reopened.status_code == 409
-    assert re.findall(r'flash-error" role="alert">(.*?)<', page_text(reopened)) == [
-        "A commitment that is “Cancelled” cannot become “In progress”."]
+    assert error_summary(reopened) == [
+        (None, "A commitment that is “Cancelled” cannot become “In progress”.")]
     db.session.refresh(tracker.kz)
     assert tracker.kz.status == CommitmentStatus.CANCELLED
     assert "Merged into TM1" in page_text(client.get(f"/tracker/commitments/{tracker.kz.id}"))
