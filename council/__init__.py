@@ -199,6 +199,7 @@ def _register_template_helpers(app: Flask) -> None:
         render_localized,
     )
     from council.meetings.wording import about
+    from council.web import ignored_arguments
 
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, localized_marked=marked_localized,
@@ -208,7 +209,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  current_language=current_language,
                                  missing_languages=missing_languages, about=about,
-                                 form_problems=form_problems)
+                                 form_problems=form_problems, ignored_arguments=ignored_arguments)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

@@ -364,6 +364,9 @@ def page_text(response: Any) -> str:
 NO_PERMISSION = "You do not have permission to do this."
 NO_PERMISSION_TO_SEE = "You do not have permission to see this page."
 NOT_FOUND = "There is nothing at this address."
+# Refusals say who can (council/auth/permissions.py): the world's group is the Trade working group.
+ONLY_SECRETARIES = "Only the council's secretaries can do this."
+ONLY_TRADE_LEADERS = "Only the council's secretaries or the co-chairs of the Trade working group can do this."
 
 
 def refusal(response: Any, status: int = 403) -> str:

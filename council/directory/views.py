@@ -39,7 +39,7 @@ from council.errors import DomainError, NotAllowed
 from council.extensions import db
 from council.forms import choice_needed, option, refuse_form, show_error, submit_form
 from council.i18n import LANGUAGES, plain_localized
-from council.web import arg_int, current_council, form_page, paginate
+from council.web import arg_int, current_council, form_page, known_choice, paginate
 
 bp = Blueprint("directory", __name__)
 
@@ -222,9 +222,9 @@ def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
 def organisations() -> str:
     council = current_council()
     filters = dict(country=request.args.get("country") or None, region_id=arg_int("region"),
-                   kind=request.args.get("kind") or None, text=request.args.get("q") or None)
-    if filters["kind"] not in (None, *OrganisationKind):
-        filters["kind"] = None
+                   kind=known_choice("kind", request.args.get("kind"),
+                                     {kind.value for kind in OrganisationKind}.__contains__),
+                   text=request.args.get("q") or None)
     page = paginate(services.organisations_query(council.id, **filters)  # type: ignore[arg-type]
                     .options(selectinload(Organisation.region)))
     return render_template("directory/organisations.html", page=page, filters=filters,

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from council import spreadsheets
-from council.auth.permissions import can, require
+from council.auth.permissions import any_co_chairs, can, only, require, secretaries
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import (
     AnyoneOf,
@@ -40,7 +40,7 @@ from council.directory.services import (
     council_organisations,
     get_in_council,
 )
-from council.errors import DomainError
+from council.errors import NotAllowed
 from council.extensions import db
 from council.forms import choice_needed, option, submit_form
 from council.i18n import current_language, marked_localized, plain_localized
@@ -67,7 +67,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import arg_int, current_council, paginate
+from council.web import arg_int, current_council, ignore_argument, known_choice, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -150,21 +150,19 @@ def _milestone_overdue(milestone: Milestone, today: date) -> bool:
 
 
 def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
-    status = request.args.get("status") or None
-    country = (request.args.get("country") or "").upper() or None
+    """The list's filters from the address; a value not understood is left out, with a notice."""
     due_within = arg_int("due_within")
     if due_within is not None and not 0 <= due_within <= queries.MAX_DUE_WITHIN:
-        raise DomainError(_("“%(name)s” must be a whole number from %(min)s to %(max)s.",
-                            name="due_within", min=0, max=format_decimal(queries.MAX_DUE_WITHIN)),
-                          field="due_within")
-    sort = request.args.get("sort", "")
+        ignore_argument("due_within")
+        due_within = None
+    country = (request.args.get("country") or "").upper()
     return queries.Filters(
-        group_id=arg_int("group"), country=country if country and COUNTRY.match(country) else None,
+        group_id=arg_int("group"), country=known_choice("country", country, COUNTRY.fullmatch),
         organisation_id=arg_int("organisation"), owner_id=arg_int("owner"),
-        status=status if status in {s.value for s in statuses} else None,
+        status=known_choice("status", request.args.get("status"), {s.value for s in statuses}.__contains__),
         overdue=request.args.get("overdue") == "1",
         due_within=due_within, text=(request.args.get("q") or "").strip() or None,
-        sort=sort if sort in sorts else "")
+        sort=known_choice("sort", request.args.get("sort"), sorts.__contains__) or "")
 
 
 def _filter_choices(council_id: int) -> dict[str, Any]:
@@ -269,7 +267,7 @@ def _recommendation_values(form: RecommendationForm) -> dict[str, Any]:
 def new_recommendation() -> Any:
     form = _recommendation_form()
     if len(form.group_id.choices) < 2:  # neither a secretary nor a co-chair of any group
-        abort(403)
+        raise NotAllowed(only([*secretaries(), *any_co_chairs()]))
 
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=None)
