@@ -361,8 +361,6 @@ def page_text(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
-NO_PERMISSION = "You do not have permission to do this."
-NO_PERMISSION_TO_SEE = "You do not have permission to see this page."
 NOT_FOUND = "There is nothing at this address."
 # Refusals say who can (council/auth/permissions.py): the world's group is the Trade working group.
 ONLY_SECRETARIES = "Only the council's secretaries can do this."
