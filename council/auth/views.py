@@ -57,7 +57,7 @@ def _refused(response: Response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    return same_site_path(target) or url_for("home.home")
+    return same_site_path(target) or url_for("directory.home")
 
 
 # Between the password and the code: who is signing in, and what they asked for, for a few minutes.

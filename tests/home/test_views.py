@@ -25,7 +25,7 @@ def _section_order(html: str) -> list[str]:
 
 def test_sign_in_and_the_start_page_lead_home(client, auth, world):
     response = auth.login(world.member)
-    assert response.status_code == 302 and response.headers["Location"] == "/home"
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/").headers["Location"] == "/home"
     page = page_text(client.get("/home"))
     assert "What needs you now" in page
