@@ -165,7 +165,7 @@ def test_a_wrong_password_is_shown_next_to_the_field(new_page: Pages) -> None:
     assert page.url.endswith("/login")
     password = page.locator("#password")
     error = page.locator("#password-error")
-    expect(error).to_have_text(translated("ru", "Wrong e-mail or password."))
+    expect(error).to_contain_text(translated("ru", "Wrong e-mail or password."))  # after a hidden "Error:"
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(password).to_have_attribute("aria-describedby", "password-error")
     expect(password).to_have_value("")
