@@ -163,6 +163,8 @@ def _register_blueprints(app: Flask) -> None:
     from council import notifications
 
     notifications.init_app(app)
+    # Home registers what needs the reader, the opening sections of their digest.
+    from council.home import digest  # noqa: F401
 
 
 def _register_number_helpers(app: Flask) -> None:

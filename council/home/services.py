@@ -81,7 +81,8 @@ def _mine(user: User) -> ColumnElement[bool]:
                (Commitment.organisation_id == user.organisation_id) & Commitment.owner_id.is_(None))
 
 
-def _commitments(user: User, condition: ColumnElement[bool]) -> Listed[Commitment]:
+def commitments_of(user: User, condition: ColumnElement[bool]) -> Listed[Commitment]:
+    """The person's commitments that meet the condition (home's sections and the digest's)."""
     conditions = (Commitment.council_id == user.council_id, _mine(user), condition)
     items = list(db.session.scalars(
         select(Commitment).join(Commitment.organisation).join(Commitment.recommendation).where(*conditions)
@@ -136,7 +137,7 @@ def exceptions(council_id: int, today: date) -> Exceptions:
     return Exceptions(by_side, failed)
 
 
-def _awaiting_approval(user: User) -> list[Meeting]:
+def awaiting_approval(user: User) -> list[Meeting]:
     meetings = minutes_awaiting(user)
     if meetings:  # the languages of each current revision, for the "not in your language" warning
         db.session.scalars(select(Meeting).where(Meeting.id.in_([m.id for m in meetings]))
@@ -149,9 +150,9 @@ def home(user: User, today: date | None = None) -> Home:
     today = today or council_today()
     page = Home(
         today=today,
-        overdue=_commitments(user, overdue_condition(today)),
-        due_soon=_commitments(user, due_within_condition(today, DUE_SOON_DAYS)),
-        approvals=_awaiting_approval(user) if approves_minutes(user) else None,
+        overdue=commitments_of(user, overdue_condition(today)),
+        due_soon=commitments_of(user, due_within_condition(today, DUE_SOON_DAYS)),
+        approvals=awaiting_approval(user) if approves_minutes(user) else None,
         verification=verification_queue(user) if verifies(user) else None,
         meetings=meetings_this_week(user),
         notifications=list(db.session.scalars(

@@ -9,8 +9,8 @@ def init_app(app: Flask) -> None:
     """Listen to domain events, hand committed e-mails to Celery, and serve the pages."""
     from council import events
 
-    # Importing `commitments` and `meetings` registers their sections of digests and their reminders.
-    from council.notifications import commitments, meetings, outbox, services, views  # noqa: F401
+    # Importing `changes`, `commitments` and `meetings` registers their sections of digests and reminders.
+    from council.notifications import changes, commitments, meetings, outbox, services, views  # noqa: F401
 
     events.listen(services.on_event)
     events.listen(services.settle_requests)

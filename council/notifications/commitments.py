@@ -1,4 +1,5 @@
-"""What notifications know about the tracker: the commitment sections of digests and the reminders.
+"""What notifications know about the tracker: the reminders of commitments (home puts the reader's
+commitments at the top of their digest).
 
 Dates are the council's (Asia/Aqtau, UTC+5, like Ashgabat), the same day the tracker uses to call a
 commitment overdue. Each reminder fires once per window, so a run missed by beat (or a machine down for a
@@ -13,113 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from council.directory.models import GroupRole, Membership, Organisation, User
 from council.extensions import db
-from council.notifications.messages import Reader, page_link
 from council.notifications.reminders import Reminder, reminder_source
-from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
 from council.timeutil import council_today
 from council.tracker.models import (
     COMMITMENT_PENDING,
     Commitment,
-    CommitmentStatus,
     Recommendation,
-    due_within_condition,
-    overdue_condition,
 )
 
 DUE_SOON_DAYS = 14
 ESCALATION_DAYS = 14
 REMINDER_BATCH = 500
-
-
-def _commitment_link(item: dict[str, Any]) -> str:
-    return page_link("commitment", item["id"])
-
-
-def _collect(*conditions: Any, today: date) -> tuple[Items, int]:
-    """One query for the section's commitments, with their titles and organisations (and a count only
-    when there are more than the section shows)."""
-    rows = db.session.execute(
-        select(Commitment.id, Commitment.code, Commitment.due_date, Recommendation.title,
-               Organisation.name)
-        .join(Recommendation, Commitment.recommendation_id == Recommendation.id)
-        .join(Organisation, Commitment.organisation_id == Organisation.id)
-        .where(*conditions).order_by(Commitment.due_date, Commitment.id).limit(SECTION_LIMIT))
-    items = [{"id": id_, "code": code, "title": title, "due_date": due.isoformat(),
-              "days": abs((due - today).days), "organisation": organisation}
-             for id_, code, due, title, organisation in rows]
-    total = len(items)
-    if total == SECTION_LIMIT:
-        total = db.session.scalar(select(func.count()).select_from(Commitment).where(*conditions)) or 0
-    return items, total
-
-
-def _theirs(person: User) -> Any:
-    """The person's own commitments and their organisation's."""
-    if person.organisation_id is None:
-        return Commitment.owner_id == person.id
-    return or_(Commitment.owner_id == person.id, Commitment.organisation_id == person.organisation_id)
-
-
-# Digest sections ----------------------------------------------------------------------------------
-
-
-def _what(item: dict[str, Any], reader: Reader) -> str:
-    return f"{item['code']} {reader.text(item['title'])}".strip()
-
-
-def _render_due(item: dict[str, Any], reader: Reader) -> Line:
-    days = item["days"]
-    when = ngettext("in %(num)d day", "in %(num)d days", days) if days else _("today")
-    return Line(_("%(what)s: due %(date)s (%(when)s)", what=_what(item, reader),
-                  date=reader.date(item["due_date"]), when=when), _commitment_link(item))
-
-
-def _render_overdue(item: dict[str, Any], reader: Reader) -> Line:
-    late = ngettext("%(num)d day overdue", "%(num)d days overdue", item["days"])
-    text = _("%(what)s (%(organisation)s): due %(date)s, %(late)s", what=_what(item, reader),
-             organisation=reader.text(item["organisation"]), date=reader.date(item["due_date"]), late=late)
-    return Line(text, _commitment_link(item))
-
-
-def _render_verification(item: dict[str, Any], reader: Reader) -> Line:
-    return Line(_("%(what)s (%(organisation)s)", what=_what(item, reader),
-                  organisation=reader.text(item["organisation"])), _commitment_link(item))
-
-
-@digest_section("due_soon", _l("Due in the next 14 days"), _render_due)
-def collect_due_soon(person: User, window: Window) -> tuple[Items, int]:
-    today = council_today(window.until)
-    return _collect(_theirs(person), due_within_condition(today, DUE_SOON_DAYS), today=today)
-
-
-@digest_section("overdue", _l("Overdue: yours and your organisation's"), _render_overdue)
-def collect_overdue(person: User, window: Window) -> tuple[Items, int]:
-    today = council_today(window.until)
-    return _collect(_theirs(person), overdue_condition(today), today=today)
-
-
-@digest_section("verification", _l("Waiting for your verification"), _render_verification)
-def collect_verification(person: User, window: Window) -> tuple[Items, int]:
-    """Reports of done in the groups the person co-chairs (all of the council for its secretaries)."""
-    from council.auth.permissions import is_secretary
-
-    if is_secretary(person, person.council_id):
-        theirs = Commitment.council_id == person.council_id
-    else:
-        theirs = Commitment.group_id.in_(select(Membership.group_id).where(
-            Membership.user_id == person.id, Membership.role == GroupRole.CO_CHAIR))
-    return _collect(Commitment.status == CommitmentStatus.REPORTED_DONE, theirs,
-                    today=council_today(window.until))
 
 
 # Reminders ----------------------------------------------------------------------------------------

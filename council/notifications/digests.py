@@ -29,11 +29,7 @@ from council.notifications.models import (
     NotificationPreference,
 )
 from council.notifications.outbox import deliver_after_commit, dispatch
-from council.notifications.sections import (
-    SECTIONS,
-    Window,
-    digest_context,
-)
+from council.notifications.sections import Window, digest_context, in_order
 from council.notifications.services import preference_of
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
@@ -52,7 +48,7 @@ LONGEST_WINDOW = timedelta(days=31)
 def compose(person: User, window: Window) -> dict[str, Any] | None:
     """The digest's content as JSON (stored on the outbox row), or None when there is nothing to say."""
     sections = []
-    for section in SECTIONS.values():
+    for section in in_order():
         items, total = section.collect(person, window)
         if items:
             sections.append({"key": section.key, "items": items, "total": total})

@@ -1,5 +1,5 @@
 """What notifications know about meetings: when and where they are, the reminder the day before, and
-the digest sections of upcoming meetings and new minutes."""
+the digest's section of meetings ahead (new minutes are news of their meeting, in "what changed")."""
 
 from __future__ import annotations
 
@@ -8,21 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from council.directory.models import User
-from council.events import Event
 from council.extensions import db
 from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
 from council.notifications.messages import SUBJECT_DETAILS, Reader, page_link
-from council.notifications.models import Channel, Notification
 from council.notifications.reminders import Reminder, reminder_source
-from council.notifications.sections import SECTION_KINDS, SECTION_LIMIT, Items, Line, Window, digest_section
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
 
-MINUTES_PUBLISHED = "minutes.published"
-SECTION_KINDS.add(MINUTES_PUBLISHED)
 UPCOMING_DAYS = 14
 REMINDER_HOUR = 7  # the day before, from 07:00 in the meeting's time zone
 
@@ -50,45 +45,27 @@ def invited(person: User) -> ColumnElement[bool]:
 
 
 def _render_meeting(item: dict[str, Any], reader: Reader) -> Line:
-    where = f", {item['place']}" if item.get("place") else ""
-    return Line(f"{reader.text(item['title'])}: {reader.when(item['starts_at'], 'short')}{where}",
-                page_link("meeting", item["id"]))
+    when = reader.meeting_time(item["starts_at"], item.get("time_zone"))
+    return Line(reader.text(item["title"]), page_link("meeting", item["id"]),
+                detail=f"{when}, {item['place']}" if item.get("place") else when)
 
 
-def _render_minutes(item: dict[str, Any], reader: Reader) -> Line:
-    return Line(_("Minutes of %(meeting)s", meeting=reader.text(item["title"])),
-                page_link("meeting", item["id"]), reader.when(item["published_at"], "short"))
-
-
-@digest_section("upcoming", _l("Upcoming meetings"), _render_meeting)
+@digest_section("upcoming", _l("Meetings ahead"), _render_meeting, more="meetings.meetings")
 def collect_upcoming(person: User, window: Window) -> tuple[Items, int]:
     """Published meetings of the next two weeks the person (or their organisation) is invited to."""
-    ids = select(Invitation.meeting_id).where(invited(person))
+    conditions = (Meeting.id.in_(select(Invitation.meeting_id).where(invited(person))),
+                  Meeting.status == MeetingStatus.AGENDA_PUBLISHED, Meeting.starts_at > window.until,
+                  Meeting.starts_at <= window.until + timedelta(days=UPCOMING_DAYS))
     rows = db.session.execute(
-        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.online_url)
-        .where(Meeting.id.in_(ids), Meeting.status == MeetingStatus.AGENDA_PUBLISHED,
-               Meeting.starts_at > window.until,
-               Meeting.starts_at <= window.until + timedelta(days=UPCOMING_DAYS))
-        .order_by(Meeting.starts_at, Meeting.id).limit(SECTION_LIMIT)).all()
-    items = [{"id": id_, "title": title, "starts_at": starts_at.isoformat(), "place": place or online or ""}
-             for id_, title, starts_at, place, online in rows]
-    return items, len(items)
-
-
-@digest_section("minutes", _l("New minutes"), _render_minutes)
-def collect_minutes(person: User, window: Window) -> tuple[Items, int]:
-    """The person's own news of minutes published since the last digest (so their group levels and
-    invitations apply); the "what changed" section leaves them to this one."""
-    rows = db.session.execute(
-        select(Event.subject_id, Event.payload, Notification.created_at)
-        .join(Event, Notification.event_id == Event.id)
-        .where(Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
-               Notification.created_at > window.since, Notification.created_at <= window.until,
-               Notification.kind == MINUTES_PUBLISHED)
-        .order_by(Notification.created_at).limit(SECTION_LIMIT)).all()
-    items = [{"id": meeting_id, "title": payload.get("title"), "published_at": published.isoformat()}
-             for meeting_id, payload, published in rows]
-    return items, len(items)
+        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.time_zone, Meeting.place,
+               Meeting.online_url)
+        .where(*conditions).order_by(Meeting.starts_at, Meeting.id).limit(SECTION_LIMIT)).all()
+    items = [{"id": id_, "title": title, "starts_at": starts_at.isoformat(), "time_zone": zone,
+              "place": place or online or ""} for id_, title, starts_at, zone, place, online in rows]
+    total = len(items)
+    if total == SECTION_LIMIT:
+        total = db.session.scalar(select(func.count()).select_from(Meeting).where(*conditions)) or 0
+    return items, total
 
 
 # The reminder the day before ----------------------------------------------------------------------

@@ -1,5 +1,9 @@
-"""The sections of digests: each domain registers its own with @digest_section (the tracker's
-commitments, meetings), and digest_context renders a composed digest for its reader."""
+"""The sections of digests, and digest_context that renders a composed digest for its reader.
+
+A digest reads as a letter: what needs the reader first (home registers those sections), then one line
+per record that changed, grouped by working group (changes), then the meetings ahead (meetings). Each
+domain registers its own sections with @digest_section; ORDER puts them in the letter's order.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
-from council.directory.models import User, WorkingGroup
-from council.events import Event
-from council.extensions import db
-from council.notifications.messages import Reader, describe, external_url, subject_details
-from council.notifications.models import Channel, EmailMode, Notification
+from council.directory.models import User
+from council.notifications.messages import Reader, external_url
+from council.notifications.models import EmailMode
 
-SECTION_LIMIT = 40
+SECTION_LIMIT = 10  # a section shows this many lines, then "and N more" links to the site
+# The letter's order: what needs the reader, what changed, the meetings ahead.
+ORDER = ("approvals", "verification", "overdue", "due_soon", "changes", "upcoming")
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,12 @@ class Window:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a digest: a record (the link's text), then what is to know about it (its state and
+    what changed, when it is due)."""
+
     text: str
     link: str
-    when: str = ""
+    detail: str = ""
 
 
 Items = list[dict[str, Any]]
@@ -50,81 +54,70 @@ class DigestSection:
     title: Any  # a lazy string
     collect: Collect
     render: Render
+    more_endpoint: str  # the page that lists all of the section's items
+    needs_reader: bool  # the section asks the reader to act
 
 
 SECTIONS: dict[str, DigestSection] = {}
-# Kinds of notification that a section of their own lists, so "what changed" leaves them out.
-SECTION_KINDS: set[str] = set()
 
 
-def digest_section(key: str, title: Any, render: Render) -> Callable[[Collect], Collect]:
-    """Register a section: `collect` returns JSON-ready items (at most SECTION_LIMIT) and their total."""
+def digest_section(key: str, title: Any, render: Render, *, more: str,
+                   needs_reader: bool = False) -> Callable[[Collect], Collect]:
+    """Register a section: `collect` returns JSON-ready items (at most SECTION_LIMIT) and their total;
+    an item's "heading" (a working group's name) groups the lines under it."""
 
     def register(collect: Collect) -> Collect:
-        SECTIONS[key] = DigestSection(key, title, collect, render)
+        SECTIONS[key] = DigestSection(key, title, collect, render, more, needs_reader)
         return collect
 
     return register
 
 
-# Every digest opens with what changed; the domains' sections follow in the order they register.
+def in_order() -> list[DigestSection]:
+    rank = {key: n for n, key in enumerate(ORDER)}
+    return sorted(SECTIONS.values(), key=lambda section: rank.get(section.key, len(ORDER)))
 
 
-def _render_change(item: dict[str, Any], reader: Reader) -> Line:
-    message = describe(item["kind"], item["payload"], reader, actor=item.get("actor"),
-                       group=item.get("group"))
-    return Line(message.headline, external_url("notifications.open_notification", notification_id=item["id"]),
-                reader.when(item["at"], "short"))
-
-
-@digest_section("changes", _l("What changed in your working groups and commitments"), _render_change)
-def collect_changes(person: User, window: Window) -> tuple[Items, int]:
-    """The person's own notifications of the window (reminders have sections of their own)."""
-    actor = aliased(User)
-    conditions = (Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
-                  Notification.created_at > window.since, Notification.created_at <= window.until,
-                  Notification.event_id.is_not(None), Notification.kind.not_in(sorted(SECTION_KINDS)))
-    rows = db.session.execute(
-        select(Notification.id, Notification.kind, Notification.created_at, Event.payload,
-               Event.subject_type, Event.subject_id, actor.name, WorkingGroup.name)
-        .join(Event, Notification.event_id == Event.id)
-        .outerjoin(actor, Event.actor_id == actor.id)
-        .outerjoin(WorkingGroup, Notification.group_id == WorkingGroup.id)
-        .where(*conditions)
-        .order_by(Notification.created_at, Notification.id).limit(SECTION_LIMIT)).all()
-    details = subject_details((subject_type, subject_id) for *_, subject_type, subject_id, _a, _g in rows)
-    items = [{"id": id_, "kind": kind, "at": at.isoformat(),
-              "payload": {**payload, **details.get((subject_type, subject_id), {})},
-              "actor": actor_name, "group": group_name}
-             for id_, kind, at, payload, subject_type, subject_id, actor_name, group_name in rows]
-    total = len(items)
-    if total == SECTION_LIMIT:
-        total = db.session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0
-    return items, total
-
+def _grouped(section: DigestSection, items: list[dict[str, Any]], reader: Reader) -> list[dict[str, Any]]:
+    """Lines under their headings, in the items' order (collect sorts them by heading)."""
+    groups: list[dict[str, Any]] = []
+    for item in items:
+        heading = reader.text(item["heading"]) if item.get("heading") else (
+            _("The council") if "heading" in item else "")
+        if not groups or groups[-1]["heading"] != heading:
+            groups.append({"heading": heading, "lines": []})
+        groups[-1]["lines"].append(section.render(item, reader))
+    return groups
 
 
 def digest_context(content: dict[str, Any], reader: Reader) -> dict[str, Any]:
-    """What the digest templates show, in the reader's words (call inside force_locale)."""
-    until = datetime.fromisoformat(content["until"])
+    """What the digest templates show, in the reader's words (call inside force_locale); the text and
+    the HTML part are both made from these lines, so they say the same."""
+    since, until = datetime.fromisoformat(content["since"]), datetime.fromisoformat(content["until"])
     if content["mode"] == EmailMode.WEEKLY:
-        since = datetime.fromisoformat(content["since"])
         subject = _("Council: your weekly digest, %(start)s – %(end)s",
                     start=reader.date(since, "medium"), end=reader.date(until, "medium"))
     else:
         subject = _("Council: your digest for %(date)s", date=reader.date(until))
     sections = []
-    count = 0
+    needs_reader = 0
     for data in content["sections"]:
         section = SECTIONS.get(data["key"])
         if section is None:  # a section retired since the digest was composed
             continue
-        lines = [section.render(item, reader) for item in data["items"]]
-        more = max(data["total"] - len(lines), 0)
-        count += data["total"]
-        sections.append({"title": str(section.title), "lines": lines,
-                         "more": ngettext("and %(num)d more in the app", "and %(num)d more in the app",
-                                          more) if more else ""})
-    summary = ngettext("%(num)d item for you", "%(num)d items for you", count)
-    return {"subject": subject, "summary": summary, "sections": sections,
-            "app_link": external_url("notifications.index")}
+        more = max(data["total"] - len(data["items"]), 0)
+        if section.needs_reader:
+            needs_reader += data["total"]
+        sections.append({"key": section.key, "title": str(section.title),
+                         "groups": _grouped(section, data["items"], reader),
+                         "more": ngettext("and %(num)d more", "and %(num)d more", more) if more else "",
+                         "more_link": external_url(section.more_endpoint)})
+    since_text = reader.date(since)
+    opening = ngettext("%(num)d thing needs you. Below it: what changed since %(date)s, and the "
+                       "meetings ahead.",
+                       "%(num)d things need you. Below them: what changed since %(date)s, and the "
+                       "meetings ahead.", needs_reader, date=since_text) if needs_reader \
+        else _("Nothing waits for you. Here is what changed since %(date)s, and the meetings ahead.",
+               date=since_text)
+    return {"subject": subject, "opening": opening, "sections": sections,
+            "app_link": external_url("home.home")}

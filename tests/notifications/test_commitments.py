@@ -14,7 +14,7 @@ from council.notifications.reminders import send_reminders
 from council.tracker.models import CommitmentStatus
 from tests.factories import CommitmentFactory
 from tests.notifications.conftest import mail_to, subject
-from tests.notifications.happenings import TITLE, move_due_date, recommendation
+from tests.notifications.happenings import move_due_date, recommendation
 
 # 07:05 on Wednesday 25 November 2026 in Aqtau: the council's "today" is 25 November.
 MORNING = datetime(2026, 11, 25, 2, 5, tzinfo=UTC)
@@ -53,10 +53,11 @@ def test_the_digest_lists_what_falls_due_and_what_is_overdue(world, mail_sink):
     [message] = mail_to(mail_sink, "member@example.org")
     text = mail_sink.text_of(message)
     assert "== Due in the next 14 days ==" in text
-    assert "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint: due November 30, 2026 (in 5 days)" \
-        in text
+    # Named by what will be done; code and organisation after it.
+    assert "- Commitment TRD-2026-004-KZ1 — TRD-2026-004-KZ1 · Organisation mangystau-akimat · " \
+           "due November 30, 2026 (in 5 days)" in text
     assert "== Overdue: yours and your organisation's ==" in text
-    assert "TRD-2026-004-KZ3 Electronic queue at Temirbaba checkpoint (Organisation mangystau-akimat): " \
+    assert "- Commitment TRD-2026-004-KZ3 — TRD-2026-004-KZ3 · Organisation mangystau-akimat · " \
            "due November 22, 2026, 3 days overdue" in text
     for absent in ("TRD-2026-004-KZ2", "TRD-2026-004-TM1", "TRD-2026-004-KZ4", "== What changed"):
         assert absent not in text
@@ -69,7 +70,7 @@ def test_co_chairs_find_the_reports_waiting_for_their_verification(world, mail_s
     digests.plan(MORNING)
     text = mail_sink.text_of(mail_to(mail_sink, "tm.chair@example.org")[0])
     assert "== Waiting for your verification ==" in text
-    assert "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint (Organisation mangystau-akimat)" in text
+    assert "- Commitment TRD-2026-004-KZ1 — TRD-2026-004-KZ1 · Organisation mangystau-akimat" in text
 
 
 def test_due_reminders_come_a_week_and_a_day_before_once_each(world, mail_sink):
@@ -126,4 +127,4 @@ def test_reminders_of_digest_readers_wait_for_the_digest(world, mail_sink):
     digests.plan(MORNING)
     text = mail_sink.text_of(mail_to(mail_sink, "member@example.org")[0])
     assert "(in 1 day)" in text and "Due in 1 day" not in text  # in its section, not twice
-    assert TITLE["en"] in text
+    assert "Commitment TRD-2026-004-KZ1" in text

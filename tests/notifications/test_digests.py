@@ -66,9 +66,11 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
     assert subject(message) == "Council: your digest for November 25, 2026"
     text = mail_sink.text_of(message)
     # The commitment was assigned and sent back the same day: one line, in its latest state.
-    assert "2 items for you" in text
+    assert "Nothing waits for you. Here is what changed since November 24, 2026" in text
     assert "New commitment" not in text
-    assert "Progress report sent back: TRD-2026-004-KZ1" in text
+    assert text.count("TRD-2026-004-KZ1") == 1
+    assert "(TRD-2026-004-KZ1) — In progress, 100%, due December 15, 2026 · New record; " in text
+    assert "Report sent back" in text
     assert "Agenda published: Trade group, Q4" in text
     assert "What changed in your working groups and commitments" in mail_sink.html_of(message)
 
@@ -90,10 +92,10 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
     with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC), tick=False):
         verify(commitment, world.kz_chair)
     digests.plan(datetime(2026, 11, 27, 2, 5, tzinfo=UTC))
-    latest = mail_to(mail_sink, "member@example.org")[-1]
-    assert "1 item for you" in mail_sink.text_of(latest)
-    assert "Commitment verified" in mail_sink.text_of(latest)
-    assert "New commitment" not in mail_sink.text_of(latest)
+    latest = mail_sink.text_of(mail_to(mail_sink, "member@example.org")[-1])
+    assert "Here is what changed since November 26, 2026" in latest
+    assert "(TRD-2026-004-KZ1) — Verified, 100%, due December 15, 2026 · In progress → Verified" in latest
+    assert "New record" not in latest and "Agenda published" not in latest
 
 
 def test_a_weekly_digest_comes_on_the_chosen_day(world, mail_sink):
@@ -105,7 +107,9 @@ def test_a_weekly_digest_comes_on_the_chosen_day(world, mail_sink):
     digests.plan(datetime(2026, 11, 26, 2, 5, tzinfo=UTC))
     [message] = mail_to(mail_sink, "tm.chair@example.org")
     assert subject(message) == "Council: your weekly digest, Nov 19, 2026 – Nov 26, 2026"
-    assert "Reported done, waiting for verification" in mail_sink.text_of(message)
+    text = mail_sink.text_of(message)
+    assert "1 thing needs you." in text
+    assert "== Waiting for your verification ==" in text
 
 
 def test_people_are_streamed_in_batches(app, world, mail_sink):
@@ -134,8 +138,7 @@ def test_preview_prints_what_a_person_would_receive(app, world):
     result = runner.invoke(args=["council", "digests", "preview", "--user", "Member@Example.org"])
     assert result.exit_code == 0, result.output
     assert "Subject: Council: your digest for" in result.output
-    assert "New due date of TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint: March 1, 2027" \
-        in result.output
+    assert "due March 1, 2027 · New record; Due date moved" in result.output
     assert digest_count() == 0  # a preview records and sends nothing
     result = runner.invoke(args=["council", "digests", "preview", "--user", "nobody@example.org"])
     assert result.exit_code != 0 and "Nobody is registered" in result.output

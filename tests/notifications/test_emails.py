@@ -20,26 +20,30 @@ from tests.notifications.happenings import TITLE, assign, move_due_date
 from tests.notifications.test_commitments import MORNING, TODAY, commitment
 
 # What each language must show: the reminders' subjects (ru has three plural forms: 1, 2–4 and 5–20,
-# then 21 is "one" again), the due date of 26 November 2026, and the digest's date and count.
+# then 21 is "one" again), the due date of 26 November 2026, and the digest's date and opening.
 EXPECTED = {
     "ru": {"due": ["Срок через 1 день", "Срок через 2 дня", "Срок через 5 дней"],
            "overdue": "Просрочено на 21 день", "due_date": "Срок: 26 ноября 2026 г.",
-           "digest": "Совет: ваша сводка за 25 ноября 2026 г.", "count": "Для вас 5 записей",
+           "digest": "Совет: ваша сводка за 25 ноября 2026 г.",
+           "opening": "4 дела ждут ваших действий. Ниже — что изменилось с 24 ноября 2026 г.",
            "late": "срок 4 ноября 2026 г., просрочено на 21 день", "soon": "(через 2 дня)",
            "moved": "8 марта 2027 г.", "group": "Рабочая группа: Торговля"},
     "kk": {"due": ["Мерзіміне 1 күн қалды", "Мерзіміне 2 күн қалды", "Мерзіміне 5 күн қалды"],
            "overdue": "Мерзімі 21 күнге өткен", "due_date": "Мерзімі: 2026 ж. 26 қараша",
-           "digest": "Кеңес: жиынтық шолуыңыз, 2026 ж. 25 қараша", "count": "Сізге 5 жазба",
+           "digest": "Кеңес: жиынтық шолуыңыз, 2026 ж. 25 қараша",
+           "opening": "4 іс сізді күтіп тұр. Төменде: 2026 ж. 24 қараша бері не өзгерді",
            "late": "мерзімі 2026 ж. 4 қараша, 21 күн кешіккен", "soon": "(2 күннен кейін)",
            "moved": "2027 ж. 8 наурыз", "group": "Жұмыс тобы: Сауда"},
     "tk": {"due": ["Möhletine 1 gün galdy", "Möhletine 2 gün galdy", "Möhletine 5 gün galdy"],
            "overdue": "Möhleti 21 gün geçen", "due_date": "Möhleti: 26 noýabr 2026",
-           "digest": "Geňeş: jemleýji synyňyz, 25 noýabr 2026", "count": "Siziň üçin 5 ýazgy",
+           "digest": "Geňeş: jemleýji synyňyz, 25 noýabr 2026",
+           "opening": "4 iş size garaşýar. Aşakda: 24 noýabr 2026 bäri näme üýtgedi",
            "late": "möhleti 4 noýabr 2026, 21 gün gijä galan", "soon": "(2 günden soň)",
            "moved": "8 mart 2027", "group": "Iş topary: Торговля"},  # no Turkmen name: the original
     "en": {"due": ["Due in 1 day", "Due in 2 days", "Due in 5 days"],
            "overdue": "21 days overdue", "due_date": "Due date: November 26, 2026",
-           "digest": "Council: your digest for November 25, 2026", "count": "5 items for you",
+           "digest": "Council: your digest for November 25, 2026",
+           "opening": "4 things need you. Below them: what changed since November 24, 2026",
            "late": "due November 4, 2026, 21 days overdue", "soon": "(in 2 days)",
            "moved": "March 8, 2027", "group": "Working group: Trade"},
 }
@@ -78,7 +82,7 @@ def test_reminders_and_digests_speak_the_reader_s_language(language, world, mail
     [digest] = mail_to(mail_sink, "member@example.org")
     assert plain(subject(digest)) == expected["digest"]
     text, html = plain(mail_sink.text_of(digest)), plain(mail_sink.html_of(digest))
-    for key in ("count", "late", "soon", "moved"):
+    for key in ("opening", "late", "soon", "moved"):
         assert expected[key] in text, key
         assert expected[key] in html, key
 

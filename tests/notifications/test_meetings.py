@@ -139,7 +139,9 @@ def test_digests_list_upcoming_meetings_and_new_minutes(meetings, world, mail_si
     digests.plan(datetime(2026, 11, 25, 2, 5, tzinfo=UTC))
     [digest] = mail_to(mail_sink, "member@example.org")
     text = plain(mail_sink.text_of(digest))
-    assert "== Upcoming meetings ==" in text
-    assert f"{TITLE}: 12/1/26, 10:00 AM, Aktau, akimat building" in text
-    assert "== New minutes ==" in text and "Minutes of Ecology group, October" in text
-    assert "Minutes published" not in text  # listed once, in its own section
+    assert "== Meetings ahead ==" in text
+    assert f"- {TITLE} — Dec 1, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building" in text
+    # New minutes are news of their meeting: one line, the meeting as it is now.
+    assert "- Ecology group, October — Held, Nov 16, 2026, 10:00 AM Aktau (UTC+5) · " \
+           "Minutes published for approval" in text
+    assert text.count("Ecology group, October") == 1

@@ -1,0 +1,189 @@
+"""The "what changed" section of digests: one line per record the reader heard about since their last
+digest, in its current state, with what changed meanwhile ("New record; Proposed → Adopted"), grouped
+by working group.
+
+A busy record (created, adopted and edited the same day) is one line however many events it had. Three
+queries for the records (theirs, their events, their current state by type), whatever the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from council.directory.models import User, WorkingGroup
+from council.events import Event
+from council.extensions import db
+from council.formatting import percent
+from council.meetings.models import EVENT_LABELS, Meeting, MeetingStatus
+from council.notifications.audiences import HEARERS
+from council.notifications.messages import SUBJECT_PAGES, Reader, describe, external_url, page_link
+from council.notifications.models import Channel, Notification
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
+from council.tracker.models import Commitment, CommitmentStatus, Recommendation, RecommendationStatus
+
+# Requests are the "needs you" sections' business; the rest of what people hear is news.
+NEWS_KINDS = sorted(set(HEARERS) - {"minutes.approval_requested"})
+CREATED = {"commitment.created", "recommendation.created"}
+STATUSES: dict[str, Any] = {"commitment": CommitmentStatus, "recommendation": RecommendationStatus,
+                            "meeting": MeetingStatus}
+CHANGE_WORDS: dict[str, Any] = {
+    "commitment.updated": _l("Text edited"),
+    "recommendation.updated": _l("Text edited"),
+    "commitment.progress_reported": _l("Progress reported"),
+    "commitment.owner_changed": _l("New owner"),
+    "commitment.due_changed": _l("Due date moved"),
+    "commitment.sent_back": _l("Report sent back"),
+    **{kind: label for kind, label in EVENT_LABELS.items() if kind.startswith(("meeting.", "minutes."))},
+}
+NEW_RECORD = _l("New record")
+
+
+# The records' current state -------------------------------------------------------------------------
+
+
+def _commitments(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.execute(select(Commitment.id, Commitment.code, Commitment.description,
+                                     Commitment.status, Commitment.progress, Commitment.due_date)
+                              .where(Commitment.id.in_(sorted(ids))))
+    return {id_: {"code": code, "title": description, "state": status.value, "progress": progress,
+                  "due_date": due.isoformat()} for id_, code, description, status, progress, due in rows}
+
+
+def _recommendations(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.execute(select(Recommendation.id, Recommendation.code, Recommendation.title,
+                                     Recommendation.status).where(Recommendation.id.in_(sorted(ids))))
+    return {id_: {"code": code, "title": title, "state": status.value} for id_, code, title, status in rows}
+
+
+def _meetings(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.execute(select(Meeting.id, Meeting.reference, Meeting.title, Meeting.status,
+                                     Meeting.starts_at, Meeting.time_zone).where(Meeting.id.in_(sorted(ids))))
+    return {id_: {"code": reference, "title": title, "state": status.value, "starts_at": starts.isoformat(),
+                  "time_zone": zone} for id_, reference, title, status, starts, zone in rows}
+
+
+STATES = {"commitment": _commitments, "recommendation": _recommendations, "meeting": _meetings}
+
+
+# Collecting ---------------------------------------------------------------------------------------
+
+
+def _fold(events: list[tuple[str, dict[str, Any], str | None]]) -> dict[str, Any]:
+    """What a record's events of the window amount to: new or not, its status then and now, the other
+    kinds of change in the order they first happened, and the last event (for records without state)."""
+    folded: dict[str, Any] = {"new": False, "from": None, "to": None, "changes": []}
+    for kind, payload, _actor in events:
+        if kind in CREATED:
+            folded["new"] = True
+            folded["from"] = payload.get("to")  # the status it was created in, if the event says
+        elif "from" in payload and kind.endswith(("status_changed", "sent_back", "verified")):
+            folded["from"] = folded["from"] or payload["from"]
+            folded["to"] = payload["to"]
+        if kind in CHANGE_WORDS and kind not in folded["changes"]:
+            folded["changes"].append(kind)
+    kind, payload, actor = events[-1]
+    folded["last"] = {"kind": kind, "payload": payload, "actor": actor}
+    return folded
+
+
+@digest_section("changes", _l("What changed in your working groups and commitments"),
+                lambda item, reader: render_change(item, reader), more="notifications.index")
+def collect_changes(person: User, window: Window) -> tuple[Items, int]:
+    """The records of the person's news of the window, the latest first, grouped by working group."""
+    conditions = (Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
+                  Notification.created_at > window.since, Notification.created_at <= window.until,
+                  Notification.kind.in_(NEWS_KINDS))
+    records = (select(Event.subject_type, Event.subject_id, func.max(Notification.group_id).label("group_id"),
+                      func.max(Notification.created_at).label("at"))
+               .join(Event, Notification.event_id == Event.id).where(*conditions)
+               .group_by(Event.subject_type, Event.subject_id).subquery())
+    rows = db.session.execute(
+        select(records.c.subject_type, records.c.subject_id, records.c.at, WorkingGroup.id, WorkingGroup.name)
+        .outerjoin(WorkingGroup, records.c.group_id == WorkingGroup.id)
+        .order_by(records.c.at.desc(), records.c.subject_type, records.c.subject_id)
+        .limit(SECTION_LIMIT)).all()
+    if not rows:
+        return [], 0
+    total = len(rows)
+    if total == SECTION_LIMIT:
+        total = db.session.scalar(select(func.count()).select_from(records)) or 0
+    by_type: dict[str, set[int]] = {}
+    for subject_type, subject_id, *_rest in rows:
+        by_type.setdefault(subject_type, set()).add(subject_id)
+    actor = aliased(User)
+    history: dict[tuple[str, int], list[tuple[str, dict[str, Any], str | None]]] = {}
+    for subject_type, subject_id, kind, payload, actor_name in db.session.execute(
+            select(Event.subject_type, Event.subject_id, Event.kind, Event.payload, actor.name)
+            .outerjoin(actor, Event.actor_id == actor.id)
+            .where(or_(*(and_(Event.subject_type == type_, Event.subject_id.in_(sorted(ids)))
+                         for type_, ids in by_type.items())),
+                   Event.kind.in_(NEWS_KINDS), Event.created_at > window.since,
+                   Event.created_at <= window.until)
+            .order_by(Event.id)):
+        history.setdefault((subject_type, subject_id), []).append((kind, payload, actor_name))
+    states = {(type_, id_): state for type_, ids in by_type.items() if type_ in STATES
+              for id_, state in STATES[type_](ids).items()}
+    items: Items = []
+    groups: list[int | None] = []  # in the order of each group's latest news
+    for subject_type, subject_id, at, group_id, group_name in rows:
+        if (subject_type, subject_id) not in history:  # its news is older than its last event
+            continue
+        if group_id not in groups:
+            groups.append(group_id)
+        # A record gone since (or of a kind without a page) is told by its last news, as it was.
+        items.append({"type": subject_type, "id": subject_id, "at": at.isoformat(), "group_id": group_id,
+                      "heading": group_name, **states.get((subject_type, subject_id), {}),
+                      **_fold(history[(subject_type, subject_id)])})
+    items.sort(key=lambda item: groups.index(item.pop("group_id")))  # stable: latest first in a group
+    return items, total
+
+
+# Rendering ----------------------------------------------------------------------------------------
+
+
+def _status(subject_type: str, value: str | None) -> str:
+    statuses = STATUSES.get(subject_type)
+    if statuses is None or value not in {status.value for status in statuses}:
+        return str(value or "")
+    return str(statuses(value).label)
+
+
+def _state(item: dict[str, Any], reader: Reader) -> str:
+    """The record as it is now: its status, and a commitment's progress and due date."""
+    state = _status(item["type"], item["state"])
+    if item["type"] == "commitment":
+        return ", ".join((state, percent(item["progress"]),
+                          _("due %(date)s", date=reader.date(date.fromisoformat(item["due_date"])))))
+    if item["type"] == "meeting":
+        return f"{state}, {reader.meeting_time(item['starts_at'], item['time_zone'])}"
+    return state
+
+
+def render_change(item: dict[str, Any], reader: Reader) -> Line:
+    if "state" not in item:  # a record with no page of its own to read the state of (a group)
+        last = item["last"]
+        message = describe(last["kind"], last["payload"], reader, actor=last["actor"], group=item["heading"])
+        link = page_link(item["type"], item["id"]) if item["type"] in SUBJECT_PAGES \
+            else external_url("notifications.index")
+        return Line(message.headline, link)
+    title = reader.text(item["title"])
+    if item["type"] == "commitment":  # named by what will be done; the code is secondary
+        what = f"{title} ({item['code']})"
+    elif item["type"] == "recommendation":
+        what = f"{item['code']} {title}"
+    else:
+        what = title or item["code"] or ""
+    changed = [str(NEW_RECORD)] if item["new"] else []
+    if item["from"] and item["from"] != item["state"]:
+        changed.append(f"{_status(item['type'], item['from'])} → {_status(item['type'], item['state'])}")
+    changed += [str(CHANGE_WORDS[kind]) for kind in item["changes"]]
+    detail = _state(item, reader)
+    return Line(what, page_link(item["type"], item["id"]),
+                detail=" · ".join((detail, "; ".join(changed))) if changed else detail)
