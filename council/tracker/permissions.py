@@ -18,6 +18,7 @@ from council.auth.permissions import group_roles, in_council, is_co_chair, is_se
 from council.directory.models import GroupRole, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
+from council.tracker.models import TrackerEvent
 
 
 def _group_of(target: Any) -> tuple[int | None, int | None]:
@@ -66,7 +67,7 @@ def reported_done_by(commitment: Any) -> int | None:
         return None
     last = db.session.scalar(
         select(Event).where(Event.subject_type == "commitment", Event.subject_id == commitment.id,
-                            Event.kind == "commitment.status_changed")
+                            Event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED)
         .order_by(Event.id.desc()).limit(1))
     if last is None or (last.payload or {}).get("to") != "reported_done":
         return None
