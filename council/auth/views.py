@@ -267,31 +267,33 @@ def renew_recovery_codes() -> Response | tuple[str, int]:
     return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
+def _other_sessions_ended(form: FlaskForm, change: Callable[[], None], message: str,
+                          invalid: str | None = None) -> Response:
+    """A change that ends the person's sessions: this browser's stays signed in, and the profile says so."""
+    refused = _security_change(form, change, invalid)
+    if isinstance(refused, Response):
+        return refused
+    _stay_signed_in()
+    flash(message, "success")
+    return _security_section()
+
+
 @bp.post("/profile/two-factor/off")
 @login_required
 def two_factor_off() -> Response:
     form = TwoFactorOffForm(prefix="off")
-    refused = _security_change(form, lambda: two_factor.disable(
+    return _other_sessions_ended(form, lambda: two_factor.disable(
         current_user, password=form.password.data or "", code=form.code.data or ""),
-        _("Enter your password and a code."))
-    if isinstance(refused, Response):
-        return refused
-    _stay_signed_in()
-    flash(_("Two-factor sign-in is off."), "success")
-    return _security_section()
+        _("Two-factor sign-in is off."), _("Enter your password and a code."))
 
 
 @bp.post("/profile/password")
 @login_required
 def change_password() -> Response:
     form = ChangePasswordForm(prefix="change")
-    refused = _security_change(form, lambda: services.change_password(
-        current_user, current=form.current.data or "", new=form.password.data or ""))
-    if isinstance(refused, Response):
-        return refused
-    _stay_signed_in()
-    flash(_("Your password is changed. You were signed out everywhere else."), "success")
-    return _security_section()
+    return _other_sessions_ended(form, lambda: services.change_password(
+        current_user, current=form.current.data or "", new=form.password.data or ""),
+        _("Your password is changed. You were signed out everywhere else."))
 
 
 @bp.post("/people/<int:person_id>/two-factor/reset")
