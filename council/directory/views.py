@@ -57,8 +57,8 @@ _login_required = login_required(lambda: None)
 
 @bp.get("/")
 def home() -> Response:
-    """The signed-in start page is the council dashboard."""
-    return redirect(url_for("dashboard.council"))
+    """The signed-in start page is home: what needs the person now."""
+    return redirect(url_for("home.home"))
 
 
 # Working groups ---------------------------------------------------------------------------------

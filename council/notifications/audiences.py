@@ -91,6 +91,42 @@ VERIFICATION_WAITING = "reported_done"
 DRAFT_QUIET = {MeetingEvent.UPDATED, MeetingEvent.CANCELLED}
 
 
+# Items that ask their reader for an action, by what they ask; the events that settle each request, and
+# whether they settle it for everyone asked (True) or only for whoever acted (False).
+REMINDERS = "report"  # the due and overdue reminders of a commitment ask its people to report
+REMINDER_KINDS = ("reminder.commitment_due", "reminder.commitment_overdue")
+SETTLES: dict[str, tuple[str, bool]] = {
+    "minutes.approved": ("approve_minutes", False),
+    "minutes.fully_approved": ("approve_minutes", True),
+    "commitment.verified": ("verify", True),
+    "commitment.sent_back": ("verify", True),
+    "meeting.responded": ("respond", False),
+    "meeting.cancelled": ("respond", True),
+    "commitment.progress_reported": (REMINDERS, True),
+}
+
+
+def asked_action(event: Event) -> str | None:
+    if event.kind == "minutes.approval_requested":
+        return "approve_minutes"
+    if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
+        return "verify"
+    if event.kind == "meeting.invited":
+        return "respond"
+    return None
+
+
+def settled_by(event: Event) -> tuple[str, bool] | None:
+    if event.kind == "commitment.status_changed" and event.payload.get("from") == VERIFICATION_WAITING:
+        return ("verify", True)  # cancelled, or taken back, while waiting: nothing is left to verify
+    if event.kind == "commitment.status_changed" and event.payload.get("to") in SETTLED_STATUSES:
+        return (REMINDERS, True)
+    return SETTLES.get(event.kind)
+
+
+SETTLED_STATUSES = {"reported_done", "verified", "cancelled"}
+
+
 def hearers_for(event: Event) -> Hearers | None:
     if (event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED
             and event.payload.get("to") == VERIFICATION_WAITING):

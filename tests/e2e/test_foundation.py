@@ -29,6 +29,8 @@ from tests.e2e.conftest import (
 def test_the_secretary_browses_the_directory(new_page: Pages, demo_paths: dict[str, str]) -> None:
     page = new_page("secretary")
     page.goto(demo_paths["home"])
+    assert page.url.endswith("/home"), "the start page is home, what needs the secretary now"
+    follow(page, f".main-nav a[href='{demo_paths['dashboard']}']")  # the dashboard: one click away
     expect(page.locator("h1")).to_have_text("Совет трансграничного сотрудничества Мангистау – Балкан")
     expect(page.locator(".group-card")).to_have_count(4)
     screenshot(page, "home")
