@@ -123,7 +123,7 @@ def test_the_openapi_document_is_public_and_describes_the_api(client):
         for method, operation in operations.items():
             if method == "parameters":
                 continue
-            assert {"401", "403", "429", "default"} <= set(operation["responses"]), (path, method)
+            assert {"401", "403", "429"} <= set(operation["responses"]), (path, method)
             if method == "get":
                 assert "304" in operation["responses"]
 
