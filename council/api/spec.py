@@ -63,19 +63,26 @@ class SharedResponsesPlugin(BasePlugin):
 
 class ReasonRequiredPlugin(BasePlugin):
     """A status change that needs a reason says so in the schema, not only in prose: one branch for the
-    statuses that need a non-blank `reason`, one for the others (the service refuses the same with 422)."""
+    statuses that need a non-blank reason (`reason`, or the schema's REASON_FIELD), one for the others
+    (the service refuses the same with 422). A schema with STATUSES lists only those as its status."""
 
     def schema_helper(self, name: str, definition: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
-        needing = getattr(kwargs.get("schema"), "REASON_REQUIRED_FOR", None)
+        schema = kwargs.get("schema")
+        needing = getattr(schema, "REASON_REQUIRED_FOR", None)
         if not needing:
             return None
-        statuses = definition["properties"]["status"]["enum"]
-        required = sorted(status.value for status in needing)
+        field = getattr(schema, "REASON_FIELD", "reason")
+        status = definition["properties"]["status"]
+        allowed = getattr(schema, "STATUSES", None)
+        if allowed:
+            status["enum"] = [*sorted(item.value for item in allowed),
+                              *([None] if None in status["enum"] else [])]
+        required = sorted(item.value for item in needing)
+        others = [item for item in status["enum"] if item not in required]
         return {"oneOf": [
-            {"properties": {"status": {"enum": required},
-                            "reason": {"type": "string", "pattern": "\\S"}},
-             "required": ["status", "reason"]},
-            {"properties": {"status": {"enum": [status for status in statuses if status not in required]}}},
+            {"properties": {"status": {"enum": required}, field: {"type": "string", "pattern": "\\S"}},
+             "required": ["status", field]},
+            {"properties": {"status": {"enum": others}}},
         ]}
 
 

@@ -131,3 +131,35 @@ def test_a_text_name_the_record_has_not_is_refused_naming_the_texts(client, worl
         assert answer.json["error"]["field"] == "texts"
         assert "This text cannot be translated here" in answer.json["error"]["message"]
     assert client.put(url, json={"texts": {"title": "Ұсыныс"}}, headers=headers).status_code == 200
+
+
+def test_a_report_that_blocks_needs_a_note_and_sets_only_the_statuses_a_report_may(client, world,
+                                                                                    token_for):
+    """The document says what the server accepts: blocking needs a non-blank note (also when the
+    commitment is blocked already), and a report sets in_progress, reported_done or blocked only."""
+    from jsonschema_rs import Draft4Validator
+
+    from council.tracker.models import CommitmentStatus
+
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["ProgressReport"]
+    report = Draft4Validator(schema)
+    assert not report.is_valid({"progress": 5, "status": "blocked"})
+    assert not report.is_valid({"progress": 5, "status": "blocked", "note": " "})
+    assert not report.is_valid({"progress": 5, "status": "verified"})
+    assert report.is_valid({"progress": 5, "status": "blocked", "note": "The road is closed."})
+    assert report.is_valid({"progress": 5, "status": None})
+    assert report.is_valid({"progress": 5})
+
+    headers = bearer(token_for(world.secretary))
+    recommendation = RecommendationFactory(group=world.group, status=RecommendationStatus.ADOPTED)
+    for status in (CommitmentStatus.IN_PROGRESS, CommitmentStatus.BLOCKED):
+        commitment = CommitmentFactory(recommendation=recommendation, organisation=world.kz_org,
+                                       status=status, progress=10)
+        url = f"/api/v1/commitments/{commitment.id}/progress-updates"
+        answer = client.post(url, json={"progress": 20, "status": "blocked", "note": "  "},
+                             headers=headers)
+        assert answer.status_code == 422 and answer.json["error"]["field"] == "note"
+    answer = client.post(url, json={"progress": 20, "status": "verified"}, headers=headers)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "status"
+    assert "blocked, in_progress, reported_done" in answer.json["error"]["message"]
+    assert client.get(url, headers=headers).json["items"] == []
