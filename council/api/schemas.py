@@ -394,8 +394,8 @@ class ProgressReportSchema(Schema):
     links = fields.List(
         Text(validate=[validate.URL(schemes={"http", "https"}, require_tld=False),
                        validate.Length(max=500)],
-             metadata={"format": "uri", "pattern": "^https?://",
-                       "description": "An http or https address with a host."}),
+             metadata={"format": "iri", "pattern": "^https?://",  # an address in Cyrillic is taken too
+                       "description": "An http or https address with a host (IRI: non-ASCII allowed)."}),
         validate=validate.Length(max=10), load_default=list,
         metadata={"description": "Evidence links (files are attached on the web page)."})
 
