@@ -205,7 +205,8 @@ def test_a_co_chair_sends_a_report_back_and_the_owner_sees_why(new_page: Pages,
     chair = new_page("cochair_kz")  # four-eyes: a Kazakh report is verified on the Kazakh side
     chair.goto(url)
     assert status_badge(chair) == tr(chair, "Reported done")
-    chair.locator("form[action$='/verify'] textarea[name=comment]").fill("Нет акта приёмки: приложите его, пожалуйста.")
+    comment = chair.locator("form[action$='/verify'] textarea[name=comment]")
+    comment.fill("Нет акта приёмки: приложите его, пожалуйста.")
     follow(chair, "form[action$='/verify'] button[formaction$='/send-back']")
     expect(chair.locator(".flash-success")).to_have_text(tr(chair, "The report was sent back to the owner."))
     assert status_badge(chair) == tr(chair, "In progress")
