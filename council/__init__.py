@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from council.config import INSTANCE_PATH, Config
@@ -188,6 +187,7 @@ def _register_number_helpers(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can
+    from council.formatting import format_date, format_datetime, format_decimal
     from council.i18n import (
         LANGUAGE_NAMES,
         LANGUAGES,
