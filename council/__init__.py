@@ -9,7 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from council.config import INSTANCE_PATH, Config
-from council.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+from council.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate, talisman
 
 # Content-Security-Policy that the pages satisfy: no inline script or style, everything served locally.
 CSP = {
@@ -82,6 +82,14 @@ def _bind_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    # Shared by every process through Redis in production; each process's own memory without Redis.
+    app.config.setdefault("CACHE_TYPE", "RedisCache" if app.config["REDIS_URL"] else "SimpleCache")
+    app.config.setdefault("CACHE_KEY_PREFIX", "council-cache:")
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        # A Redis that does not answer costs a page one second, then it is rendered without the cache.
+        app.config.setdefault("CACHE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
+    cache.init_app(app)
     mail.init_app(app)
     talisman.init_app(app, content_security_policy=CSP, force_https=app.config["HTTPS"],
                       session_cookie_secure=app.config["HTTPS"],
