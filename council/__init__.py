@@ -77,8 +77,10 @@ def _bind_extensions(app: Flask) -> None:
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite too.
+    from council.tracker.search import include_in_migrations
+
     migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_in_migrations)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)

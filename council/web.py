@@ -11,7 +11,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
 from council.extensions import db
@@ -38,9 +38,24 @@ def form_page(template: str, form: FlaskForm, **context: Any) -> str | tuple[str
     return (page, UNPROCESSABLE) if form.is_submitted() else page
 
 
-def paginate(query: Select[Any]) -> Pagination:
-    return db.paginate(query, page=arg_int("page"), per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=100, error_out=False)
+# A search counts its matches up to this many: past it the list says "more than" (the count of a search
+# matching much of a large council would read all of it; nobody pages that far through a search).
+SEARCH_COUNT_LIMIT = 1000
+
+
+def paginate(query: Select[Any], *, count_limit: int | None = None) -> Pagination:
+    """A page of `query`; with `count_limit`, the total is counted up to that many, and
+    `page.more_than` is the limit when there are more (else None)."""
+    page = db.paginate(query, page=arg_int("page"), per_page=current_app.config["PAGE_SIZE"],
+                       max_per_page=100, error_out=False, count=count_limit is None)
+    page.more_than = None  # type: ignore[attr-defined]
+    if count_limit is not None:
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).limit(count_limit + 1).subquery())) or 0
+        page.total = min(total, count_limit)
+        if total > count_limit:
+            page.more_than = count_limit  # type: ignore[attr-defined]
+    return page
 
 
 def arg_int(name: str) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, union
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
@@ -26,6 +26,7 @@ from council.tracker.models import (
     due_within_condition,
     overdue_condition,
 )
+from council.tracker.search import matching_ids
 
 MAX_DUE_WITHIN = 3650
 
@@ -68,10 +69,6 @@ def _commitment_conditions(filters: Filters, today: date) -> list[ColumnElement[
     return conditions
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    return column.contains(text.casefold(), autoescape=True)
-
-
 def count_rows(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
@@ -96,7 +93,7 @@ def recommendations_query(council_id: int, filters: Filters, today: date) -> Sel
     if filters.status:
         query = query.where(Recommendation.status == filters.status)
     if filters.text:
-        query = query.where(_contains(Recommendation.search_text, filters.text))
+        query = query.where(Recommendation.id.in_(matching_ids(Recommendation, filters.text)))
     conditions = _commitment_conditions(filters, today)
     if conditions:
         query = query.where(exists(
@@ -143,6 +140,16 @@ COMMITMENT_SORTS: dict[str, Any] = {
 }
 
 
+def _matching_commitments(words: str) -> Any:
+    """SQL: the ids of the commitments whose own text, recommendation's, organisation's or owner's holds
+    `words`: each part read through an index (council/tracker/search.py), then put together."""
+    return union(
+        matching_ids(Commitment, words),
+        select(Commitment.id).where(Commitment.recommendation_id.in_(matching_ids(Recommendation, words))),
+        select(Commitment.id).where(Commitment.organisation_id.in_(matching_ids(Organisation, words))),
+        select(Commitment.id).where(Commitment.owner_id.in_(matching_ids(User, words))))
+
+
 def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
     query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
              .outerjoin(Owner, Commitment.owner_id == Owner.id)
@@ -152,10 +159,7 @@ def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[
     if filters.status:
         query = query.where(Commitment.status == filters.status)
     if filters.text:
-        query = query.where(or_(_contains(Commitment.search_text, filters.text),
-                                _contains(Recommendation.search_text, filters.text),
-                                _contains(Organisation.search_text, filters.text),
-                                _contains(func.coalesce(Owner.search_text, ""), filters.text)))
+        query = query.where(Commitment.id.in_(_matching_commitments(filters.text)))
     order = COMMITMENT_SORTS.get(filters.sort, Commitment.due_date)
     return query.order_by(order, Commitment.id)
 

@@ -65,7 +65,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import arg_int, current_council, paginate
+from council.web import SEARCH_COUNT_LIMIT, arg_int, current_council, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -210,7 +210,8 @@ def recommendations() -> str:
     today = council_today()
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     page = paginate(queries.recommendations_query(council.id, filters, today)
-                    .options(selectinload(Recommendation.group)))
+                    .options(selectinload(Recommendation.group)),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None)
     counts = queries.commitment_counts([r.id for r in page.items], today)
     return render_template("tracker/recommendations.html", page=page, filters=filters, counts=counts,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
@@ -309,7 +310,8 @@ def change_recommendation_status(recommendation_id: int) -> Any:
 def commitments() -> str:
     council = current_council()
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    page = paginate(queries.commitments_query(council.id, filters, council_today()))
+    page = paginate(queries.commitments_query(council.id, filters, council_today()),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None)
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 
