@@ -205,19 +205,26 @@ def _peak_memory(target: Target, page: Page) -> int:
 
 
 def measure(targets: list[Target], index: int, repeat: int) -> dict[str, dict[str, Any]]:
-    """Time page `index` at every size, the sizes taking turns so both see the same machine load."""
+    """Time page `index` at every size, the sizes taking turns so both see the same machine load; each
+    request is preceded by one of the trivial page (page 0), whose median in the same turns is the
+    page's yardstick ("x_trivial"): on a shared machine the load changes from one page to the next."""
     times: dict[str, list[float]] = {target.size: [] for target in targets}
+    yardstick: dict[str, list[float]] = {target.size: [] for target in targets}
     queries: dict[str, int] = {}
     for target in targets:
         _get(target.client, target.pages[index].url)  # warm up: templates compiled, caches filled
     for _ in range(repeat):
         for target in targets:
+            yardstick[target.size].append(_time(target, target.pages[0])[0])
             elapsed, count = _time(target, target.pages[index])
             times[target.size].append(elapsed)
             queries[target.size] = max(queries.get(target.size, 0), count)
     return {target.size: {
         "median_ms": round(statistics.median(times[target.size]) * 1000, 1),
         "min_ms": round(min(times[target.size]) * 1000, 1), "queries": queries[target.size],
+        "trivial_ms": round(statistics.median(yardstick[target.size]) * 1000, 1),
+        "x_trivial": round(statistics.median(times[target.size])
+                           / statistics.median(yardstick[target.size]), 1),
         "peak_kib": round(_peak_memory(target, target.pages[index]) / 1024)} for target in targets}
 
 
@@ -344,11 +351,10 @@ def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool,
         if "10k" in figures and "100k" in figures:
             row["ratio_100k_10k"] = round(figures["100k"]["median_ms"] / figures["10k"]["median_ms"], 2)
             row["queries_constant"] = figures["100k"]["queries"] == figures["10k"]["queries"]
-        for size, values in figures.items():  # the page's cost in trivial pages, same run, same size
-            values["x_trivial"] = round(values["median_ms"] / rows[0][size]["median_ms"], 1) if rows else 1.0
         rows.append(row)
         print(f"[{backend}] {page.name:<42} " + "  ".join(
-            f"{size}: {values['median_ms']:>7} ms ×{values['x_trivial']:<5} {values['queries']:>2} q "
+            f"{size}: {values['median_ms']:>7} ms ×{values['x_trivial']:<5} "
+            f"(trivial {values['trivial_ms']:>5}) {values['queries']:>2} q "
             f"{values['peak_kib']:>5} KiB"
             for size, values in figures.items()) + (f"  ×{row['ratio_100k_10k']}" if "ratio_100k_10k" in row
                                                     else ""), file=sys.stderr, flush=True)
@@ -368,6 +374,8 @@ def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool,
 
     def plan_of_slowest(kinds: set[str]) -> dict[str, Any]:
         chosen = [i for i, row in enumerate(rows) if row["kind"] in kinds and row["url"]]
+        if not chosen:  # --pages left none of these kinds
+            return {}
         slowest = max(chosen, key=lambda i: rows[i][largest.size]["median_ms"])
         return {"page": rows[slowest]["page"], "size": largest.size,
                 **slowest_statement(largest.app, largest.client, largest.pages[slowest].url)}
@@ -424,13 +432,14 @@ def markdown(report: dict[str, Any]) -> str:
              f"after {report['load_average_after']}"]
     for backend, figures in report["backends"].items():
         lines += ["", f"{backend} ({figures['version']})", "",
-                  "| page | 10k ms | × trivial | 100k ms | × trivial | 100k / 10k | queries (10k, 100k) "
-                  "| peak KiB (100k) |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| page | 10k ms | trivial ms | × trivial | 100k ms | trivial ms | × trivial | 100k / 10k "
+                  "| queries (10k, 100k) | peak KiB (100k) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for row in figures["results"]:
             small, large = row.get("10k", {}), row.get("100k", {})
-            lines.append(f"| {row['page']} | {small.get('median_ms', '')} | {small.get('x_trivial', '')} | "
-                         f"{large.get('median_ms', '')} | {large.get('x_trivial', '')} | "
+            lines.append(f"| {row['page']} | {small.get('median_ms', '')} | {small.get('trivial_ms', '')} | "
+                         f"{small.get('x_trivial', '')} | {large.get('median_ms', '')} | "
+                         f"{large.get('trivial_ms', '')} | {large.get('x_trivial', '')} | "
                          f"{row.get('ratio_100k_10k', '')} | {small.get('queries', '')}, "
                          f"{large.get('queries', '')} | {large.get('peak_kib', '')} |")
     return "\n".join(lines)
