@@ -75,7 +75,10 @@ def uninstall(connection: Connection, table: str) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text(f"DROP INDEX IF EXISTS {trigram_index(table)}"))
     elif connection.dialect.name == "sqlite":
-        connection.execute(text(f"DROP TABLE IF EXISTS {fts_table(table)}"))  # its triggers go with it
+        # The triggers are on `table`: they would outlive the FTS table (and break its next change).
+        for name in ("insert", "delete", "update"):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {fts_table(table)}_{name}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {fts_table(table)}"))
 
 
 @event.listens_for(db.metadata, "after_create")

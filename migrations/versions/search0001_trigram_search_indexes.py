@@ -44,4 +44,7 @@ def downgrade():
         if dialect == "postgresql":
             op.execute(f"DROP INDEX IF EXISTS ix_{table}_search_trgm")
         elif dialect == "sqlite":
+            # The triggers are on the table itself: they outlive the FTS table unless dropped.
+            for name in ("insert", "delete", "update"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_search_{name}")
             op.execute(f"DROP TABLE IF EXISTS {table}_search")

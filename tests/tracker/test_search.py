@@ -79,3 +79,27 @@ def test_a_search_counts_only_so_far(client, auth, world, texts, monkeypatch):
     assert "KZ-ӘУЕ-1" in text or "TM-ÝOL-1" in text
     assert "More than 1 recommendation" not in page_text(
         client.get("/tracker/recommendations", query_string={"q": "coast"}))
+
+
+def test_the_migration_makes_and_removes_the_index(tmp_path):
+    """Up, a search finds through the index; down, no trigger is left on the table to break its next
+    change (SQLite checks a table's triggers when it is altered)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from council import create_app
+    from tests.conftest import scratch_database_url, settings_for
+    from tests.test_migrations import MIGRATIONS
+
+    migrated = create_app(settings_for(scratch_database_url(tmp_path, "search"), smtp_port=0))
+    with migrated.app_context():
+        upgrade(directory=MIGRATIONS, revision="search0001")
+        downgrade(directory=MIGRATIONS, revision="ops0001")
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                assert connection.scalar(text(
+                    "SELECT count(*) FROM sqlite_master WHERE name LIKE 'commitment_search%'")) == 0
+        upgrade(directory=MIGRATIONS, revision="search0001")
+        downgrade(directory=MIGRATIONS, revision="trust0004sessions")  # alters tables on SQLite
+        db.session.remove()
+        db.engine.dispose()
