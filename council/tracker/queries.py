@@ -150,18 +150,32 @@ def _matching_commitments(words: str) -> Any:
         select(Commitment.id).where(Commitment.owner_id.in_(matching_ids(User, words))))
 
 
-def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
-    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
-             .outerjoin(Owner, Commitment.owner_id == Owner.id)
-             .where(Commitment.council_id == council_id, *_commitment_conditions(filters, today)))
+def _commitment_filters(query: Select[Any], council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = query.where(Commitment.council_id == council_id, *_commitment_conditions(filters, today))
     if filters.group_id:
         query = query.where(Commitment.group_id == filters.group_id)
     if filters.status:
         query = query.where(Commitment.status == filters.status)
     if filters.text:
         query = query.where(Commitment.id.in_(_matching_commitments(filters.text)))
+    return query
+
+
+def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
+             .outerjoin(Owner, Commitment.owner_id == Owner.id))
     order = COMMITMENT_SORTS.get(filters.sort, Commitment.due_date)
-    return query.order_by(order, Commitment.id)
+    return _commitment_filters(query, council_id, filters, today).order_by(order, Commitment.id)
+
+
+def commitment_ids(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    """The ids of the commitments a list shows, without its joins (every commitment has its organisation
+    and recommendation, and the owner's is an outer join): what the pager counts, off the indexes of
+    commitment alone. The organisation is joined only for the country filter."""
+    query = select(Commitment.id)
+    if filters.country:
+        query = query.join(Commitment.organisation)
+    return _commitment_filters(query, council_id, filters, today)
 
 
 def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:

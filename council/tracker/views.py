@@ -310,8 +310,10 @@ def change_recommendation_status(recommendation_id: int) -> Any:
 def commitments() -> str:
     council = current_council()
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    page = paginate(queries.commitments_query(council.id, filters, council_today()),
-                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None)
+    today = council_today()
+    page = paginate(queries.commitments_query(council.id, filters, today),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None,
+                    counted=queries.commitment_ids(council.id, filters, today))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 
