@@ -126,3 +126,42 @@ def test_a_change_shows_at_once(app, cached, tracked):
     assert response.status_code == 302
     assert "on the public portal" in page_text(secretary.get("/dashboard")).split(
         "Internal crossing time")[1].split("</caption>")[0]
+
+
+@pytest.mark.redis
+def test_web_processes_sharing_redis_see_each_others_changes(app, make_app, tracked):
+    """Two web processes on one Redis (production): a change made through one shows at once on the
+    other's dashboard, whose blocks that Redis holds."""
+    import os
+    import uuid
+
+    from tests.notifications.conftest import need
+
+    url = os.environ.get("COUNCIL_TEST_REDIS_URL", "")
+    need(bool(url), "COUNCIL_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/1)")
+    shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url,
+              "CACHE_KEY_PREFIX": f"council-test-{uuid.uuid4().hex}:"}
+    first, second = make_app(**shared), make_app(**shared)
+    world = tracked.world
+
+    def client_of(web, person):
+        web.test_client_class = IsolatedClient
+        client = web.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        db.session.commit()
+        sign_in(client, person.email, PASSWORD)
+        return client
+
+    reader, owner = client_of(first, world.observer), client_of(second, world.member)
+    assert average_progress(page_text(reader.get("/dashboard"))) == "52%"
+    assert average_progress(page_text(owner.get("/dashboard"))) == "52%"
+    response = owner.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                          data={"progress": "100", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    after = average_progress(page_text(reader.get("/dashboard")))
+    assert after != "52%"
+    assert after == average_progress(page_text(uncached(app, world.observer).get("/dashboard")))
+    with first.app_context():
+        from council.extensions import cache
+
+        cache.clear()
