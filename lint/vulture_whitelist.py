@@ -176,3 +176,4 @@ _.request_started  # flask.g, read back with g.get (council/operations/metrics.p
 _.beat_stale  # read by templates/operations/status.html
 _.database_unavailable  # flask.g, read back with g.get (council/i18n.py)
 _.disabled  # logging.Logger attribute (tests/test_database_outage.py)
+_.more_than  # a search's capped count, read by templates/tracker/commitments.html and recommendations.html
