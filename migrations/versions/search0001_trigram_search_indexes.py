@@ -2,7 +2,7 @@
 trigram table (kept in step by triggers) on SQLite, for commitments and recommendations.
 
 Revision ID: search0001
-Revises: ops0001
+Revises: home0001
 Create Date: 2026-12-05 21:30:00
 
 Not models: council/tracker/search.py makes the same objects with `db.create_all()` and explains them;
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'search0001'
-down_revision = 'ops0001'
+down_revision = 'home0001'
 branch_labels = None
 depends_on = None
 
