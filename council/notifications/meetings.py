@@ -15,6 +15,7 @@ from council.directory.models import User
 from council.extensions import db
 from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
 from council.notifications.messages import SUBJECT_DETAILS, Reader, page_link
+from council.notifications.models import ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
 from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
 
@@ -98,7 +99,7 @@ def meeting_reminders(at: datetime) -> Iterator[Reminder]:
         local_now, local_start = at.astimezone(ZoneInfo(zone)), starts_at.astimezone(ZoneInfo(zone))
         if local_start.date() != local_now.date() + timedelta(days=1) or local_now.hour < REMINDER_HOUR:
             continue
-        yield Reminder(kind="reminder.meeting_tomorrow", council_id=council_id,
+        yield Reminder(kind=ReminderKind.MEETING_TOMORROW, council_id=council_id,
                        recipient_ids=frozenset(invitees(id_)), group_id=group_id,
                        key=f"meeting:{id_}:tomorrow:{starts_at.isoformat()}",
                        payload={"subject_type": "meeting", "subject_id": id_, "title": title,
