@@ -168,9 +168,12 @@ def _state(item: dict[str, Any], reader: Reader) -> str:
 
 def render_change(item: dict[str, Any], reader: Reader) -> Line:
     if "state" not in item:  # a record with no page of its own to read the state of (a group)
-        last = item["last"]
-        message = describe(last["kind"], last["payload"], reader, actor=last["actor"], group=item["heading"])
-        link = page_link(item["type"], item["id"]) if item["type"] in SUBJECT_PAGES \
+        # A digest composed before this section grouped by record carries one notification per item.
+        last = item.get("last") or {"kind": item["kind"], "payload": item["payload"],
+                                    "actor": item.get("actor")}
+        message = describe(last["kind"], last["payload"], reader, actor=last["actor"],
+                           group=item.get("heading") or item.get("group"))
+        link = page_link(item["type"], item["id"]) if item.get("type") in SUBJECT_PAGES \
             else external_url("notifications.index")
         return Line(message.headline, link)
     title = reader.text(item["title"])

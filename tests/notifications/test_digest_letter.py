@@ -198,3 +198,19 @@ def test_a_digest_reads_as_many_queries_however_much_there_is(app, world):
     many = queries()
     assert many <= few + 2, (few, many)  # the counts of sections past their limit
     assert few <= 25
+
+
+def test_a_digest_queued_before_the_letter_is_still_sent(app, world):
+    """A digest composed by the previous release (one item per notification) renders, not a 500."""
+    from council.notifications.messages import Reader
+    from council.notifications.sections import digest_context
+
+    content = {"mode": "daily", "since": YESTERDAY.isoformat(), "until": MORNING.isoformat(),
+               "sections": [{"key": "changes", "total": 1, "items": [
+                   {"id": 1, "kind": "meeting.cancelled", "at": YESTERDAY.isoformat(),
+                    "payload": {"title": {"en": "Trade group, Q4"}}, "actor": None, "group": None}]},
+                   {"key": "minutes", "total": 1, "items": [{"id": 1}]}]}
+    with app.test_request_context(), force_locale("en"):
+        context = digest_context(content, Reader("en", "Asia/Aqtau"))
+    [section] = context["sections"]
+    assert section["groups"][0]["lines"][0].text == "Meeting cancelled: Trade group, Q4"
