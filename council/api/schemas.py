@@ -7,12 +7,13 @@ and names, and a leaked token must not leak a contact list.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from council.api.models import TokenScope
+from council.api.pagination import PageQuerySchema
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole, RegionKind
 from council.i18n import LANGUAGES
 from council.meetings.models import MeetingKind, MeetingStatus, RevisionStatus
@@ -27,9 +28,9 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 from council.tracker.queries import COMMITMENT_SORTS, MAX_DUE_WITHIN, RECOMMENDATION_SORTS
+from council.tracker.services import REPORTED_STATUSES
 
 MAX_ID = 2_147_483_647
-MAX_PER_PAGE = 100
 
 
 NO_NUL = "^[^\\x00]*$"
@@ -75,29 +76,6 @@ class ErrorDetailSchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
-
-
-# Pagination -------------------------------------------------------------------------------------
-
-
-class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000),
-                          metadata={"description": "Page number, from 1."})
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE),
-                              metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."})
-
-
-@cache  # one class per item schema: the document names it once
-def page_schema(item: type[Schema]) -> type[Schema]:
-    """The envelope of a list: one page of items in a stable order, and where it sits in the whole."""
-    name = item.__name__.removesuffix("Schema") + "PageSchema"
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item), required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-        "total": fields.Integer(required=True, metadata={"description": "Items on all pages."}),
-        "pages": fields.Integer(required=True, metadata={"description": "Number of pages."}),
-    }, name=name)
 
 
 # Shared pieces ----------------------------------------------------------------------------------
@@ -372,16 +350,28 @@ class ProgressUpdateQuerySchema(PageQuerySchema):
 
 
 class ProgressReportSchema(Schema):
+    # Written into the document (council.api.spec): the statuses a report may set, and blocking
+    # needs a non-blank note as its reason (council.tracker.services.report_progress).
+    STATUSES = REPORTED_STATUSES
+    REASON_REQUIRED_FOR = frozenset({CommitmentStatus.BLOCKED})
+    REASON_FIELD = "note"
     progress = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100),
                               metadata={"description": "Percent done, 0–100."})
     status = fields.Enum(CommitmentStatus, by_value=True, allow_none=True, metadata={
         "description": "in_progress, reported_done (sets 100 %) or blocked (the note is the reason)."})
-    note = Text(validate=validate.Length(max=4000), load_default="")
+    note = Text(validate=validate.Length(max=4000), load_default="", metadata={
+        "description": "What happened; required, not blank, to block the commitment."})
+
+    @validates("status")
+    def _a_status_a_report_may_set(self, value: CommitmentStatus | None, **_kwargs: Any) -> None:
+        if value is not None and value not in self.STATUSES:
+            raise ValidationError(_("A report may set the status to “%(statuses)s” only.", statuses=", ".join(
+                sorted(status.value for status in self.STATUSES))))
     links = fields.List(
         Text(validate=[validate.URL(schemes={"http", "https"}, require_tld=False),
                        validate.Length(max=500)],
-             metadata={"format": "uri", "pattern": "^https?://",
-                       "description": "An http or https address with a host."}),
+             metadata={"format": "iri", "pattern": "^https?://",  # an address in Cyrillic is taken too
+                       "description": "An http or https address with a host (IRI: non-ASCII allowed)."}),
         validate=validate.Length(max=10), load_default=list,
         metadata={"description": "Evidence links (files are attached on the web page)."})
 

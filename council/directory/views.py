@@ -37,9 +37,9 @@ from council.directory.models import (
 )
 from council.errors import DomainError, NotAllowed
 from council.extensions import db
-from council.forms import choice_needed, option, refuse_form, show_error, submit_form
+from council.forms import choice_needed, form_page, option, refuse_form, show_error, submit_form
 from council.i18n import LANGUAGES, plain_localized
-from council.web import arg_int, current_council, form_page, known_choice, paginate
+from council.web import arg_int, current_council, known_choice, paginate
 
 bp = Blueprint("directory", __name__)
 

@@ -17,6 +17,24 @@ from council.extensions import Model
 from council.timeutil import utcnow
 
 
+class NotificationEvent(StrEnum):
+    """The kinds of event notification choices and the outbox record (stored in event.kind)."""
+
+    PREFERENCES_CHANGED = "person.notifications_changed"
+    UNSUBSCRIBED = "person.unsubscribed"
+    RETRIED = "notification.retried"
+    RETRIED_ALL = "notification.retried_all"
+
+
+class ReminderKind(StrEnum):
+    """Reminders are notifications that no event causes (stored in notification.kind)."""
+
+    COMMITMENT_DUE = "reminder.commitment_due"
+    COMMITMENT_OVERDUE = "reminder.commitment_overdue"
+    COMMITMENT_ESCALATION = "reminder.commitment_escalation"
+    MEETING_TOMORROW = "reminder.meeting_tomorrow"
+
+
 class Channel(StrEnum):
     EMAIL = "email"
     IN_APP = "in_app"

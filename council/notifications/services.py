@@ -34,6 +34,7 @@ from council.notifications.models import (
     GroupLevel,
     GroupNotificationSetting,
     Notification,
+    NotificationEvent,
     NotificationPreference,
 )
 from council.notifications.outbox import deliver_after_commit
@@ -198,7 +199,7 @@ def save_preferences(actor: User, person: User, *, email_mode: EmailMode, digest
         setting.level = level
         changes.setdefault("groups", {})[str(group_id)] = level.value
     if changes:
-        events.record("person.notifications_changed", person, actor, **changes)
+        events.record(NotificationEvent.PREFERENCES_CHANGED, person, actor, **changes)
     return preference
 
 
@@ -215,7 +216,7 @@ def unsubscribe(person: User) -> bool:
         db.session.add(preference)
     previous = preference.email_mode or EmailMode.IMMEDIATE
     preference.email_mode = EmailMode.NONE
-    events.record("person.unsubscribed", person, person, previous=str(previous))
+    events.record(NotificationEvent.UNSUBSCRIBED, person, person, previous=str(previous))
     return True
 
 
@@ -292,7 +293,7 @@ def retry(actor: User, row: Notification) -> Notification:
     row.attempts = 0
     row.next_attempt_at = utcnow()
     row.claimed_until = None
-    events.record("notification.retried", row, actor, recipient_id=row.recipient_id,
+    events.record(NotificationEvent.RETRIED, row, actor, recipient_id=row.recipient_id,
                   council_id=row.council_id)
     deliver_after_commit([row.id])
     return row
@@ -314,7 +315,7 @@ def retry_all_failed(actor: User, council_id: int) -> int:
     if ids:
         council = db.session.get(Council, council_id)
         assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
-        events.record("notification.retried_all", council, actor, count=len(ids))
+        events.record(NotificationEvent.RETRIED_ALL, council, actor, count=len(ids))
         deliver_after_commit(ids)
     return len(ids)
 
