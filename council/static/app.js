@@ -16,6 +16,68 @@
       summary.focus();
     }
   });
+  // The menu and a list's filters fold on a narrow screen and are shown open from 1024 px (app.css,
+  // through ::details-content). A browser without ::details-content hides a closed <details>' content
+  // whatever the CSS says: open them there on a wide screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))) {
+      var wide = window.matchMedia("(min-width: 1024px)");
+      var follow = function () {
+        document.querySelectorAll("details.opens-wide").forEach(function (fold) { fold.open = wide.matches; });
+      };
+      follow();
+      wide.addEventListener("change", follow);
+    }
+    var menu = document.querySelector(".site-menu");
+    if (!menu) {
+      return;
+    }
+    // Escape closes the open menu and gives the focus back to its button.
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open && getComputedStyle(menu.querySelector("summary")).display !== "none") {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  // A table wider than its box scrolls inside it: say so above it, and let the keyboard scroll it
+  // (a focusable region named by the table's caption). Checked again when the window changes size.
+  var markScrolling = function () {
+    var cueText = document.documentElement.getAttribute("data-scroll-cue");
+    document.querySelectorAll(".overflow-auto, .two-sides > .side").forEach(function (box) {
+      var table = box.querySelector("table");
+      var cue = box.previousElementSibling;
+      var hasCue = cue && cue.classList.contains("scroll-cue");
+      var scrolls = table && box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("scrolls", Boolean(scrolls));
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = table.caption ? table.caption.textContent.trim() : "";
+        box.setAttribute("aria-label", caption || cueText);
+        if (!hasCue) {
+          cue = document.createElement("p");
+          cue.className = "scroll-cue";
+          cue.setAttribute("aria-hidden", "true");
+          cue.textContent = cueText;
+          box.parentNode.insertBefore(cue, box);
+        }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        if (hasCue) {
+          cue.remove();
+        }
+      }
+    });
+  };
+  document.addEventListener("DOMContentLoaded", markScrolling);
+  var resizing;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(markScrolling, 150);
+  });
   // htmx requests carry the CSRF token from the page's meta tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

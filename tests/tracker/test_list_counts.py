@@ -33,5 +33,5 @@ def test_the_count_is_what_the_list_holds(client, auth, world, listed, query):
     text = page_text(client.get(f"/tracker/commitments?{query}"))
     shown = re.search(r'<p class="muted">(\d+) commitments?</p>', text)
     assert shown, query
-    rows = text.count('<td class="code">')
+    rows = text.count('<td class="code"')
     assert int(shown.group(1)) == rows, query
