@@ -244,6 +244,7 @@ def secretary_pages() -> Iterator[str]:
         "/dashboard", f"/dashboard/groups/{group}", "/dashboard/organisations",
         f"/dashboard/organisations/{organisation}", "/my-work",
         "/notifications", "/notifications/preferences", "/api/v1/docs",
+        "/reports", "/reports/new",
         "/translations", f"/translate/recommendation/{recommendation}/kk",
         f"/translate/indicator/{indicator}/tk", f"/translate/meeting/{meeting}/en",
         "/this-page-does-not-exist",

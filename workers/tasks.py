@@ -64,3 +64,11 @@ def send_reminders(at: str | None = None) -> int:
     written = reminders.send_reminders(datetime.fromisoformat(at) if at else None)
     record_run("reminders")
     return written
+
+
+@shared_task(name="council.reports.generate", acks_late=True)
+def generate_report(version_id: int) -> str:
+    """Write a requested progress report's DOCX and PDF (its version records how far it got)."""
+    from council.reports import services
+
+    return services.generate(version_id)
