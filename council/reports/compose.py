@@ -122,7 +122,7 @@ def _change(writer: Writer, now: int, before: int) -> Text:
 MEASURE_LABELS: dict[str, Callable[[], str]] = {
     "recommendations": lambda: _("Recommendations made"),
     "commitments": lambda: _("Commitments taken on"),
-    "reports": lambda: _("Progress reports"),
+    "reports": lambda: _("Progress updates on commitments"),
     "verified": lambda: _("Commitments verified"),
     "due": lambda: _("Commitments due in the period"),
     "overdue": lambda: _("Of these, overdue"),

@@ -13,6 +13,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, select, true
 
+from council import events
 from council.auth.permissions import require
 from council.directory.models import Council, User, WorkingGroup
 from council.errors import NotFound, ValidationFailed
@@ -127,6 +128,10 @@ def generate(version_id: int) -> str:
         version.pdf = write_pdf(document)
         version.status = ReportStatus.DONE
         version.finished_at = utcnow()
+        if parameters.get("scheduled"):
+            # The group's co-chairs hear of it (council.notifications), e-mailed through the outbox.
+            events.record("report.ready", version, None, group_id=version.group_id, number=version.number,
+                          start=parameters["start"], end=parameters["end"])
         _step(version, 100)
         return "done"
     except Exception as error:  # the version says it failed; the log keeps why

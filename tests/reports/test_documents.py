@@ -73,3 +73,28 @@ def test_an_empty_period_gives_a_document_that_says_so(known: KnownData) -> None
     for text in (docx_text(version.docx or b""), pdf_text(version.pdf or b"")):
         assert "Nothing was recorded in this period." in text
         assert "No meetings were held in this period." in text
+
+
+KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ әғқңөұүһі"
+TURKMEN_LETTERS = "ÄÇŇÖŞÜÝŽ äçňöşüýž"
+
+
+def test_every_kazakh_and_turkmen_letter_is_rendered(known: KnownData) -> None:
+    group = known.world.group
+    group.name = {"ru": "Торговля", "kk": f"Сауда {KAZAKH_LETTERS}", "tk": f"Söwda {TURKMEN_LETTERS}"}
+    db.session.commit()
+    version = generated(known.world.secretary, ReportRequest(group_id=group.id, period="quarter", year=2026,
+                                                             part=3, language="kk", second_language="tk"))
+    for text in (docx_text(version.docx or b""), pdf_text(version.pdf or b"")):
+        assert KAZAKH_LETTERS in text and TURKMEN_LETTERS in text
+
+
+def test_a_public_report_leaves_out_what_is_not_public(known: KnownData) -> None:
+    known.recommendation.is_public = True
+    db.session.commit()
+    version = generated(known.world.secretary, Q3, public=True)
+    text = pdf_text(version.pdf or b"")
+    assert "TRD-2026-001" in text and "Public records only" not in text  # Russian report
+    assert "Только открытые записи" in text
+    assert "TRD-2026-002" not in text  # not public
+    assert "Запустить электронную очередь" not in text  # the meeting is not public
