@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.meetings import agenda_views, calendar_views, minutes_views
     from council.meetings.views import bp as meetings_bp
     from council.operations.views import bp as operations_bp
+    from council.reports.public_views import bp as public_reports_bp
     from council.reports.views import bp as reports_bp
     from council.tracker import import_views, initiative_views
     from council.tracker.views import bp as tracker_bp
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(public_reports_bp)
 
     from council.api import init_api
 

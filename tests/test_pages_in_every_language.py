@@ -280,7 +280,7 @@ def anonymous_pages() -> Iterator[str]:
         f"/public/{slug}", f"/public/{slug}/recommendations",
         f"/public/{slug}/recommendations/{recommendation}", f"/public/{slug}/indicators",
         f"/public/{slug}/minutes", f"/public/{slug}/minutes/{minutes}",
-        f"/public/{slug}/groups/{_first(WorkingGroup)}",
+        f"/public/{slug}/groups/{_first(WorkingGroup)}", f"/public/{slug}/reports",
         "/this-page-does-not-exist",
     ]
 

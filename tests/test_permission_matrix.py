@@ -219,6 +219,9 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "reports.new_report": (CHAIRS, CHAIRS),  # an empty form answers 422
     "reports.report": (LEADS, NOBODY),
     "reports.download": (LEADS, NOBODY),
+    "reports.publish": (NOBODY, STAFF),  # publishing it (the version is not public-only: 409) is theirs
+    "public_reports.reports": (EVERYONE, NOBODY),
+    "public_reports.download": (NOBODY, NOBODY),  # the version is not published: 404 for all
 }
 
 REFUSED = {403, 404, 405, 409, 410}

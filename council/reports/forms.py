@@ -26,3 +26,4 @@ class ReportForm(CouncilForm):
     second_language = SelectField(_l("Second language, in a column beside the first"), validate_choice=False,
                                   choices=[SelectChoice("", _l("None")), *language_options()], default="")
     final = BooleanField(_l("Final version (otherwise marked as a draft)"))
+    public_only = BooleanField(_l("Public records only, so that it may be published on the public portal"))

@@ -30,3 +30,9 @@ def may_generate_any(user: User) -> bool:
     """Whether the report's pages are for this person: a secretary, an administrator or a co-chair."""
     return can(user, "report.generate", user.council_id) or (
         user.is_authenticated and user.active and bool(co_chaired_groups(user)))
+
+
+@rule("report.publish", refusal=lambda user, target: _(
+    "Only the council's secretaries can publish a report on the public portal."))
+def _publish(user: User, council_id: Any) -> bool:
+    return is_secretary(user, council_id)

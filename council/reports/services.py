@@ -16,7 +16,7 @@ from sqlalchemy import Select, false, func, select, true
 from council import events
 from council.auth.permissions import require
 from council.directory.models import Council, User, WorkingGroup
-from council.errors import NotFound, ValidationFailed
+from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES, plain_localized
 from council.reports.compose import compose
@@ -169,4 +169,36 @@ def document_of(user: User, version_id: int, file_format: str) -> tuple[ReportVe
     content = version.docx if file_format == "docx" else version.pdf
     if version.status != ReportStatus.DONE or content is None:
         raise NotFound(_("This report is not ready yet."))
+    return version, content
+
+
+# The public portal -----------------------------------------------------------------------------------
+
+
+def set_published(actor: User, version: ReportVersion, published: bool) -> ReportVersion:
+    """Show a finished report built from public records only on the portal, or take it off
+    (secretaries)."""
+    require(actor, "report.publish", version.council_id)
+    if published and (not version.is_public or version.status != ReportStatus.DONE):
+        raise Conflict(_("Only a finished report built from public records only can be published on "
+                         "the portal."))
+    if published != (version.published_at is not None):
+        version.published_at = utcnow() if published else None
+        events.record("report.published" if published else "report.unpublished", version, actor,
+                      number=version.number)
+    return version
+
+
+def published_versions(council_id: int) -> Select[Any]:
+    return (select(ReportVersion).where(ReportVersion.council_id == council_id,
+                                        ReportVersion.published_at.is_not(None))
+            .order_by(ReportVersion.number.desc()))
+
+
+def published_document(council_id: int, version_id: int, file_format: str) -> tuple[ReportVersion, bytes]:
+    version = db.session.get(ReportVersion, version_id)
+    content = None if version is None else version.docx if file_format == "docx" else version.pdf
+    if version is None or version.council_id != council_id or version.published_at is None \
+            or not version.is_public or content is None:
+        raise NotFound(_("There is no such report."))
     return version, content

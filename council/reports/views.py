@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -77,7 +77,8 @@ def new_report() -> Any:
         part=form.part.data, start=form.start.data, end=form.end.data, language=form.language.data or "",
         second_language=form.second_language.data or None, final=bool(form.final.data))
     try:
-        version = services.request_report(current_user, current_council(), asked)
+        version = services.request_report(current_user, current_council(), asked,
+                                           public=bool(form.public_only.data))
     except DomainError as error:
         return refuse_form(form, error, page)
     db.session.commit()
@@ -111,3 +112,14 @@ def download(report_id: int, file_format: str) -> BaseResponse:
     response.headers["Content-Disposition"] = \
         f'attachment; filename="council-report-{version.number}.{file_format}"'
     return no_store(response)
+
+
+@bp.post("/<int:report_id>/portal")
+def publish(report_id: int) -> BaseResponse:
+    version = services.get_version(current_user, report_id)
+    published = request.form.get("published") == "1"
+    services.set_published(current_user, version, published)
+    db.session.commit()
+    flash(_("The report is shown on the public portal.") if published else
+          _("The report is no longer shown on the public portal."), "success")
+    return redirect(url_for(".report", report_id=version.id))

@@ -89,3 +89,34 @@ def test_the_progress_page_refreshes_while_the_report_is_made(client: Any, auth:
     assert 'http-equiv="refresh"' in page and 'value="35"' in page and "35" in page
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get(f"/reports/{version.id}/report.pdf").status_code == 404  # not ready yet
+
+
+def test_a_public_only_report_is_published_on_the_portal(client: Any, auth: Any, known: KnownData) -> None:
+    world = known.world
+    known.recommendation.is_public = True
+    db.session.commit()
+    auth.login(world.secretary)
+    post_form(client, {**QUARTER, "group_id": "", "public_only": "y"})
+    version = db.session.scalars(db.select(ReportVersion)).one()
+    assert version.is_public
+    portal = f"/public/{world.council.slug}/reports"
+    assert f"/reports/{version.id}/report.pdf" not in page_text(client.get(portal))
+    response = client.post(f"/reports/{version.id}/portal", data={"published": "1"})
+    assert response.status_code == 302
+    auth.logout()
+    listing = page_text(client.get(portal))
+    assert f"{portal}/{version.id}/report.pdf" in listing
+    pdf = client.get(f"{portal}/{version.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_only_a_public_only_report_can_be_published(client: Any, auth: Any, known: KnownData) -> None:
+    world = known.world
+    auth.login(world.secretary)
+    post_form(client, {**QUARTER, "group_id": ""})
+    version = db.session.scalars(db.select(ReportVersion)).one()
+    response = client.post(f"/reports/{version.id}/portal", data={"published": "1"})
+    assert response.status_code == 409
+    assert "built from public records only" in page_text(response)
+    auth.logout()
+    assert client.get(f"/public/{world.council.slug}/reports/{version.id}/report.pdf").status_code == 404
