@@ -193,6 +193,7 @@ def _register_number_helpers(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can
+    from council.forms import form_problems
     from council.i18n import (
         LANGUAGE_NAMES,
         LANGUAGES,
@@ -203,6 +204,7 @@ def _register_template_helpers(app: Flask) -> None:
         render_localized,
     )
     from council.meetings.wording import about
+    from council.web import ignored_arguments
 
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, localized_marked=marked_localized,
@@ -211,7 +213,8 @@ def _register_template_helpers(app: Flask) -> None:
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  current_language=current_language,
-                                 missing_languages=missing_languages, about=about)
+                                 missing_languages=missing_languages, about=about,
+                                 form_problems=form_problems, ignored_arguments=ignored_arguments)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

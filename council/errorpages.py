@@ -31,7 +31,11 @@ def domain_error_response(error: DomainError) -> Response | tuple[str, int]:
     if wants_json():
         return api_errors.domain_error(error)
     db.session.rollback()
-    return _answer(error.status_code, _("This cannot be done"), error.message)
+    status = error.status_code
+    # A refusal of permission and a missing record have their own headings; other refusals say
+    # that this cannot be done (the message says why).
+    title = standard_title(status) if status in (403, 404) else _("This cannot be done")
+    return _answer(status, title, error.message)
 
 
 def register(app: Flask) -> None:

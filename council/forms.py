@@ -3,6 +3,8 @@ one flow every form page follows (show it, refuse it with the service's message,
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import Any
@@ -24,6 +26,7 @@ from council.extensions import db
 from council.i18n import LANGUAGE_NAMES, LANGUAGES
 from council.input_checks import MAX_INT
 from council.timeutil import COUNCIL_TIME_ZONES, time_zone_name
+from council.validation_messages import MESSAGES as GENERAL_MESSAGES
 
 
 class _ValidationMessages:
@@ -50,22 +53,78 @@ class CouncilForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        for field in _leaf_fields(self):
+        for field, _name in _named_fields(self):
             if _beyond_integer_range(field.data):
                 field.errors = [*field.errors, _("This number is too large.")]
                 valid = False
-        return valid
+        return self._original_texts_given() and valid
+
+    def _original_texts_given(self) -> bool:
+        """A required multilingual text needs its original language's input, like any required field,
+        so an empty form lists it with the others at once (the service insists on it too)."""
+        original = getattr(getattr(self, "original_language", None), "data", None)
+        given = True
+        for field in self:
+            if isinstance(field, FormField) and getattr(field.form_class, "required", False) \
+                    and original in field.form and not (field.form[original].data or "").strip():
+                field.form[original].errors = [*field.form[original].errors,
+                                               _("Enter the text in its original language.")]
+                given = False
+        return given
 
 
-def _leaf_fields(form: Form) -> Iterator[Field]:
+def form_problems(form: FlaskForm | None) -> list[tuple[str | None, str]]:
+    """What the error summary at the top of a form lists: (id of the input at fault or None, text),
+    the form's own errors first, then each field's in the order the form shows them. WTForms' general
+    messages ("This field is required.") are prefixed with the field's name, so that the summary says
+    which field they are about."""
+    if form is None:
+        return []
+    found: list[tuple[str | None, str]] = [(None, str(message)) for message in form.form_errors]
+    for field, name in _named_fields(form):
+        for message in field.errors if isinstance(field.errors, list | tuple) else []:
+            shown = field.type not in ("HiddenField", "CSRFTokenField")  # nothing to go to
+            found.append((field.id if shown else None, _with_name(name, str(message))))
+    return found
+
+
+def _named_fields(form: Form, group: str | None = None) -> Iterator[tuple[Field, str]]:
+    """Each input with its name as a person reads it: an input of a multilingual group is named by the
+    group and its language ("Title (Русский)")."""
     for field in form:
+        label = str(field.label.text) if field.label else field.name
         if isinstance(field, FormField):
-            yield from _leaf_fields(field.form)
+            yield from _named_fields(field.form, label)
         elif isinstance(field, FieldList):
             for entry in field.entries:
-                yield from (_leaf_fields(entry.form) if isinstance(entry, FormField) else [entry])
+                if isinstance(entry, FormField):
+                    yield from _named_fields(entry.form, label)
+                else:
+                    yield entry, label
         else:
-            yield field
+            yield field, f"{group} ({label})" if group else label
+
+
+def _with_name(name: str, message: str) -> str:
+    patterns = _general_messages(str(flask_babel.get_locale()))
+    if not any(pattern.fullmatch(message) for pattern in patterns):
+        return message
+    return _("%(field)s: %(message)s", field=name, message=message)
+
+
+@functools.cache
+def _general_messages(locale: str) -> list[re.Pattern[str]]:
+    """WTForms' messages in the reader's language, as patterns (their numbers filled in)."""
+    validation = _ValidationMessages()
+    texts: list[str] = []
+    for message in GENERAL_MESSAGES:
+        args: tuple[Any, ...] = getattr(message, "_args", ())
+        if len(args) == 3:  # lazy_ngettext(singular, plural, n)
+            texts += [validation.ngettext(args[0], args[1], n) for n in (1, 2, 5)]
+        elif args:
+            texts.append(validation.gettext(args[0]))
+    placeholder = re.compile(r"%\(\w+\)[sd]|%s")
+    return [re.compile(".+".join(re.escape(part) for part in placeholder.split(text))) for text in texts]
 
 
 def _beyond_integer_range(data: Any) -> bool:
@@ -74,12 +133,16 @@ def _beyond_integer_range(data: Any) -> bool:
                for value in values)
 
 
-def translated_text_field(label: Any, *, max_length: int, multiline: bool = False) -> FormField:
-    """A group of four inputs (ru, kk, tk, en); services check that the original one is filled."""
+def translated_text_field(label: Any, *, max_length: int, multiline: bool = False,
+                          required: bool = False) -> FormField:
+    """A group of four inputs (ru, kk, tk, en); when `required`, the original one must be filled (the
+    form says so along with its other errors; services check it too)."""
     field_class = TextAreaField if multiline else StringField
 
     class TranslatedText(Form):
         pass
+
+    TranslatedText.required = required
 
     for lang in LANGUAGES:
         setattr(TranslatedText, lang, field_class(
@@ -94,15 +157,23 @@ def original_language_field() -> SelectField:
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Attach a service's error to the field it names, or to the form as a whole."""
+    """Attach each of a service's errors to the field it names, or to the form as a whole."""
+    for problem in error.problems:
+        _show_problem(form, problem)
+
+
+def _show_problem(form: FlaskForm, error: DomainError) -> None:
     field: Field | None = getattr(form, error.field, None) if error.field else None
     if isinstance(field, FormField):
         # A multilingual group: the message goes under the original language's input.
         original = getattr(getattr(form, "original_language", None), "data", None)
         field = field.form[original] if original in field.form else next(iter(field.form))
+    if field is not None and not isinstance(field, Field):
+        field = None
     if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
+        if error.message not in field.errors:
+            field.errors = [*field.errors, error.message]
+    elif error.message not in form.form_errors:
         form.form_errors.append(error.message)
 
 
@@ -143,6 +214,12 @@ def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any
 def option(value: Any, label: Any = None) -> SelectChoice:
     """One choice of a select field."""
     return SelectChoice(value, label if label is not None else str(value))
+
+
+def choice_needed(options: list[SelectChoice]) -> list[SelectChoice]:
+    """A select where the choice matters starts on an empty "Choose…": nothing is chosen for the
+    person (a hurried one would otherwise keep the first organisation of the list)."""
+    return [option("", _("Choose…")), *options]
 
 
 def language_options() -> list[SelectChoice]:

@@ -29,7 +29,7 @@ def standard_title(status: int) -> str:
     titles = {
         400: _("Bad request"),
         401: _("Sign-in required"),
-        403: _("Access denied"),
+        403: _("You do not have permission"),
         404: _("Page not found"),
         405: _("Not available"),
         410: _("Link no longer valid"),
@@ -38,3 +38,20 @@ def standard_title(status: int) -> str:
         429: _("Too many attempts"),
     }
     return titles.get(status, _("Something went wrong"))
+
+
+def missing_record(table: str) -> str:
+    """What a missing (or hidden) record's page says: which kind of record does not exist."""
+    messages = {
+        "commitment": _("This commitment does not exist."),
+        "recommendation": _("This recommendation does not exist."),
+        "initiative": _("This initiative does not exist."),
+        "milestone": _("This milestone does not exist."),
+        "indicator": _("This indicator does not exist."),
+        "evidence": _("This evidence file does not exist."),
+        "meeting": _("This session or meeting does not exist."),
+        "organisation": _("This organisation does not exist."),
+        "working_group": _("This working group does not exist."),
+        "user": _("This person is not in the council's directory."),
+    }
+    return messages.get(table, _("There is nothing at this address."))

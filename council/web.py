@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
+from council.errors import DomainError
 from council.extensions import db
 from council.input_checks import bounded_int
 
@@ -39,17 +40,47 @@ def form_page(template: str, form: FlaskForm, **context: Any) -> str | tuple[str
 
 
 def paginate(query: Select[Any]) -> Pagination:
-    return db.paginate(query, page=arg_int("page"), per_page=current_app.config["PAGE_SIZE"],
+    # Never None: Flask-SQLAlchemy would then read the argument itself, unchecked.
+    return db.paginate(query, page=arg_int("page") or 1, per_page=current_app.config["PAGE_SIZE"],
                        max_per_page=100, error_out=False)
 
 
 def arg_int(name: str) -> int | None:
-    """An integer query argument (a filter, a page); a non-number or one no column can hold is a 400
-    that names the argument, not a 500."""
+    """An integer query argument (a filter, a page, a choice to start a form with). One that is not a
+    number, or one no column can hold, is ignored and the page says so (`ignored_arguments`): an old
+    or hand-edited link still shows the list, not an error page."""
     value = request.args.get(name, "")
     if value == "":
         return None
-    return bounded_int(name, value)
+    try:
+        return bounded_int(name, value)
+    except DomainError:
+        ignore_argument(name)
+        return None
+
+
+def known_choice(name: str, value: str | None, known: Callable[[str], Any]) -> str | None:
+    """A query argument that must be one of a list's choices (a status, a sort); another value is left
+    out, with a notice."""
+    if not value:
+        return None
+    if known(value):
+        return value
+    ignore_argument(name)
+    return None
+
+
+def ignore_argument(name: str) -> None:
+    """Note that the query argument `name` was not understood and is left out of the page."""
+    ignored: list[str] = g.setdefault("ignored_arguments", [])
+    shown = f"{name}={request.args.get(name, '')}"
+    if shown not in ignored:
+        ignored.append(shown if len(shown) <= 60 else shown[:59] + "…")
+
+
+def ignored_arguments() -> list[str]:
+    """The query arguments this page left out ("due_within=abc"), for the notice at its top."""
+    return list(g.get("ignored_arguments", []))
 
 
 def is_htmx() -> bool:

@@ -361,9 +361,10 @@ def page_text(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
-NO_PERMISSION = "You do not have permission to do this."
-NO_PERMISSION_TO_SEE = "You do not have permission to see this page."
 NOT_FOUND = "There is nothing at this address."
+# Refusals say who can (council/auth/permissions.py): the world's group is the Trade working group.
+ONLY_SECRETARIES = "Only the council's secretaries can do this."
+ONLY_TRADE_LEADERS = "Only the council's secretaries or the co-chairs of the Trade working group can do this."
 
 
 def refusal(response: Any, status: int = 403) -> str:
@@ -375,6 +376,22 @@ def refusal(response: Any, status: int = 403) -> str:
     found = re.search(r'<p role="alert">(.*?)</p>', page_text(response), re.DOTALL)
     assert found, f"no refusal on the {status} page"
     return html.unescape(found.group(1)).strip()
+
+
+def error_summary(response: Any) -> list[tuple[str | None, str]]:
+    """The problems a refused form lists in its error summary at the top: (the id of the input each
+    links to, or None for a problem of the whole form; its text)."""
+    page = page_text(response)
+    box = re.search(r'<div class="error-summary" role="alert" tabindex="-1".*?<ul>(.*?)</ul>', page,
+                    re.DOTALL)
+    if box is None:
+        return []
+    found = []
+    for item in re.findall(r"<li>(.*?)</li>", box.group(1), re.DOTALL):
+        link = re.fullmatch(r'<a href="#([^"]+)">(.*)</a>', item.strip(), re.DOTALL)
+        found.append((link.group(1), html.unescape(link.group(2))) if link
+                     else (None, html.unescape(item.strip())))
+    return found
 
 
 @dataclass

@@ -42,7 +42,8 @@ def field_errors(response: Any, field: str) -> list[str]:
     """The messages a form page shows under one field."""
     page = response.get_data(as_text=True)
     return [html.unescape(found) for found in re.findall(
-        rf'<small class="field-error" id="{re.escape(field)}-error" role="alert">(.*?)</small>', page)]
+        rf'<small class="field-error" id="{re.escape(field)}-error">'
+        rf'<span class="visually-hidden">[^<]*</span> (.*?)</small>', page)]
 
 
 def count(model: Any, *where: Any) -> int:

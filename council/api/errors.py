@@ -40,8 +40,11 @@ def json_error(status: int, message: str, *, field: str | None = None,
 def domain_error(error: DomainError) -> Response:
     """A service refused: nothing of the request is kept, and the message says why."""
     db.session.rollback()
-    errors = {error.field: [error.message]} if error.field else None
-    return json_error(error.status_code, error.message, field=error.field, errors=errors)
+    errors: dict[str, list[str]] = {}
+    for problem in error.problems:
+        if problem.field:
+            errors.setdefault(problem.field, []).append(problem.message)
+    return json_error(error.status_code, error.message, field=error.field, errors=errors or None)
 
 
 def http_error(error: HTTPException) -> Response:

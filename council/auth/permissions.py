@@ -3,8 +3,12 @@
 Each domain registers its rules here by action name with @rule; views, services, the API and templates
 all ask can() or require(). Administrators may do everything, except what a rule registered with
 `binds_admins=True` refuses them too (four-eyes: nobody verifies their own report); inactive and
-anonymous users nothing beyond what the public portal shows. A rule may register a `refusal`: the plain
-sentence require() answers with, saying who can.
+anonymous users nothing beyond what the public portal shows.
+
+A refusal says who can, in one wording: "Only the council's secretaries or the co-chairs of the Trade
+working group can do this." Each rule names, next to its check, `who` may (the people its check lets
+through, named for this target); a rule whose refusal needs more than that (four eyes: "you reported
+it yourself") registers its own `refusal` sentence.
 """
 
 from __future__ import annotations
@@ -23,26 +27,67 @@ from sqlalchemy import select
 from council.directory.models import GroupRole, Membership, PlatformRole, User
 from council.errors import NotAllowed
 from council.extensions import db
+from council.i18n import plain_localized
 
 Rule = Callable[[User, Any], bool]
 # The refusal's words, made when refusing (in the reader's language): a sentence, or one per case.
 Refusal = Callable[[User, Any], str]
+# Who the rule lets through, for this target, each kind of person named in the reader's language.
+Who = Callable[[Any], list[str]]
 _rules: dict[str, Rule] = {}
 _refusals: dict[str, Refusal] = {}
 _binding_on_admins: set[str] = set()
 
 
-def rule(action: str, *, refusal: Refusal | None = None,
+def rule(action: str, *, who: Who | None = None, refusal: Refusal | None = None,
          binds_admins: bool = False) -> Callable[[Rule], Rule]:
     def register(check: Rule) -> Rule:
         _rules[action] = check
         if refusal is not None:
             _refusals[action] = refusal
+        elif who is not None:
+            _refusals[action] = lambda user, target: only(who(target))
         if binds_admins:
             _binding_on_admins.add(action)
         return check
 
     return register
+
+
+def only(who: list[str]) -> str:
+    """The one wording of a refusal: "Only A, B or C can do this." """
+    return _("Only %(who)s can do this.", who=either(who))
+
+
+def either(names: list[str]) -> str:
+    """"A", "A or B", "A, B or C", in the reader's language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1])
+
+
+# Who may: the kinds of people rules let through, named as a refusal names them.
+
+
+def secretaries(_target: Any = None) -> list[str]:
+    return [_("the council's secretaries")]
+
+
+def administrators(_target: Any = None) -> list[str]:
+    return [_("the platform's administrators")]
+
+
+def council_people(_target: Any = None) -> list[str]:
+    return [_("the people of this council")]
+
+
+def any_co_chairs(_target: Any = None) -> list[str]:
+    return [_("the co-chairs of the working groups")]
+
+
+def co_chairs_of(group: Any) -> str:
+    return _("the co-chairs of the %(group)s working group",
+             group=plain_localized(group.name, group.original_language))
 
 
 def can(user: Any, action: str, target: Any = None) -> bool:
@@ -130,17 +175,17 @@ def in_council(user: User, council_id: int | None) -> bool:
 # Directory rules --------------------------------------------------------------------------------
 
 
-@rule("directory.view")
+@rule("directory.view", who=council_people)
 def _view_directory(user: User, council_id: Any) -> bool:
     return council_id is None or in_council(user, council_id)
 
 
-@rule("organisation.manage")
+@rule("organisation.manage", who=secretaries)
 def _manage_organisations(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("group.manage")
+@rule("group.manage", who=secretaries)
 def _manage_group(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
@@ -183,7 +228,7 @@ def _change_member(user: User, change: MemberChange) -> bool:
         and user.country_code is not None and user.country_code == change.person.country_code
 
 
-@rule("person.invite")
+@rule("person.invite", who=secretaries)
 def _invite_person(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 

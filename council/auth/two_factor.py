@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash
 
 from council import events
 from council.auth.models import RecoveryCode
-from council.auth.permissions import require, rule
+from council.auth.permissions import administrators, require, rule
 from council.directory.models import PlatformRole, User
 from council.errors import Conflict, NotAllowed, ValidationFailed
 from council.extensions import db
@@ -33,7 +33,7 @@ VALID_WINDOW = 1
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 
 
-@rule("person.reset_second_factor")
+@rule("person.reset_second_factor", who=administrators)
 def _reset_second_factor(user: User, person: object) -> bool:
     return False  # administrators only (can() lets them through before any rule)
 

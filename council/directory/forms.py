@@ -34,23 +34,23 @@ def platform_role_field() -> SelectField:
 
 
 class OrganisationForm(CouncilForm):
-    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300, required=True)
     original_language = original_language_field()
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=60)],
                        description=_l("A short stable key used by imports, e.g. aktau-akimat."))
     kind = SelectField(_l("Kind"), choices=choices(OrganisationKind))
-    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    country_code = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
     region_id = SelectField(_l("Region"), coerce=optional_int, validate_choice=False)
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
 class GroupForm(CouncilForm):
-    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=200)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=200, required=True)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     slug = StringField(_l("Address name"), validators=[DataRequired(), Length(max=60)],
                        description=_l("Lower-case Latin letters and hyphens, e.g. trade."))
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=6)],
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=6)],
                        description=_l("Prefix of recommendation codes, e.g. TRD."))
     active = BooleanField(lazy_pgettext("group", "Active"), default=True)
 
@@ -61,7 +61,8 @@ def _a_group_role(form: Any, field: Field) -> None:
 
 
 class MembershipForm(CouncilForm):
-    user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()],
+    user_id = SelectField(_l("Person"), coerce=optional_int,
+                          validators=[DataRequired(_l("Choose a person."))],
                           validate_choice=False)
     # Any role passes the form (co-chairs are not offered the co-chair role): the service refuses a
     # forged one with a 403 that says who appoints co-chairs.

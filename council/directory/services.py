@@ -28,6 +28,7 @@ from council.directory.models import (
 )
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
+from council.http_messages import missing_record
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
 from council.records import apply_changes, require_original_text
 from council.timeutil import is_time_zone
@@ -384,7 +385,7 @@ def get_in_council(model: type[Any], record_id: int, council_id: int, *options: 
     """A record of the reader's council, or NotFound: ids of other councils do not leak."""
     record = db.session.get(model, record_id, options=options)
     if record is None or getattr(record, "council_id", council_id) != council_id:
-        raise NotFound(_("There is nothing at this address."))
+        raise NotFound(missing_record(model.__tablename__))
     return record
 
 

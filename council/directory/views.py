@@ -37,9 +37,9 @@ from council.directory.models import (
 )
 from council.errors import DomainError, NotAllowed
 from council.extensions import db
-from council.forms import option, refuse_form, show_error, submit_form
+from council.forms import choice_needed, option, refuse_form, show_error, submit_form
 from council.i18n import LANGUAGES, plain_localized
-from council.web import arg_int, current_council, form_page, paginate
+from council.web import arg_int, current_council, form_page, known_choice, paginate
 
 bp = Blueprint("directory", __name__)
 
@@ -103,10 +103,10 @@ def _membership_form(working_group: WorkingGroup) -> MembershipForm:
     people = db.session.scalars(select(User).where(
         User.council_id == working_group.council_id, User.active.is_(True))
         .options(selectinload(User.organisation)).order_by(User.name))
-    form.user_id.choices = [option(p.id, services.person_label(current_user, p)) for p in people
-                            if p.id not in member_ids and can(current_user, "membership.change",
-                                                               MemberChange(working_group, p, None,
-                                                                            GroupRole.MEMBER))]
+    form.user_id.choices = choice_needed([
+        option(p.id, services.person_label(current_user, p)) for p in people
+        if p.id not in member_ids and can(current_user, "membership.change",
+                                          MemberChange(working_group, p, None, GroupRole.MEMBER))])
     form.role.choices = _group_role_choices(working_group, form.role.choices)
     return form
 
@@ -212,7 +212,7 @@ def remove_member(group_id: int, membership_id: int) -> Response:
 def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm(obj=obj)
     countries = db.session.scalars(select(Country).order_by(Country.code))
-    form.country_code.choices = [option(c.code, plain_localized(c.name)) for c in countries]
+    form.country_code.choices = choice_needed([option(c.code, plain_localized(c.name)) for c in countries])
     regions = db.session.scalars(select(Region).order_by(Region.country_code, Region.code))
     form.region_id.choices = [option("", "—")] + [option(r.id, plain_localized(r.name)) for r in regions]
     return form
@@ -222,9 +222,9 @@ def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
 def organisations() -> str:
     council = current_council()
     filters = dict(country=request.args.get("country") or None, region_id=arg_int("region"),
-                   kind=request.args.get("kind") or None, text=request.args.get("q") or None)
-    if filters["kind"] not in (None, *OrganisationKind):
-        filters["kind"] = None
+                   kind=known_choice("kind", request.args.get("kind"),
+                                     {kind.value for kind in OrganisationKind}.__contains__),
+                   text=request.args.get("q") or None)
     page = paginate(services.organisations_query(council.id, **filters)  # type: ignore[arg-type]
                     .options(selectinload(Organisation.region)))
     return render_template("directory/organisations.html", page=page, filters=filters,

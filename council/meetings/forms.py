@@ -48,7 +48,7 @@ class MultiCheckboxField(SelectMultipleField):
 class MeetingForm(CouncilForm):
     kind = SelectField(_l("Kind of meeting"), choices=choices(MeetingKind))
     group_id = SelectField(_l("Working group"), coerce=optional_int, validate_choice=False)
-    title = translated_text_field(_l("Title"), max_length=300)
+    title = translated_text_field(_l("Title"), max_length=300, required=True)
     original_language = original_language_field()
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired()])
@@ -79,7 +79,7 @@ class ResponseForm(CouncilForm):
 
 
 class AgendaItemForm(CouncilForm):
-    title = translated_text_field(_l("Title"), max_length=300)
+    title = translated_text_field(_l("Title"), max_length=300, required=True)
     original_language = original_language_field()
     notes = translated_text_field(_l("Notes"), max_length=4000, multiline=True)
     duration_minutes = IntegerField(_l("Duration in minutes"), validators=[InputRequired()], default=15)
@@ -108,7 +108,8 @@ class CommitmentRowForm(Form):
 
 
 class DecisionForm(CouncilForm):
-    text = translated_text_field(_l("Decision"), max_length=4000, multiline=True)
+    text = translated_text_field(_l("Decision"), max_length=4000, multiline=True,
+                                 required=True)
     original_language = original_language_field()
     agenda_item_id = SelectField(_l("Agenda item"), coerce=optional_int, validate_choice=False)
     create_recommendation = BooleanField(_l("The decision makes a recommendation"))

@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
-from council.auth.permissions import group_roles, in_council, is_co_chair, is_secretary, rule
-from council.directory.models import GroupRole, User
+from council.auth.permissions import (
+    any_co_chairs,
+    co_chairs_of,
+    group_roles,
+    in_council,
+    is_co_chair,
+    is_secretary,
+    rule,
+    secretaries,
+)
+from council.directory.models import GroupRole, User, WorkingGroup
+from council.extensions import db
 from council.meetings.models import AgendaItem, Decision, Invitation, Meeting, MeetingStatus, Minutes
 from council.meetings.wording import about
 from council.tracker.permissions import group_led
@@ -41,7 +52,23 @@ def is_chair(user: User, meeting: Meeting) -> bool:
     return any(chair.id == user.id for chair in meeting.session_chairs)
 
 
-@rule("meeting.schedule")
+def _organisers(meeting: Meeting | MeetingScope) -> list[str]:
+    """Who `is_organiser`: the council's secretaries; for a group meeting, the group's co-chairs."""
+    group = db.session.get(WorkingGroup, meeting.group_id) if meeting.group_id is not None else None
+    return [*secretaries(), *([co_chairs_of(group)] if group is not None else [])]
+
+
+def _schedulers(scope: MeetingScope) -> list[str]:
+    if scope.group_id is None:
+        return [*secretaries(), *any_co_chairs()]
+    return _organisers(scope)
+
+
+def _invited(invitation: Invitation) -> list[str]:
+    return [_("the invited person or the people of the invited organisation")]
+
+
+@rule("meeting.schedule", who=_schedulers)
 def _schedule(user: User, scope: MeetingScope) -> bool:
     """Co-chairs of any group may propose a council session; the secretariat decides on it."""
     if is_organiser(user, scope):
@@ -49,12 +76,12 @@ def _schedule(user: User, scope: MeetingScope) -> bool:
     return scope.group_id is None and in_council(user, scope.council_id) and co_chairs_a_group(user)
 
 
-@rule("meeting.organise")
+@rule("meeting.organise", who=_organisers)
 def _organise(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting)
 
 
-@rule("meeting.edit")
+@rule("meeting.edit", who=_organisers)
 def _edit(user: User, meeting: Meeting) -> bool:
     """Organisers, and whoever proposed a council session while it is still a draft."""
     if is_organiser(user, meeting):
@@ -69,7 +96,7 @@ def _view(user: User, meeting: Meeting) -> bool:
     return meeting.status != MeetingStatus.DRAFT or _edit(user, meeting)
 
 
-@rule("meeting.respond")
+@rule("meeting.respond", who=_invited)
 def _respond(user: User, invitation: Invitation) -> bool:
     """The invited person, or anyone from the invited organisation."""
     if invitation.user_id is not None:
@@ -77,7 +104,7 @@ def _respond(user: User, invitation: Invitation) -> bool:
     return invitation.organisation_id is not None and invitation.organisation_id == user.organisation_id
 
 
-@rule("minutes.write")
+@rule("minutes.write", who=_organisers)
 def _write_minutes(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting)
 

@@ -30,6 +30,7 @@ from council.directory.models import (
 )
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
+from council.http_messages import missing_record
 from council.i18n import Translations
 from council.meetings.models import (
     MEETING_TRANSITIONS,
@@ -138,10 +139,8 @@ def get_meeting(meeting_id: int, reader: User, options: Iterable[Any] = ()) -> M
     `options` are loader options (selectinload…) for pages that show the whole meeting.
     """
     meeting = db.session.get(Meeting, meeting_id, options=list(options))
-    if meeting is None or meeting.council_id != reader.council_id:
-        raise NotFound(_("There is nothing at this address."))
-    if not can(reader, "meeting.view", meeting):
-        raise NotFound(_("There is nothing at this address."))
+    if meeting is None or meeting.council_id != reader.council_id or not can(reader, "meeting.view", meeting):
+        raise NotFound(missing_record("meeting"))
     return meeting
 
 

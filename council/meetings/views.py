@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,7 +59,7 @@ from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
 )
-from council.web import arg_int, current_council, form_page, paginate
+from council.web import arg_int, current_council, form_page, known_choice, paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -200,8 +200,9 @@ def _details(form: MeetingForm) -> services.MeetingDetails:
 @bp.get("/")
 def meetings() -> str:
     council = current_council()
-    when = "past" if request.args.get("when") == "past" else "upcoming"
-    filters = dict(when=when, group_id=arg_int("group"), kind=request.args.get("kind") or None)
+    when = known_choice("when", request.args.get("when"), {"past", "upcoming"}.__contains__) or "upcoming"
+    filters = dict(when=when, group_id=arg_int("group"), kind=known_choice(
+        "kind", request.args.get("kind"), {kind.value for kind in MeetingKind}.__contains__))
     page = paginate(services.meetings_list(current_user, **filters))  # type: ignore[arg-type]
     groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council.id)
                                 .order_by(WorkingGroup.code)).all()
@@ -298,8 +299,8 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
 def new_meeting() -> Response | str | tuple[str, int]:
     council = current_council()
     groups = _schedulable_groups(council.id)
-    if not groups and not can(current_user, "meeting.schedule", MeetingScope(council.id, None)):
-        abort(403)
+    if not groups:  # none to organise: a council session, then, which only some may propose
+        require(current_user, "meeting.schedule", MeetingScope(council.id, None))
     form = _meeting_form(council.id)
     if not form.is_submitted():
         form.kind.data = request.args.get("kind") or (

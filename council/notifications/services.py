@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, true, update
 
 from council import events
-from council.auth.permissions import require, rule
+from council.auth.permissions import administrators, require, rule
 from council.directory.models import Council, Membership, User
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.events import Event
@@ -54,7 +54,7 @@ def _edit_preferences(user: User, person: Any) -> bool:
     return bool(person.id == user.id)
 
 
-@rule("notifications.outbox")
+@rule("notifications.outbox", who=administrators)
 def _manage_outbox(user: User, council_id: Any) -> bool:
     return False  # administrators only (they pass every rule)
 

@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, text
 
-from council.auth.permissions import rule
+from council.auth.permissions import administrators, rule
 from council.directory.models import User
 from council.extensions import db
 from council.notifications import outbox
@@ -27,7 +27,7 @@ RUN_KEY = "council:runs:{name}"
 RUNS = ("digests", "reminders", "sweep")
 
 
-@rule("operations.status")
+@rule("operations.status", who=administrators)
 def _see_status(user: User, target: Any) -> bool:
     """The status page is the platform administrators' (can() lets them; nobody else)."""
     return False

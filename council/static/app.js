@@ -9,6 +9,13 @@
       event.preventDefault();
     }
   }, true);
+  // A form refused: the error summary takes the focus, so the problems are read (and seen) first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  });
   // htmx requests carry the CSRF token from the page's meta tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -23,10 +23,10 @@ from council.tracker.models import CommitmentStatus, Priority, RecommendationSou
 
 class RecommendationForm(CouncilForm):
     group_id = SelectField(_l("Working group"), coerce=optional_int, validate_choice=False,
-                           validators=[DataRequired()])
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
+                           validators=[DataRequired(_l("Choose the working group."))])
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=60)],
                        description=_l("Group prefix, year and number, e.g. TRD-2026-004."))
-    title = translated_text_field(_l("Title"), max_length=500)
+    title = translated_text_field(_l("Title"), max_length=500, required=True)
     text = translated_text_field(_l("Text"), max_length=10000, multiline=True)
     original_language = original_language_field()
     source = SelectField(_l("Source"), choices=choices(RecommendationSource))
@@ -45,12 +45,14 @@ class StatusForm(CouncilForm):
 
 class CommitmentForm(CouncilForm):
     organisation_id = SelectField(_l("Responsible organisation"), coerce=optional_int,
-                                  validate_choice=False, validators=[DataRequired()])
+                                  validate_choice=False,
+                                  validators=[DataRequired(_l("Choose the responsible organisation."))])
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
-    description = translated_text_field(_l("What will be done"), max_length=4000, multiline=True)
+    description = translated_text_field(_l("What will be done"), max_length=4000, multiline=True,
+                                        required=True)
     original_language = original_language_field()
     start_date = DateField(_l("Start date"), validators=[Optional()])
-    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    due_date = DateField(_l("Due date"), validators=[InputRequired(_l("Enter the due date."))])
     counterpart_id = SelectField(_l("Counterpart commitment on the other side"), coerce=optional_int,
                                  validate_choice=False)
     initiative_id = SelectField(_l("Initiative"), coerce=optional_int, validate_choice=False)
@@ -83,14 +85,14 @@ class VerificationForm(CouncilForm):
 class InitiativeForm(CouncilForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("E.g. UZEN-BEREKET-GORGAN."))
-    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300, required=True)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     group_id = SelectField(_l("Working group"), coerce=optional_int, validate_choice=False)
 
 
 class MilestoneForm(CouncilForm):
-    title = translated_text_field(_l("Milestone"), max_length=300)
+    title = translated_text_field(_l("Milestone"), max_length=300, required=True)
     original_language = original_language_field()
     due_date = DateField(_l("Due date"), validators=[Optional()])
     completed_on = DateField(_l("Reached on"), validators=[Optional()])
@@ -103,7 +105,7 @@ class MilestoneDoneForm(CouncilForm):
 class IndicatorForm(CouncilForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("E.g. TRADE-TURNOVER."))
-    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300)
+    name = translated_text_field(lazy_pgettext("thing", "Name"), max_length=300, required=True)
     description = translated_text_field(_l("Description"), max_length=4000, multiline=True)
     original_language = original_language_field()
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=40)],

@@ -14,10 +14,21 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, false, select, true
 
-from council.auth.permissions import group_roles, in_council, is_co_chair, is_secretary, rule
-from council.directory.models import GroupRole, PlatformRole, User, WorkingGroup
+from council.auth.permissions import (
+    co_chairs_of,
+    council_people,
+    either,
+    group_roles,
+    in_council,
+    is_co_chair,
+    is_secretary,
+    rule,
+    secretaries,
+)
+from council.directory.models import Country, GroupRole, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
+from council.i18n import plain_localized
 
 
 def _group_of(target: Any) -> tuple[int | None, int | None]:
@@ -34,22 +45,35 @@ def _leads(user: User, target: Any) -> bool:
                                               and is_co_chair(user, group_id))
 
 
-@rule("tracker.view")
+def _leaders(target: Any) -> list[str]:
+    """Who `_leads`: the council's secretaries, and the co-chairs of the record's working group."""
+    _council_id, group_id = _group_of(target)
+    group = db.session.get(WorkingGroup, group_id) if group_id is not None else None
+    return [*secretaries(), *([co_chairs_of(group)] if group is not None else [])]
+
+
+def _reporters(commitment: Any) -> list[str]:
+    organisation = commitment.organisation
+    return [*_leaders(commitment), _("the owner and the people of %(organisation)s", organisation=(
+        plain_localized(organisation.name, organisation.original_language)))]
+
+
+@rule("tracker.view", who=council_people)
 def _view(user: User, council_id: Any) -> bool:
     return council_id is None or in_council(user, council_id)
 
 
-@rule("recommendation.manage")
+@rule("recommendation.manage", who=_leaders)
 def _manage_recommendation(user: User, group_or_recommendation: Any) -> bool:
     return _leads(user, group_or_recommendation)
 
 
-@rule("commitment.manage")
+@rule("commitment.manage", who=_leaders)
 def _manage_commitment(user: User, recommendation_or_commitment: Any) -> bool:
     return _leads(user, recommendation_or_commitment)
 
 
-@rule("commitment.report")
+@rule("commitment.report", who=_reporters)
 def _report(user: User, commitment: Any) -> bool:
     if _leads(user, commitment):
         return True
@@ -77,8 +101,17 @@ def _verify_refusal(user: User, commitment: Any) -> str:
     if reported_done_by(commitment) == user.id:
         return _("You reported this commitment done: a co-chair from its side or the council's "
                  "secretaries verify it, not the person who reported it.")
-    return _("Only the co-chair from the side of the responsible organisation or the council's "
-             "secretaries can verify this commitment or send it back.")
+    return _("Only %(who)s can verify this commitment or send it back.", who=either(
+        [*secretaries(), _side_co_chair(commitment)]))
+
+
+def _side_co_chair(commitment: Any) -> str:
+    """The co-chair of the commitment's group from the side of its organisation."""
+    group = db.session.get(WorkingGroup, commitment.group_id)
+    country = db.session.get(Country, commitment.organisation.country_code)
+    return _("the co-chair of the %(group)s working group (%(country)s)",
+             group=plain_localized(group.name, group.original_language) if group else "",
+             country=plain_localized(country.name) if country else commitment.organisation.country_code)
 
 
 @rule("commitment.verify", refusal=_verify_refusal, binds_admins=True)
@@ -93,22 +126,22 @@ def _verify(user: User, commitment: Any) -> bool:
         and user.country_code is not None and user.country_code == commitment.country_code
 
 
-@rule("tracker.import")
+@rule("tracker.import", who=secretaries)
 def _import(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("initiative.manage")
+@rule("initiative.manage", who=secretaries)
 def _manage_initiative(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("indicator.manage")
+@rule("indicator.manage", who=secretaries)
 def _manage_indicator(user: User, council_id: Any) -> bool:
     return is_secretary(user, council_id)
 
 
-@rule("indicator.observe")
+@rule("indicator.observe", who=_leaders)
 def _observe(user: User, indicator: Any) -> bool:
     """Record an observation: secretaries, and the co-chairs of the indicator's group."""
     return _leads(user, indicator)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from council import conflicts, events
 from council.auth.permissions import require
 from council.directory.models import Organisation, User, WorkingGroup
-from council.errors import Conflict, ValidationFailed
+from council.errors import Conflict, Problems, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
 from council.records import apply_changes, require_original_text
@@ -117,14 +117,20 @@ def _recommendation_values(council_id: int, record: Recommendation | None, *, co
                            title: Translations, text: Translations, original_language: str,
                            source: Any, source_reference: str | None, priority: Any,
                            is_public: bool) -> dict[str, Any]:
-    code = _code(code)
-    title = require_original_text(title, original_language, "title")
-    _unique_code(Recommendation, council_id, code, record)
-    return dict(code=code, title=title, text=clean_translations(text),
-                original_language=original_language,
-                source=_enum(RecommendationSource, source, "source"),
-                source_reference=_optional_text(source_reference, 300, "source_reference"),
-                priority=_enum(Priority, priority, "priority"), is_public=bool(is_public))
+    problems = Problems()
+    code = problems.check(_code, code) or ""
+    if code:
+        problems.check(_unique_code, Recommendation, council_id, code, record)
+    title = problems.check(require_original_text, title, original_language, "title") or {}
+    values = dict(code=code, title=title, text=clean_translations(text),
+                  original_language=original_language,
+                  source=problems.check(_enum, RecommendationSource, source, "source"),
+                  source_reference=problems.check(_optional_text, source_reference, 300,
+                                                  "source_reference"),
+                  priority=problems.check(_enum, Priority, priority, "priority"),
+                  is_public=bool(is_public))
+    problems.raise_any()
+    return values
 
 
 def create_recommendation(actor: User, group: WorkingGroup, *, code: str, title: Translations,
@@ -206,29 +212,35 @@ def _check_commitment(council_id: int, commitment: Commitment | None, *,
                       description: Translations, original_language: str,
                       start_date: date | None, due_date: date | None,
                       counterpart: Commitment | None,
-                      initiative: Initiative | None) -> dict[str, Any]:
-    _in_council(organisation, council_id, "organisation_id",
-                _("Choose the responsible organisation."))
-    assert organisation is not None  # noqa: S101  checked by _in_council above; narrows the type
-    if owner is not None and (owner.organisation_id != organisation.id or not owner.active):
-        raise ValidationFailed(_("The owner must be an active member of the responsible "
-                                 "organisation."), field="owner_id")
-    description = require_original_text(description, original_language, "description")
+                      initiative: Initiative | None, problems: Problems | None = None) -> dict[str, Any]:
+    """The commitment's values once every field is right; every wrong one is reported at once."""
+    problems = problems if problems is not None else Problems()
+    problems.check(_in_council, organisation, council_id, "organisation_id",
+                   _("Choose the responsible organisation."))
+    if owner is not None and organisation is not None and (
+            owner.organisation_id != organisation.id or not owner.active):
+        problems.add(_("The owner must be an active member of the responsible organisation."),
+                     "owner_id")
+    description = problems.check(require_original_text, description, original_language,
+                                 "description") or {}
     if due_date is None:
-        raise ValidationFailed(_("Enter the due date."), field="due_date")
-    if start_date is not None and due_date < start_date:
-        raise ValidationFailed(_("The due date cannot be before the start date."), field="due_date")
+        problems.add(_("Enter the due date."), "due_date")
+    elif start_date is not None and due_date < start_date:
+        problems.add(_("The due date cannot be before the start date."), "due_date")
     if counterpart is not None:
-        _in_council(counterpart, council_id, "counterpart_id",
-                    _("Choose a commitment of this council."))
-        if commitment is not None and counterpart.id == commitment.id:
-            raise ValidationFailed(_("A commitment cannot be its own counterpart."),
-                                   field="counterpart_id")
-        if counterpart.organisation.country_code == organisation.country_code:
-            raise ValidationFailed(_("The counterpart commitment must be on the other side of the "
-                                     "border."), field="counterpart_id")
+        if counterpart.council_id != council_id:
+            problems.add(_("Choose a commitment of this council."), "counterpart_id")
+        elif commitment is not None and counterpart.id == commitment.id:
+            problems.add(_("A commitment cannot be its own counterpart."), "counterpart_id")
+        elif organisation is not None and \
+                counterpart.organisation.country_code == organisation.country_code:
+            problems.add(_("The counterpart commitment must be on the other side of the border."),
+                         "counterpart_id")
     if initiative is not None:
-        _in_council(initiative, council_id, "initiative_id", _("Choose an initiative of this council."))
+        problems.check(_in_council, initiative, council_id, "initiative_id",
+                       _("Choose an initiative of this council."))
+    problems.raise_any()
+    assert organisation is not None  # noqa: S101  checked above; narrows the type
     return dict(organisation_id=organisation.id, owner_id=owner.id if owner else None,
                 description=description, original_language=original_language,
                 start_date=start_date, due_date=due_date,
@@ -251,16 +263,17 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
     require(actor, "commitment.manage", recommendation)
     if recommendation.status != RecommendationStatus.ADOPTED:
         raise Conflict(_("Commitments can be made only under an adopted recommendation."))
+    problems = Problems()
+    if code:
+        code = problems.check(_code, code)
+        if code:
+            problems.check(_unique_code, Commitment, recommendation.council_id, code)
     values = _check_commitment(
         recommendation.council_id, None, organisation=organisation, owner=owner,
         description=description, original_language=original_language, start_date=start_date,
-        due_date=due_date, counterpart=counterpart, initiative=initiative)
-    assert organisation is not None  # noqa: S101  checked by _in_council above; narrows the type
-    if code:
-        code = _code(code)
-        _unique_code(Commitment, recommendation.council_id, code)
-    else:
-        code = next_commitment_code(recommendation, organisation.country_code)
+        due_date=due_date, counterpart=counterpart, initiative=initiative, problems=problems)
+    assert organisation is not None  # noqa: S101  checked by _check_commitment; narrows the type
+    code = code or next_commitment_code(recommendation, organisation.country_code)
     commitment = Commitment(council_id=recommendation.council_id, code=code,
                             recommendation=recommendation, group_id=recommendation.group_id,
                             progress=0, status=CommitmentStatus.PLANNED, **values)

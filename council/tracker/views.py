@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from council import spreadsheets
-from council.auth.permissions import can, require
+from council.auth.permissions import any_co_chairs, can, only, require, secretaries
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import (
     AnyoneOf,
@@ -40,9 +40,9 @@ from council.directory.services import (
     council_organisations,
     get_in_council,
 )
-from council.errors import DomainError
+from council.errors import NotAllowed
 from council.extensions import db
-from council.forms import option, submit_form
+from council.forms import choice_needed, option, submit_form
 from council.i18n import current_language, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
@@ -55,6 +55,8 @@ from council.tracker.forms import (
     VerificationForm,
 )
 from council.tracker.models import (
+    COMMITMENT_NEEDS_REASON,
+    RECOMMENDATION_CLOSED,
     Commitment,
     CommitmentStatus,
     Evidence,
@@ -65,7 +67,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import arg_int, current_council, paginate
+from council.web import arg_int, current_council, ignore_argument, known_choice, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -123,6 +125,22 @@ def _allowed_move(target: CommitmentStatus, commitment: Commitment) -> bool:
     return can(current_user, action, commitment)
 
 
+# Status moves that stop the work on a record: drawn as warnings and confirmed before they are made.
+STOPPING = frozenset({RecommendationStatus.REJECTED, RecommendationStatus.WITHDRAWN,
+                      RecommendationStatus.SUPERSEDED, CommitmentStatus.BLOCKED, CommitmentStatus.CANCELLED})
+
+
+@bp.app_template_test("needs_reason")
+def _needs_reason(target: RecommendationStatus | CommitmentStatus) -> bool:
+    """Does this move ask for a reason (the services insist on one)?"""
+    return target in RECOMMENDATION_CLOSED or target in COMMITMENT_NEEDS_REASON
+
+
+@bp.app_template_test("stops_work")
+def _stops_work(target: RecommendationStatus | CommitmentStatus) -> bool:
+    return target in STOPPING
+
+
 @bp.app_template_test("milestone_overdue")
 def _milestone_overdue(milestone: Milestone, today: date) -> bool:
     return milestone.is_overdue(today)
@@ -132,21 +150,19 @@ def _milestone_overdue(milestone: Milestone, today: date) -> bool:
 
 
 def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
-    status = request.args.get("status") or None
-    country = (request.args.get("country") or "").upper() or None
+    """The list's filters from the address; a value not understood is left out, with a notice."""
     due_within = arg_int("due_within")
     if due_within is not None and not 0 <= due_within <= queries.MAX_DUE_WITHIN:
-        raise DomainError(_("“%(name)s” must be a whole number from %(min)s to %(max)s.",
-                            name="due_within", min=0, max=format_decimal(queries.MAX_DUE_WITHIN)),
-                          field="due_within")
-    sort = request.args.get("sort", "")
+        ignore_argument("due_within")
+        due_within = None
+    country = (request.args.get("country") or "").upper()
     return queries.Filters(
-        group_id=arg_int("group"), country=country if country and COUNTRY.match(country) else None,
+        group_id=arg_int("group"), country=known_choice("country", country, COUNTRY.fullmatch),
         organisation_id=arg_int("organisation"), owner_id=arg_int("owner"),
-        status=status if status in {s.value for s in statuses} else None,
+        status=known_choice("status", request.args.get("status"), {s.value for s in statuses}.__contains__),
         overdue=request.args.get("overdue") == "1",
         due_within=due_within, text=(request.args.get("q") or "").strip() or None,
-        sort=sort if sort in sorts else "")
+        sort=known_choice("sort", request.args.get("sort"), sorts.__contains__) or "")
 
 
 def _filter_choices(council_id: int) -> dict[str, Any]:
@@ -234,7 +250,7 @@ def export_recommendations(fmt: str) -> Response:
 
 def _recommendation_form(obj: Recommendation | None = None) -> RecommendationForm:
     form = RecommendationForm(obj=obj)
-    form.group_id.choices = _group_choices(current_user.council_id, managed=True)
+    form.group_id.choices = choice_needed(_group_choices(current_user.council_id, managed=True))
     if obj is None and request.method == "GET":
         form.group_id.data = arg_int("group")
     return form
@@ -250,8 +266,8 @@ def _recommendation_values(form: RecommendationForm) -> dict[str, Any]:
 @bp.route("/recommendations/new", methods=["GET", "POST"])
 def new_recommendation() -> Any:
     form = _recommendation_form()
-    if not form.group_id.choices:  # neither a secretary nor a co-chair of any group
-        abort(403)
+    if len(form.group_id.choices) < 2:  # neither a secretary nor a co-chair of any group
+        raise NotAllowed(only([*secretaries(), *any_co_chairs()]))
 
     def page() -> str:
         return render_template("tracker/recommendation_form.html", form=form, recommendation=None)
@@ -337,9 +353,9 @@ def export_commitments(fmt: str) -> Response:
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
     form = CommitmentForm(obj=obj)
     council_id = recommendation.council_id
-    form.organisation_id.choices = [
+    form.organisation_id.choices = choice_needed([
         option(o.id, f"{o.country_code} · {plain_localized(o.name, o.original_language)}")
-        for o in council_organisations(council_id)]
+        for o in council_organisations(council_id)])
     form.owner_id.choices = [option("", "—")] + [
         option(person.id, f"{person.name} ({organisation.code})")
         for person, organisation in active_people_by_organisation(council_id)]

@@ -12,7 +12,7 @@ from council.extensions import db
 from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, Priority, RecommendationStatus
 from tests.api.conftest import bearer
-from tests.conftest import NO_PERMISSION, NOT_FOUND, refusal
+from tests.conftest import ONLY_TRADE_LEADERS, refusal
 from tests.factories import (
     CommitmentFactory,
     IndicatorFactory,
@@ -104,14 +104,15 @@ def test_bad_tracker_filters_are_422(client, world, tracker, as_member):
 
 def test_other_councils_records_are_404(client, world, as_member):
     foreign = CommitmentFactory()
-    for path in (f"/commitments/{foreign.id}", f"/recommendations/{foreign.recommendation_id}",
-                 f"/commitments/{foreign.id}/progress-updates"):
+    for path, missing in ((f"/commitments/{foreign.id}", "commitment"),
+                          (f"/recommendations/{foreign.recommendation_id}", "recommendation"),
+                          (f"/commitments/{foreign.id}/progress-updates", "commitment")):
         response = client.get(f"/api/v1{path}", headers=as_member)
-        assert refusal(response, 404) == NOT_FOUND, path
+        assert refusal(response, 404) == f"This {missing} does not exist.", path
     progress = foreign.progress
     response = client.post(f"/api/v1/commitments/{foreign.id}/progress-updates",
                            json={"progress": 10}, headers=as_member)
-    assert refusal(response, 404) == NOT_FOUND
+    assert refusal(response, 404) == "This commitment does not exist."
     db.session.refresh(foreign)
     assert foreign.progress == progress and history("commitment", foreign.id) == []
 
@@ -178,7 +179,9 @@ def test_people_of_other_organisations_may_not_report(client, world, tracker, to
     response = client.post(f"/api/v1/commitments/{tracker['kz'].id}/progress-updates",
                            json={"progress": 10}, headers=bearer(token_for(world.tm_member)))
     assert response.status_code == 403
-    assert response.json["error"]["message"] == "You do not have permission to do this."
+    assert response.json["error"]["message"].startswith(
+        "Only the council's secretaries, the co-chairs of the Trade working group or the owner and the "
+        "people of ")
 
 
 def test_read_tokens_may_not_change_anything(client, world, tracker, token_for):
@@ -237,7 +240,7 @@ def test_a_transition_that_is_not_allowed_is_409(client, world, tracker, token_f
 def test_recommendations_change_status_through_the_service(client, world, tracker, token_for):
     chair, member = bearer(token_for(world.kz_chair)), bearer(token_for(world.member))
     path = f"/api/v1/recommendations/{tracker['proposed'].id}/status"
-    assert refusal(client.post(path, json={"status": "adopted"}, headers=member)) == NO_PERMISSION
+    assert refusal(client.post(path, json={"status": "adopted"}, headers=member)) == ONLY_TRADE_LEADERS
     db.session.refresh(tracker["proposed"])
     assert tracker["proposed"].status == RecommendationStatus.PROPOSED
     assert client.post(path, json={"status": "rejected"}, headers=chair).status_code == 422
