@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
     from council.health import bp as health_bp
+    from council.home.views import bp as home_bp
     from council.meetings import agenda_views, calendar_views, minutes_views
     from council.meetings.views import bp as meetings_bp
     from council.operations.views import bp as operations_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(operations_bp)
     app.register_blueprint(tracker_bp)

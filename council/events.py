@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, ForeignKey, Index, String, select
@@ -47,12 +48,12 @@ def listen(listener: Listener) -> Listener:
     return listener
 
 
-def record(kind: str, subject: Subject, actor: Subject | None = None, *,
+def record(kind: StrEnum, subject: Subject, actor: Subject | None = None, *,
            council_id: int | None = None, **payload: Any) -> Event:
     """Add an event for `subject` to the current transaction; the caller commits."""
     if subject.id is None:
         db.session.flush()
-    event = Event(kind=kind, subject_type=subject.__class__.__name__.lower(),
+    event = Event(kind=str(kind), subject_type=subject.__class__.__name__.lower(),
                   subject_id=subject.id, actor_id=actor.id if actor is not None else None,
                   council_id=council_id if council_id is not None else getattr(subject, "council_id", None),
                   payload=payload, created_at=utcnow())

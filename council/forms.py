@@ -10,7 +10,7 @@ from http import HTTPStatus
 from typing import Any
 
 import flask_babel
-from flask import flash, redirect
+from flask import flash, redirect, render_template
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -191,6 +191,16 @@ def refuse_form(form: FlaskForm, error: DomainError, page: Callable[[], str]) ->
     return page(), status
 
 
+def form_page(template: str, form: FlaskForm, **context: Any) -> str | tuple[str, int]:
+    """Render a form page; once submitted (and so refused), with the 4xx status that says so."""
+    return shown_form(form, lambda: render_template(template, form=form, **context))
+
+
+def shown_form(form: FlaskForm, page: Callable[[], str]) -> str | tuple[str, int]:
+    """A form page; when it is shown again after being submitted, the form was refused: 422."""
+    return (page(), HTTPStatus.UNPROCESSABLE_ENTITY.value) if form.is_submitted() else page()
+
+
 def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any],
                 message: str | Callable[[Any], str], target: Callable[[Any], str]
                 ) -> Response | str | tuple[str, int]:
@@ -201,7 +211,7 @@ def submit_form(form: FlaskForm, page: Callable[[], str], save: Callable[[], Any
     `target` URL come from what it returned.
     """
     if not form.validate_on_submit():
-        return (page(), HTTPStatus.UNPROCESSABLE_ENTITY.value) if form.is_submitted() else page()
+        return shown_form(form, page)
     try:
         saved = save()
     except DomainError as error:

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
-from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
@@ -31,12 +30,6 @@ def current_council() -> Council:
     if council is None:
         abort(404)
     return council
-
-
-def form_page(template: str, form: FlaskForm, **context: Any) -> str | tuple[str, int]:
-    """Render a form page; once submitted (and so refused), with the 4xx status that says so."""
-    page = render_template(template, form=form, **context)
-    return (page, UNPROCESSABLE) if form.is_submitted() else page
 
 
 def paginate(query: Select[Any]) -> Pagination:

@@ -253,6 +253,10 @@ def make_app(app: Flask, smtp_sink: tuple[MailSink, int]) -> Iterator[Any]:
         return other
 
     yield build
+    # The test's own session may have loaded rows through another app's engine (Flask-SQLAlchemy binds
+    # by the current app, so reading an expired `world` attribute inside `other.app_context()` does):
+    # give that connection back first, or it goes back to a disposed pool and is never closed.
+    db.session.close()
     for other in built:
         with other.app_context():
             db.session.remove()

@@ -39,7 +39,8 @@ def test_unknown_page_is_a_404_page(client, auth, world):
     auth.login(world.member)
     response = client.get("/organisations/999999")
     assert response.status_code == 404
-    assert "There is nothing at this address." in page_text(response)
+    text = page_text(response)
+    assert "Page not found" in text and "This organisation does not exist." in text
 
 
 def test_language_comes_from_the_browser_then_the_switcher(client):

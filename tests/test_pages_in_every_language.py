@@ -242,7 +242,7 @@ def secretary_pages() -> Iterator[str]:
         f"/meetings/{decision.meeting_id}", f"/meetings/{decision.meeting_id}/minutes/print",
         f"/meetings/{decision.meeting_id}/minutes/1", f"/meetings/{decision.meeting_id}/minutes/revise",
         "/dashboard", f"/dashboard/groups/{group}", "/dashboard/organisations",
-        f"/dashboard/organisations/{organisation}", "/my-work",
+        f"/dashboard/organisations/{organisation}", "/my-work", "/home",
         "/notifications", "/notifications/preferences", "/api/v1/docs",
         "/reports", "/reports/new",
         "/translations", f"/translate/recommendation/{recommendation}/kk",
@@ -258,7 +258,7 @@ def co_chair_pages() -> Iterator[str]:
     chair = db.session.scalars(select(User).where(User.email == "cochair.tm@council-demo.org")).one()
     own = db.session.scalars(select(Commitment.id).join(Organisation).where(
         Organisation.id == chair.organisation_id).order_by(Commitment.id)).first()
-    yield from ["/my-work", "/notifications", "/notifications/preferences", "/profile",
+    yield from ["/home", "/my-work", "/notifications", "/notifications/preferences", "/profile",
                 "/profile/two-factor", f"/people/{chair.id}", "/dashboard",
                 *([f"/tracker/commitments/{own}"] if own else [])]
 

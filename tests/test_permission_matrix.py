@@ -166,7 +166,15 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "meetings.create_feed": (NOBODY, SIGNED_IN),
     "meetings.revoke_feed": (NOBODY, roles("member", "admin")),  # the member's own feed
     "meetings.calendar_feed": (EVERYONE, NOBODY),  # the secret address is the credential
-    # Dashboards (the signed-in home) and the public portal
+    # Home: everyone's own "what needs me now"; its one-action items follow the rules of the pages
+    # they stand for (the world's meeting is held with draft minutes: 409 to those who may act).
+    "home.home": (SIGNED_IN, NOBODY),
+    "home.report_progress": (NOBODY, REPORTERS),
+    "home.verify": (NOBODY, LEADS),
+    "home.approve_minutes": (NOBODY, roles("co_chair")),
+    "home.respond": (NOBODY, roles("member", "admin")),  # the member's own invitation
+    "home.read_notifications": (NOBODY, SIGNED_IN),
+    # Dashboards and the public portal
     "dashboard.council": (SIGNED_IN, NOBODY),
     "dashboard.council_csv": (SIGNED_IN, NOBODY),
     "dashboard.group": (SIGNED_IN, NOBODY),
@@ -231,7 +239,7 @@ REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", rol
     | {("auth.login_code", role) for role in SIGNED_IN} \
     | {("auth.two_factor_setup", role) for role in STAFF} \
     | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
-# (directory.home sends signed-in people to their dashboard and anonymous visitors to the public portal.)
+# (directory.home sends signed-in people home and anonymous visitors to the public portal.)
 
 # Valid answers for the forms whose checks come before the permission's, so that a refusal is
 # a refusal and not a complaint about the form.
@@ -239,6 +247,7 @@ WRITE_DATA: dict[str, dict[str, str]] = {
     "tracker.change_recommendation_status": {"status": "withdrawn", "reason": "Matrix"},
     "tracker.change_commitment_status": {"status": "cancelled", "reason": "Matrix"},
     "meetings.respond": {"response": "attending"},
+    "home.respond": {"response": "attending"},
     "meetings.move_agenda_item": {"direction": "down"},
     "directory.change_member_role": {"role": "co_chair"},
 }

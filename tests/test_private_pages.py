@@ -17,8 +17,8 @@ from tests.factories import PASSWORD
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.mark.parametrize("path", ["/my-work", "/people/{member}", "/tracker/commitments", "/dashboard",
-                                  "/profile", "/notifications", "/meetings/"])
+@pytest.mark.parametrize("path", ["/home", "/my-work", "/people/{member}", "/tracker/commitments",
+                                  "/dashboard", "/profile", "/notifications", "/meetings/"])
 def test_every_page_of_a_signed_in_person_is_not_stored(client, auth, world, path):
     auth.login(world.member)
     response = client.get(path.format(member=world.member.id))

@@ -97,7 +97,8 @@ def test_script_in_every_free_text_field_stays_text(client, auth, world, uploads
     assert client.post(f"/meetings/{meeting_id}/publish").status_code == 302
 
     pages = ["/dashboard", f"/dashboard/groups/{group.id}", f"/dashboard/organisations/{organisation.id}",
-             "/my-work", f"/public/{world.council.slug}", "/groups", f"/groups/{group.id}", "/organisations",
+             "/my-work", "/home", f"/public/{world.council.slug}", "/groups", f"/groups/{group.id}",
+             "/organisations",
              f"/organisations/{organisation.id}",
              "/people", f"/people/{person.id}", "/tracker/recommendations",
              f"/tracker/recommendations/{recommendation.id}", "/tracker/commitments",

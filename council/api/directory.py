@@ -10,19 +10,17 @@ from sqlalchemy.orm import selectinload
 
 from council.api.access import current_token
 from council.api.blueprints import ID, resource_blueprint
-from council.api.pagination import page_of
+from council.api.pagination import PageQuerySchema, page_of, page_schema
 from council.api.schemas import (
     CountrySchema,
     MeSchema,
     OrganisationQuerySchema,
     OrganisationSchema,
-    PageQuerySchema,
     RegionQuerySchema,
     RegionSchema,
     WorkingGroupDetailSchema,
     WorkingGroupQuerySchema,
     WorkingGroupSchema,
-    page_schema,
 )
 from council.auth.permissions import require
 from council.directory import services

@@ -9,13 +9,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from council.api.blueprints import ID, resource_blueprint
-from council.api.pagination import page_of
+from council.api.pagination import page_of, page_schema
 from council.api.schemas import (
     MeetingDetailSchema,
     MeetingQuerySchema,
     MeetingSchema,
     MinutesSchema,
-    page_schema,
 )
 from council.directory.models import User
 from council.errors import NotFound

@@ -15,6 +15,13 @@ from council.extensions import Model
 from council.timeutil import utcnow
 
 
+class TokenEvent(StrEnum):
+    """The kinds of event personal access tokens record (stored as these strings in event.kind)."""
+
+    CREATED = "token.created"
+    REVOKED = "token.revoked"
+
+
 class TokenScope(StrEnum):
     READ = "read"
     READ_WRITE = "read-write"

@@ -1,13 +1,37 @@
-"""Page-based lists with a stable order: every query ends its ORDER BY with a unique column."""
+"""Page-based lists: the page arguments and envelope the API document shows, and pages in a stable
+order (every query ends its ORDER BY with a unique column)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
-from council.api.schemas import MAX_PER_PAGE
 from council.extensions import db
+
+MAX_PER_PAGE = 100
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000),
+                          metadata={"description": "Page number, from 1."})
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                              metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."})
+
+
+@cache  # one class per item schema: the document names it once
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """The envelope of a list: one page of items in a stable order, and where it sits in the whole."""
+    name = item.__name__.removesuffix("Schema") + "PageSchema"
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "page": fields.Integer(required=True),
+        "per_page": fields.Integer(required=True),
+        "total": fields.Integer(required=True, metadata={"description": "Items on all pages."}),
+        "pages": fields.Integer(required=True, metadata={"description": "Number of pages."}),
+    }, name=name)
 
 
 def page_of(query: Select[Any], args: dict[str, Any]) -> dict[str, Any]:

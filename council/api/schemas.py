@@ -7,12 +7,12 @@ and names, and a leaked token must not leak a contact list.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from council.api.models import TokenScope
+from council.api.pagination import PageQuerySchema
 from council.directory.models import GroupRole, OrganisationKind, PlatformRole, RegionKind
 from council.i18n import LANGUAGES
 from council.meetings.models import MeetingKind, MeetingStatus, RevisionStatus
@@ -29,7 +29,6 @@ from council.tracker.models import (
 from council.tracker.queries import COMMITMENT_SORTS, MAX_DUE_WITHIN, RECOMMENDATION_SORTS
 
 MAX_ID = 2_147_483_647
-MAX_PER_PAGE = 100
 
 
 NO_NUL = "^[^\\x00]*$"
@@ -75,29 +74,6 @@ class ErrorDetailSchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
-
-
-# Pagination -------------------------------------------------------------------------------------
-
-
-class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000),
-                          metadata={"description": "Page number, from 1."})
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE),
-                              metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."})
-
-
-@cache  # one class per item schema: the document names it once
-def page_schema(item: type[Schema]) -> type[Schema]:
-    """The envelope of a list: one page of items in a stable order, and where it sits in the whole."""
-    name = item.__name__.removesuffix("Schema") + "PageSchema"
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item), required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-        "total": fields.Integer(required=True, metadata={"description": "Items on all pages."}),
-        "pages": fields.Integer(required=True, metadata={"description": "Number of pages."}),
-    }, name=name)
 
 
 # Shared pieces ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from council import events
-from council.api.models import ApiToken, TokenScope
+from council.api.models import ApiToken, TokenEvent, TokenScope
 from council.auth import two_factor
 from council.auth.permissions import require, rule
 from council.directory.models import User
@@ -72,7 +72,7 @@ def create_token(actor: User, *, name: str, scope: TokenScope | str) -> tuple[Ap
                      token_hash=hash_secret(secret), hint=secret[:len(TOKEN_PREFIX) + 4],
                      created_at=utcnow())
     db.session.add(token)
-    events.record("token.created", token, actor, council_id=actor.council_id, name=name,
+    events.record(TokenEvent.CREATED, token, actor, council_id=actor.council_id, name=name,
                   scope=token.scope.value)
     return token, secret
 
@@ -82,7 +82,7 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
         raise Conflict(_("This token is already revoked."))
     token.revoked_at = utcnow()
-    events.record("token.revoked", token, actor, council_id=token.user.council_id, name=token.name)
+    events.record(TokenEvent.REVOKED, token, actor, council_id=token.user.council_id, name=token.name)
     return token
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from council.api.blueprints import ID, resource_blueprint
-from council.api.pagination import page_of
+from council.api.pagination import PageQuerySchema, page_of, page_schema
 from council.api.schemas import (
     CommitmentQuerySchema,
     CommitmentSchema,
@@ -30,14 +30,12 @@ from council.api.schemas import (
     ObservationInputSchema,
     ObservationQuerySchema,
     ObservationSchema,
-    PageQuerySchema,
     ProgressReportSchema,
     ProgressUpdateQuerySchema,
     ProgressUpdateSchema,
     RecommendationQuerySchema,
     RecommendationSchema,
     RecommendationStatusSchema,
-    page_schema,
 )
 from council.auth.permissions import require
 from council.directory.models import User

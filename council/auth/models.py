@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.extensions import Model
 from council.timeutil import utcnow
+
+
+class AuthEvent(StrEnum):
+    """The kinds of event signing in and accounts record (stored as these strings in event.kind)."""
+
+    SIGNED_IN = "auth.signed_in"
+    SIGN_IN_FAILED = "auth.sign_in_failed"
+    SIGNED_OUT_EVERYWHERE = "auth.signed_out_everywhere"
+    SECOND_FACTOR_ENABLED = "auth.second_factor_enabled"
+    SECOND_FACTOR_DISABLED = "auth.second_factor_disabled"
+    RECOVERY_CODES_RENEWED = "auth.recovery_codes_renewed"
+    RECOVERY_CODE_USED = "auth.recovery_code_used"
+    PERSON_INVITED = "person.invited"
+    PASSWORD_SET = "person.password_set"  # noqa: S105  an event kind, not a secret
+    PASSWORD_RESET_REQUESTED = "person.password_reset_requested"  # noqa: S105  an event kind, not a secret
+    SECOND_FACTOR_RESET = "person.second_factor_reset"
 
 
 class RecoveryCode(Model):

@@ -9,28 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from council.api.models import ApiToken
-from council.directory.models import PLATFORM_ROLE_LABELS, PlatformRole, User
+from council.api.models import ApiToken, TokenEvent
+from council.auth.models import AuthEvent
+from council.directory.models import PLATFORM_ROLE_LABELS, DirectoryEvent, PlatformRole, User
 from council.events import Event
 from council.extensions import db
 
-LABELS = {
-    "auth.signed_in": _l("Signed in"),
-    "auth.signed_out_everywhere": _l("Signed out everywhere"),
-    "auth.second_factor_enabled": _l("Two-factor sign-in turned on"),
-    "auth.second_factor_disabled": _l("Two-factor sign-in turned off"),
-    "auth.recovery_codes_renewed": _l("New recovery codes made"),
-    "auth.recovery_code_used": _l("Recovery code used"),
-    "person.second_factor_reset": _l("Second factor reset by an administrator"),
-    "person.password_set": _l("Password set"),
+LABELS: dict[str, Any] = {
+    AuthEvent.SIGNED_IN: _l("Signed in"),
+    AuthEvent.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere"),
+    AuthEvent.SECOND_FACTOR_ENABLED: _l("Two-factor sign-in turned on"),
+    AuthEvent.SECOND_FACTOR_DISABLED: _l("Two-factor sign-in turned off"),
+    AuthEvent.RECOVERY_CODES_RENEWED: _l("New recovery codes made"),
+    AuthEvent.RECOVERY_CODE_USED: _l("Recovery code used"),
+    AuthEvent.SECOND_FACTOR_RESET: _l("Second factor reset by an administrator"),
+    AuthEvent.PASSWORD_SET: _l("Password set"),
 }
-PERSON_KINDS = (*LABELS, "auth.sign_in_failed", "person.updated")
-TOKEN_KINDS = ("token.created", "token.revoked")
+PERSON_KINDS = (*LABELS, AuthEvent.SIGN_IN_FAILED, DirectoryEvent.PERSON_UPDATED)
+TOKEN_KINDS = (TokenEvent.CREATED, TokenEvent.REVOKED)
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,13 @@ def _entry(event: Event) -> SecurityEntry | None:
     address = payload.get("address")
     if event.kind in LABELS:
         return SecurityEntry(event.created_at, str(LABELS[event.kind]), address)
-    if event.kind == "auth.sign_in_failed":
+    if event.kind == AuthEvent.SIGN_IN_FAILED:
         what = _("Wrong code at sign-in") if payload.get("step") == "code" \
             else _("Wrong password at sign-in")
         return SecurityEntry(event.created_at, what, address, warning=True)
-    if event.kind == "token.created":
+    if event.kind == TokenEvent.CREATED:
         return SecurityEntry(event.created_at, _("Token created: %(name)s", name=payload.get("name")), None)
-    if event.kind == "token.revoked":
+    if event.kind == TokenEvent.REVOKED:
         return SecurityEntry(event.created_at, _("Token revoked: %(name)s", name=payload.get("name")), None)
     changes = payload.get("changes") or {}
     if "role" in changes:

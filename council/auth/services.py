@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from council import conflicts, events
 from council.auth import sessions
+from council.auth.models import AuthEvent
 from council.auth.permissions import require
 from council.directory.models import Council, Organisation, PlatformRole, User
 from council.errors import Conflict, ValidationFailed
@@ -65,7 +66,7 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
     if not check_password_hash(stored, password) or user is None or not user.active \
             or user.password_hash is None:
         if user is not None and user.active:
-            events.record("auth.sign_in_failed", user, None, step="password", address=address)
+            events.record(AuthEvent.SIGN_IN_FAILED, user, None, step="password", address=address)
         raise ValidationFailed(_("Wrong e-mail or password."), field="password")
     return user
 
@@ -73,12 +74,12 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
 def sign_in(user: User, *, address: str | None, agent: str | None, method: str = "password") -> None:
     """Record a completed sign-in in the person's security history."""
     user.last_login_at = utcnow()
-    events.record("auth.signed_in", user, user, address=address, agent=(agent or "")[:160] or None,
+    events.record(AuthEvent.SIGNED_IN, user, user, address=address, agent=(agent or "")[:160] or None,
                   method=method)
 
 
 def code_refused(user: User, *, address: str | None) -> None:
-    events.record("auth.sign_in_failed", user, None, step="code", address=address)
+    events.record(AuthEvent.SIGN_IN_FAILED, user, None, step="code", address=address)
 
 
 def sign_out(user: User) -> None:
@@ -90,7 +91,7 @@ def sign_out(user: User) -> None:
 def sign_out_everywhere(user: User) -> None:
     """End every session and remember-me cookie of the person, in every browser."""
     user.end_sessions()
-    events.record("auth.signed_out_everywhere", user, user)
+    events.record(AuthEvent.SIGNED_OUT_EVERYWHERE, user, user)
 
 
 def check_password_rules(password: str, field: str = "password") -> None:
@@ -106,7 +107,7 @@ def set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
     user.end_sessions()  # whoever signed in with the old password (or kept its cookie) is signed out
-    events.record("person.password_set", user, user)
+    events.record(AuthEvent.PASSWORD_SET, user, user)
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
@@ -175,11 +176,10 @@ def invite_person(actor: User, council: Council, *, email: str, name: str,
                   role=role, language=language, time_zone=time_zone, invited_at=utcnow())
     db.session.add(person)
     conflicts.flush()  # an address registered meanwhile is a Conflict on the e-mail field
-    events.record("person.invited", person, actor, email=email)
+    events.record(AuthEvent.PERSON_INVITED, person, actor, email=email)
     return person
 
 
-PASSWORD_RESET_REQUESTED = "person.password_reset_requested"  # noqa: S105  an event kind, not a secret
 
 
 def request_password_reset(email: str) -> None:
@@ -191,4 +191,4 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    events.record(PASSWORD_RESET_REQUESTED, user, None)
+    events.record(AuthEvent.PASSWORD_RESET_REQUESTED, user, None)

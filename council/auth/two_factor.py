@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
 from council import events
-from council.auth.models import RecoveryCode
+from council.auth.models import AuthEvent, RecoveryCode
 from council.auth.permissions import administrators, require, rule
 from council.directory.models import PlatformRole, User
 from council.errors import Conflict, NotAllowed, ValidationFailed
@@ -97,7 +97,7 @@ def enable(user: User, code: str) -> list[str]:
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
     user.end_sessions()
-    events.record("auth.second_factor_enabled", user, user)
+    events.record(AuthEvent.SECOND_FACTOR_ENABLED, user, user)
     return codes
 
 
@@ -108,7 +108,7 @@ def new_recovery_codes(user: User, code: str) -> list[str]:
     if verify(user, code) is None:
         raise ValidationFailed(_("This code is not valid."), field="code")
     codes = _new_recovery_codes(user)
-    events.record("auth.recovery_codes_renewed", user, user)
+    events.record(AuthEvent.RECOVERY_CODES_RENEWED, user, user)
     return codes
 
 
@@ -122,7 +122,7 @@ def disable(user: User, *, password: str, code: str) -> None:
         raise ValidationFailed(_("This code is not valid."), field="code")
     _clear(user)
     user.end_sessions()
-    events.record("auth.second_factor_disabled", user, user)
+    events.record(AuthEvent.SECOND_FACTOR_DISABLED, user, user)
 
 
 def reset(actor: User, person: User) -> None:
@@ -133,7 +133,7 @@ def reset(actor: User, person: User) -> None:
         raise Conflict(_("This person has no second factor to reset."))
     _clear(person)
     person.end_sessions()
-    events.record("person.second_factor_reset", person, actor)
+    events.record(AuthEvent.SECOND_FACTOR_RESET, person, actor)
 
 
 def _clear(user: User) -> None:
@@ -204,7 +204,7 @@ def _spend_recovery_code(user: User, code: str) -> bool:
         .values(used_at=utcnow()).execution_options(synchronize_session=False))
     if not spent.rowcount:  # type: ignore[attr-defined]
         return False
-    events.record("auth.recovery_code_used", user, user)
+    events.record(AuthEvent.RECOVERY_CODE_USED, user, user)
     return True
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from council.auth import services, sessions, two_factor
@@ -23,11 +27,12 @@ from council.auth.forms import (
 from council.directory.models import User
 from council.errors import DomainError, ValidationFailed
 from council.extensions import db, limiter
-from council.forms import show_error
+from council.forms import form_page, show_error
 from council.i18n import LANGUAGES, speak_as
-from council.web import after_response, form_page, private_page, same_site_path
+from council.web import after_response, private_page, same_site_path
 
 bp = Blueprint("auth", __name__)
+T = TypeVar("T")
 
 
 def _login_limit() -> str:
@@ -166,27 +171,28 @@ def require_two_factor_set_up() -> Response | None:
     return None
 
 
+def _signed_out(sign_out: Callable[[User], None], message: LazyString) -> Response:
+    # The sign-in page that follows (and its message, read once signed out) stays in the language the
+    # person chose.
+    session["signed_out_language"] = current_user.language
+    sign_out(current_user)
+    db.session.commit()
+    logout_user()
+    flash(str(message), "success")
+    return redirect(url_for("auth.login"))
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    # The sign-in page that follows (and its message) stays in the language the person chose.
-    session["signed_out_language"] = current_user.language
-    services.sign_out(current_user)
-    db.session.commit()
-    logout_user()
-    flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
+    return _signed_out(services.sign_out, _l("You have signed out."))
 
 
 @bp.post("/profile/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> Response:
-    session["signed_out_language"] = current_user.language
-    services.sign_out_everywhere(current_user)
-    db.session.commit()
-    logout_user()
-    flash(_("You have signed out on every device. Sign in again here."), "success")
-    return redirect(url_for("auth.login"))
+    return _signed_out(services.sign_out_everywhere,
+                       _l("You have signed out on every device. Sign in again here."))
 
 
 # Two-factor set-up on the profile -----------------------------------------------------------------
@@ -228,58 +234,66 @@ def two_factor_setup() -> Response:
     return private_page(render_template("auth/recovery_codes.html", codes=codes))
 
 
+def _security_section() -> Response:
+    return redirect(url_for("directory.profile", _anchor="security"))
+
+
+def _security_change(form: FlaskForm, change: Callable[[], T], invalid: str | None = None) -> T | Response:
+    """A change from the profile's security section: saved, or refused with the message shown there
+    (`invalid` when the form is incomplete, else the first field's own message)."""
+    try:
+        if not form.validate_on_submit():
+            if invalid is not None:
+                raise ValidationFailed(invalid)
+            field, errors = next(iter(form.errors.items()))
+            raise ValidationFailed(str(errors[0]), field=field)
+        done = change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _security_section()
+    db.session.commit()
+    return done
+
+
 @bp.post("/profile/two-factor/recovery-codes")
 @login_required
 def renew_recovery_codes() -> Response | tuple[str, int]:
     form = CodeForm(prefix="renew")
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(_("Enter a code from your authenticator app."), field="code")
-        codes = two_factor.new_recovery_codes(current_user, form.code.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("directory.profile", _anchor="security"))
-    db.session.commit()
+    codes = _security_change(form, lambda: two_factor.new_recovery_codes(current_user, form.code.data or ""),
+                             _("Enter a code from your authenticator app."))
+    if isinstance(codes, Response):
+        return codes
     return private_page(render_template("auth/recovery_codes.html", codes=codes))
+
+
+def _other_sessions_ended(form: FlaskForm, change: Callable[[], None], message: str,
+                          invalid: str | None = None) -> Response:
+    """A change that ends the person's sessions: this browser's stays signed in, and the profile says so."""
+    refused = _security_change(form, change, invalid)
+    if isinstance(refused, Response):
+        return refused
+    _stay_signed_in()
+    flash(message, "success")
+    return _security_section()
 
 
 @bp.post("/profile/two-factor/off")
 @login_required
 def two_factor_off() -> Response:
     form = TwoFactorOffForm(prefix="off")
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(_("Enter your password and a code."))
-        two_factor.disable(current_user, password=form.password.data or "", code=form.code.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("directory.profile", _anchor="security"))
-    db.session.commit()
-    _stay_signed_in()
-    flash(_("Two-factor sign-in is off."), "success")
-    return redirect(url_for("directory.profile", _anchor="security"))
+    return _other_sessions_ended(form, lambda: two_factor.disable(
+        current_user, password=form.password.data or "", code=form.code.data or ""),
+        _("Two-factor sign-in is off."), _("Enter your password and a code."))
 
 
 @bp.post("/profile/password")
 @login_required
 def change_password() -> Response:
     form = ChangePasswordForm(prefix="change")
-    try:
-        if not form.validate_on_submit():
-            field, errors = next(iter(form.errors.items()))
-            raise ValidationFailed(str(errors[0]), field=field)
-        services.change_password(current_user, current=form.current.data or "",
-                                 new=form.password.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("directory.profile", _anchor="security"))
-    db.session.commit()
-    _stay_signed_in()
-    flash(_("Your password is changed. You were signed out everywhere else."), "success")
-    return redirect(url_for("directory.profile", _anchor="security"))
+    return _other_sessions_ended(form, lambda: services.change_password(
+        current_user, current=form.current.data or "", new=form.password.data or ""),
+        _("Your password is changed. You were signed out everywhere else."))
 
 
 @bp.post("/people/<int:person_id>/two-factor/reset")

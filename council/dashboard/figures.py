@@ -44,6 +44,7 @@ from council.tracker.models import (
     Indicator,
     Initiative,
     Recommendation,
+    TrackerEvent,
     due_within_condition,
     overdue_condition,
 )
@@ -407,6 +408,6 @@ def set_indicator_public(actor: User, indicator: Indicator, is_public: bool) -> 
     require(actor, "indicator.manage", indicator.council_id)
     if indicator.is_public != is_public:
         indicator.is_public = is_public
-        events.record("indicator.updated", indicator, actor, code=indicator.code,
+        events.record(TrackerEvent.INDICATOR_UPDATED, indicator, actor, code=indicator.code,
                       group_id=indicator.group_id, changes={"is_public": [not is_public, is_public]})
     return indicator

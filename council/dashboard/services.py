@@ -49,6 +49,7 @@ from council.extensions import db
 from council.meetings.models import (
     Invitation,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
     Minutes,
     MinutesApproval,
@@ -111,8 +112,8 @@ def set_minutes_public(actor: User, meeting: Meeting, is_public: bool) -> Meetin
         raise Conflict(_("Only approved minutes can be shown on the public portal."))
     if meeting.is_public != is_public:
         meeting.is_public = is_public
-        events.record("minutes.made_public" if is_public else "minutes.made_private", meeting, actor,
-                      meeting_id=meeting.id, group_id=meeting.group_id)
+        kind = MeetingEvent.MINUTES_MADE_PUBLIC if is_public else MeetingEvent.MINUTES_MADE_PRIVATE
+        events.record(kind, meeting, actor, meeting_id=meeting.id, group_id=meeting.group_id)
     return meeting
 
 

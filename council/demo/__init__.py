@@ -17,4 +17,5 @@ def load_demo() -> list[tuple[str, str]]:
         meetings.load()
         dashboard.load()
     notifications.load()
+    notifications.read_the_history()
     return accounts

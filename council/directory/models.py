@@ -18,6 +18,21 @@ from council.sealing import seal, unseal
 from council.timeutil import utcnow
 
 
+class DirectoryEvent(StrEnum):
+    """The kinds of event the directory records (stored as these strings in event.kind)."""
+
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_UPDATED = "organisation.updated"
+    GROUP_CREATED = "group.created"
+    GROUP_UPDATED = "group.updated"
+    GROUP_CO_CHAIR_CHANGED = "group.co_chair_changed"
+    MEMBERSHIP_ADDED = "membership.added"
+    MEMBERSHIP_CHANGED = "membership.changed"
+    MEMBERSHIP_REMOVED = "membership.removed"
+    PERSON_UPDATED = "person.updated"
+    PERSON_ANONYMISED = "user.anonymised"  # recorded by operations.personal_data
+
+
 class OrganisationKind(StrEnum):
     AKIMAT = "akimat"
     HYAKIMLIK = "hyakimlik"

@@ -17,6 +17,7 @@ from council.auth.permissions import MemberChange, can, forget_group_roles, requ
 from council.directory.models import (
     Council,
     Country,
+    DirectoryEvent,
     GroupRole,
     Membership,
     Organisation,
@@ -81,7 +82,7 @@ def create_organisation(actor: User, council: Council, *, code: str, kind: Organ
                                 original_language=original_language, website=_website(website))
     db.session.add(organisation)
     conflicts.flush()  # a code saved meanwhile by someone else is a Conflict, not a 500
-    events.record("organisation.created", organisation, actor, name=name)
+    events.record(DirectoryEvent.ORGANISATION_CREATED, organisation, actor, name=name)
     return organisation
 
 
@@ -97,7 +98,7 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
         original_language=original_language, website=_website(website)))
     conflicts.flush()
     if changed:
-        events.record("organisation.updated", organisation, actor, changes=changed)
+        events.record(DirectoryEvent.ORGANISATION_UPDATED, organisation, actor, changes=changed)
     return organisation
 
 
@@ -143,7 +144,7 @@ def create_group(actor: User, council: Council, *, slug: str, code: str, name: T
                          original_language=original_language)
     db.session.add(group)
     conflicts.flush()
-    events.record("group.created", group, actor, name=name)
+    events.record(DirectoryEvent.GROUP_CREATED, group, actor, name=name)
     return group
 
 
@@ -158,7 +159,7 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
                                    original_language=original_language, active=active))
     conflicts.flush()
     if changed:
-        events.record("group.updated", group, actor, changes=changed)
+        events.record(DirectoryEvent.GROUP_UPDATED, group, actor, changes=changed)
     return group
 
 
@@ -228,14 +229,14 @@ def _seat_co_chair(actor: User, group: WorkingGroup, membership: Membership) -> 
     previous = [m for m in seated if m.user_id != person.id and m.user.country_code == person.country_code]
     for old in previous:
         old.role = GroupRole.MEMBER
-        events.record("membership.changed", group, actor, user_id=old.user_id,
+        events.record(DirectoryEvent.MEMBERSHIP_CHANGED, group, actor, user_id=old.user_id,
                       changes={"role": [GroupRole.CO_CHAIR.value, GroupRole.MEMBER.value]})
         forget_group_roles(old.user)
     membership.role = GroupRole.CO_CHAIR
     conflicts.flush()
     country = db.session.get(Country, person.country_code)
     other_chairs = [m.user_id for m in seated if m not in previous and m.user_id != person.id]
-    events.record("group.co_chair_changed", group, actor, group_id=group.id,
+    events.record(DirectoryEvent.GROUP_CO_CHAIR_CHANGED, group, actor, group_id=group.id,
                   country=person.country_code, country_name=country.name if country else {},
                   user_id=person.id, person_name=person.name,
                   previous_user_id=previous[0].user_id if previous else None,
@@ -254,7 +255,7 @@ def add_member(actor: User, group: WorkingGroup, person: User, role: GroupRole) 
     membership = Membership(user=person, role=GroupRole.MEMBER if role == GroupRole.CO_CHAIR else role)
     group.memberships.append(membership)
     conflicts.flush()
-    events.record("membership.added", group, actor, user_id=person.id, role=role.value)
+    events.record(DirectoryEvent.MEMBERSHIP_ADDED, group, actor, user_id=person.id, role=role.value)
     if role == GroupRole.CO_CHAIR:
         _seat_co_chair(actor, group, membership)
     forget_group_roles(person)
@@ -273,7 +274,7 @@ def change_member_role(actor: User, membership: Membership, role: GroupRole) -> 
         _seat_co_chair(actor, membership.group, membership)
     else:
         membership.role = role
-    events.record("membership.changed", membership.group, actor, user_id=membership.user_id,
+    events.record(DirectoryEvent.MEMBERSHIP_CHANGED, membership.group, actor, user_id=membership.user_id,
                   changes={"role": [old.value, role.value]})
     forget_group_roles(membership.user)
     return membership
@@ -283,7 +284,7 @@ def remove_member(actor: User, membership: Membership) -> None:
     group = membership.group
     _require_change(actor, group, membership.user, membership.role, None)
     _only_replaced(membership)
-    events.record("membership.removed", group, actor, user_id=membership.user_id,
+    events.record(DirectoryEvent.MEMBERSHIP_REMOVED, group, actor, user_id=membership.user_id,
                   role=membership.role.value)
     group.memberships.remove(membership)
     forget_group_roles(membership.user)
@@ -305,7 +306,7 @@ def update_profile(actor: User, person: User, *, name: str, position: str | None
     changed = apply_changes(person, dict(name=name, position=(position or "").strip() or None,
                                     language=language, time_zone=time_zone))
     if changed:
-        events.record("person.updated", person, actor, changes=changed)
+        events.record(DirectoryEvent.PERSON_UPDATED, person, actor, changes=changed)
     return person
 
 
@@ -327,7 +328,7 @@ def update_person_role(actor: User, person: User, *, role: PlatformRole,
     if "role" in changed or "active" in changed:
         person.end_sessions()  # their open sessions were granted under the old role
     if changed:
-        events.record("person.updated", person, actor, changes=changed)
+        events.record(DirectoryEvent.PERSON_UPDATED, person, actor, changes=changed)
     return person
 
 

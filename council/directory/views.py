@@ -37,9 +37,9 @@ from council.directory.models import (
 )
 from council.errors import DomainError, NotAllowed
 from council.extensions import db
-from council.forms import choice_needed, option, refuse_form, show_error, submit_form
+from council.forms import choice_needed, form_page, option, refuse_form, show_error, submit_form
 from council.i18n import LANGUAGES, plain_localized
-from council.web import arg_int, current_council, form_page, known_choice, paginate
+from council.web import arg_int, current_council, known_choice, paginate
 
 bp = Blueprint("directory", __name__)
 
@@ -57,8 +57,8 @@ _login_required = login_required(lambda: None)
 
 @bp.get("/")
 def home() -> Response:
-    """The signed-in start page is the council dashboard."""
-    return redirect(url_for("dashboard.council"))
+    """The signed-in start page is home: what needs the person now."""
+    return redirect(url_for("home.home"))
 
 
 # Working groups ---------------------------------------------------------------------------------

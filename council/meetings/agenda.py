@@ -29,6 +29,7 @@ from council.meetings.models import (
     PLANNING_STATUSES,
     AgendaItem,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
 )
 from council.meetings.services import (
@@ -144,9 +145,10 @@ def _agenda_changed(meeting: Meeting, actor: User, change: str, item: AgendaItem
     """After publication an agenda change is news for the invitees; before, it is only history."""
     if meeting.status == MeetingStatus.AGENDA_PUBLISHED:
         meeting.sequence += 1
-        record_event("meeting.agenda_changed", meeting, actor, invitees=True, change=change, item_id=item.id)
+        record_event(MeetingEvent.AGENDA_CHANGED, meeting, actor, invitees=True, change=change,
+                     item_id=item.id)
     else:
-        record_event("meeting.agenda_edited", meeting, actor, change=change, item_id=item.id)
+        record_event(MeetingEvent.AGENDA_EDITED, meeting, actor, change=change, item_id=item.id)
 
 
 def add_agenda_item(actor: User, meeting: Meeting, details: AgendaItemDetails) -> AgendaItem:

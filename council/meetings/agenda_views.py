@@ -30,8 +30,9 @@ from council.meetings.views import (
     _agenda_context,
     _meeting,
     _meeting_page,
+    _meeting_url,
     _people_choices,
-    _refused,
+    _submit,
     _to_meeting,
     bp,
 )
@@ -42,7 +43,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import arg_int, form_page, is_htmx
+from council.web import arg_int, is_htmx
 
 TRACKER_CHOICES_LIMIT = 300
 
@@ -99,15 +100,9 @@ def new_agenda_item(meeting_id: int) -> Response | str | tuple[str, int]:
     require(current_user, "meeting.edit", record)
     services.require_planning(record)
     form = _agenda_form(record)
-    if not form.validate_on_submit():
-        return form_page("meetings/agenda_item_form.html", form, meeting=record, item=None)
-    try:
-        agenda.add_agenda_item(current_user, record, _item_details(form))
-    except DomainError as error:
-        return _refused(form, error, "meetings/agenda_item_form.html", meeting=record, item=None)
-    db.session.commit()
-    flash(_("Agenda item added."), "success")
-    return _to_meeting(record, "agenda")
+    return _submit(form, "meetings/agenda_item_form.html", dict(meeting=record, item=None),
+                   lambda: agenda.add_agenda_item(current_user, record, _item_details(form)),
+                   _("Agenda item added."), lambda _saved: _meeting_url(record, "agenda"))
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -117,15 +112,9 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Response | str | tuple[st
     require(current_user, "meeting.edit", record)
     services.require_planning(record)
     form = _agenda_form(record, item)
-    if not form.validate_on_submit():
-        return form_page("meetings/agenda_item_form.html", form, meeting=record, item=item)
-    try:
-        agenda.update_agenda_item(current_user, item, _item_details(form))
-    except DomainError as error:
-        return _refused(form, error, "meetings/agenda_item_form.html", meeting=record, item=item)
-    db.session.commit()
-    flash(_("Agenda item saved."), "success")
-    return _to_meeting(record, "agenda")
+    return _submit(form, "meetings/agenda_item_form.html", dict(meeting=record, item=item),
+                   lambda: agenda.update_agenda_item(current_user, item, _item_details(form)),
+                   _("Agenda item saved."), lambda _saved: _meeting_url(record, "agenda"))
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/delete")

@@ -21,6 +21,7 @@ from council.meetings.models import (
     Attendance,
     AttendanceMode,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
 )
 from council.meetings.services import _group_member_ids, _people, record_event
@@ -45,7 +46,7 @@ def record_attendance(actor: User, meeting: Meeting, present: dict[int, Attendan
                 user_id=user_id, organisation_id=people[user_id].organisation_id, mode=mode,
                 recorded_by_id=actor.id, recorded_at=utcnow()))
     conflicts.flush()
-    record_event("meeting.attendance_recorded", meeting, actor, user_ids=sorted(present),
+    record_event(MeetingEvent.ATTENDANCE_RECORDED, meeting, actor, user_ids=sorted(present),
                  countries=sorted(represented_countries(meeting)))
     return meeting.attendances
 

@@ -34,6 +34,7 @@ from council.meetings.models import (
     CalendarFeedToken,
     Invitation,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
     session_chair,
 )
@@ -205,7 +206,7 @@ def create_feed(actor: User, group: WorkingGroup | None = None) -> tuple[Calenda
     feed = CalendarFeedToken(user_id=actor.id, group_id=group.id if group else None,
                              token_hash=_hash(token), created_at=now)
     db.session.add(feed)
-    events.record("calendar_feed.created", feed, actor, council_id=actor.council_id,
+    events.record(MeetingEvent.CALENDAR_FEED_CREATED, feed, actor, council_id=actor.council_id,
                   group_id=feed.group_id)
     return feed, token
 
@@ -215,7 +216,7 @@ def revoke_feed(actor: User, feed: CalendarFeedToken) -> None:
         raise NotFound(_("There is nothing at this address."))
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()
-        events.record("calendar_feed.revoked", feed, actor, council_id=actor.council_id,
+        events.record(MeetingEvent.CALENDAR_FEED_REVOKED, feed, actor, council_id=actor.council_id,
                       group_id=feed.group_id)
 
 

@@ -23,6 +23,7 @@ from council.meetings.models import (
     AgendaItem,
     Decision,
     Meeting,
+    MeetingEvent,
 )
 from council.meetings.services import record_event
 from council.meetings.wording import about
@@ -97,7 +98,7 @@ def add_decision(actor: User, meeting: Meeting, details: DecisionDetails) -> Dec
                                 if draft.organisation_id is not None]
     meeting.decisions.append(decision)
     conflicts.flush()
-    record_event("meeting.decision_recorded", meeting, actor, decision_id=decision.id, number=number,
+    record_event(MeetingEvent.DECISION_RECORDED, meeting, actor, decision_id=decision.id, number=number,
                  revision=revision.number, recommendation_id=decision.recommendation_id,
                  commitment_ids=[c.id for c in decision.commitments])
     return decision
@@ -166,8 +167,8 @@ def update_decision(actor: User, decision: Decision, details: DecisionDetails) -
     decision.text = _check_decision(meeting, details)
     decision.original_language = details.original_language
     decision.agenda_item_id = details.agenda_item_id
-    record_event("meeting.decision_updated", meeting, actor, decision_id=decision.id, number=decision.number,
-                 revision=revision.number)
+    record_event(MeetingEvent.DECISION_UPDATED, meeting, actor, decision_id=decision.id,
+                 number=decision.number, revision=revision.number)
     return decision
 
 
@@ -178,6 +179,6 @@ def remove_decision(actor: User, decision: Decision) -> None:
     if decision.created_in_tracker:
         raise Conflict(_("This decision created records in the tracker and cannot be removed; "
                          "withdraw or cancel them there."))
-    record_event("meeting.decision_removed", meeting, actor, decision_id=decision.id, number=decision.number,
-                 revision=revision.number)
+    record_event(MeetingEvent.DECISION_REMOVED, meeting, actor, decision_id=decision.id,
+                 number=decision.number, revision=revision.number)
     meeting.decisions.remove(decision)

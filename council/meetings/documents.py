@@ -14,7 +14,7 @@ from council.auth.permissions import require
 from council.directory.models import User
 from council.errors import Conflict, ValidationFailed
 from council.extensions import db
-from council.meetings.models import AgendaItem, Meeting, MeetingDocument, MeetingStatus
+from council.meetings.models import AgendaItem, Meeting, MeetingDocument, MeetingEvent, MeetingStatus
 from council.meetings.services import record_event
 from council.meetings.wording import about
 from council.timeutil import utcnow
@@ -101,7 +101,7 @@ def add_document(actor: User, meeting: Meeting, *, title: str, filename: str, st
     path_of(document).write_bytes(content)
     meeting.documents.append(document)
     db.session.flush()
-    record_event("meeting.document_added", meeting, actor, document_id=document.id, filename=filename)
+    record_event(MeetingEvent.DOCUMENT_ADDED, meeting, actor, document_id=document.id, filename=filename)
     return document
 
 
@@ -112,7 +112,7 @@ def remove_document(actor: User, document: MeetingDocument) -> Path:
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         raise Conflict(about(meeting, "The minutes are approved; the meeting's documents are kept "
                                        "as they are."))
-    record_event("meeting.document_removed", meeting, actor, document_id=document.id,
+    record_event(MeetingEvent.DOCUMENT_REMOVED, meeting, actor, document_id=document.id,
                  filename=document.filename)
     meeting.documents.remove(document)
     return path_of(document)

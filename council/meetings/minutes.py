@@ -25,6 +25,7 @@ from council.meetings.models import (
     REVISION_TRANSITIONS,
     Decision,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
     MinutesApproval,
     MinutesLanguageApproval,
@@ -79,7 +80,7 @@ def save_minutes(actor: User, meeting: Meeting, *, original_language: str,
     revision.notes = cleaned
     revision.original_language = original_language
     if changed:
-        record_event("minutes.edited", meeting, actor, revision=revision.number)
+        record_event(MeetingEvent.MINUTES_EDITED, meeting, actor, revision=revision.number)
     return revision
 
 
@@ -116,8 +117,8 @@ def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
     _revision_to(revision, RevisionStatus.PUBLISHED)
     revision.published_at = utcnow()
     revision.decisions_snapshot = _decision_snapshot(meeting)
-    record_event("minutes.published", meeting, actor, invitees=True, revision=revision.number)
-    record_event("minutes.approval_requested", meeting, actor, revision=revision.number,
+    record_event(MeetingEvent.MINUTES_PUBLISHED, meeting, actor, invitees=True, revision=revision.number)
+    record_event(MeetingEvent.MINUTES_APPROVAL_REQUESTED, meeting, actor, revision=revision.number,
                  user_ids=chair_ids(meeting))
     return revision
 
@@ -148,14 +149,15 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
         revision.language_approvals.append(MinutesLanguageApproval(
             language=language, country_code=country, user_id=actor.id, approved_at=approval.approved_at))
     conflicts.flush()
-    record_event("minutes.approved", meeting, actor, revision=revision.number, user_id=actor.id,
+    record_event(MeetingEvent.MINUTES_APPROVED, meeting, actor, revision=revision.number, user_id=actor.id,
                  country=country)
     sides = set(council_sides(meeting.council_id))
     if sides <= {a.country_code for a in revision.approvals}:
         _revision_to(revision, RevisionStatus.APPROVED)
         revision.approved_at = utcnow()
         _transition(meeting, MeetingStatus.MINUTES_APPROVED)
-        record_event("minutes.fully_approved", meeting, actor, invitees=True, revision=revision.number)
+        record_event(MeetingEvent.MINUTES_FULLY_APPROVED, meeting, actor, invitees=True,
+                     revision=revision.number)
     return approval
 
 
@@ -183,11 +185,11 @@ def approve_translation(actor: User, meeting: Meeting, language: str) -> Minutes
                                   approved_at=utcnow())
     revision.language_approvals.append(row)
     conflicts.flush()
-    record_event("minutes.translation_approved", meeting, actor, revision=revision.number,
+    record_event(MeetingEvent.MINUTES_TRANSLATION_APPROVED, meeting, actor, revision=revision.number,
                  language=language, country=country)
     if language in revision.approved_languages:
-        record_event("minutes.translation_fully_approved", meeting, actor, revision=revision.number,
-                     language=language)
+        record_event(MeetingEvent.MINUTES_TRANSLATION_FULLY_APPROVED, meeting, actor,
+                     revision=revision.number, language=language)
     return row
 
 
@@ -212,8 +214,8 @@ def start_revision(actor: User, meeting: Meeting, reason: str) -> MinutesRevisio
                                created_at=utcnow())
     current.minutes.revisions.append(revision)
     conflicts.flush()
-    record_event("minutes.revision_started", meeting, actor, revision=revision.number, reason=reason,
-                 amendment=amended)
+    record_event(MeetingEvent.MINUTES_REVISION_STARTED, meeting, actor, revision=revision.number,
+                 reason=reason, amendment=amended)
     return revision
 
 

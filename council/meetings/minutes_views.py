@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from council.auth.permissions import require
 from council.directory.models import WorkingGroup
 from council.errors import DomainError
 from council.extensions import db
-from council.forms import option, show_error
+from council.forms import form_page, option, show_error
 from council.i18n import LANGUAGE_NAMES, plain_localized
 from council.meetings import agenda, decisions, services
 from council.meetings import attendance as meeting_attendance
@@ -39,13 +39,14 @@ from council.meetings.views import (
     _item_choices,
     _item_label,
     _meeting,
+    _meeting_url,
     _organisation_choices,
     _people_choices,
-    _refused,
+    _submit,
     _to_meeting,
     bp,
 )
-from council.web import arg_int, form_page
+from council.web import arg_int
 
 
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -61,22 +62,18 @@ def attendance(meeting_id: int) -> Response | str | tuple[str, int]:
     if not form.is_submitted():
         form.present.data = [a.user_id for a in record.attendances]
         form.online.data = [a.user_id for a in record.attendances if a.mode == AttendanceMode.ONLINE]
-    context = dict(meeting=record, candidates=candidates)
-    if not form.validate_on_submit():
-        return form_page("meetings/attendance.html", form, **context)
-    present = {user_id: AttendanceMode.IN_PERSON for user_id in form.present.data or []}
-    if form.add_user_id.data:
-        present[form.add_user_id.data] = AttendanceMode.IN_PERSON
-    for user_id in form.online.data or []:
-        if user_id in present:
-            present[user_id] = AttendanceMode.ONLINE
-    try:
+
+    def save() -> None:
+        present = {user_id: AttendanceMode.IN_PERSON for user_id in form.present.data or []}
+        if form.add_user_id.data:
+            present[form.add_user_id.data] = AttendanceMode.IN_PERSON
+        for user_id in form.online.data or []:
+            if user_id in present:
+                present[user_id] = AttendanceMode.ONLINE
         meeting_attendance.record_attendance(current_user, record, present)
-    except DomainError as error:
-        return _refused(form, error, "meetings/attendance.html", **context)
-    db.session.commit()
-    flash(_("Attendance recorded."), "success")
-    return _to_meeting(record, "attendance")
+
+    return _submit(form, "meetings/attendance.html", dict(meeting=record, candidates=candidates), save,
+                   _("Attendance recorded."), lambda _saved: _meeting_url(record, "attendance"))
 
 
 def _minutes_keys(meeting: Meeting) -> list[tuple[str, str]]:
@@ -92,18 +89,11 @@ def edit_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     revision = meeting_minutes.draft_revision(record)
     keys = _minutes_keys(record)
     form = minutes_form(keys, revision.notes, revision.original_language)
-    context = dict(meeting=record, revision=revision, keys=keys)
-    if not form.validate_on_submit():
-        return form_page("meetings/minutes_form.html", form, **context)
-    notes = {key: getattr(form, f"notes_{key}").data for key, _label in keys}
-    try:
-        meeting_minutes.save_minutes(current_user, record, original_language=form.original_language.data,
-                              notes=notes)
-    except DomainError as error:
-        return _refused(form, error, "meetings/minutes_form.html", **context)
-    db.session.commit()
-    flash(_("Minutes saved."), "success")
-    return _to_meeting(record, "minutes")
+    return _submit(form, "meetings/minutes_form.html", dict(meeting=record, revision=revision, keys=keys),
+                   lambda: meeting_minutes.save_minutes(
+                       current_user, record, original_language=form.original_language.data,
+                       notes={key: getattr(form, f"notes_{key}").data for key, _label in keys}),
+                   _("Minutes saved."), lambda _saved: _meeting_url(record, "minutes"))
 
 
 @bp.post("/<int:meeting_id>/minutes/publish")
@@ -153,15 +143,10 @@ def revise_minutes(meeting_id: int) -> Response | str | tuple[str, int]:
     require(current_user, "minutes.write", record)
     meeting_minutes.require_revisable(record)
     form = RevisionForm()
-    if not form.validate_on_submit():
-        return form_page("meetings/revise.html", form, meeting=record)
-    try:
-        meeting_minutes.start_revision(current_user, record, form.reason.data or "")
-    except DomainError as error:
-        return _refused(form, error, "meetings/revise.html", meeting=record)
-    db.session.commit()
-    flash(_("A new revision of the minutes is open for changes."), "success")
-    return redirect(url_for(".edit_minutes", meeting_id=record.id))
+    return _submit(form, "meetings/revise.html", dict(meeting=record),
+                   lambda: meeting_minutes.start_revision(current_user, record, form.reason.data or ""),
+                   _("A new revision of the minutes is open for changes."),
+                   lambda _saved: url_for(".edit_minutes", meeting_id=record.id))
 
 
 @bp.get("/<int:meeting_id>/minutes/<int:number>")
@@ -255,16 +240,10 @@ def edit_decision(meeting_id: int, decision_id: int) -> Response | str | tuple[s
     require(current_user, "minutes.write", record)
     meeting_minutes.draft_revision(record)
     form = _decision_form(record, decision)
-    context = dict(meeting=record, decision=decision)
-    if not form.validate_on_submit():
-        return form_page("meetings/decision_form.html", form, **context)
-    try:
-        decisions.update_decision(current_user, decision, _decision_details(form, with_tracker=False))
-    except DomainError as error:
-        return _refused(form, error, "meetings/decision_form.html", **context)
-    db.session.commit()
-    flash(_("Decision saved."), "success")
-    return _to_meeting(record, "decisions")
+    return _submit(form, "meetings/decision_form.html", dict(meeting=record, decision=decision),
+                   lambda: decisions.update_decision(current_user, decision,
+                                                     _decision_details(form, with_tracker=False)),
+                   _("Decision saved."), lambda _saved: _meeting_url(record, "decisions"))
 
 
 @bp.post("/<int:meeting_id>/decisions/<int:decision_id>/delete")

@@ -19,6 +19,39 @@ from council.timeutil import utcnow
 from council.tracker.models import Commitment, Recommendation
 
 
+class MeetingEvent(StrEnum):
+    """The kinds of event meetings record (stored as these strings in event.kind)."""
+
+    SCHEDULED = "meeting.scheduled"
+    UPDATED = "meeting.updated"
+    INVITED = "meeting.invited"
+    AGENDA_PUBLISHED = "meeting.agenda_published"
+    AGENDA_EDITED = "meeting.agenda_edited"
+    AGENDA_CHANGED = "meeting.agenda_changed"
+    RESPONDED = "meeting.responded"
+    CANCELLED = "meeting.cancelled"
+    HELD = "meeting.held"
+    ATTENDANCE_RECORDED = "meeting.attendance_recorded"
+    DOCUMENT_ADDED = "meeting.document_added"
+    DOCUMENT_REMOVED = "meeting.document_removed"
+    DECISION_RECORDED = "meeting.decision_recorded"
+    DECISION_UPDATED = "meeting.decision_updated"
+    DECISION_REMOVED = "meeting.decision_removed"
+    TRANSLATED = "meeting.translated"
+    MINUTES_EDITED = "minutes.edited"
+    MINUTES_PUBLISHED = "minutes.published"
+    MINUTES_APPROVAL_REQUESTED = "minutes.approval_requested"
+    MINUTES_APPROVED = "minutes.approved"
+    MINUTES_FULLY_APPROVED = "minutes.fully_approved"
+    MINUTES_TRANSLATION_APPROVED = "minutes.translation_approved"
+    MINUTES_TRANSLATION_FULLY_APPROVED = "minutes.translation_fully_approved"
+    MINUTES_REVISION_STARTED = "minutes.revision_started"
+    MINUTES_MADE_PUBLIC = "minutes.made_public"
+    MINUTES_MADE_PRIVATE = "minutes.made_private"
+    CALENDAR_FEED_CREATED = "calendar_feed.created"
+    CALENDAR_FEED_REVOKED = "calendar_feed.revoked"
+
+
 class MeetingKind(StrEnum):
     COUNCIL_SESSION = "council_session"
     GROUP_MEETING = "group_meeting"
@@ -133,32 +166,33 @@ REVISION_TRANSITIONS: dict[RevisionStatus, frozenset[RevisionStatus]] = {
 
 # How the meeting's history names each event.
 EVENT_LABELS = {
-    "meeting.scheduled": _l("Scheduled"),
-    "meeting.updated": _l("Details changed"),
-    "meeting.invited": _l("Invitations sent"),
-    "meeting.agenda_published": _l("Agenda published"),
-    "meeting.agenda_edited": _l("Agenda edited"),
-    "meeting.agenda_changed": _l("Published agenda changed"),
-    "meeting.responded": _l("Invitation answered"),
-    "meeting.cancelled": lazy_pgettext("meeting", "Cancelled"),
-    "meeting.held": _l("Marked as held"),
-    "meeting.attendance_recorded": _l("Attendance recorded"),
-    "meeting.document_added": _l("Document attached"),
-    "meeting.document_removed": _l("Document removed"),
-    "meeting.decision_recorded": _l("Decision recorded"),
-    "meeting.decision_updated": _l("Decision changed"),
-    "meeting.decision_removed": _l("Decision removed"),
-    "meeting.translated": _l("Translation changed"),
-    "minutes.edited": _l("Minutes edited"),
-    "minutes.published": _l("Minutes published for approval"),
-    "minutes.approval_requested": _l("Co-chairs asked to approve"),
-    "minutes.approved": _l("Minutes approved by a co-chair"),
-    "minutes.fully_approved": _l("Minutes approved by both co-chairs"),
-    "minutes.translation_approved": _l("Translation of the minutes approved by a co-chair"),
-    "minutes.translation_fully_approved": _l("Translation of the minutes approved by both co-chairs"),
-    "minutes.revision_started": _l("New revision of the minutes started"),
-    "minutes.made_public": _l("Minutes shown on the public portal"),
-    "minutes.made_private": _l("Minutes taken off the public portal"),
+    MeetingEvent.SCHEDULED: _l("Scheduled"),
+    MeetingEvent.UPDATED: _l("Details changed"),
+    MeetingEvent.INVITED: _l("Invitations sent"),
+    MeetingEvent.AGENDA_PUBLISHED: _l("Agenda published"),
+    MeetingEvent.AGENDA_EDITED: _l("Agenda edited"),
+    MeetingEvent.AGENDA_CHANGED: _l("Published agenda changed"),
+    MeetingEvent.RESPONDED: _l("Invitation answered"),
+    MeetingEvent.CANCELLED: lazy_pgettext("meeting", "Cancelled"),
+    MeetingEvent.HELD: _l("Marked as held"),
+    MeetingEvent.ATTENDANCE_RECORDED: _l("Attendance recorded"),
+    MeetingEvent.DOCUMENT_ADDED: _l("Document attached"),
+    MeetingEvent.DOCUMENT_REMOVED: _l("Document removed"),
+    MeetingEvent.DECISION_RECORDED: _l("Decision recorded"),
+    MeetingEvent.DECISION_UPDATED: _l("Decision changed"),
+    MeetingEvent.DECISION_REMOVED: _l("Decision removed"),
+    MeetingEvent.TRANSLATED: _l("Translation changed"),
+    MeetingEvent.MINUTES_EDITED: _l("Minutes edited"),
+    MeetingEvent.MINUTES_PUBLISHED: _l("Minutes published for approval"),
+    MeetingEvent.MINUTES_APPROVAL_REQUESTED: _l("Co-chairs asked to approve"),
+    MeetingEvent.MINUTES_APPROVED: _l("Minutes approved by a co-chair"),
+    MeetingEvent.MINUTES_FULLY_APPROVED: _l("Minutes approved by both co-chairs"),
+    MeetingEvent.MINUTES_TRANSLATION_APPROVED: _l("Translation of the minutes approved by a co-chair"),
+    MeetingEvent.MINUTES_TRANSLATION_FULLY_APPROVED:
+        _l("Translation of the minutes approved by both co-chairs"),
+    MeetingEvent.MINUTES_REVISION_STARTED: _l("New revision of the minutes started"),
+    MeetingEvent.MINUTES_MADE_PUBLIC: _l("Minutes shown on the public portal"),
+    MeetingEvent.MINUTES_MADE_PRIVATE: _l("Minutes taken off the public portal"),
 }
 
 # The two people who chair a council session and approve its minutes (a group meeting is chaired by

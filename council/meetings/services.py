@@ -38,6 +38,7 @@ from council.meetings.models import (
     AgendaItem,
     Invitation,
     Meeting,
+    MeetingEvent,
     MeetingKind,
     MeetingStatus,
     Minutes,
@@ -113,7 +114,7 @@ def _invitee_ids(meeting: Meeting) -> dict[str, list[int]]:
     return {"user_ids": user_ids, "organisation_ids": organisation_ids}
 
 
-def record_event(event_kind: str, meeting: Meeting, actor: User | None, *, invitees: bool = False,
+def record_event(event_kind: MeetingEvent, meeting: Meeting, actor: User | None, *, invitees: bool = False,
                  **payload: Any) -> None:
     """A meeting event with the ids notifications look recipients up by."""
     if invitees:
@@ -247,7 +248,7 @@ def schedule_meeting(actor: User, council: Council, *, kind: MeetingKind, group:
     db.session.add(meeting)
     _invite(meeting, users, organisations)
     conflicts.flush()
-    record_event("meeting.scheduled", meeting, actor, invitees=True, meeting_kind=kind.value,
+    record_event(MeetingEvent.SCHEDULED, meeting, actor, invitees=True, meeting_kind=kind.value,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(), status=meeting.status.value)
     return meeting
 
@@ -288,10 +289,10 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> Me
     if changes:
         if meeting.status == MeetingStatus.AGENDA_PUBLISHED:
             meeting.sequence += 1
-        record_event("meeting.updated", meeting, actor, invitees=True, changes=changes)
+        record_event(MeetingEvent.UPDATED, meeting, actor, invitees=True, changes=changes)
     if (new_users or new_organisations) and meeting.status == MeetingStatus.AGENDA_PUBLISHED:
         conflicts.flush()
-        record_event("meeting.invited", meeting, actor, user_ids=new_users,
+        record_event(MeetingEvent.INVITED, meeting, actor, user_ids=new_users,
                      organisation_ids=new_organisations)
     return meeting
 
@@ -317,8 +318,8 @@ def publish_agenda(actor: User, meeting: Meeting) -> Meeting:
         raise Conflict(_("Add at least one agenda item before publishing the agenda."))
     _transition(meeting, MeetingStatus.AGENDA_PUBLISHED)
     meeting.sequence += 1
-    record_event("meeting.agenda_published", meeting, actor, invitees=True)
-    record_event("meeting.invited", meeting, actor, invitees=True)
+    record_event(MeetingEvent.AGENDA_PUBLISHED, meeting, actor, invitees=True)
+    record_event(MeetingEvent.INVITED, meeting, actor, invitees=True)
     return meeting
 
 
@@ -331,7 +332,7 @@ def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> Meeting:
     previous = _transition(meeting, MeetingStatus.CANCELLED)
     meeting.cancel_reason = reason
     meeting.sequence += 1
-    record_event("meeting.cancelled", meeting, actor, invitees=True, reason=reason,
+    record_event(MeetingEvent.CANCELLED, meeting, actor, invitees=True, reason=reason,
                  **{"from": previous.value})
     return meeting
 
@@ -345,7 +346,7 @@ def mark_held(actor: User, meeting: Meeting) -> Meeting:
     if meeting.minutes is None:
         meeting.minutes = Minutes(revisions=[MinutesRevision(
             number=1, original_language=meeting.original_language, created_by_id=actor.id, notes={})])
-    record_event("meeting.held", meeting, actor, invitees=True)
+    record_event(MeetingEvent.HELD, meeting, actor, invitees=True)
     return meeting
 
 
@@ -412,7 +413,7 @@ def respond(actor: User, invitation: Invitation, response: Response,
     invitation.delegate_id = delegate.id if delegate is not None else None
     invitation.responded_by_id = actor.id
     invitation.responded_at = utcnow()
-    record_event("meeting.responded", meeting, actor, response=response.value,
+    record_event(MeetingEvent.RESPONDED, meeting, actor, response=response.value,
                  user_id=invitation.user_id, organisation_id=invitation.organisation_id,
                  delegate_id=invitation.delegate_id)
     return invitation

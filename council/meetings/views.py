@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -25,7 +26,7 @@ from council.directory.services import (
 )
 from council.errors import DomainError
 from council.extensions import db, login_manager
-from council.forms import option, refuse_form, show_error
+from council.forms import option, show_error, submit_form
 from council.i18n import marked_localized, plain_localized
 from council.meetings import agenda, services
 from council.meetings import attendance as meeting_attendance
@@ -59,7 +60,7 @@ from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
 )
-from council.web import arg_int, current_council, form_page, known_choice, paginate
+from council.web import arg_int, current_council, known_choice, paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -135,13 +136,19 @@ def _meeting(meeting_id: int, *, page: bool = False) -> Meeting:
     return services.get_meeting(meeting_id, current_user, PAGE_OPTIONS if page else ())
 
 
+def _meeting_url(meeting: Meeting, anchor: str | None = None) -> str:
+    return url_for(".meeting", meeting_id=meeting.id, _anchor=anchor)
+
+
 def _to_meeting(meeting: Meeting, anchor: str | None = None) -> Response:
-    return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=anchor))
+    return redirect(_meeting_url(meeting, anchor))
 
 
-def _refused(form: Any, error: DomainError, template: str, **context: Any) -> tuple[str, int]:
-    """The form again with the service's message (council.forms.refuse_form)."""
-    return refuse_form(form, error, lambda: render_template(template, form=form, **context))
+def _submit(form: Any, template: str, context: dict[str, Any], save: Callable[[], Any],
+            message: str | Callable[[Any], str], target: Callable[[Any], str]
+            ) -> Response | str | tuple[str, int]:
+    """A meeting's form page, shown, refused or saved as every form page is (council.forms.submit_form)."""
+    return submit_form(form, lambda: render_template(template, form=form, **context), save, message, target)
 
 
 # Choices ----------------------------------------------------------------------------------------
@@ -306,20 +313,16 @@ def new_meeting() -> Response | str | tuple[str, int]:
         form.kind.data = request.args.get("kind") or (
             MeetingKind.GROUP_MEETING if groups else MeetingKind.COUNCIL_SESSION)
         form.group_id.data = arg_int("group")
-    context = dict(meeting=None, places=_places())
-    if not form.validate_on_submit():
-        return form_page("meetings/form.html", form, **context)
-    group = db.session.get(WorkingGroup, form.group_id.data) if form.group_id.data else None
-    try:
-        created = services.schedule_meeting(
+
+    def schedule() -> Meeting:
+        group = db.session.get(WorkingGroup, form.group_id.data) if form.group_id.data else None
+        return services.schedule_meeting(
             current_user, council, kind=MeetingKind(form.kind.data), group=group, details=_details(form),
             invite_group_members=form.invite_group_members.data)
-    except DomainError as error:
-        return _refused(form, error, "meetings/form.html", **context)
-    db.session.commit()
-    flash(about(created, "Meeting scheduled as a draft. Build the agenda, then publish it."),
-          "success")
-    return _to_meeting(created)
+
+    return _submit(form, "meetings/form.html", dict(meeting=None, places=_places()), schedule,
+                   lambda created: about(created, "Meeting scheduled as a draft. Build the agenda, then "
+                                                  "publish it."), _meeting_url)
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -328,16 +331,9 @@ def edit_meeting(meeting_id: int) -> Response | str | tuple[str, int]:
     require(current_user, "meeting.edit", record)
     services.require_planning(record)
     form = _meeting_form(record.council_id, record)
-    context = dict(meeting=record, places=_places())
-    if not form.validate_on_submit():
-        return form_page("meetings/form.html", form, **context)
-    try:
-        services.update_meeting(current_user, record, _details(form))
-    except DomainError as error:
-        return _refused(form, error, "meetings/form.html", **context)
-    db.session.commit()
-    flash(about(record, "Meeting saved."), "success")
-    return _to_meeting(record)
+    return _submit(form, "meetings/form.html", dict(meeting=record, places=_places()),
+                   lambda: services.update_meeting(current_user, record, _details(form)),
+                   lambda _saved: about(record, "Meeting saved."), lambda _saved: _meeting_url(record))
 
 
 @bp.post("/<int:meeting_id>/publish")
@@ -365,15 +361,10 @@ def cancel(meeting_id: int) -> Response | str | tuple[str, int]:
     require(current_user, "meeting.edit", record)
     services.require_planning(record)
     form = CancelForm()
-    if not form.validate_on_submit():
-        return form_page("meetings/cancel.html", form, meeting=record)
-    try:
-        services.cancel_meeting(current_user, record, form.reason.data or "")
-    except DomainError as error:
-        return _refused(form, error, "meetings/cancel.html", meeting=record)
-    db.session.commit()
-    flash(about(record, "Meeting cancelled; the invitees will be told."), "success")
-    return _to_meeting(record)
+    return _submit(form, "meetings/cancel.html", dict(meeting=record),
+                   lambda: services.cancel_meeting(current_user, record, form.reason.data or ""),
+                   lambda _saved: about(record, "Meeting cancelled; the invitees will be told."),
+                   lambda _saved: _meeting_url(record))
 
 
 # Invitations ------------------------------------------------------------------------------------

@@ -13,5 +13,6 @@ def init_app(app: Flask) -> None:
     from council.notifications import commitments, meetings, outbox, services, views  # noqa: F401
 
     events.listen(services.on_event)
+    events.listen(services.settle_requests)
     outbox.install_session_hooks()
     app.register_blueprint(views.bp)

@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from council.directory.models import GroupRole, Membership, PlatformRole, User, WorkingGroup
+from council.auth.models import AuthEvent
+from council.directory.models import DirectoryEvent, GroupRole, Membership, PlatformRole, User, WorkingGroup
 from council.events import Event
 from council.extensions import db
-from council.meetings.models import Meeting, MeetingStatus
-from council.tracker.models import ProgressUpdate
+from council.meetings.models import Meeting, MeetingEvent, MeetingStatus
+from council.tracker.models import ProgressUpdate, TrackerEvent
 
 
 class Importance(StrEnum):
@@ -50,50 +51,89 @@ class Hearers:
 OWNERS = (Audience.OWNER, Audience.ORGANISATION)
 A = Audience
 HEARERS: dict[str, Hearers] = {
-    "commitment.created": Hearers(OWNERS, Importance.MINOR),
-    "commitment.updated": Hearers(OWNERS, Importance.MINOR),
-    "commitment.status_changed": Hearers(OWNERS, Importance.MINOR),
-    "commitment.progress_reported": Hearers(OWNERS, Importance.MINOR),
-    "commitment.sent_back": Hearers(OWNERS),
-    "commitment.verified": Hearers(OWNERS, Importance.MINOR),
-    "commitment.owner_changed": Hearers(OWNERS, Importance.MINOR),
-    "commitment.due_changed": Hearers(OWNERS, Importance.MINOR),
-    "recommendation.created": Hearers((), Importance.IMPORTANT),
-    "recommendation.updated": Hearers((), Importance.MINOR),
-    "recommendation.status_changed": Hearers((), Importance.IMPORTANT),
+    TrackerEvent.COMMITMENT_CREATED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_UPDATED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_STATUS_CHANGED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_PROGRESS_REPORTED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_SENT_BACK: Hearers(OWNERS),
+    TrackerEvent.COMMITMENT_VERIFIED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_OWNER_CHANGED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_DUE_CHANGED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.RECOMMENDATION_CREATED: Hearers((), Importance.IMPORTANT),
+    TrackerEvent.RECOMMENDATION_UPDATED: Hearers((), Importance.MINOR),
+    TrackerEvent.RECOMMENDATION_STATUS_CHANGED: Hearers((), Importance.IMPORTANT),
     # A meeting is news once its agenda is published: drafts (scheduled, changed) stay quiet.
-    "meeting.invited": Hearers((A.ADDRESSED,)),
-    "meeting.updated": Hearers((A.ADDRESSED,)),
+    MeetingEvent.INVITED: Hearers((A.ADDRESSED,)),
+    MeetingEvent.UPDATED: Hearers((A.ADDRESSED,)),
     # Publishing the agenda also records meeting.invited for the invitees: they get the invitation,
     # the group's other members the news.
-    "meeting.agenda_published": Hearers((), Importance.IMPORTANT, spare_addressed=True),
-    "meeting.agenda_changed": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
-    "meeting.cancelled": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
-    "meeting.held": Hearers((), Importance.MINOR),
-    "minutes.published": Hearers((A.ADDRESSED,), Importance.IMPORTANT),
-    "minutes.approval_requested": Hearers((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
-    "minutes.approved": Hearers((A.SECRETARIES,), Importance.MINOR),
-    "minutes.fully_approved": Hearers((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
+    MeetingEvent.AGENDA_PUBLISHED: Hearers((), Importance.IMPORTANT, spare_addressed=True),
+    MeetingEvent.AGENDA_CHANGED: Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    MeetingEvent.CANCELLED: Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    MeetingEvent.HELD: Hearers((), Importance.MINOR),
+    MeetingEvent.MINUTES_PUBLISHED: Hearers((A.ADDRESSED,), Importance.IMPORTANT),
+    MeetingEvent.MINUTES_APPROVAL_REQUESTED: Hearers((A.ADDRESSED,), fallback=(A.CO_CHAIRS,)),
+    MeetingEvent.MINUTES_APPROVED: Hearers((A.SECRETARIES,), Importance.MINOR),
+    MeetingEvent.MINUTES_FULLY_APPROVED: Hearers((A.ADDRESSED, A.SECRETARIES), Importance.IMPORTANT),
     # Parity: a change of co-chair is told to both co-chairs (the one replaced too) and the secretaries.
-    "group.co_chair_changed": Hearers((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED), Importance.IMPORTANT),
+    DirectoryEvent.GROUP_CO_CHAIR_CHANGED: Hearers((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED),
+                                                   Importance.IMPORTANT),
     # The quarterly progress report of a group (council.reports.schedule) goes to its co-chairs.
     "report.ready": Hearers((A.CO_CHAIRS,)),
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
-TRANSACTIONAL = {"person.invited": Hearers((A.SUBJECT,)),
-                 "person.password_reset_requested": Hearers((A.SUBJECT,)),
-                 # Security notices: the person hears of it whatever their preferences.
-                 "person.second_factor_reset": Hearers((A.SUBJECT,))}
+TRANSACTIONAL: dict[str, Hearers] = {
+    AuthEvent.PERSON_INVITED: Hearers((A.SUBJECT,)),
+    AuthEvent.PASSWORD_RESET_REQUESTED: Hearers((A.SUBJECT,)),
+    # Security notices: the person hears of it whatever their preferences.
+    AuthEvent.SECOND_FACTOR_RESET: Hearers((A.SUBJECT,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_HEARERS = Hearers((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"
-DRAFT_QUIET = {"meeting.updated", "meeting.cancelled"}
+DRAFT_QUIET = {MeetingEvent.UPDATED, MeetingEvent.CANCELLED}
+
+
+# Items that ask their reader for an action, by what they ask; the events that settle each request, and
+# whether they settle it for everyone asked (True) or only for whoever acted (False).
+REMINDERS = "report"  # the due and overdue reminders of a commitment ask its people to report
+REMINDER_KINDS = ("reminder.commitment_due", "reminder.commitment_overdue")
+SETTLES: dict[str, tuple[str, bool]] = {
+    "minutes.approved": ("approve_minutes", False),
+    "minutes.fully_approved": ("approve_minutes", True),
+    "commitment.verified": ("verify", True),
+    "commitment.sent_back": ("verify", True),
+    "meeting.responded": ("respond", False),
+    "meeting.cancelled": ("respond", True),
+    "commitment.progress_reported": (REMINDERS, True),
+}
+
+
+def asked_action(event: Event) -> str | None:
+    if event.kind == "minutes.approval_requested":
+        return "approve_minutes"
+    if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
+        return "verify"
+    if event.kind == "meeting.invited":
+        return "respond"
+    return None
+
+
+def settled_by(event: Event) -> tuple[str, bool] | None:
+    if event.kind == "commitment.status_changed" and event.payload.get("from") == VERIFICATION_WAITING:
+        return ("verify", True)  # cancelled, or taken back, while waiting: nothing is left to verify
+    if event.kind == "commitment.status_changed" and event.payload.get("to") in SETTLED_STATUSES:
+        return (REMINDERS, True)
+    return SETTLES.get(event.kind)
+
+
+SETTLED_STATUSES = {"reported_done", "verified", "cancelled"}
 
 
 def hearers_for(event: Event) -> Hearers | None:
-    if event.kind == "commitment.status_changed" and event.payload.get("to") == VERIFICATION_WAITING:
+    if (event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED
+            and event.payload.get("to") == VERIFICATION_WAITING):
         return VERIFICATION_HEARERS
-    if event.kind == "commitment.progress_reported" and _report_changes_status(event.payload):
+    if event.kind == TrackerEvent.COMMITMENT_PROGRESS_REPORTED and _report_changes_status(event.payload):
         return None  # the status change that follows in the same transaction says it all, once
     if event.kind in DRAFT_QUIET and not _meeting_was_published(event):
         return None
@@ -102,7 +142,7 @@ def hearers_for(event: Event) -> Hearers | None:
 
 def _meeting_was_published(event: Event) -> bool:
     """A draft's invitees were never told of it: neither its changes nor its cancelling concern them."""
-    if event.kind == "meeting.cancelled":
+    if event.kind == MeetingEvent.CANCELLED:
         return event.payload.get("from") != MeetingStatus.DRAFT
     status = db.session.scalar(select(Meeting.status).where(Meeting.id == event.subject_id))
     return status == MeetingStatus.AGENDA_PUBLISHED

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from council.directory.models import GroupRole, Membership, Organisation, User
 from council.extensions import db
 from council.notifications.messages import Reader, page_link
+from council.notifications.models import ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
 from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
 from council.timeutil import council_today
@@ -125,7 +126,8 @@ def collect_verification(person: User, window: Window) -> tuple[Items, int]:
 # Reminders ----------------------------------------------------------------------------------------
 
 
-def _reminder(commitment: Commitment, kind: str, key: str, recipients: set[int], days: int) -> Reminder:
+def _reminder(commitment: Commitment, kind: ReminderKind, key: str, recipients: set[int],
+              days: int) -> Reminder:
     return Reminder(kind=kind, council_id=commitment.council_id, recipient_ids=frozenset(recipients),
                     key=f"commitment:{commitment.id}:{key}:{commitment.due_date.isoformat()}",
                     group_id=commitment.group_id,
@@ -152,16 +154,16 @@ def _co_chairs(group_id: int) -> set[int]:
 def reminders_for(commitment: Commitment, today: date) -> Iterator[Reminder]:
     days_left = (commitment.due_date - today).days
     if 2 <= days_left <= 7:
-        yield _reminder(commitment, "reminder.commitment_due", "due-7", _responsible(commitment), days_left)
+        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-7", _responsible(commitment), days_left)
     elif 0 <= days_left <= 1:
-        yield _reminder(commitment, "reminder.commitment_due", "due-1", _responsible(commitment), days_left)
+        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-1", _responsible(commitment), days_left)
     elif days_left < 0:
         late = -days_left
         week = (late - 1) // 7
-        yield _reminder(commitment, "reminder.commitment_overdue", f"overdue-w{week}",
+        yield _reminder(commitment, ReminderKind.COMMITMENT_OVERDUE, f"overdue-w{week}",
                         _responsible(commitment), late)
         if late >= ESCALATION_DAYS:
-            yield _reminder(commitment, "reminder.commitment_escalation", "escalation",
+            yield _reminder(commitment, ReminderKind.COMMITMENT_ESCALATION, "escalation",
                             _co_chairs(commitment.group_id), late)
 
 

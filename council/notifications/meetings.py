@@ -15,14 +15,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from council.directory.models import User
 from council.events import Event
 from council.extensions import db
-from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
+from council.meetings.models import Invitation, Meeting, MeetingEvent, MeetingStatus, Response
 from council.notifications.messages import SUBJECT_DETAILS, Reader, page_link
-from council.notifications.models import Channel, Notification
+from council.notifications.models import Channel, Notification, ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
 from council.notifications.sections import SECTION_KINDS, SECTION_LIMIT, Items, Line, Window, digest_section
 
-MINUTES_PUBLISHED = "minutes.published"
-SECTION_KINDS.add(MINUTES_PUBLISHED)
+SECTION_KINDS.add(MeetingEvent.MINUTES_PUBLISHED)
 UPCOMING_DAYS = 14
 REMINDER_HOUR = 7  # the day before, from 07:00 in the meeting's time zone
 
@@ -84,7 +83,7 @@ def collect_minutes(person: User, window: Window) -> tuple[Items, int]:
         .join(Event, Notification.event_id == Event.id)
         .where(Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
                Notification.created_at > window.since, Notification.created_at <= window.until,
-               Notification.kind == MINUTES_PUBLISHED)
+               Notification.kind == MeetingEvent.MINUTES_PUBLISHED)
         .order_by(Notification.created_at).limit(SECTION_LIMIT)).all()
     items = [{"id": meeting_id, "title": payload.get("title"), "published_at": published.isoformat()}
              for meeting_id, payload, published in rows]
@@ -121,7 +120,7 @@ def meeting_reminders(at: datetime) -> Iterator[Reminder]:
         local_now, local_start = at.astimezone(ZoneInfo(zone)), starts_at.astimezone(ZoneInfo(zone))
         if local_start.date() != local_now.date() + timedelta(days=1) or local_now.hour < REMINDER_HOUR:
             continue
-        yield Reminder(kind="reminder.meeting_tomorrow", council_id=council_id,
+        yield Reminder(kind=ReminderKind.MEETING_TOMORROW, council_id=council_id,
                        recipient_ids=frozenset(invitees(id_)), group_id=group_id,
                        key=f"meeting:{id_}:tomorrow:{starts_at.isoformat()}",
                        payload={"subject_type": "meeting", "subject_id": id_, "title": title,

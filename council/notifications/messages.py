@@ -20,14 +20,14 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from council.addresses import external_url
-from council.directory.models import User, WorkingGroup
+from council.directory.models import DirectoryEvent, User, WorkingGroup
 from council.extensions import db
 from council.i18n import Translations, fallback_note, localize
-from council.meetings.models import MeetingKind
+from council.meetings.models import MeetingEvent, MeetingKind
 from council.meetings.wording import meeting_gettext
-from council.notifications.models import Notification
+from council.notifications.models import Notification, ReminderKind
 from council.timeutil import time_zone_name
-from council.tracker.models import CommitmentStatus, RecommendationStatus
+from council.tracker.models import CommitmentStatus, RecommendationStatus, TrackerEvent
 
 # Pages of the records notifications are about: subject type -> (endpoint, argument name).
 # Domains that land later add theirs here (commitment, recommendation, meeting, minutes).
@@ -182,44 +182,47 @@ Headline = Callable[[dict[str, Any]], str]
 EVENT_HEADLINES: dict[str, Headline] = {
     "report.ready": lambda v: _("The quarterly progress report of the working group is ready: %(group)s",
                                 **v),
-    "commitment.created": lambda v: _("New commitment: %(what)s", **v),
-    "commitment.updated": lambda v: _("Commitment updated: %(what)s", **v),
-    "commitment.status_changed": lambda v: _("Commitment %(what)s: %(from)s → %(to)s", **v),
-    "commitment.progress_reported": lambda v: _("Progress reported: %(what)s", **v),
-    "commitment.sent_back": lambda v: _("Progress report sent back: %(what)s", **v),
-    "commitment.verified": lambda v: _("Commitment verified: %(what)s", **v),
-    "commitment.owner_changed": lambda v: _("New owner of commitment %(what)s", **v),
-    "commitment.due_changed": lambda v: _("New due date of %(what)s: %(date)s", **v),
-    "recommendation.created": lambda v: _("New recommendation: %(what)s", **v),
-    "recommendation.updated": lambda v: _("Recommendation updated: %(what)s", **v),
-    "recommendation.status_changed": lambda v: _("Recommendation %(what)s: %(from)s → %(to)s", **v),
-    "meeting.updated": lambda v: meeting_gettext(v["meeting_kind"], "Meeting changed: %(meeting)s", **v),
-    "meeting.invited": lambda v: _("You are invited: %(meeting)s", **v),
-    "meeting.agenda_published": lambda v: _("Agenda published: %(meeting)s", **v),
-    "meeting.agenda_changed": lambda v: _("Agenda changed: %(meeting)s", **v),
-    "meeting.cancelled": lambda v: meeting_gettext(v["meeting_kind"], "Meeting cancelled: %(meeting)s", **v),
-    "meeting.held": lambda v: meeting_gettext(v["meeting_kind"], "Meeting held: %(meeting)s", **v),
-    "minutes.published": lambda v: _("Minutes published: %(meeting)s", **v),
-    "minutes.approval_requested": lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
-    "minutes.approved": lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
-    "minutes.fully_approved": lambda v: _("Minutes approved: %(meeting)s", **v),
-    "group.co_chair_changed": lambda v: _(
+    TrackerEvent.COMMITMENT_CREATED: lambda v: _("New commitment: %(what)s", **v),
+    TrackerEvent.COMMITMENT_UPDATED: lambda v: _("Commitment updated: %(what)s", **v),
+    TrackerEvent.COMMITMENT_STATUS_CHANGED: lambda v: _("Commitment %(what)s: %(from)s → %(to)s", **v),
+    TrackerEvent.COMMITMENT_PROGRESS_REPORTED: lambda v: _("Progress reported: %(what)s", **v),
+    TrackerEvent.COMMITMENT_SENT_BACK: lambda v: _("Progress report sent back: %(what)s", **v),
+    TrackerEvent.COMMITMENT_VERIFIED: lambda v: _("Commitment verified: %(what)s", **v),
+    TrackerEvent.COMMITMENT_OWNER_CHANGED: lambda v: _("New owner of commitment %(what)s", **v),
+    TrackerEvent.COMMITMENT_DUE_CHANGED: lambda v: _("New due date of %(what)s: %(date)s", **v),
+    TrackerEvent.RECOMMENDATION_CREATED: lambda v: _("New recommendation: %(what)s", **v),
+    TrackerEvent.RECOMMENDATION_UPDATED: lambda v: _("Recommendation updated: %(what)s", **v),
+    TrackerEvent.RECOMMENDATION_STATUS_CHANGED:
+        lambda v: _("Recommendation %(what)s: %(from)s → %(to)s", **v),
+    MeetingEvent.UPDATED: lambda v: meeting_gettext(v["meeting_kind"], "Meeting changed: %(meeting)s", **v),
+    MeetingEvent.INVITED: lambda v: _("You are invited: %(meeting)s", **v),
+    MeetingEvent.AGENDA_PUBLISHED: lambda v: _("Agenda published: %(meeting)s", **v),
+    MeetingEvent.AGENDA_CHANGED: lambda v: _("Agenda changed: %(meeting)s", **v),
+    MeetingEvent.CANCELLED:
+        lambda v: meeting_gettext(v["meeting_kind"], "Meeting cancelled: %(meeting)s", **v),
+    MeetingEvent.HELD: lambda v: meeting_gettext(v["meeting_kind"], "Meeting held: %(meeting)s", **v),
+    MeetingEvent.MINUTES_PUBLISHED: lambda v: _("Minutes published: %(meeting)s", **v),
+    MeetingEvent.MINUTES_APPROVAL_REQUESTED:
+        lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
+    MeetingEvent.MINUTES_APPROVED: lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
+    MeetingEvent.MINUTES_FULLY_APPROVED: lambda v: _("Minutes approved: %(meeting)s", **v),
+    DirectoryEvent.GROUP_CO_CHAIR_CHANGED: lambda v: _(
         "New co-chair from %(country)s: %(person)s, replacing %(previous)s", **v) if v["previous"]
     else _("New co-chair from %(country)s: %(person)s", **v),
-    "reminder.commitment_due": lambda v: ngettext(
+    ReminderKind.COMMITMENT_DUE: lambda v: ngettext(
         "Due in %(num)d day: %(what)s", "Due in %(num)d days: %(what)s", v["days"], **v),
-    "reminder.commitment_overdue": lambda v: ngettext(
+    ReminderKind.COMMITMENT_OVERDUE: lambda v: ngettext(
         "%(num)d day overdue: %(what)s", "%(num)d days overdue: %(what)s", v["days"], **v),
-    "reminder.commitment_escalation": lambda v: ngettext(
+    ReminderKind.COMMITMENT_ESCALATION: lambda v: ngettext(
         "Escalation: %(what)s (%(organisation)s) is %(num)d day overdue",
         "Escalation: %(what)s (%(organisation)s) is %(num)d days overdue", v["days"], **v),
-    "reminder.meeting_tomorrow": lambda v: _("Tomorrow: %(meeting)s", **v),
+    ReminderKind.MEETING_TOMORROW: lambda v: _("Tomorrow: %(meeting)s", **v),
 }
 VERIFICATION_HEADLINE: Headline = lambda v: _("Reported done, waiting for verification: %(what)s", **v)  # noqa: E731
 DUE_TODAY_HEADLINE: Headline = lambda v: _("Due today: %(what)s", **v)  # noqa: E731
 
 
-COMMENTED = {"commitment.sent_back", "commitment.verified"}
+COMMENTED = {TrackerEvent.COMMITMENT_SENT_BACK, TrackerEvent.COMMITMENT_VERIFIED}
 
 
 def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str | None = None,
@@ -232,7 +235,7 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         "meeting": _meeting(payload, group_name, reader),
         # A working group's meeting carries its group; a council session has none.
         "meeting_kind": MeetingKind.GROUP_MEETING if payload.get("group_id") else MeetingKind.COUNCIL_SESSION,
-        "date": reader.date(payload.get("to") if kind == "commitment.due_changed"
+        "date": reader.date(payload.get("to") if kind == TrackerEvent.COMMITMENT_DUE_CHANGED
                             else payload.get("due_date")),
         "days": int(payload.get("days") or 0),
         "organisation": reader.text(payload.get("organisation")),
@@ -240,9 +243,9 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         "country": reader.text(payload.get("country_name")),
     }
     headline = EVENT_HEADLINES.get(kind)
-    if kind == "commitment.status_changed" and payload.get("to") == CommitmentStatus.REPORTED_DONE:
+    if kind == TrackerEvent.COMMITMENT_STATUS_CHANGED and payload.get("to") == CommitmentStatus.REPORTED_DONE:
         headline = VERIFICATION_HEADLINE
-    elif kind == "reminder.commitment_due" and values["days"] == 0:
+    elif kind == ReminderKind.COMMITMENT_DUE and values["days"] == 0:
         headline = DUE_TODAY_HEADLINE
     message = Message(headline(values) if headline else kind)
     if group_name:
@@ -262,7 +265,7 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
         message.lines.append(_("Comment: %(text)s", text=reader.text(comment)))
     elif payload.get("reason"):
         message.lines.append(_("Reason: %(text)s", text=reader.text(payload["reason"])))
-    if actor and kind != "minutes.approved":
+    if actor and kind != MeetingEvent.MINUTES_APPROVED:
         message.lines.append(_("By %(actor)s", actor=actor))
     return message
 

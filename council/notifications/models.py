@@ -17,6 +17,24 @@ from council.extensions import Model
 from council.timeutil import utcnow
 
 
+class NotificationEvent(StrEnum):
+    """The kinds of event notification choices and the outbox record (stored in event.kind)."""
+
+    PREFERENCES_CHANGED = "person.notifications_changed"
+    UNSUBSCRIBED = "person.unsubscribed"
+    RETRIED = "notification.retried"
+    RETRIED_ALL = "notification.retried_all"
+
+
+class ReminderKind(StrEnum):
+    """Reminders are notifications that no event causes (stored in notification.kind)."""
+
+    COMMITMENT_DUE = "reminder.commitment_due"
+    COMMITMENT_OVERDUE = "reminder.commitment_overdue"
+    COMMITMENT_ESCALATION = "reminder.commitment_escalation"
+    MEETING_TOMORROW = "reminder.meeting_tomorrow"
+
+
 class Channel(StrEnum):
     EMAIL = "email"
     IN_APP = "in_app"
@@ -116,7 +134,9 @@ class Notification(Model):
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     state: Mapped[DeliveryState] = mapped_column(enum_type(DeliveryState), default=DeliveryState.PENDING)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
-    # Reminders carry a key such as "commitment:12:due-7:2026-12-01" so that no run sends one twice.
+    # Reminders carry a key such as "commitment:12:due-7:2026-12-01" so that no run sends one twice;
+    # in-app news of a record carries "commitment:12:2026-12-01" (one item per record and day) and an
+    # item asking for an action "meeting:4:asks:approve_minutes" (done_at is set when it is done).
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -132,6 +152,9 @@ class Notification(Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # when it was marked failed (the status page's "last day")
     read_at: Mapped[datetime | None]
+    # An item that asked for an action (approve these minutes, verify this report, answer this
+    # invitation) is done once someone did it; it is read from then on, and says so.
+    done_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship()
     event: Mapped[Event | None] = relationship()

@@ -32,9 +32,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from council.addresses import external_url
+from council.auth.models import AuthEvent
 from council.directory.models import User
 from council.emails import CalendarPart, mail_domain, send_email, sender_address
 from council.extensions import db
+from council.meetings.models import MeetingEvent
 from council.notifications.messages import Reader, describe_row, subject_of
 from council.notifications.models import Channel, DeliveryState, Notification
 from council.notifications.sections import digest_context
@@ -377,7 +379,7 @@ def _headers(row: Notification, unsubscribe_link: str | None) -> dict[str, str]:
 
 
 # Meeting news that changes what a calendar shows: the e-mail carries the event itself (iTIP).
-CALENDAR_KINDS = {"meeting.invited", "meeting.updated", "meeting.cancelled"}
+CALENDAR_KINDS = {MeetingEvent.INVITED, MeetingEvent.UPDATED, MeetingEvent.CANCELLED}
 
 
 def _calendar_part(row: Notification) -> CalendarPart | None:
@@ -399,24 +401,24 @@ def _calendar_part(row: Notification) -> CalendarPart | None:
 def send_notification(row: Notification, connection: Any = None) -> None:
     """Render one outbox row in its recipient's language and send it (through `connection`, an open
     SMTP connection the caller closes, if given); raises if SMTP refuses."""
-    from council.auth.services import INVITATION, PASSWORD_RESET, PASSWORD_RESET_REQUESTED, make_token
+    from council.auth.services import INVITATION, PASSWORD_RESET, make_token
 
     person = row.recipient
     reader = Reader.of(person)
-    if row.kind == "person.invited":
+    if row.kind == AuthEvent.PERSON_INVITED:
         inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
         link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
         send_email(person.email, "invitation", person.language, headers=_headers(row, None),
                    connection=connection, person=person, inviter=inviter or person, link=link,
                    days=current_app.config["INVITATION_MAX_AGE"] // 86400)
         return
-    if row.kind == PASSWORD_RESET_REQUESTED:
+    if row.kind == AuthEvent.PASSWORD_RESET_REQUESTED:
         link = external_url("auth.reset_password", token=make_token(person, PASSWORD_RESET))
         send_email(person.email, "password_reset", person.language, headers=_headers(row, None),
                    connection=connection, person=person, link=link,
                    hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
         return
-    if row.kind == "person.second_factor_reset":
+    if row.kind == AuthEvent.SECOND_FACTOR_RESET:
         actor = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
         send_email(person.email, "second_factor_reset", person.language, headers=_headers(row, None),
                    connection=connection, person=person, actor=actor,

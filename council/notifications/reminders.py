@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from council.extensions import db
 from council.notifications.audiences import Importance
-from council.notifications.models import Notification
+from council.notifications.models import Notification, ReminderKind
 from council.notifications.services import write_notifications
 from council.timeutil import utcnow
 
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # "reminder.commitment_due", with a headline in messages.EVENT_HEADLINES
+    kind: ReminderKind  # with a headline in messages.EVENT_HEADLINES
     council_id: int
     recipient_ids: frozenset[int]
     key: str

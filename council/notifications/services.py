@@ -17,11 +17,15 @@ from council.errors import Conflict, NotFound, ValidationFailed
 from council.events import Event
 from council.extensions import db
 from council.notifications.audiences import (
+    REMINDER_KINDS,
+    REMINDERS,
     TRANSACTIONAL,
     Importance,
+    asked_action,
     group_and_council,
     hearers_for,
     recipients_of,
+    settled_by,
 )
 from council.notifications.models import (
     Channel,
@@ -30,10 +34,11 @@ from council.notifications.models import (
     GroupLevel,
     GroupNotificationSetting,
     Notification,
+    NotificationEvent,
     NotificationPreference,
 )
 from council.notifications.outbox import deliver_after_commit
-from council.timeutil import utcnow
+from council.timeutil import council_today, utcnow
 
 _EMAILS = ContextVar("council_notification_emails", default=True)
 
@@ -73,16 +78,24 @@ def _hears(direct: bool, level: GroupLevel, importance: Importance | None) -> bo
 def write_notifications(*, kind: str, council_id: int, direct: set[int], group_members: set[int],
                         importance: Importance | None, group_id: int | None,
                         event_id: int | None = None, payload: dict[str, Any] | None = None,
-                        dedupe_key: str | None = None, transactional: bool = False) -> list[Notification]:
+                        dedupe_key: str | None = None, transactional: bool = False,
+                        record_key: str | None = None) -> list[Notification]:
     """Add the in-app and e-mail rows for these people to the current transaction.
 
     Each person gets an entry in the app, and an e-mail now if they chose immediate e-mails (people on
     digests read it in their next digest). Transactional messages (an invitation) are e-mailed only,
     whatever the preferences. The e-mails are handed to Celery once the transaction commits.
+
+    With a `record_key`, a person's in-app item of that key is brought up to date and unread again
+    instead of a second one being added: one item per record and day, one per request for an action.
     """
     people = direct | group_members
     if not people:
         return []
+    existing = {} if record_key is None or transactional else {
+        row.recipient_id: row for row in db.session.scalars(select(Notification).where(
+            Notification.channel == Channel.IN_APP, Notification.dedupe_key == record_key,
+            Notification.recipient_id.in_(sorted(people))))}
     rows = db.session.execute(
         select(User.id, NotificationPreference.email_mode, GroupNotificationSetting.level)
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
@@ -100,9 +113,12 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
         common = dict(council_id=council_id, recipient_id=user_id, event_id=event_id,
                       group_id=group_id, kind=kind, payload=payload or {}, dedupe_key=dedupe_key,
                       created_at=now)
-        if not transactional:
-            written.append(Notification(channel=Channel.IN_APP, state=DeliveryState.SENT,
-                                        sent_at=now, **common))
+        if user_id in existing:
+            _bring_up_to_date(existing[user_id], kind=kind, event_id=event_id, group_id=group_id,
+                              payload=payload or {}, at=now)
+        elif not transactional:
+            written.append(Notification(channel=Channel.IN_APP, state=DeliveryState.SENT, sent_at=now,
+                                        **{**common, "dedupe_key": dedupe_key or record_key}))
         if _EMAILS.get() and (transactional or (mode or EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE):
             written.append(Notification(channel=Channel.EMAIL, state=DeliveryState.PENDING,
                                         next_attempt_at=now, **common))
@@ -111,6 +127,27 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
         db.session.flush()
         deliver_after_commit(row.id for row in written if row.channel == Channel.EMAIL)
     return written
+
+
+def _bring_up_to_date(row: Notification, *, kind: str, event_id: int | None, group_id: int | None,
+                      payload: dict[str, Any], at: Any) -> None:
+    """The record's item says what happened last, at the top of the list, unread and not done."""
+    row.kind, row.event_id, row.group_id, row.payload = kind, event_id, group_id, payload
+    row.created_at = row.sent_at = at
+    row.read_at = row.done_at = None
+
+
+def complete_requests(key: str, *, recipient_id: int | None = None) -> int:
+    """Mark done (and read) the open in-app items of this request key: of one person, or everyone's
+    when the thing asked for is settled for all (the minutes are final, the report was verified)."""
+    now = utcnow()
+    query = update(Notification).where(Notification.channel == Channel.IN_APP,
+                                       Notification.dedupe_key == key, Notification.done_at.is_(None))
+    if recipient_id is not None:
+        query = query.where(Notification.recipient_id == recipient_id)
+    result = db.session.execute(query.values(done_at=now, read_at=func.coalesce(Notification.read_at, now))
+                                .execution_options(synchronize_session=False))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # Preferences --------------------------------------------------------------------------------------
@@ -162,7 +199,7 @@ def save_preferences(actor: User, person: User, *, email_mode: EmailMode, digest
         setting.level = level
         changes.setdefault("groups", {})[str(group_id)] = level.value
     if changes:
-        events.record("person.notifications_changed", person, actor, **changes)
+        events.record(NotificationEvent.PREFERENCES_CHANGED, person, actor, **changes)
     return preference
 
 
@@ -179,7 +216,7 @@ def unsubscribe(person: User) -> bool:
         db.session.add(preference)
     previous = preference.email_mode or EmailMode.IMMEDIATE
     preference.email_mode = EmailMode.NONE
-    events.record("person.unsubscribed", person, person, previous=str(previous))
+    events.record(NotificationEvent.UNSUBSCRIBED, person, person, previous=str(previous))
     return True
 
 
@@ -256,7 +293,7 @@ def retry(actor: User, row: Notification) -> Notification:
     row.attempts = 0
     row.next_attempt_at = utcnow()
     row.claimed_until = None
-    events.record("notification.retried", row, actor, recipient_id=row.recipient_id,
+    events.record(NotificationEvent.RETRIED, row, actor, recipient_id=row.recipient_id,
                   council_id=row.council_id)
     deliver_after_commit([row.id])
     return row
@@ -278,7 +315,7 @@ def retry_all_failed(actor: User, council_id: int) -> int:
     if ids:
         council = db.session.get(Council, council_id)
         assert council is not None  # noqa: S101  a foreign key: cannot be None; narrows the type
-        events.record("notification.retried_all", council, actor, count=len(ids))
+        events.record(NotificationEvent.RETRIED_ALL, council, actor, count=len(ids))
         deliver_after_commit(ids)
     return len(ids)
 
@@ -302,7 +339,39 @@ def on_event(event: Event) -> None:
     if council_id is None:
         return
     recipients = recipients_of(event, hearers)
+    asks = asked_action(event)
     write_notifications(kind=event.kind, council_id=council_id, direct=recipients.direct,
                         group_members=recipients.group_members, importance=recipients.importance,
                         group_id=group_id, event_id=event.id,
-                        transactional=event.kind in TRANSACTIONAL)
+                        transactional=event.kind in TRANSACTIONAL,
+                        payload={"asks": asks} if asks else None, record_key=record_key(event, asks))
+
+
+def record_key(event: Event, asks: str | None) -> str:
+    """One in-app item per record and (council) day; a request for an action is an item of its own."""
+    subject = f"{event.subject_type}:{event.subject_id}"
+    if asks:
+        return f"{subject}:asks:{asks}"
+    return f"{subject}:{council_today(event.created_at).isoformat()}"
+
+
+def settle_requests(event: Event) -> None:
+    """The events listener that marks done what an event settles: approving the minutes settles the
+    co-chair's request (and everyone's once they are final), a verification the verifiers' requests,
+    an answer the invitation, a progress report the reminders to report."""
+    settled = settled_by(event)
+    if settled is None:
+        return
+    asks, everyone = settled
+    subject = f"{event.subject_type}:{event.subject_id}"
+    if asks == REMINDERS:
+        for reminder in REMINDER_KINDS:
+            db.session.execute(
+                update(Notification).where(Notification.channel == Channel.IN_APP,
+                                           Notification.kind == reminder,
+                                           Notification.dedupe_key.like(f"{subject}:%"),
+                                           Notification.done_at.is_(None))
+                .values(done_at=utcnow(), read_at=func.coalesce(Notification.read_at, utcnow()))
+                .execution_options(synchronize_session=False))
+        return
+    complete_requests(f"{subject}:asks:{asks}", recipient_id=None if everyone else event.actor_id)

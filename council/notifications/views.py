@@ -16,14 +16,14 @@ from council.auth.permissions import require
 from council.directory.models import Membership, WorkingGroup
 from council.errors import DomainError
 from council.extensions import csrf, db
-from council.forms import show_error
+from council.forms import form_page, show_error
 from council.i18n import current_language
 from council.notifications import outbox, services, tokens
 from council.notifications.forms import chosen_levels, preferences_form
 from council.notifications.messages import Reader, describe_rows, subject_of, subject_path
 from council.notifications.models import DeliveryState, EmailMode, Notification
 from council.timeutil import utcnow
-from council.web import form_page, paginate
+from council.web import paginate
 
 bp = Blueprint("notifications", __name__)
 

@@ -19,7 +19,7 @@ from council import events
 from council.api.models import ApiToken
 from council.auth.models import RecoveryCode
 from council.auth.permissions import require, rule
-from council.directory.models import GroupRole, Membership, User
+from council.directory.models import DirectoryEvent, GroupRole, Membership, User
 from council.errors import Conflict
 from council.extensions import db
 from council.i18n import DEFAULT_LANGUAGE, localize
@@ -156,5 +156,5 @@ def anonymise(actor: User, person: User) -> User:
                           (DigestRun, DigestRun.user_id), (Notification, Notification.recipient_id)):
         db.session.execute(delete(model).where(column == person.id)
                            .execution_options(synchronize_session=False))
-    events.record("user.anonymised", person, actor, council_id=person.council_id)
+    events.record(DirectoryEvent.PERSON_ANONYMISED, person, actor, council_id=person.council_id)
     return person

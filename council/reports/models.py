@@ -16,6 +16,14 @@ from council.extensions import Model
 from council.timeutil import utcnow
 
 
+class ReportEvent(StrEnum):
+    """The kinds of event the reports record (stored as these strings in event.kind)."""
+
+    READY = "report.ready"  # a scheduled report was written: its group's co-chairs hear of it
+    PUBLISHED = "report.published"
+    UNPUBLISHED = "report.unpublished"
+
+
 class ReportStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

@@ -22,7 +22,7 @@ from council.i18n import LANGUAGES, plain_localized
 from council.reports.compose import compose
 from council.reports.content import gather
 from council.reports.docx_writer import write_docx
-from council.reports.models import ReportStatus, ReportVersion
+from council.reports.models import ReportEvent, ReportStatus, ReportVersion
 from council.reports.pdf_writer import write_pdf
 from council.reports.periods import Period, period_of
 from council.timeutil import utcnow
@@ -130,7 +130,7 @@ def generate(version_id: int) -> str:
         version.finished_at = utcnow()
         if parameters.get("scheduled"):
             # The group's co-chairs hear of it (council.notifications), e-mailed through the outbox.
-            events.record("report.ready", version, None, group_id=version.group_id, number=version.number,
+            events.record(ReportEvent.READY, version, None, group_id=version.group_id, number=version.number,
                           start=parameters["start"], end=parameters["end"])
         _step(version, 100)
         return "done"
@@ -184,7 +184,7 @@ def set_published(actor: User, version: ReportVersion, published: bool) -> Repor
                          "the portal."))
     if published != (version.published_at is not None):
         version.published_at = utcnow() if published else None
-        events.record("report.published" if published else "report.unpublished", version, actor,
+        events.record(ReportEvent.PUBLISHED if published else ReportEvent.UNPUBLISHED, version, actor,
                       number=version.number)
     return version
 

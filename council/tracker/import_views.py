@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from council.auth.permissions import require
 from council.extensions import db
+from council.forms import shown_form
 from council.tracker import exports, imports
 from council.tracker.forms import (
     ImportConfirmForm,
@@ -41,7 +42,7 @@ def import_file() -> Any:
                                columns=_import_columns())
 
     if not form.validate_on_submit():
-        return (page(), UNPROCESSABLE) if form.is_submitted() else page()
+        return shown_form(form, page)
     upload = form.file.data
     data = upload.read()
     report = imports.run_import(current_user, council, form.kind.data, upload.filename or "", data,

@@ -25,6 +25,7 @@ from council.tracker.models import (
     Initiative,
     Milestone,
     Observation,
+    TrackerEvent,
 )
 from council.tracker.services import MAX_NOTE, _code, _in_council, _optional_text, _unique_code
 
@@ -50,7 +51,8 @@ def create_initiative(actor: User, council: Council, *, code: str, name: Transla
         original_language=original_language, group=group))
     db.session.add(initiative)
     conflicts.flush()
-    events.record("initiative.created", initiative, actor, code=initiative.code, name=initiative.name)
+    events.record(TrackerEvent.INITIATIVE_CREATED, initiative, actor, code=initiative.code,
+                  name=initiative.name)
     return initiative
 
 
@@ -65,7 +67,8 @@ def update_initiative(actor: User, initiative: Initiative, *, code: str, name: T
         original_language=original_language, group=group))
     conflicts.flush()
     if changed:
-        events.record("initiative.updated", initiative, actor, code=initiative.code, changes=changed)
+        events.record(TrackerEvent.INITIATIVE_UPDATED, initiative, actor, code=initiative.code,
+                      changes=changed)
     return initiative
 
 
@@ -77,7 +80,7 @@ def add_milestone(actor: User, initiative: Initiative, *, title: Translations, o
                           completed_on=completed_on)
     initiative.milestones.append(milestone)
     conflicts.flush()
-    events.record("initiative.milestone_added", initiative, actor, milestone_id=milestone.id,
+    events.record(TrackerEvent.INITIATIVE_MILESTONE_ADDED, initiative, actor, milestone_id=milestone.id,
                   title=title, due_date=due_date.isoformat() if due_date else None)
     return milestone
 
@@ -91,10 +94,10 @@ def complete_milestone(actor: User, milestone: Milestone, completed_on: date | N
     previous = milestone.completed_on
     milestone.completed_on = completed_on
     if previous != completed_on:
-        events.record("initiative.milestone_completed" if completed_on else
-                      "initiative.milestone_reopened", initiative, actor, milestone_id=milestone.id,
-                      title=milestone.title, completed_on=completed_on.isoformat() if completed_on
-                      else None)
+        kind = (TrackerEvent.INITIATIVE_MILESTONE_COMPLETED if completed_on
+                else TrackerEvent.INITIATIVE_MILESTONE_REOPENED)
+        events.record(kind, initiative, actor, milestone_id=milestone.id, title=milestone.title,
+                      completed_on=completed_on.isoformat() if completed_on else None)
     return milestone
 
 
@@ -152,7 +155,7 @@ def create_indicator(actor: User, council: Council, *, code: str, name: Translat
         group=group, initiative=initiative))
     db.session.add(indicator)
     conflicts.flush()
-    events.record("indicator.created", indicator, actor, code=indicator.code, name=indicator.name,
+    events.record(TrackerEvent.INDICATOR_CREATED, indicator, actor, code=indicator.code, name=indicator.name,
                   group_id=indicator.group_id)
     return indicator
 
@@ -173,7 +176,7 @@ def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Tran
         group=group, initiative=initiative))
     conflicts.flush()
     if changed:
-        events.record("indicator.updated", indicator, actor, code=indicator.code,
+        events.record(TrackerEvent.INDICATOR_UPDATED, indicator, actor, code=indicator.code,
                       group_id=indicator.group_id, changes=changed)
     return indicator
 
@@ -201,7 +204,7 @@ def record_observation(actor: User, indicator: Indicator, *, observed_on: date |
                               note=_optional_text(note, MAX_NOTE, "note"), recorded_by_id=actor.id)
     indicator.observations.append(observation)
     conflicts.flush()
-    events.record("indicator.observed", indicator, actor, code=indicator.code,
+    events.record(TrackerEvent.INDICATOR_OBSERVED, indicator, actor, code=indicator.code,
                   group_id=indicator.group_id, observation_id=observation.id,
                   observed_on=observed_on.isoformat(), value=str(number), source=source)
     return observation

@@ -36,6 +36,34 @@ from council.i18n import Translations, search_key
 from council.timeutil import utcnow
 
 
+class TrackerEvent(StrEnum):
+    """The kinds of event the tracker records (stored as these strings in event.kind)."""
+
+    RECOMMENDATION_CREATED = "recommendation.created"
+    RECOMMENDATION_UPDATED = "recommendation.updated"
+    RECOMMENDATION_STATUS_CHANGED = "recommendation.status_changed"
+    RECOMMENDATION_TRANSLATED = "recommendation.translated"
+    COMMITMENT_CREATED = "commitment.created"
+    COMMITMENT_UPDATED = "commitment.updated"
+    COMMITMENT_STATUS_CHANGED = "commitment.status_changed"
+    COMMITMENT_PROGRESS_REPORTED = "commitment.progress_reported"
+    COMMITMENT_SENT_BACK = "commitment.sent_back"
+    COMMITMENT_VERIFIED = "commitment.verified"
+    COMMITMENT_OWNER_CHANGED = "commitment.owner_changed"
+    COMMITMENT_DUE_CHANGED = "commitment.due_changed"
+    COMMITMENT_TRANSLATED = "commitment.translated"
+    INITIATIVE_CREATED = "initiative.created"
+    INITIATIVE_UPDATED = "initiative.updated"
+    INITIATIVE_MILESTONE_ADDED = "initiative.milestone_added"
+    INITIATIVE_MILESTONE_COMPLETED = "initiative.milestone_completed"
+    INITIATIVE_MILESTONE_REOPENED = "initiative.milestone_reopened"
+    INITIATIVE_TRANSLATED = "initiative.translated"
+    INDICATOR_CREATED = "indicator.created"
+    INDICATOR_UPDATED = "indicator.updated"
+    INDICATOR_OBSERVED = "indicator.observed"
+    INDICATOR_TRANSLATED = "indicator.translated"
+
+
 class _Labelled(StrEnum):
     """A status or kind whose members carry a translatable label (for forms, lists and exports)."""
 

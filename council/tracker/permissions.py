@@ -29,6 +29,7 @@ from council.directory.models import Country, GroupRole, PlatformRole, User, Wor
 from council.events import Event
 from council.extensions import db
 from council.i18n import plain_localized
+from council.tracker.models import TrackerEvent
 
 
 def _group_of(target: Any) -> tuple[int | None, int | None]:
@@ -90,7 +91,7 @@ def reported_done_by(commitment: Any) -> int | None:
         return None
     last = db.session.scalar(
         select(Event).where(Event.subject_type == "commitment", Event.subject_id == commitment.id,
-                            Event.kind == "commitment.status_changed")
+                            Event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED)
         .order_by(Event.id.desc()).limit(1))
     if last is None or (last.payload or {}).get("to") != "reported_done":
         return None

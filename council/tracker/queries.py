@@ -23,6 +23,7 @@ from council.tracker.models import (
     Initiative,
     Observation,
     Recommendation,
+    TrackerEvent,
     due_within_condition,
     overdue_condition,
 )
@@ -304,7 +305,7 @@ def history_of(subject_type: str, subject_id: int) -> list[HistoryEntry]:
     events = history(subject_type, subject_id)
     ids = {e.actor_id for e in events if e.actor_id}
     for event in events:
-        if event.kind == "commitment.owner_changed":
+        if event.kind == TrackerEvent.COMMITMENT_OWNER_CHANGED:
             ids.update(value for value in (event.payload.get("from"), event.payload.get("to")) if value)
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) \
         if ids else {}

@@ -37,6 +37,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationSource,
     RecommendationStatus,
+    TrackerEvent,
 )
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,58}[A-Z0-9]$")
@@ -148,7 +149,7 @@ def create_recommendation(actor: User, group: WorkingGroup, *, code: str, title:
                                     **values)
     db.session.add(recommendation)
     conflicts.flush()  # a code saved meanwhile by someone else is a Conflict, not a 500
-    events.record("recommendation.created", recommendation, actor, group_id=group.id,
+    events.record(TrackerEvent.RECOMMENDATION_CREATED, recommendation, actor, group_id=group.id,
                   code=recommendation.code, title=recommendation.title,
                   to=RecommendationStatus.PROPOSED.value)
     return recommendation
@@ -167,7 +168,7 @@ def update_recommendation(actor: User, recommendation: Recommendation, *, code: 
     changed = apply_changes(recommendation, values)
     conflicts.flush()
     if changed:
-        events.record("recommendation.updated", recommendation, actor,
+        events.record(TrackerEvent.RECOMMENDATION_UPDATED, recommendation, actor,
                       group_id=recommendation.group_id, code=recommendation.code,
                       title=recommendation.title, changes=changed)
     return recommendation
@@ -189,7 +190,7 @@ def change_recommendation_status(actor: User, recommendation: Recommendation, to
     recommendation.status = target
     recommendation.status_reason = reason
     recommendation.status_changed_at = utcnow()
-    events.record("recommendation.status_changed", recommendation, actor,
+    events.record(TrackerEvent.RECOMMENDATION_STATUS_CHANGED, recommendation, actor,
                   group_id=recommendation.group_id, code=recommendation.code,
                   title=recommendation.title, reason=reason,
                   **{"from": previous.value, "to": target.value})
@@ -280,7 +281,7 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
     db.session.add(commitment)
     conflicts.flush()
     _pair(commitment, counterpart)
-    events.record("commitment.created", commitment, actor, **_commitment_payload(
+    events.record(TrackerEvent.COMMITMENT_CREATED, commitment, actor, **_commitment_payload(
         commitment, due_date=commitment.due_date.isoformat(), to=CommitmentStatus.PLANNED.value))
     return commitment
 
@@ -313,14 +314,14 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
     changed = apply_changes(commitment, values)
     _pair(commitment, counterpart)
     if "owner_id" in changed:
-        events.record("commitment.owner_changed", commitment, actor, **_commitment_payload(
+        events.record(TrackerEvent.COMMITMENT_OWNER_CHANGED, commitment, actor, **_commitment_payload(
             commitment, previous_owner_id=old_owner, **{"from": old_owner, "to": commitment.owner_id}))
     if "due_date" in changed:
-        events.record("commitment.due_changed", commitment, actor, **_commitment_payload(
+        events.record(TrackerEvent.COMMITMENT_DUE_CHANGED, commitment, actor, **_commitment_payload(
             commitment, **{"from": old_due.isoformat(), "to": commitment.due_date.isoformat()}))
     others = {key: value for key, value in changed.items() if key not in ("owner_id", "due_date")}
     if others:
-        events.record("commitment.updated", commitment, actor,
+        events.record(TrackerEvent.COMMITMENT_UPDATED, commitment, actor,
                       **_commitment_payload(commitment, changes=others))
     return commitment
 
@@ -330,7 +331,8 @@ def _first_change(record: Any, values: dict[str, Any]) -> str | None:
 
 
 def _set_status(actor: User, commitment: Commitment, target: CommitmentStatus,
-                reason: str | None, kind: str = "commitment.status_changed", **extra: Any) -> None:
+                reason: str | None, kind: TrackerEvent = TrackerEvent.COMMITMENT_STATUS_CHANGED,
+                **extra: Any) -> None:
     previous = commitment.status
     commitment.status = target
     commitment.status_reason = reason
@@ -412,7 +414,7 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
     commitment.progress = percent
     commitment.last_reported_at = update.created_at
     conflicts.flush()
-    events.record("commitment.progress_reported", commitment, actor, **_commitment_payload(
+    events.record(TrackerEvent.COMMITMENT_PROGRESS_REPORTED, commitment, actor, **_commitment_payload(
         commitment, previous_progress=update.previous_progress, update_id=update.id,
         note=text[:300], evidence=len(update.evidence)))
     if target is not None:
@@ -445,7 +447,7 @@ def verify_commitment(actor: User, commitment: Commitment, comment: str | None =
     comment = _optional_text(comment, MAX_NOTE, "comment")
     commitment.verified_at = utcnow()
     commitment.verified_by_id = actor.id
-    _set_status(actor, commitment, CommitmentStatus.VERIFIED, comment, kind="commitment.verified",
+    _set_status(actor, commitment, CommitmentStatus.VERIFIED, comment, kind=TrackerEvent.COMMITMENT_VERIFIED,
                 comment=comment)
     return commitment
 
@@ -456,8 +458,8 @@ def send_back(actor: User, commitment: Commitment, comment: str | None) -> Commi
     if commitment.status != CommitmentStatus.REPORTED_DONE:
         raise Conflict(_("Only a commitment reported done can be sent back."), field="status")
     comment = _reason(comment, True, field="comment")
-    _set_status(actor, commitment, CommitmentStatus.IN_PROGRESS, comment, kind="commitment.sent_back",
-                comment=comment)
+    _set_status(actor, commitment, CommitmentStatus.IN_PROGRESS, comment,
+                kind=TrackerEvent.COMMITMENT_SENT_BACK, comment=comment)
     return commitment
 
 

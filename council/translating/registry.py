@@ -26,6 +26,7 @@ from council.meetings.models import (
     AgendaItem,
     Decision,
     Meeting,
+    MeetingEvent,
     MeetingStatus,
     Minutes,
     RevisionStatus,
@@ -36,7 +37,7 @@ from council.meetings.permissions import (
     editable_meetings,
     editable_minutes,
 )
-from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
+from council.tracker.models import Commitment, Indicator, Initiative, Recommendation, TrackerEvent
 from council.tracker.permissions import editable_by_secretariat, editable_group_records
 
 
@@ -95,10 +96,16 @@ class Kind:
 # Writing and recording ------------------------------------------------------------------------------
 
 
+_TRACKER_TRANSLATED = {"recommendation": TrackerEvent.RECOMMENDATION_TRANSLATED,
+                       "commitment": TrackerEvent.COMMITMENT_TRANSLATED,
+                       "initiative": TrackerEvent.INITIATIVE_TRANSLATED,
+                       "indicator": TrackerEvent.INDICATOR_TRANSLATED}
+
+
 def _tracker_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
     kind = kind_of(record)
     assert kind is not None  # noqa: S101  only registered kinds reach here; narrows the type
-    events.record(f"{kind.key}.translated", record, actor, group_id=getattr(record, "group_id", None),
+    events.record(_TRACKER_TRANSLATED[kind.key], record, actor, group_id=getattr(record, "group_id", None),
                   code=kind.code(record), **payload)
 
 
@@ -108,7 +115,7 @@ def _meeting_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
     meeting = record if isinstance(record, Meeting) else record.meeting
     if kind.key in ("meeting", "agenda_item") and meeting.status == MeetingStatus.AGENDA_PUBLISHED:
         meeting.sequence += 1  # the calendar entry's title or agenda reads differently in that language
-    meeting_services.record_event("meeting.translated", meeting, actor, part=kind.key, **payload)
+    meeting_services.record_event(MeetingEvent.TRANSLATED, meeting, actor, part=kind.key, **payload)
 
 
 def _plan_frozen(meeting: Meeting) -> bool:

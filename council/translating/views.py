@@ -12,11 +12,10 @@ from wtforms.validators import Length, Optional
 
 from council.errors import DomainError, NotFound
 from council.extensions import db
-from council.forms import CouncilForm, show_error
+from council.forms import CouncilForm, form_page, show_error
 from council.i18n import LANGUAGE_NAMES, LANGUAGES, localize
 from council.translating import services
 from council.translating.registry import KINDS, Kind, TextPart
-from council.web import form_page
 
 bp = Blueprint("translating", __name__)
 

@@ -12,7 +12,7 @@ import socket
 
 from sqlalchemy import select
 
-from council.auth.services import PASSWORD_RESET_REQUESTED
+from council.auth.models import AuthEvent
 from council.extensions import db
 from council.notifications import outbox
 from council.notifications.models import Channel, DeliveryState, Notification
@@ -51,7 +51,8 @@ def test_known_and_unknown_addresses_get_the_same_answer_with_smtp_down(make_app
 
     # The e-mail waits in the outbox, its failure recorded; nothing was written for the unknown address.
     db.session.expire_all()
-    [row] = db.session.scalars(select(Notification).where(Notification.kind == PASSWORD_RESET_REQUESTED))
+    [row] = db.session.scalars(select(Notification).where(
+        Notification.kind == AuthEvent.PASSWORD_RESET_REQUESTED))
     assert row.recipient_id == world.member.id and row.channel == Channel.EMAIL
     assert row.state == DeliveryState.PENDING and row.last_error
     assert mail_sink.messages == []
@@ -74,7 +75,7 @@ def test_the_answer_leaves_before_the_address_is_even_looked_up(client, world, m
 
     def requests_recorded() -> int:
         return len(db.session.scalars(select(Event.id).where(
-            Event.kind == PASSWORD_RESET_REQUESTED)).all())
+            Event.kind == AuthEvent.PASSWORD_RESET_REQUESTED)).all())
 
     answers = {}
     for label, email in (("unknown", "nobody@example.org"), ("known", world.member.email)):

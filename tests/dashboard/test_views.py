@@ -15,11 +15,12 @@ COMMITMENTS = "/tracker/commitments"
 RECOMMENDATIONS = "/tracker/recommendations"
 
 
-def test_signed_in_home_is_the_council_dashboard(client, auth, tracked):
+def test_the_council_dashboard_is_one_click_from_home(client, auth, tracked):
     auth.login(tracked.world.observer)
     response = client.get("/")
-    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
-    assert client.get("/", follow_redirects=True).status_code == 200
+    assert response.status_code == 302 and response.headers["Location"] == "/home"
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200 and 'href="/dashboard"' in page_text(home)
 
 
 def test_council_dashboard_numbers_open_their_lists(client, auth, tracked):

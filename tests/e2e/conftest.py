@@ -134,6 +134,7 @@ def demo_paths(live_server: LiveServer) -> dict[str, str]:
     return {
         "login": path("auth.login"),
         "home": path("directory.home"),
+        "dashboard": path("dashboard.council"),
         "groups": path("directory.groups"),
         "group": path("directory.group", group_id=trade),
         "organisations": path("directory.organisations"),

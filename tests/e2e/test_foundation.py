@@ -29,6 +29,8 @@ from tests.e2e.conftest import (
 def test_the_secretary_browses_the_directory(new_page: Pages, demo_paths: dict[str, str]) -> None:
     page = new_page("secretary")
     page.goto(demo_paths["home"])
+    assert page.url.endswith("/home"), "the start page is home, what needs the secretary now"
+    follow(page, f".main-nav a[href='{demo_paths['dashboard']}']")  # the dashboard: one click away
     expect(page.locator("h1")).to_have_text("Совет трансграничного сотрудничества Мангистау – Балкан")
     expect(page.locator(".group-card")).to_have_count(4)
     screenshot(page, "home")
@@ -163,7 +165,7 @@ def test_a_wrong_password_is_shown_next_to_the_field(new_page: Pages) -> None:
     assert page.url.endswith("/login")
     password = page.locator("#password")
     error = page.locator("#password-error")
-    expect(error).to_have_text(translated("ru", "Wrong e-mail or password."))
+    expect(error).to_contain_text(translated("ru", "Wrong e-mail or password."))  # after a hidden "Error:"
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(password).to_have_attribute("aria-describedby", "password-error")
     expect(password).to_have_value("")

@@ -170,12 +170,9 @@ def queue_name(redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def other_app(make_app: Callable[..., Flask]) -> Iterator[Callable[..., Flask]]:
+def other_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """make_app, for tests that use the shared `world` inside another app's context."""
-    yield make_app
-    # The test's session may have loaded `world` through the other app's engine (Flask-SQLAlchemy binds
-    # by the current app): give that connection back before make_app disposes of the engine.
-    db.session.close()
+    return make_app
 
 
 @pytest.fixture

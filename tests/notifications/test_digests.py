@@ -65,8 +65,9 @@ def test_a_daily_digest_lists_what_changed_once_and_only_with_news(world, mail_s
     [message] = mail_to(mail_sink, "member@example.org")
     assert subject(message) == "Council: your digest for November 25, 2026"
     text = mail_sink.text_of(message)
-    assert "3 items for you" in text
-    assert "New commitment: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint" in text
+    # The commitment was assigned and sent back the same day: one line, in its latest state.
+    assert "2 items for you" in text
+    assert "New commitment" not in text
     assert "Progress report sent back: TRD-2026-004-KZ1" in text
     assert "Agenda published: Trade group, Q4" in text
     assert "What changed in your working groups and commitments" in mail_sink.html_of(message)
@@ -138,3 +139,29 @@ def test_preview_prints_what_a_person_would_receive(app, world):
     assert digest_count() == 0  # a preview records and sends nothing
     result = runner.invoke(args=["council", "digests", "preview", "--user", "nobody@example.org"])
     assert result.exit_code != 0 and "Nobody is registered" in result.output
+
+
+def test_a_busy_day_shows_each_record_once_in_its_current_state(world, mail_sink):
+    """A recommendation created, adopted and given commitments the same day is one line, adopted."""
+    from council.tracker import services as tracker
+    from council.tracker.models import RecommendationSource
+
+    on_digest(world.tm_member)
+    with time_machine.travel(YESTERDAY, tick=False):
+        recommendation = tracker.create_recommendation(
+            world.kz_chair, world.group, code="TRD-2026-009", title={"en": "Joint veterinary posts"},
+            text={"en": "Set up joint posts."}, original_language="en",
+            source=RecommendationSource.COUNCIL_SESSION, source_reference=None)
+        tracker.change_recommendation_status(world.kz_chair, recommendation, "adopted")
+        db.session.commit()
+        for organisation, owner in ((world.kz_org, world.member), (world.tm_org, world.tm_member)):
+            tracker.create_commitment(world.kz_chair, recommendation, organisation=organisation, owner=owner,
+                                      description={"en": f"Post of {organisation.code}"},
+                                      original_language="en", start_date=None, due_date=date(2027, 1, 31))
+        db.session.commit()
+    digests.plan(MORNING)
+    [message] = mail_to(mail_sink, "tm.member@example.org")
+    text = mail_sink.text_of(message)
+    assert text.count("TRD-2026-009 Joint veterinary posts") == 1, text
+    assert "New recommendation" not in text
+    assert "Proposed → Adopted" in text

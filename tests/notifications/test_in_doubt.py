@@ -23,6 +23,7 @@ from council.extensions import db
 from council.notifications import outbox
 from council.notifications.models import Channel, DeliveryState, Notification
 from council.timeutil import utcnow
+from tests.notifications.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = """
@@ -96,7 +97,8 @@ def test_a_sender_killed_after_the_server_accepted_leaves_the_row_in_doubt_and_i
         if sender.poll() is None:
             sender.kill()
     sink.before_accept = None
-    [first] = sink.messages
+    # The sink files the message once before_accept returns, which may be just after the kill is seen.
+    [first] = wait_for(lambda: sink.messages, message="the message the server accepted")
     db.session.expire_all()
     held = db.session.get(Notification, row.id)
     assert held is not None and held.state == DeliveryState.SENDING  # the server has it; we do not know

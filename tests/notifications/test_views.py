@@ -27,15 +27,19 @@ def unread_in_nav(html: str) -> int:
 
 
 def test_the_nav_counts_unread_notifications_and_opening_one_reads_it(client, auth, world):
-    send_back(assign(world), world.kz_chair, "Add the order")
+    commitment = assign(world)
+    send_back(commitment, world.kz_chair, "Add the order")
+    meeting_event("meeting.agenda_published", world, world.secretary, title={"en": "Trade group, Q4"})
     auth.login(world.member)
     page = page_text(client.get("/groups"))
+    # The commitment was assigned and sent back the same day: one item, saying what happened last.
     assert unread_in_nav(page) == 2
     assert 'aria-label="Notifications: 2 unread"' in page
 
     listing = page_text(client.get("/notifications"))
     assert "Progress report sent back: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint" in listing
     assert "Comment: Add the order" in listing and "By Yerlan Chair" in listing
+    assert "New commitment" not in listing
     row = db.session.scalars(select(Notification).where(
         Notification.recipient_id == world.member.id, Notification.channel == Channel.IN_APP,
         Notification.kind == "commitment.sent_back")).one()
@@ -57,9 +61,9 @@ def test_the_e_mail_link_reads_the_app_entry_too(client, auth, world, mail_sink)
     assert link
     assert client.get(link.group(1)).status_code == 302  # signed out: to the sign-in page first
     auth.login(world.member)
-    assert services.unread_count(world.member) == 2  # assigned, then verified
+    assert services.unread_count(world.member) == 1  # assigned, then verified: one item, the latest
     client.get(link.group(1))
-    assert services.unread_count(world.member) == 1
+    assert services.unread_count(world.member) == 0
 
 
 def test_nobody_opens_someone_else_s_notification(client, auth, world):

@@ -1,0 +1,96 @@
+"""Notifications that stay meaningful: one item per record and day, requests marked done once done,
+nobody told of their own action, and a demo whose people are not buried in unread items."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from council.demo import load_demo
+from council.demo.directory import DEMO_ACCOUNTS
+from council.directory.models import User
+from council.extensions import db
+from council.meetings import minutes as meeting_minutes
+from council.meetings import services as meeting_services
+from council.meetings.models import Response
+from council.notifications.models import Channel, Notification
+from council.tracker import services as tracker
+from tests.meetings.conftest import Meetings
+from tests.notifications.happenings import assign, move_due_date, report_done
+
+
+def items(person) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP)
+        .order_by(Notification.id)))
+
+
+def test_one_item_per_record_and_day_saying_what_happened_last(world):
+    day = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    with time_machine.travel(day, tick=False):
+        commitment = assign(world)
+        move_due_date(commitment, world.kz_chair, commitment.due_date + timedelta(days=7))
+    [item] = items(world.member)
+    assert item.kind == "commitment.due_changed" and item.read_at is None
+    with time_machine.travel(day + timedelta(days=1), tick=False):
+        move_due_date(commitment, world.kz_chair, commitment.due_date + timedelta(days=7))
+    assert [row.kind for row in items(world.member)] == ["commitment.due_changed"] * 2
+
+
+def test_approving_minutes_marks_the_co_chair_s_request_done(world):
+    meeting = Meetings(world).published_minutes()
+    [kz_request] = [row for row in items(world.kz_chair) if row.kind == "minutes.approval_requested"]
+    assert kz_request.done_at is None and kz_request.payload == {"asks": "approve_minutes"}
+    meeting_minutes.approve_minutes(world.kz_chair, meeting)
+    db.session.commit()
+    db.session.refresh(kz_request)
+    assert kz_request.done_at is not None and kz_request.read_at is not None
+    [tm_request] = [row for row in items(world.tm_chair) if row.kind == "minutes.approval_requested"]
+    assert tm_request.done_at is None  # the other side has not approved yet
+    meeting_minutes.approve_minutes(world.tm_chair, meeting)
+    db.session.commit()
+    db.session.refresh(tm_request)
+    assert tm_request.done_at is not None
+
+
+def test_verifying_a_report_marks_every_verifier_s_request_done(world):
+    commitment = assign(world)
+    report_done(commitment, world.member)
+    requests = [row for person in (world.kz_chair, world.tm_chair, world.secretary) for row in items(person)
+                if row.payload.get("asks") == "verify"]
+    assert len(requests) == 3 and all(row.done_at is None for row in requests)
+    tracker.verify_commitment(world.kz_chair, commitment)
+    db.session.commit()
+    for row in requests:
+        db.session.refresh(row)
+        assert row.done_at is not None
+
+
+def test_answering_an_invitation_marks_it_done(world):
+    meeting = Meetings(world).published()
+    [invited] = [row for row in items(world.member) if row.kind == "meeting.invited"]
+    invitation = meeting_services.invitation_for(world.member, meeting)
+    meeting_services.respond(world.member, invitation, Response.ATTENDING)
+    db.session.commit()
+    db.session.refresh(invited)
+    assert invited.done_at is not None
+
+
+def test_nobody_is_told_of_their_own_action(world):
+    commitment = assign(world, actor=world.kz_chair)
+    assert items(world.kz_chair) == []
+    report_done(commitment, world.member)
+    assert [row.kind for row in items(world.member)] == ["commitment.created"]  # not their own report
+
+
+def test_after_the_demo_no_account_has_more_than_ten_unread(app):
+    load_demo()
+    unread = dict(db.session.execute(
+        select(User.email, func.count(Notification.id))
+        .join(Notification, Notification.recipient_id == User.id)
+        .where(Notification.channel == Channel.IN_APP, Notification.read_at.is_(None),
+               User.email.in_(DEMO_ACCOUNTS))
+        .group_by(User.email)).all())
+    assert unread and max(unread.values()) <= 10, unread
