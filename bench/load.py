@@ -9,6 +9,9 @@ the council, group or organisation dashboard, my work, a page of the commitments
 or one of its commitments, whose form it then posts a progress report through — and waits a think time
 (uniform between half and one and a half times --think; 0 for the worst case). Every client also asks for
 /healthz once per cycle: the trivial route's figures are the machine's ceiling under the same load.
+Before that, for --trivial seconds, the same signed-in clients ask only for the trivial signed-in page of
+the same layout (bench/trivial.py) with the same think time: the app pages' throughput is stated as a
+fraction of that page's, measured alone in the same run.
 Prints per request kind: count, requests/s, p50/p95/p99 latency and errors.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import statistics
@@ -135,6 +139,16 @@ class Client:
         if self.think > 0:
             await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
 
+    async def trivial(self, deadline: float, stats: Stats) -> None:
+        """Only the trivial signed-in page (bench/trivial.py), until `deadline`."""
+        own, self.stats = self.stats, stats
+        try:
+            while time.monotonic() < deadline:
+                await self.request("trivial signed-in page", "GET", "/bench/trivial")
+                await self.pause()
+        finally:
+            self.stats = own
+
     async def browse(self, deadline: float) -> None:
         kinds = list(WEIGHTS)
         weights = list(WEIGHTS.values())
@@ -204,9 +218,12 @@ class Client:
 
 async def run_clients(stack: Stack, count: int, duration: float, think: float,
                       during: Callable[[], Any] | None = None, seed: int = 1,
-                      stats: Stats | None = None) -> tuple[Stats, float]:
+                      stats: Stats | None = None,
+                      yardstick: tuple[Stats, float] | None = None) -> tuple[Stats, float]:
     """Sign `count` people in, then let them browse for `duration` seconds; `during` (a coroutine
-    function) runs alongside, e.g. the faults. Returns the figures and the seconds measured."""
+    function) runs alongside, e.g. the faults. With `yardstick` (figures, seconds), the clients first ask
+    only for the trivial page for that long, into those figures. Returns the figures and the seconds
+    measured."""
     stats = stats or Stats()
     clients = [Client(number, person, stack, stats, think, random.Random(seed * 1000 + number))
                for number, person in enumerate(people(stack, count), start=1)]
@@ -214,6 +231,11 @@ async def run_clients(stack: Stack, count: int, duration: float, think: float,
         signed = await asyncio.gather(*(client.sign_in() for client in clients))
         if not all(signed):
             print(f"{signed.count(False)} of {count} clients could not sign in", file=sys.stderr)
+        if yardstick is not None:
+            figures, seconds = yardstick
+            until = time.monotonic() + seconds
+            await asyncio.gather(*(client.trivial(until, figures)
+                                   for client, ok in zip(clients, signed, strict=True) if ok))
         started = time.monotonic()
         deadline = started + duration
         # Spread the first requests over one think time, as people do not all click at once.
@@ -270,6 +292,8 @@ def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
     parser.add_argument("--think", type=float, default=5.0, help="mean think time in seconds (0: none)")
     parser.add_argument("--size", default="10k", help="bench/generate.py size")
     parser.add_argument("--keep-database", action="store_true", help="leave council_load_bench behind")
+    parser.add_argument("--trivial", type=float, default=20.0,
+                        help="seconds of the trivial signed-in page alone first (bench/load.py; 0: none)")
     return parser
 
 
@@ -281,7 +305,23 @@ def main() -> None:
         stack.start()
         print(f"load: {options.clients} clients, {options.duration:.0f} s, think {options.think:g} s",
               file=sys.stderr, flush=True)
-        stats, elapsed = asyncio.run(run_clients(stack, options.clients, options.duration, options.think))
+        alone = Stats()
+        load_before = os.getloadavg()
+        yardstick = (alone, options.trivial) if options.trivial else None
+        stats, elapsed = asyncio.run(run_clients(stack, options.clients, options.duration, options.think,
+                                                 yardstick=yardstick))
+        print(f"load average (1, 5, 15 min) before {load_before}, after {os.getloadavg()}")
+        if options.trivial:
+            title = (f"the trivial signed-in page alone, {options.clients} clients, "
+                     f"think {options.think:g} s, {options.trivial:.0f} s")
+            print(table(alone, options.trivial, title))
+            pages = [values for kind, values in stats.latencies.items()
+                     if not kind.startswith("sign-in") and "healthz" not in kind]
+            trivial_rate = len(alone.latencies.get("trivial signed-in page", [])) / options.trivial
+            app_rate = sum(len(values) for values in pages) / elapsed
+            if trivial_rate:
+                print(f"\napp pages {app_rate:.1f} req/s against the trivial page's {trivial_rate:.1f} req/s "
+                      f"alone: {app_rate / trivial_rate:.2f} of it (target: at least 0.5)\n")
         print(table(stats, elapsed, f"{options.clients} clients, think {options.think:g} s, "
                                     f"{elapsed:.0f} s measured"))
         with stack.connect() as connection:

@@ -37,19 +37,22 @@ from flask import Flask
 from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 
+from bench import trivial
 from bench.generate import BENCH_SECRET_KEY, COUNCIL_SLUG, PASSWORD, SIZES, generate, sign_in
 from council import create_app
 from council.config import INSTANCE_PATH
 from council.extensions import db
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Databases council_bench_10k and council_bench_100k unless named otherwise (engineers sharing a server).
+POSTGRES_PREFIX = os.environ.get("BENCH_POSTGRES_PREFIX", "council_bench")
 SECRETARY = "person1@bench.example"
 
 
 def database_url(backend: str, size: str) -> str:
     if backend == "sqlite":
         return f"sqlite:///{INSTANCE_PATH / f'bench-{size}.sqlite3'}"
-    return make_url(POSTGRES).set(database=f"council_bench_{size}").render_as_string(hide_password=False)
+    return make_url(POSTGRES).set(database=f"{POSTGRES_PREFIX}_{size}").render_as_string(hide_password=False)
 
 
 def _ensure_database(url: str) -> None:
@@ -84,7 +87,7 @@ def _has_volume(url: str, size: str) -> bool:
 @dataclass
 class Page:
     name: str
-    kind: str  # dashboard, portal, list, export, digest
+    kind: str  # trivial, dashboard, portal, list, export, digest
     url: str
 
 
@@ -95,6 +98,8 @@ def pages(app: Flask) -> tuple[list[Page], list[str]]:
             "SELECT min(id) FROM recommendation WHERE is_public")).scalar()
     portal = f"/public/{COUNCIL_SLUG}"
     found = [
+        # The yardstick: the layout alone, signed in (bench/trivial.py); "× trivial" divides by it.
+        Page("trivial signed-in page", "trivial", trivial.PATH),
         Page("council dashboard", "dashboard", "/dashboard"),
         Page("working-group dashboard", "dashboard", "/dashboard/groups/1"),
         Page("organisation dashboard", "dashboard", "/dashboard/organisations/1"),
@@ -200,19 +205,26 @@ def _peak_memory(target: Target, page: Page) -> int:
 
 
 def measure(targets: list[Target], index: int, repeat: int) -> dict[str, dict[str, Any]]:
-    """Time page `index` at every size, the sizes taking turns so both see the same machine load."""
+    """Time page `index` at every size, the sizes taking turns so both see the same machine load; each
+    request is preceded by one of the trivial page (page 0), whose median in the same turns is the
+    page's yardstick ("x_trivial"): on a shared machine the load changes from one page to the next."""
     times: dict[str, list[float]] = {target.size: [] for target in targets}
+    yardstick: dict[str, list[float]] = {target.size: [] for target in targets}
     queries: dict[str, int] = {}
     for target in targets:
         _get(target.client, target.pages[index].url)  # warm up: templates compiled, caches filled
     for _ in range(repeat):
         for target in targets:
+            yardstick[target.size].append(_time(target, target.pages[0])[0])
             elapsed, count = _time(target, target.pages[index])
             times[target.size].append(elapsed)
             queries[target.size] = max(queries.get(target.size, 0), count)
     return {target.size: {
         "median_ms": round(statistics.median(times[target.size]) * 1000, 1),
         "min_ms": round(min(times[target.size]) * 1000, 1), "queries": queries[target.size],
+        "trivial_ms": round(statistics.median(yardstick[target.size]) * 1000, 1),
+        "x_trivial": round(statistics.median(times[target.size])
+                           / statistics.median(yardstick[target.size]), 1),
         "peak_kib": round(_peak_memory(target, target.pages[index]) / 1024)} for target in targets}
 
 
@@ -311,10 +323,11 @@ def _target(backend: str, size: str, regenerate: bool) -> Target:
     if regenerate or not _has_volume(url, size):
         print(f"[{backend} {size}] generating", file=sys.stderr, flush=True)
         generate(url, size, echo=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
-                      "MAIL_BACKEND": "dummy",
-                      "SECRET_KEY": BENCH_SECRET_KEY})
+    app = trivial.add_trivial_page(create_app({
+        "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
+        "MAIL_BACKEND": "dummy",
+        "SECRET_KEY": BENCH_SECRET_KEY}))
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
     if not sign_in(client, SECRETARY, PASSWORD):
@@ -322,11 +335,15 @@ def _target(backend: str, size: str, regenerate: bool) -> Target:
     return Target(size, app, client, [])
 
 
-def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool) -> dict[str, Any]:
+def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool,
+                  only: list[str] | None = None) -> dict[str, Any]:
     targets = [_target(backend, size, regenerate) for size in sizes]
     missing: list[str] = []
     for target in targets:
         target.pages, missing = pages(target.app)
+        if only:  # the trivial page is always measured: the other pages' ratios need it
+            target.pages = [page for page in target.pages
+                            if page.kind == "trivial" or any(word in page.name for word in only)]
     rows = []
     for index, page in enumerate(targets[0].pages):
         figures = measure(targets, index, repeat)
@@ -336,10 +353,12 @@ def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool)
             row["queries_constant"] = figures["100k"]["queries"] == figures["10k"]["queries"]
         rows.append(row)
         print(f"[{backend}] {page.name:<42} " + "  ".join(
-            f"{size}: {values['median_ms']:>7} ms {values['queries']:>2} q {values['peak_kib']:>5} KiB"
+            f"{size}: {values['median_ms']:>7} ms ×{values['x_trivial']:<5} "
+            f"(trivial {values['trivial_ms']:>5}) {values['queries']:>2} q "
+            f"{values['peak_kib']:>5} KiB"
             for size, values in figures.items()) + (f"  ×{row['ratio_100k_10k']}" if "ratio_100k_10k" in row
                                                     else ""), file=sys.stderr, flush=True)
-    if "notifications.index" in {rule.endpoint for rule in targets[0].app.url_map.iter_rules()}:
+    if not only and "notifications.index" in {rule.endpoint for rule in targets[0].app.url_map.iter_rules()}:
         figures = measure_digests(targets, min(repeat, 3))
         people = max(values["people"] for values in figures.values())
         row = {"page": f"digest run ({people} people)", "kind": "digest", "url": None, **figures}
@@ -355,6 +374,8 @@ def bench_backend(backend: str, sizes: list[str], repeat: int, regenerate: bool)
 
     def plan_of_slowest(kinds: set[str]) -> dict[str, Any]:
         chosen = [i for i, row in enumerate(rows) if row["kind"] in kinds and row["url"]]
+        if not chosen:  # --pages left none of these kinds
+            return {}
         slowest = max(chosen, key=lambda i: rows[i][largest.size]["median_ms"])
         return {"page": rows[slowest]["page"], "size": largest.size,
                 **slowest_statement(largest.app, largest.client, largest.pages[slowest].url)}
@@ -387,28 +408,38 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=["10k", "100k"])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--generate", action="store_true", help="refill the databases first")
+    parser.add_argument("--pages", nargs="+", metavar="WORD",
+                        help="only the pages whose name holds one of these words (and the trivial page; "
+                             "no digest run)")
     arguments = parser.parse_args()
     report: dict[str, Any] = {
         "command": "python -m bench.run " + " ".join(sys.argv[1:]),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average_before": [round(value, 2) for value in os.getloadavg()],
         "repeat": arguments.repeat, "backends": {}}
     for backend in arguments.backends:
-        figures = bench_backend(backend, arguments.sizes, arguments.repeat, arguments.generate)
+        figures = bench_backend(backend, arguments.sizes, arguments.repeat, arguments.generate,
+                                arguments.pages)
         report["backends"][backend] = {"version": _versions(backend, arguments.sizes[0]), **figures}
+    report["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(markdown(report), file=sys.stderr)
 
 
 def markdown(report: dict[str, Any]) -> str:
     """The same figures as a Markdown table (for bench/README.md)."""
-    lines = []
+    lines = [f"load average (1, 5, 15 min) before {report['load_average_before']}, "
+             f"after {report['load_average_after']}"]
     for backend, figures in report["backends"].items():
         lines += ["", f"{backend} ({figures['version']})", "",
-                  "| page | 10k ms | 100k ms | 100k / 10k | queries (10k, 100k) | peak KiB (100k) |",
-                  "|---|---:|---:|---:|---:|---:|"]
+                  "| page | 10k ms | trivial ms | × trivial | 100k ms | trivial ms | × trivial | 100k / 10k "
+                  "| queries (10k, 100k) | peak KiB (100k) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for row in figures["results"]:
             small, large = row.get("10k", {}), row.get("100k", {})
-            lines.append(f"| {row['page']} | {small.get('median_ms', '')} | {large.get('median_ms', '')} | "
+            lines.append(f"| {row['page']} | {small.get('median_ms', '')} | {small.get('trivial_ms', '')} | "
+                         f"{small.get('x_trivial', '')} | {large.get('median_ms', '')} | "
+                         f"{large.get('trivial_ms', '')} | {large.get('x_trivial', '')} | "
                          f"{row.get('ratio_100k_10k', '')} | {small.get('queries', '')}, "
                          f"{large.get('queries', '')} | {large.get('peak_kib', '')} |")
     return "\n".join(lines)

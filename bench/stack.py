@@ -248,7 +248,7 @@ class Stack:
 
     def start_web(self) -> None:
         self.spawn("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
-                           "--timeout", "60", "council:create_app()"])
+                           "--timeout", "60", "bench.trivial:create_app()"])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from council.config import INSTANCE_PATH, Config
-from council.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+from council.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate, talisman
 
 # Content-Security-Policy that the pages satisfy: no inline script or style, everything served locally.
 CSP = {
@@ -78,11 +77,21 @@ def _bind_extensions(app: Flask) -> None:
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite too.
+    from council.tracker.search import include_in_migrations
+
     migrate.init_app(app, db, directory=str(INSTANCE_PATH.parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_in_migrations)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    # Shared by every process through Redis in production; each process's own memory without Redis.
+    app.config.setdefault("CACHE_TYPE", "RedisCache" if app.config["REDIS_URL"] else "SimpleCache")
+    app.config.setdefault("CACHE_KEY_PREFIX", "council-cache:")
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        # A Redis that does not answer costs a page one second, then it is rendered without the cache.
+        app.config.setdefault("CACHE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
+    cache.init_app(app)
     mail.init_app(app)
     talisman.init_app(app, content_security_policy=CSP, force_https=app.config["HTTPS"],
                       session_cookie_secure=app.config["HTTPS"],
@@ -195,6 +204,7 @@ def _register_number_helpers(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from council.auth.permissions import can
+    from council.formatting import format_date, format_datetime, format_decimal
     from council.forms import form_problems
     from council.i18n import (
         LANGUAGE_NAMES,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -49,6 +50,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+# The dashboards' rendered figure blocks (council/dashboard/cache.py): Redis when there is one, else memory.
+cache = Cache()
 
 
 @limiter.request_filter

@@ -23,13 +23,30 @@ MAX_INT = 2_147_483_647
 NUL = "\x00"
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 1..limit, written without leading zeros."""
+    text = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for position, digit in enumerate(text):
+        lowest = 1 if position == 0 else 0
+        if int(digit) - 1 >= lowest:
+            options.append(f"{text[:position]}[{lowest}-{int(digit) - 1}][0-9]{{{len(text) - position - 1}}}")
+    return "(?:" + "|".join([*options, text]) + ")"
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` in every route: a number an id column can hold. A larger one matches no route, so it is
-    a 404 before any view or query runs."""
+    a 404 before any view or query runs.
+
+    The bounds are in the pattern itself: Werkzeug matches a path by pattern first and checks a
+    converter's bounds after, so `POST /commitments/0/progress-updates` matched the GET rule's pattern,
+    failed the POST rule's bound, and was answered 405 ("use GET") for an address GET does not know."""
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
                  max: int | None = MAX_INT, signed: bool = False) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
+        if max is not None and not fixed_digits and not signed:
+            self.regex = numbers_up_to(max) if min and min > 0 else f"(?:0|{numbers_up_to(max)})"
 
 
 def bounded_int(name: str, value: str) -> int:

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from flask import abort, current_app, g, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
 from council.errors import DomainError
@@ -32,10 +32,26 @@ def current_council() -> Council:
     return council
 
 
-def paginate(query: Select[Any]) -> Pagination:
-    # Never None: Flask-SQLAlchemy would then read the argument itself, unchecked.
-    return db.paginate(query, page=arg_int("page") or 1, per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=100, error_out=False)
+# A search counts its matches up to this many: past it the list says "more than" (the count of a search
+# matching much of a large council would read all of it; nobody pages that far through a search).
+SEARCH_COUNT_LIMIT = 1000
+
+
+def paginate(query: Select[Any], *, count_limit: int | None = None,
+             counted: Select[Any] | None = None) -> Pagination:
+    """A page of `query`. The total counts `counted` (a select of the same rows' ids, cheaper to count
+    than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
+    `page.more_than` is the limit when there are more (else None)."""
+    # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
+    page = db.paginate(query, page=arg_int("page") or 1, per_page=current_app.config["PAGE_SIZE"],
+                       max_per_page=100, error_out=False, count=False)
+    rows = (counted if counted is not None else query).order_by(None)
+    if count_limit is not None:
+        rows = rows.limit(count_limit + 1)
+    total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    page.total = total if count_limit is None else min(total, count_limit)
+    page.more_than = count_limit if count_limit is not None and total > count_limit else None  # type: ignore[attr-defined]
+    return page
 
 
 def arg_int(name: str) -> int | None:

@@ -26,6 +26,9 @@ q  # unused variable (council/api/schemas.py:452)
 _.operation_helper  # unused method (council/api/spec.py:22)
 _.schema_helper  # apispec calls it (council/api/spec.py, ReasonRequiredPlugin)
 ERROR_SCHEMA  # unused variable (council/api/spec.py:49)
+_._a_status_a_report_may_set  # marshmallow calls it (@validates, council/api/schemas.py)
+DEFAULT_ERROR_RESPONSE_NAME  # flask-smorest reads it (council/api/spec.py: no catch-all default)
+_.regex  # Werkzeug reads a converter's pattern (council/input_checks.py, IdConverter)
 _.last_login_at  # unused attribute (council/auth/services.py:62)
 _.SECRET_KEY_FILE  # unused attribute (council/config.py:40)
 _.SQLALCHEMY_DATABASE_URI  # unused attribute (council/config.py:41)
@@ -173,6 +176,7 @@ _.request_started  # flask.g, read back with g.get (council/operations/metrics.p
 _.beat_stale  # read by templates/operations/status.html
 _.database_unavailable  # flask.g, read back with g.get (council/i18n.py)
 _.disabled  # logging.Logger attribute (tests/test_database_outage.py)
+_.more_than  # a search's capped count, read by templates/tracker/commitments.html and recommendations.html
 _.council_report  # a mark in flask.g so that Flask-Babel forces a locale (council/reports/compose.py)
 _.rgb  # python-docx: a run's colour (council/reports/docx_writer.py)
 _.page_width  # python-docx: the section's page size (council/reports/docx_writer.py)

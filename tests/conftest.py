@@ -223,6 +223,10 @@ def settings_for(url: str, smtp_port: int, **overrides: Any) -> dict[str, Any]:
         "BASE_URL": "http://council.test",
         "REDIS_URL": None,
         "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
+        # Factories write rows without the domain events that invalidate the dashboards' cached blocks:
+        # the suite renders them every time; tests/dashboard/test_figure_cache.py tests the cache.
+        "CACHE_TYPE": "NullCache",
+        "CACHE_NO_NULL_WARNING": True,
     }
     settings.update(overrides)
     return settings

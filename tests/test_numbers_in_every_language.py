@@ -115,3 +115,33 @@ def test_counts_in_templates_are_written_the_readers_way(app):
         assert render_template_string(source, n=3) == "3 участника | 3 обязательства"
     with app.test_request_context(), force_locale("en"):
         assert render_template_string(source, n=1001) == "1,001 people | 1,001 commitments"
+
+
+def test_remembered_formats_follow_the_reader(app):
+    """Formats are remembered per language (and time zone): a reader never gets another's."""
+    from datetime import UTC, datetime
+
+    from flask_babel import refresh
+
+    from council.formatting import format_datetime, format_decimal
+
+    written = {}
+    for language in ("ru", "en", "ru", "tk", "en"):
+        with app.test_request_context(), force_locale(language):
+            shown = (format_amount(Decimal("438.2"), "USD million"), format_decimal(Decimal("1234.5")),
+                     percent(45))
+            assert written.setdefault(language, shown) == shown
+    assert written["ru"] == ("438,2\xa0млн\xa0$", "1\xa0234,5", "45\xa0%")
+    assert written["en"] == ("$438.2M", "1,234.5", "45%")
+    assert written["tk"][0] == "438,2\xa0mln\xa0US$"
+    moment = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
+    with app.test_request_context(), force_locale("en"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Aqtau"
+        refresh()
+        in_aktau = format_datetime(moment)
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Ashgabat"
+        refresh()
+        assert format_datetime(moment) == in_aktau  # both UTC+5
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+        refresh()
+        assert format_datetime(moment) != in_aktau

@@ -1,10 +1,12 @@
 """What every API blueprint shares: token authentication, the per-token rate limit, no CSRF (no
-cookies are read), conditional GET with ETag / If-None-Match, and rate-limit headers."""
+cookies are read), bodies in JSON only, conditional GET with ETag / If-None-Match, and rate-limit
+headers."""
 
 from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.wrappers import Response
 
 from council.api import access
@@ -18,11 +20,19 @@ ID = "int(min=1, max=2147483647)"
 def resource_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     blueprint = Blueprint(name, import_name, url_prefix=API_PREFIX, description=description)
     blueprint.before_request(access.authenticate)
+    blueprint.before_request(_json_body)
     blueprint.after_request(_conditional_get)
     blueprint.after_request(_rate_limit_headers)
     csrf.exempt(blueprint)
     limiter.shared_limit(access.rate_limit, scope="api-v1", key_func=access.rate_limit_key)(blueprint)
     return blueprint
+
+
+def _json_body() -> None:
+    """A change is sent as JSON: any other body (a form, text, bytes) is refused with 415 rather than
+    read as an empty document and refused field by field."""
+    if request.method not in access.READ_METHODS and not request.is_json:
+        raise UnsupportedMediaType()
 
 
 def _conditional_get(response: Response) -> Response:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from council.api.models import TokenScope
 from council.api.pagination import PageQuerySchema
@@ -27,6 +28,7 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 from council.tracker.queries import COMMITMENT_SORTS, MAX_DUE_WITHIN, RECOMMENDATION_SORTS
+from council.tracker.services import REPORTED_STATUSES
 
 MAX_ID = 2_147_483_647
 
@@ -348,16 +350,28 @@ class ProgressUpdateQuerySchema(PageQuerySchema):
 
 
 class ProgressReportSchema(Schema):
+    # Written into the document (council.api.spec): the statuses a report may set, and blocking
+    # needs a non-blank note as its reason (council.tracker.services.report_progress).
+    STATUSES = REPORTED_STATUSES
+    REASON_REQUIRED_FOR = frozenset({CommitmentStatus.BLOCKED})
+    REASON_FIELD = "note"
     progress = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=100),
                               metadata={"description": "Percent done, 0–100."})
     status = fields.Enum(CommitmentStatus, by_value=True, allow_none=True, metadata={
         "description": "in_progress, reported_done (sets 100 %) or blocked (the note is the reason)."})
-    note = Text(validate=validate.Length(max=4000), load_default="")
+    note = Text(validate=validate.Length(max=4000), load_default="", metadata={
+        "description": "What happened; required, not blank, to block the commitment."})
+
+    @validates("status")
+    def _a_status_a_report_may_set(self, value: CommitmentStatus | None, **_kwargs: Any) -> None:
+        if value is not None and value not in self.STATUSES:
+            raise ValidationError(_("A report may set the status to “%(statuses)s” only.", statuses=", ".join(
+                sorted(status.value for status in self.STATUSES))))
     links = fields.List(
         Text(validate=[validate.URL(schemes={"http", "https"}, require_tld=False),
                        validate.Length(max=500)],
-             metadata={"format": "uri", "pattern": "^https?://",
-                       "description": "An http or https address with a host."}),
+             metadata={"format": "iri", "pattern": "^https?://",  # an address in Cyrillic is taken too
+                       "description": "An http or https address with a host (IRI: non-ASCII allowed)."}),
         validate=validate.Length(max=10), load_default=list,
         metadata={"description": "Evidence links (files are attached on the web page)."})
 

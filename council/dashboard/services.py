@@ -5,8 +5,9 @@ the same number of queries whatever the volume.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -159,22 +160,56 @@ class Facts:
     people: int
 
 
-@dataclass
 class Dashboard:
-    scope: Scope
-    today: date
-    commitments: CommitmentFigures
-    recommendations: RecommendationFigures
-    completed: list[MonthCount]
-    groups: list[WorkingGroup]
-    countries: list[Country]
-    initiatives: list[Initiative]
-    indicators: list[Indicator]
-    meetings: list[Meeting]
-    minutes: list[Meeting]
-    facts: Facts | None = None
-    group_cards: list[GroupCard] = field(default_factory=list)
-    due_soon_days: int = DUE_SOON_DAYS
+    """Every block of a dashboard. The figures are read when a block first asks for them: a block served
+    from the cache (council/dashboard/cache.py) runs no query."""
+
+    due_soon_days = DUE_SOON_DAYS
+
+    def __init__(self, scope: Scope, today: date, reader: User) -> None:
+        self.scope = scope
+        self.today = today
+        self.meetings: list[Meeting] = upcoming_meetings(reader, scope)  # the reader's own: never cached
+        self.minutes: list[Meeting] = approved_minutes(scope) if scope.organisation_id is None else []
+        self._council_wide = scope.group_id is None and scope.organisation_id is None
+
+    @cached_property
+    def commitments(self) -> CommitmentFigures:
+        top = TOP_ORGANISATIONS if self.scope.organisation_id is None else 0
+        return commitment_figures(self.scope, self.today, organisations=top)
+
+    @cached_property
+    def recommendations(self) -> RecommendationFigures:
+        return recommendation_figures(self.scope)
+
+    @cached_property
+    def completed(self) -> list[MonthCount]:
+        return completed_per_month(self.scope, self.today)
+
+    @cached_property
+    def groups(self) -> list[WorkingGroup]:
+        return _groups(self.scope.council_id)
+
+    @cached_property
+    def countries(self) -> list[Country]:
+        return countries(self.scope.council_id)
+
+    @cached_property
+    def initiatives(self) -> list[Initiative]:
+        return initiatives(self.scope)
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return [] if self.scope.organisation_id is not None else indicators(self.scope)
+
+    @cached_property
+    def facts(self) -> Facts | None:
+        return _facts(self.scope.council_id) if self._council_wide else None
+
+    @cached_property
+    def group_cards(self) -> list[GroupCard]:
+        """The council's home shows each group's co-chairs and size."""
+        return group_cards(self.groups) if self._council_wide else []
 
     @property
     def groups_with_figures(self) -> list[WorkingGroup]:
@@ -209,22 +244,9 @@ def _facts(council_id: int) -> Facts:
 
 
 def dashboard(scope: Scope, reader: User, today: date | None = None) -> Dashboard:
-    """Every block of a council, working-group or organisation dashboard (a fixed number of queries)."""
-    today = today or council_today()
-    scoped_indicators = [] if scope.organisation_id is not None else indicators(scope)
-    top = TOP_ORGANISATIONS if scope.organisation_id is None else 0
-    council_wide = scope.group_id is None and scope.organisation_id is None
-    groups = _groups(scope.council_id)
-    return Dashboard(
-        scope=scope, today=today, commitments=commitment_figures(scope, today, organisations=top),
-        recommendations=recommendation_figures(scope), completed=completed_per_month(scope, today),
-        groups=groups, countries=countries(scope.council_id),
-        initiatives=initiatives(scope), indicators=scoped_indicators,
-        meetings=upcoming_meetings(reader, scope),
-        minutes=approved_minutes(scope) if scope.organisation_id is None else [],
-        facts=_facts(scope.council_id) if council_wide else None,
-        # The council's home shows each group's co-chairs and size.
-        group_cards=group_cards(groups) if council_wide else [])
+    """A council, working-group or organisation dashboard (a fixed number of queries, fewer when its
+    blocks come from the cache)."""
+    return Dashboard(scope, today or council_today(), reader)
 
 
 def can_view(user: User, council_id: int) -> None:

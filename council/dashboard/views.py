@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from council import spreadsheets
-from council.dashboard import export, figures, links, services
+from council.dashboard import cache, export, figures, links, services
 from council.dashboard import models as _indexes  # noqa: F401  (the aggregates' indexes)
 from council.dashboard import my_work as dashboard_my_work
 from council.dashboard.figures import Scope
@@ -35,7 +35,7 @@ def _signed_in() -> None:
 @bp.context_processor
 def _links() -> dict[str, Any]:
     return {"list_url": links.tracker_list, "record_url": links.tracker_record, "signed_in_view": True,
-            **links.template_context()}
+            **links.template_context(), **cache.template_context()}
 
 
 def _board(scope: Scope) -> Dashboard:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, union
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
@@ -27,6 +27,7 @@ from council.tracker.models import (
     due_within_condition,
     overdue_condition,
 )
+from council.tracker.search import matching_ids
 
 MAX_DUE_WITHIN = 3650
 
@@ -69,10 +70,6 @@ def _commitment_conditions(filters: Filters, today: date) -> list[ColumnElement[
     return conditions
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    return column.contains(text.casefold(), autoescape=True)
-
-
 def count_rows(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
@@ -97,7 +94,7 @@ def recommendations_query(council_id: int, filters: Filters, today: date) -> Sel
     if filters.status:
         query = query.where(Recommendation.status == filters.status)
     if filters.text:
-        query = query.where(_contains(Recommendation.search_text, filters.text))
+        query = query.where(Recommendation.id.in_(matching_ids(Recommendation, filters.text)))
     conditions = _commitment_conditions(filters, today)
     if conditions:
         query = query.where(exists(
@@ -144,21 +141,42 @@ COMMITMENT_SORTS: dict[str, Any] = {
 }
 
 
-def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
-    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
-             .outerjoin(Owner, Commitment.owner_id == Owner.id)
-             .where(Commitment.council_id == council_id, *_commitment_conditions(filters, today)))
+def _matching_commitments(words: str) -> Any:
+    """SQL: the ids of the commitments whose own text, recommendation's, organisation's or owner's holds
+    `words`: each part read through an index (council/tracker/search.py), then put together."""
+    return union(
+        matching_ids(Commitment, words),
+        select(Commitment.id).where(Commitment.recommendation_id.in_(matching_ids(Recommendation, words))),
+        select(Commitment.id).where(Commitment.organisation_id.in_(matching_ids(Organisation, words))),
+        select(Commitment.id).where(Commitment.owner_id.in_(matching_ids(User, words))))
+
+
+def _commitment_filters(query: Select[Any], council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = query.where(Commitment.council_id == council_id, *_commitment_conditions(filters, today))
     if filters.group_id:
         query = query.where(Commitment.group_id == filters.group_id)
     if filters.status:
         query = query.where(Commitment.status == filters.status)
     if filters.text:
-        query = query.where(or_(_contains(Commitment.search_text, filters.text),
-                                _contains(Recommendation.search_text, filters.text),
-                                _contains(Organisation.search_text, filters.text),
-                                _contains(func.coalesce(Owner.search_text, ""), filters.text)))
+        query = query.where(Commitment.id.in_(_matching_commitments(filters.text)))
+    return query
+
+
+def _commitments_base(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
+             .outerjoin(Owner, Commitment.owner_id == Owner.id))
     order = COMMITMENT_SORTS.get(filters.sort, Commitment.due_date)
-    return query.order_by(order, Commitment.id)
+    return _commitment_filters(query, council_id, filters, today).order_by(order, Commitment.id)
+
+
+def commitment_ids(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    """The ids of the commitments a list shows, without its joins (every commitment has its organisation
+    and recommendation, and the owner's is an outer join): what the pager counts, off the indexes of
+    commitment alone. The organisation is joined only for the country filter."""
+    query = select(Commitment.id)
+    if filters.country:
+        query = query.join(Commitment.organisation)
+    return _commitment_filters(query, council_id, filters, today)
 
 
 def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:

@@ -380,9 +380,8 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
     if not commitment.is_open:
         raise Conflict(_("This commitment is closed (verified or cancelled)."))
     percent = _progress_value(progress)
-    target = _enum(CommitmentStatus, status, "status") if status not in (None, "") else None
-    if target == commitment.status:
-        target = None
+    requested = _enum(CommitmentStatus, status, "status") if status not in (None, "") else None
+    target = None if requested == commitment.status else requested
     if target is not None:
         if target not in REPORTED_STATUSES or (commitment.status == CommitmentStatus.REPORTED_DONE
                                                and target == CommitmentStatus.IN_PROGRESS):
@@ -396,7 +395,8 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
                          "send it back."), field="progress")
     if target is None and commitment.status == CommitmentStatus.PLANNED and percent > 0:
         target = CommitmentStatus.IN_PROGRESS
-    text = _reason(note, target == CommitmentStatus.BLOCKED, field="note") or ""
+    # A report that says "blocked" says why, also when the commitment was blocked already.
+    text = _reason(note, requested == CommitmentStatus.BLOCKED, field="note") or ""
     checked_links = [evidence_files.check_link(link) for link in links if link and link.strip()]
     uploads = [upload for upload in files if upload is not None and upload.filename]
     if percent == commitment.progress and target is None and not text and not checked_links \

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from babel.numbers import format_compact_currency, format_currency
 from babel.units import UnknownUnitError, format_unit
-from flask_babel import format_decimal, lazy_pgettext, npgettext
+from flask_babel import lazy_pgettext, npgettext
 
-from council.formatting import reader_locale
+from council.formatting import format_decimal, reader_locale, remembered
 
 SCALES = {"": 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
@@ -62,6 +62,7 @@ def unit_label(unit: str) -> str:
     return str(label) if label is not None else unit
 
 
+@remembered
 def format_amount(value: Decimal | float | int | None, unit: str) -> str:
     """A value with its unit: money through Babel's currency formats, anything else as a number
     followed by the unit's name."""
@@ -101,6 +102,7 @@ def _counted_unit(unit: str, value: Decimal | float | int) -> str | None:
     return None
 
 
+@remembered
 def format_figure(value: Decimal | float | int | None, unit: str) -> str:
     """A value in a table whose heading names the unit: money keeps its currency, other figures are
     bare numbers."""

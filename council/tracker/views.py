@@ -67,7 +67,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
-from council.web import arg_int, current_council, ignore_argument, known_choice, paginate
+from council.web import SEARCH_COUNT_LIMIT, arg_int, current_council, ignore_argument, known_choice, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -226,7 +226,8 @@ def recommendations() -> str:
     today = council_today()
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     page = paginate(queries.recommendations_query(council.id, filters, today)
-                    .options(selectinload(Recommendation.group)))
+                    .options(selectinload(Recommendation.group)),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None)
     counts = queries.commitment_counts([r.id for r in page.items], today)
     return render_template("tracker/recommendations.html", page=page, filters=filters, counts=counts,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
@@ -325,7 +326,10 @@ def change_recommendation_status(recommendation_id: int) -> Any:
 def commitments() -> str:
     council = current_council()
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
-    page = paginate(queries.commitments_query(council.id, filters, council_today()))
+    today = council_today()
+    page = paginate(queries.commitments_query(council.id, filters, today),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None,
+                    counted=queries.commitment_ids(council.id, filters, today))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 

@@ -1,7 +1,7 @@
 """report_version: the council's progress reports, numbered, with their DOCX and PDF
 
 Revision ID: reports0001
-Revises: home0001
+Revises: search0001
 Create Date: 2026-12-05 21:40:00
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'reports0001'
-down_revision = 'home0001'
+down_revision = 'search0001'
 branch_labels = None
 depends_on = None
 

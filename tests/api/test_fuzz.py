@@ -1,38 +1,39 @@
-"""Schemathesis fuzzes the API from its own OpenAPI document, in-process through WSGI.
+"""Schemathesis fuzzes the API from its own OpenAPI document, as its command line does: every phase
+(coverage, fuzzing, and the stateful phase that follows links between operations, e.g. a list to its
+records, a report to the update it made) and every check it has, against the app served over HTTP.
 
-Each operation gets valid and invalid requests (query strings, ids, bodies, headers) with a read-write
-token of the council's secretary, who may do everything the API offers; a third of the cases aim at
-records that exist. Every answer must be a non-5xx that the document describes: its status code,
-headers, content type and body schema. Schemathesis also checks that invalid input is refused, and
-that auth is enforced (by resending without the token). Each operation that writes is fuzzed once more
-with a read-only token of the same person: no answer may be a success, and no row may change.
+It runs once with a read-write token of the council's secretary, who may do everything the API offers,
+and once with a read-only token of the same person: no change may succeed with it, and no row may
+change. Every answer must be one the document states (status, headers, content type, body), no 5xx;
+invalid input must be refused, auth enforced, an unsupported method answered 405 with `Allow`.
 
-Valid input may still be refused by a rule the document states in words only (no value for a future
-date, nothing to report): those are 409 or 422 answers, both documented, so they count as accepted.
+Valid input may still be refused by a rule that depends on the records (no value for a future date,
+nothing to report, a transition the status does not allow): those are 404, 409 or 422 answers, all
+documented, so positive data counts as accepted with them.
+
+Over HTTP rather than schemathesis' in-process WSGI transport: in schemathesis 4.32 that transport
+hands `max_redirects` to Werkzeug in the ignored-auth probe (TypeError), so not every check could run.
 """
 
 from __future__ import annotations
 
-import contextvars
 import os
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis.config import PositiveDataAcceptanceConfig
-from schemathesis.generation.modes import GenerationMode
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events
+from werkzeug.serving import make_server
 
-from council import create_app
 from council.api.models import TokenScope
 from council.extensions import db
 from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, RecommendationStatus
-from tests.api.conftest import bearer
-from tests.conftest import settings_for
 from tests.factories import (
     CommitmentFactory,
     IndicatorFactory,
@@ -43,29 +44,23 @@ from tests.factories import (
 from tests.meetings.conftest import Meetings
 from tests.test_permission_matrix import snapshot
 
-EXAMPLES_PER_OPERATION = int(os.environ.get("COUNCIL_FUZZ_EXAMPLES", "30"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("COUNCIL_FUZZ_EXAMPLES", "10"))
 # Reproducible by default; COUNCIL_FUZZ_RANDOM=1 explores new inputs on each run.
-DERANDOMIZE = not os.environ.get("COUNCIL_FUZZ_RANDOM")
+DETERMINISTIC = not os.environ.get("COUNCIL_FUZZ_RANDOM")
+# What positive data may meet besides success: a record missing, a state or a rule (see above).
+ACCEPTED = ["2xx", "304", "401", "403", "404", "409", "422"]
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def documented_operations() -> list[str]:
-    """Every operation of the document, read once at collection from an app on an empty database."""
-    document = create_app(settings_for("sqlite://", smtp_port=0)).test_client().get(
-        "/api/v1/openapi.json").json
-    return [f"{method.upper()} {path}" for path, operations in document["paths"].items()
-            for method in operations if method != "parameters"]
-
-
-class SecretaryToken:
-    """Schemathesis' auth provider: the token it sends, and removes to check that auth is enforced."""
-
-    secret = ""
-
-    def get(self, case: Any, context: Any) -> str:
-        return self.secret
-
-    def set(self, case: Any, secret: str, context: Any) -> None:
-        case.headers = {**(case.headers or {}), **bearer(secret)}
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """The app served over HTTP on a free local port, in threads, for the test's duration."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture
@@ -96,49 +91,57 @@ def known_ids(world: Any) -> dict[str, Any]:
             "kind": "recommendation", "record_id": adopted.id, "language": "kk"}
 
 
-def fuzzed() -> list[Any]:
-    """Every operation with the secretary's read-write token; the operations that write, once more with
-    a read-only token (which must be refused as documented, and change nothing)."""
-    operations = documented_operations()
-    return [pytest.param(label, TokenScope.READ_WRITE, id=label) for label in operations] + [
-        pytest.param(label, TokenScope.READ, id=f"{label} read-only") for label in operations
-        if not label.startswith("GET ")]
+def fuzz(base_url: str, secret: str) -> tuple[list[str], Counter[tuple[str, int]], set[str]]:
+    """Run every phase and check; return the failures and errors found (one entry each), the answers by
+    (method, status), and the phases that ran."""
+    config = SchemathesisConfig.from_dict({
+        "workers": 1,
+        "cache": {"enabled": False},
+        "generation": {"mode": "all", "deterministic": DETERMINISTIC,
+                       "max-examples": EXAMPLES_PER_OPERATION},
+        "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+        "phases": {"stateful": {"max-steps": 10}},
+        "auth": {"openapi": {"bearerAuth": {"bearer": secret}}},
+    })
+    schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json", config=config)
+    problems: list[str] = []
+    answers: Counter[tuple[str, int]] = Counter()
+    phases: set[str] = set()
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.PhaseFinished) and event.phase.is_enabled:
+            phases.add(event.phase.name.value)
+        elif isinstance(event, events.NonFatalError):
+            problems.append(f"error in {event.label}: {event.value!r}")
+        elif isinstance(event, events.FatalError):
+            problems.append(f"fatal error: {event.exception!r}")
+        elif isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            for checks in recorder.checks.values():
+                problems.extend(f"{check.name} in {recorder.label}:\n{check.failure_info.code_sample}"
+                                for check in checks if check.failure_info is not None)
+            for interaction in recorder.interactions.values():
+                if interaction.response is not None:
+                    answers[interaction.request.method, interaction.response.status_code] += 1
+    return problems, answers, phases
 
 
-@pytest.mark.parametrize(("label", "scope"), fuzzed())
-def test_the_api_keeps_to_its_document(app: Any, label: str, scope: TokenScope, world: Any,
-                                       token_for: Any, known_ids: dict[str, Any]) -> None:
-    method, path = label.split(" ", 1)
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
-        expected_statuses=["2xx", "3xx", "401", "403", "404", "409", "422", "429"])
-    SecretaryToken.secret = token_for(world.secretary, scope)
-    schema.auth(refresh_interval=None)(SecretaryToken)
-    operation = schema[path][method]
-    existing = {name: value for name, value in known_ids.items() if "{" + name + "}" in path}
-    strategies = [operation.as_strategy(GenerationMode.POSITIVE, auth_storage=schema.auth),
-                  operation.as_strategy(GenerationMode.NEGATIVE, auth_storage=schema.auth)]
-    if existing:
-        strategies.append(operation.as_strategy(GenerationMode.POSITIVE, auth_storage=schema.auth,
-                                                path_parameters=existing))
-
-    @given(case=st.one_of(strategies))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=DERANDOMIZE,
-              database=None, suppress_health_check=list(HealthCheck))
-    def requests_keep_to_the_document(case: Any) -> None:
-        # Each request in a fresh context, as in production (see tests.conftest.IsolatedClient).
-        statuses.append(contextvars.Context().run(case.call_and_validate).status_code)
-
-    statuses: list[int] = []
+@pytest.mark.usefixtures("known_ids")
+@pytest.mark.parametrize("scope", [TokenScope.READ_WRITE, TokenScope.READ], ids=["read-write", "read-only"])
+def test_the_api_keeps_to_its_document(live_server: str, scope: TokenScope, world: Any,
+                                       token_for: Any) -> None:
     def unchanged() -> str:  # the token's own row notes when it was last used; nothing else may change
         return snapshot(leaving_out=frozenset({"api_token"}))
 
+    secret = token_for(world.secretary, scope)
     before = unchanged() if scope is TokenScope.READ else None
-    requests_keep_to_the_document()
+    problems, answers, phases = fuzz(live_server, secret)
+    assert not problems, "\n\n".join(problems[:10])
+    assert {"coverage", "fuzzing", "stateful"} <= phases, phases
+    succeeded = {method for (method, status) in answers if 200 <= status < 300}
     if before is not None:
         # A read-only token writes nothing, whatever it sends: refused before any rule is asked.
-        assert not set(statuses) & {200, 201, 204}, sorted(Counter(statuses).items())
+        assert not succeeded & WRITES, sorted(answers.items())
         assert unchanged() == before
         return
-    # A run that only ever met 401 or 404 would prove little: some requests must have got through.
-    assert set(statuses) - {401, 404}, sorted(Counter(statuses).items())
+    # A run whose changes were all refused would prove little: some must have got through.
+    assert succeeded & {"POST", "PUT"}, sorted(answers.items())

@@ -153,7 +153,7 @@ def test_a_commitment_is_reported_with_evidence_and_verified(new_page: Pages, de
     expect(chair.locator("#verify-heading")).to_be_visible()
     expect(chair.locator("article.update ul.evidence a")).to_have_text("akt-temir-baba.pdf")
     screenshot(chair, "tracker-commitment-verification")
-    chair.locator("#verify-comment").fill("Акт проверен.")
+    chair.locator("form[action$='/verify'] textarea[name=comment]").fill("Акт проверен.")
     follow(chair, "form[action$='/verify'] button:not([formaction])")
     expect(chair.locator(".flash-success")).to_have_text(tr(chair, "Commitment verified."))
     assert status_badge(chair) == tr(chair, "Verified")
@@ -205,7 +205,8 @@ def test_a_co_chair_sends_a_report_back_and_the_owner_sees_why(new_page: Pages,
     chair = new_page("cochair_kz")  # four-eyes: a Kazakh report is verified on the Kazakh side
     chair.goto(url)
     assert status_badge(chair) == tr(chair, "Reported done")
-    chair.locator("#verify-comment").fill("Нет акта приёмки: приложите его, пожалуйста.")
+    comment = chair.locator("form[action$='/verify'] textarea[name=comment]")
+    comment.fill("Нет акта приёмки: приложите его, пожалуйста.")
     follow(chair, "form[action$='/verify'] button[formaction$='/send-back']")
     expect(chair.locator(".flash-success")).to_have_text(tr(chair, "The report was sent back to the owner."))
     assert status_badge(chair) == tr(chair, "In progress")

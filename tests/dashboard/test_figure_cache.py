@@ -1,0 +1,167 @@
+"""The dashboards' cached figure blocks (council/dashboard/cache.py): never another reader's, never stale.
+
+The suite's app renders every block (no cache); these tests build an app with the in-process cache and
+compare what it serves with what the uncached app renders for the same person at the same moment.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from council.extensions import db
+from tests.conftest import IsolatedClient, page_text, sign_in
+from tests.dashboard.conftest import number_links
+from tests.factories import PASSWORD
+
+COMMITMENTS = "/tracker/commitments"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture
+def cached(make_app):
+    """A client of an app with the cache on, and a function signing a person in on it."""
+    app = make_app(CACHE_TYPE="SimpleCache")
+    app.test_client_class = IsolatedClient
+
+    def client_for(person, language: str = "en"):
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        db.session.commit()  # a fresh look at the code the other app's sign-in used
+        sign_in(client, person.email, PASSWORD)
+        return client
+
+    client_for.app = app  # type: ignore[attr-defined]
+    return client_for
+
+
+def uncached(app, person, language: str = "en"):
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    db.session.commit()  # a fresh look at the code the other app's sign-in used
+    sign_in(client, person.email, PASSWORD)
+    return client
+
+
+def without_tokens(html: str) -> str:
+    """The page less what differs between two sign-ins of one person (CSRF tokens) and blank lines."""
+    html = META_TOKEN.sub("", TOKEN.sub("", html))
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def average_progress(html: str) -> str:
+    [text] = [text for path, args, text in number_links(html)
+              if path == COMMITMENTS and args == frozenset({("sort", "progress")})]
+    return text
+
+
+def test_each_reader_gets_what_they_would_without_the_cache(app, cached, tracked):
+    """Readers who may do different things, in different languages, on every scope, one after another
+    on one cache: each page is the one rendered for that reader without a cache, with their own tokens."""
+    world = tracked.world
+    world.tm_member.language = "ru"
+    db.session.commit()
+    pages = ["/dashboard", f"/dashboard/groups/{world.group.id}", f"/dashboard/groups/{tracked.ecology.id}",
+             f"/dashboard/organisations/{world.kz_org.id}", f"/dashboard/organisations/{world.tm_org.id}"]
+    readers = [world.secretary, world.kz_chair, world.tm_member, world.observer]
+    # One sign-in per person and app (a second factor's code is accepted once).
+    clients = {person.id: (cached(person), uncached(app, person)) for person in readers}
+    for person in [*readers, world.secretary, world.tm_member]:
+        client, plain = clients[person.id]
+        for url in pages:
+            served = page_text(client.get(url))
+            assert without_tokens(served) == without_tokens(page_text(plain.get(url))), (person.email, url)
+            own = META_TOKEN.search(served)
+            assert own is not None and set(TOKEN.findall(served)) <= {own.group(1)}
+            assert "\x00" not in served
+    # Who may publish indicators sees the buttons, whoever filled the cache before them.
+    secretary, chair = clients[world.secretary.id][0], clients[world.kz_chair.id][0]
+    assert "Show on the public portal" not in page_text(chair.get("/dashboard"))
+    assert "Show on the public portal" in page_text(secretary.get("/dashboard"))
+    assert "Show on the public portal" not in page_text(chair.get("/dashboard"))
+
+
+def test_a_change_shows_at_once(app, cached, tracked):
+    world = tracked.world
+    member = cached(world.member)
+    before = page_text(member.get("/dashboard"))
+    assert average_progress(before) == "52%"
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with cached.app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert without_tokens(page_text(member.get("/dashboard"))) == without_tokens(before)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements, "the page was not counted"
+    assert not [statement for statement in statements if "GROUP BY" in statement], \
+        "the figures were computed again, not served from the cache"
+
+    # The owner reports progress (a domain event); the next page, anyone's, has the new average.
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "100", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    observer = cached(world.observer)
+    after = average_progress(page_text(observer.get("/dashboard")))
+    assert after != "52%"
+    assert after == average_progress(page_text(uncached(app, world.observer).get("/dashboard")))
+    assert average_progress(page_text(member.get("/dashboard"))) == after
+
+    # An indicator taken onto the portal: its badge shows on the next page too.
+    secretary = cached(world.secretary)
+    assert "on the public portal" not in page_text(secretary.get("/dashboard")).split(
+        "Internal crossing time")[1].split("</caption>")[0]
+    response = secretary.post(f"/dashboard/indicators/{tracked.private_indicator.id}/public",
+                              data={"public": "1"})
+    assert response.status_code == 302
+    assert "on the public portal" in page_text(secretary.get("/dashboard")).split(
+        "Internal crossing time")[1].split("</caption>")[0]
+
+
+@pytest.mark.redis
+def test_web_processes_sharing_redis_see_each_others_changes(app, make_app, tracked):
+    """Two web processes on one Redis (production): a change made through one shows at once on the
+    other's dashboard, whose blocks that Redis holds."""
+    import os
+    import uuid
+
+    from tests.notifications.conftest import need
+
+    url = os.environ.get("COUNCIL_TEST_REDIS_URL", "")
+    need(bool(url), "COUNCIL_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/1)")
+    shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url,
+              "CACHE_KEY_PREFIX": f"council-test-{uuid.uuid4().hex}:"}
+    first, second = make_app(**shared), make_app(**shared)
+    world = tracked.world
+
+    def client_of(web, person):
+        web.test_client_class = IsolatedClient
+        client = web.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        db.session.commit()
+        sign_in(client, person.email, PASSWORD)
+        return client
+
+    reader, owner = client_of(first, world.observer), client_of(second, world.member)
+    assert average_progress(page_text(reader.get("/dashboard"))) == "52%"
+    assert average_progress(page_text(owner.get("/dashboard"))) == "52%"
+    response = owner.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                          data={"progress": "100", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    after = average_progress(page_text(reader.get("/dashboard")))
+    assert after != "52%"
+    assert after == average_progress(page_text(uncached(app, world.observer).get("/dashboard")))
+    with first.app_context():
+        from council.extensions import cache
+
+        cache.clear()
