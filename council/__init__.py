@@ -123,11 +123,12 @@ def _register_permissions(app: Flask) -> None:
     from council.notifications import services as notification_rules
     from council.operations import personal_data as personal_data_rules
     from council.operations import status as operations_rules
+    from council.reports import permissions as report_rules
     from council.tracker import permissions as tracker_rules
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
-                                          personal_data_rules)
+                                          personal_data_rules, report_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 
@@ -142,6 +143,8 @@ def _register_blueprints(app: Flask) -> None:
     from council.meetings import agenda_views, calendar_views, minutes_views
     from council.meetings.views import bp as meetings_bp
     from council.operations.views import bp as operations_bp
+    from council.reports.public_views import bp as public_reports_bp
+    from council.reports.views import bp as reports_bp
     from council.tracker import import_views, initiative_views
     from council.tracker.views import bp as tracker_bp
     from council.translating.views import bp as translating_bp
@@ -164,6 +167,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(translating_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(public_reports_bp)
 
     from council.api import init_api
 

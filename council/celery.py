@@ -79,4 +79,7 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                          "schedule": float(config["OUTBOX_SWEEP_SECONDS"])},
         "digests": {"task": "council.digests.plan", "schedule": crontab(minute="*/15")},
         "reminders": {"task": "council.reminders.send", "schedule": crontab(minute="7,37")},
+        # 02:00 UTC on the first day of a quarter: 07:00 in Aktau and Ashgabat.
+        "quarterly-reports": {"task": "council.reports.quarterly", "schedule": crontab(
+            minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10")},
     }

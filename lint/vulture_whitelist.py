@@ -177,3 +177,11 @@ _.beat_stale  # read by templates/operations/status.html
 _.database_unavailable  # flask.g, read back with g.get (council/i18n.py)
 _.disabled  # logging.Logger attribute (tests/test_database_outage.py)
 _.more_than  # a search's capped count, read by templates/tracker/commitments.html and recommendations.html
+_.council_report  # a mark in flask.g so that Flask-Babel forces a locale (council/reports/compose.py)
+_.rgb  # python-docx: a run's colour (council/reports/docx_writer.py)
+_.page_width  # python-docx: the section's page size (council/reports/docx_writer.py)
+_.page_height  # python-docx (council/reports/docx_writer.py)
+_.alignment  # python-docx: a paragraph's or table's alignment (council/reports/docx_writer.py)
+_.italic  # python-docx: a run's style (council/reports/docx_writer.py)
+finished_at  # shown on the report's page (templates/reports/report.html)
+_.finished_at  # (council/reports/services.py)

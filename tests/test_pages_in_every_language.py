@@ -244,6 +244,7 @@ def secretary_pages() -> Iterator[str]:
         "/dashboard", f"/dashboard/groups/{group}", "/dashboard/organisations",
         f"/dashboard/organisations/{organisation}", "/my-work", "/home",
         "/notifications", "/notifications/preferences", "/api/v1/docs",
+        "/reports", "/reports/new",
         "/translations", f"/translate/recommendation/{recommendation}/kk",
         f"/translate/indicator/{indicator}/tk", f"/translate/meeting/{meeting}/en",
         "/this-page-does-not-exist",
@@ -279,7 +280,7 @@ def anonymous_pages() -> Iterator[str]:
         f"/public/{slug}", f"/public/{slug}/recommendations",
         f"/public/{slug}/recommendations/{recommendation}", f"/public/{slug}/indicators",
         f"/public/{slug}/minutes", f"/public/{slug}/minutes/{minutes}",
-        f"/public/{slug}/groups/{_first(WorkingGroup)}",
+        f"/public/{slug}/groups/{_first(WorkingGroup)}", f"/public/{slug}/reports",
         "/this-page-does-not-exist",
     ]
 

@@ -64,3 +64,23 @@ def send_reminders(at: str | None = None) -> int:
     written = reminders.send_reminders(datetime.fromisoformat(at) if at else None)
     record_run("reminders")
     return written
+
+
+@shared_task(name="council.reports.generate", acks_late=True)
+def generate_report(version_id: int) -> str:
+    """Write a requested progress report's DOCX and PDF (its version records how far it got)."""
+    from council.reports import services
+
+    return services.generate(version_id)
+
+
+@shared_task(name="council.reports.quarterly", acks_late=True)
+def quarterly_reports() -> int:
+    """Each working group's report for the quarter just ended, then e-mailed to its co-chairs (beat)."""
+    from council.notifications.outbox import dispatch
+    from council.reports import schedule
+
+    planned = schedule.plan_quarterly()
+    for version_id in planned:
+        dispatch("council.reports.generate", version_id)
+    return len(planned)

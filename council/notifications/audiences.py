@@ -78,6 +78,8 @@ HEARERS: dict[str, Hearers] = {
     # Parity: a change of co-chair is told to both co-chairs (the one replaced too) and the secretaries.
     DirectoryEvent.GROUP_CO_CHAIR_CHANGED: Hearers((A.CO_CHAIRS, A.SECRETARIES, A.ADDRESSED),
                                                    Importance.IMPORTANT),
+    # The quarterly progress report of a group (council.reports.schedule) goes to its co-chairs.
+    "report.ready": Hearers((A.CO_CHAIRS,)),
 }
 # Transactional e-mails: sent whatever the person's preferences, and not listed in the app.
 TRANSACTIONAL: dict[str, Hearers] = {

@@ -38,6 +38,7 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "user": ("directory.person", "person_id"),
     "workinggroup": ("directory.group", "group_id"),
     "organisation": ("directory.organisation", "organisation_id"),
+    "reportversion": ("reports.report", "report_id"),
 }
 
 
@@ -179,6 +180,8 @@ def _meeting(payload: dict[str, Any], group: str, reader: Reader) -> str:
 
 Headline = Callable[[dict[str, Any]], str]
 EVENT_HEADLINES: dict[str, Headline] = {
+    "report.ready": lambda v: _("The quarterly progress report of the working group is ready: %(group)s",
+                                **v),
     TrackerEvent.COMMITMENT_CREATED: lambda v: _("New commitment: %(what)s", **v),
     TrackerEvent.COMMITMENT_UPDATED: lambda v: _("Commitment updated: %(what)s", **v),
     TrackerEvent.COMMITMENT_STATUS_CHANGED: lambda v: _("Commitment %(what)s: %(from)s → %(to)s", **v),
