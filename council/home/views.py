@@ -21,7 +21,7 @@ from council.home.forms import AnswerForm, QuickProgressForm
 from council.i18n import current_language
 from council.meetings import minutes as meeting_minutes
 from council.meetings import services as meeting_services
-from council.meetings.models import Invitation, Meeting, MeetingStatus
+from council.meetings.models import Invitation, Meeting
 from council.meetings.models import Response as Answer
 from council.notifications import services as notification_services
 from council.notifications.messages import Reader, describe_rows
@@ -81,10 +81,7 @@ def approve_minutes(meeting_id: int) -> Response:
     record = get_in_council(Meeting, meeting_id, current_user.council_id)
     meeting_minutes.approve_minutes(current_user, record)
     db.session.commit()
-    if record.status == MeetingStatus.MINUTES_APPROVED:
-        flash(_("Both co-chairs have approved: the minutes are final."), "success")
-    else:
-        flash(_("Your approval is recorded. The other co-chair's approval is still needed."), "success")
+    flash(meeting_minutes.approval_notice(record), "success")
     return _home()
 
 

@@ -236,3 +236,10 @@ def revision_of(meeting: Meeting, number: int) -> MinutesRevision:
         if revision.number == number:
             return revision
     raise NotFound(_("There is nothing at this address."))
+
+
+def approval_notice(meeting: Meeting) -> str:
+    """What a co-chair is told after approving: final, or still waiting for the other side."""
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        return _("Both co-chairs have approved: the minutes are final.")
+    return _("Your approval is recorded. The other co-chair's approval is still needed.")

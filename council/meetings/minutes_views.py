@@ -31,7 +31,6 @@ from council.meetings.models import (
     AttendanceMode,
     Decision,
     Meeting,
-    MeetingStatus,
     MinutesRevision,
 )
 from council.meetings.views import (
@@ -110,10 +109,7 @@ def approve_minutes(meeting_id: int) -> Response:
     record = _meeting(meeting_id)
     meeting_minutes.approve_minutes(current_user, record)
     db.session.commit()
-    if record.status == MeetingStatus.MINUTES_APPROVED:
-        flash(_("Both co-chairs have approved: the minutes are final."), "success")
-    else:
-        flash(_("Your approval is recorded. The other co-chair's approval is still needed."), "success")
+    flash(meeting_minutes.approval_notice(record), "success")
     return _to_meeting(record, "minutes")
 
 

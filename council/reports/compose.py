@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask import g
 from flask_babel import force_locale, format_date, format_datetime, format_decimal
@@ -62,6 +62,27 @@ class Document:
     @property
     def sections(self) -> list[Text]:
         return [block.text for block in self.blocks if isinstance(block, Heading) and block.level == 1]
+
+
+class BlockWriter(Protocol):
+    """What each file format (docx_writer, pdf_writer) does with each kind of block."""
+
+    def text(self, text: Text, *, level: int | None = None, emphasis: bool = False) -> None: ...
+    def table(self, table: Table) -> None: ...
+    def chart(self, chart: Chart) -> None: ...
+
+
+def write_blocks(writer: BlockWriter, blocks: list[Heading | Paragraph | Table | Chart]) -> None:
+    """The report's body, block by block, in the writer's format."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            writer.text(block.text, level=block.level)
+        elif isinstance(block, Paragraph):
+            writer.text(block.text, emphasis=block.emphasis)
+        elif isinstance(block, Table):
+            writer.table(block)
+        else:
+            writer.chart(block)
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from council.reports.compose import Chart, Document, Heading, Paragraph, Table, Text
+from council.reports.compose import Chart, Document, Heading, Table, Text, write_blocks
 
 FONT = "Arial"  # Word's and LibreOffice's Arial both have the Kazakh and Turkmen letters
 SECOND_LANGUAGE = RGBColor(0x50, 0x5a, 0x5f)
@@ -158,15 +158,7 @@ def write_docx(document: Document) -> bytes:
     for number, section in enumerate(document.sections, start=1):
         writer.text({lang: f"{number}. {text}" for lang, text in section.items()})
     writer.page_break()
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            writer.text(block.text, level=block.level)
-        elif isinstance(block, Paragraph):
-            writer.text(block.text, emphasis=block.emphasis)
-        elif isinstance(block, Table):
-            writer.table(block)
-        else:
-            writer.chart(block)
+    write_blocks(writer, document.blocks)
     buffer = io.BytesIO()
     writer.docx.save(buffer)
     return buffer.getvalue()

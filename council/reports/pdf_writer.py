@@ -13,7 +13,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from council.reports.compose import Chart, Document, Heading, Paragraph, Table, Text
+from council.reports.compose import Chart, Document, Heading, Table, Text, write_blocks
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -137,13 +137,5 @@ def write_pdf(document: Document) -> bytes:
         pdf.ln(3)
     pdf.add_page()
     pdf.insert_toc_placeholder(writer.contents, pages=1)
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            writer.text(block.text, level=block.level)
-        elif isinstance(block, Paragraph):
-            writer.text(block.text, emphasis=block.emphasis)
-        elif isinstance(block, Table):
-            writer.table(block)
-        else:
-            writer.chart(block)
+    write_blocks(writer, document.blocks)
     return bytes(pdf.output())
