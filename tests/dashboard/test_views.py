@@ -81,6 +81,10 @@ def test_group_dashboard_is_scoped_to_the_group(client, auth, tracked):
     assert link(COMMITMENTS, "1", group=ecology, status="blocked") in links
     assert link(RECOMMENDATIONS, "1", group=ecology, status="implemented") in links
     assert link(COMMITMENTS, "6") not in links
+    text = page_text(response)
+    assert 'id="by-country"' in text and 'id="by-organisation"' in text
+    assert f'href="/dashboard/groups/{ecology}/figures.csv"' in text
+    assert f'href="/meetings/?group={ecology}"' in text
 
 
 def test_organisation_dashboard_is_scoped_to_the_organisation(client, auth, tracked):
@@ -94,6 +98,7 @@ def test_organisation_dashboard_is_scoped_to_the_organisation(client, auth, trac
     assert link(COMMITMENTS, "70%", organisation=org, sort="progress") in links
     assert link(COMMITMENTS, "1", organisation=org, status="verified") in links
     assert link(COMMITMENTS, "3", organisation=org, group=world.group.id) in links
+    assert f'href="/dashboard/organisations/{org}/figures.csv"' in page_text(response)
 
 
 def test_organisations_list_pages_and_sorts(client, auth, tracked):
