@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import Conflict, NotFound, ValidationFailed
+from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
 from council.http_messages import missing_record
 from council.i18n import Translations
@@ -174,35 +174,38 @@ class MeetingDetails:
 
 def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
                    ) -> tuple[Translations, datetime, datetime, list[User], list[Organisation], list[User]]:
-    title = require_original_text(details.title, details.original_language, "title")
+    """Every problem of the schedule or edit form at once (see `Problems`)."""
+    problems = Problems()
+    title = problems.check(require_original_text, details.title, details.original_language, "title")
+    starts_at = ends_at = None
     if not is_time_zone(details.time_zone):
-        raise ValidationFailed(_("Choose a time zone."), field="time_zone")
-    starts_at = to_utc(details.starts_at, details.time_zone)
-    ends_at = to_utc(details.ends_at, details.time_zone)
-    if ends_at <= starts_at:
-        raise ValidationFailed(meeting_gettext(kind, "The meeting must end after it starts."),
-                               field="ends_at")
-    if ends_at - starts_at > MAX_MEETING_LENGTH:
-        raise ValidationFailed(meeting_gettext(kind, "A meeting lasts at most seven days."),
-                               field="ends_at")
+        problems.add(_("Choose a time zone."), "time_zone")
+    else:
+        starts_at = to_utc(details.starts_at, details.time_zone)
+        ends_at = to_utc(details.ends_at, details.time_zone)
+        if ends_at <= starts_at:
+            problems.add(meeting_gettext(kind, "The meeting must end after it starts."), "ends_at")
+        elif ends_at - starts_at > MAX_MEETING_LENGTH:
+            problems.add(meeting_gettext(kind, "A meeting lasts at most seven days."), "ends_at")
     place = (details.place or "").strip() or None
     online_url = (details.online_url or "").strip() or None
     if place is None and online_url is None:
-        raise ValidationFailed(_("Give a place or an online link."), field="place")
+        problems.add(_("Give a place or an online link."), "place")
     if online_url is not None and not re.match(r"^https?://[^\s/]+\S*$", online_url):
-        raise ValidationFailed(_("Enter a link that starts with https://."), field="online_url")
-    users = _people(council_id, details.invite_user_ids, "invite_user_ids")
-    organisations = _organisations(council_id, details.invite_organisation_ids,
-                                   "invite_organisation_ids")
-    chairs = _people(council_id, details.session_chair_ids, "session_chair_ids")
-    if chairs and kind != MeetingKind.COUNCIL_SESSION:
-        raise ValidationFailed(_("A working-group meeting is chaired by the group's co-chairs."),
-                               field="session_chair_ids")
+        problems.add(_("Enter a link that starts with https://."), "online_url")
+    users = problems.check(_people, council_id, details.invite_user_ids, "invite_user_ids") or []
+    organisations = problems.check(_organisations, council_id, details.invite_organisation_ids,
+                                   "invite_organisation_ids") or []
+    chairs = problems.check(_people, council_id, details.session_chair_ids, "session_chair_ids") or []
     countries = [chair.country_code for chair in chairs]
-    if None in countries or len(set(countries)) != len(countries):
-        raise ValidationFailed(_("Choose one co-chair from each country, each with an organisation."),
-                               field="session_chair_ids")
-    return title, starts_at, ends_at, users, organisations, chairs
+    if chairs and kind != MeetingKind.COUNCIL_SESSION:
+        problems.add(_("A working-group meeting is chaired by the group's co-chairs."), "session_chair_ids")
+    elif None in countries or len(set(countries)) != len(countries):
+        problems.add(_("Choose one co-chair from each country, each with an organisation."),
+                     "session_chair_ids")
+    problems.raise_any()  # from here on, every value was accepted
+    return (cast(Translations, title), cast(datetime, starts_at), cast(datetime, ends_at), users,
+            organisations, chairs)
 
 
 def _invite(meeting: Meeting, users: list[User], organisations: list[Organisation]

@@ -18,7 +18,7 @@ from council.meetings.models import (
     RevisionStatus,
 )
 from council.tracker.models import Commitment, Recommendation
-from tests.conftest import NOT_FOUND, ONLY_TRADE_LEADERS, page_text, refusal
+from tests.conftest import NOT_FOUND, ONLY_TRADE_LEADERS, error_summary, page_text, refusal
 from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory
 from tests.meetings.conftest import item, local
 
@@ -80,6 +80,19 @@ def test_end_before_start_is_a_422_and_nothing_is_saved(client, auth, world):
     assert count(Meeting) == 0 and count(Invitation) == 0
     response = client.post("/meetings/new", data=meeting_form(world, starts_at="tomorrow"))
     assert response.status_code == 422
+
+
+def test_the_meeting_form_reports_every_rule_it_breaks_at_once(client, auth, world):
+    auth.login(world.secretary)
+    day = local(10, 0)
+    response = client.post("/meetings/new", data=meeting_form(
+        world, ends_at=day.strftime("%Y-%m-%dT09:00"), place="", online_url=""))
+    assert response.status_code == 422
+    assert error_summary(response) == [
+        ("ends_at", "The meeting must end after it starts."),
+        ("place", "Give a place or an online link."),
+    ]
+    assert count(Meeting) == 0
 
 
 def test_members_may_not_schedule(client, auth, world):
