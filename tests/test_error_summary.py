@@ -105,3 +105,18 @@ def test_an_empty_sign_in_form_lists_both_fields(client):
     response = client.post("/login", data={})
     assert response.status_code in (400, 422)
     assert [target for target, _text in error_summary(response)] == ["email", "password"]
+
+
+def test_the_organisation_rules_are_reported_together(client, auth, world):
+    from tests.factories import RegionFactory
+
+    turkmen_region = RegionFactory(country_code="TM")
+    auth.login(world.secretary)
+    response = client.post("/organisations/new", data={
+        "original_language": "ru", "name-ru": "Акимат", "kind": "akimat", "code": world.kz_org.code,
+        "country_code": "KZ", "region_id": str(turkmen_region.id)})
+    assert response.status_code == 422
+    assert error_summary(response) == [
+        ("code", "Another organisation already uses this code."),
+        ("region_id", "The region must be in the organisation's country."),
+    ]

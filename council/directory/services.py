@@ -27,7 +27,7 @@ from council.directory.models import (
     User,
     WorkingGroup,
 )
-from council.errors import Conflict, NotFound, ValidationFailed
+from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
 from council.http_messages import missing_record
 from council.i18n import LANGUAGES, Translations, clean_translations, plain_localized
@@ -53,36 +53,43 @@ def _website(value: str | None) -> str | None:
     return value
 
 
-def _check_organisation(council: Council, organisation: Organisation | None, code: str,
-                        country_code: str, region_id: int | None) -> None:
+def _organisation_values(council: Council, organisation: Organisation | None, *, code: str,
+                         kind: OrganisationKind, country_code: str, region_id: int | None,
+                         name: Translations, original_language: str,
+                         website: str | None) -> dict[str, Any]:
+    """The organisation form's values once every rule accepts them; else every problem at once."""
+    problems = Problems()
+    name = problems.check(require_original_text, name, original_language, "name") or {}
     if not CODE_PATTERN.match(code):
-        raise ValidationFailed(_("Use 3–60 lower-case Latin letters, digits and hyphens."),
-                               field="code")
-    clash = db.session.scalar(select(Organisation.id).where(
-        Organisation.council_id == council.id, Organisation.code == code))
-    if clash is not None and (organisation is None or clash != organisation.id):
-        raise Conflict(_("Another organisation already uses this code."), field="code")
+        problems.add(_("Use 3–60 lower-case Latin letters, digits and hyphens."), "code")
+    else:
+        clash = db.session.scalar(select(Organisation.id).where(
+            Organisation.council_id == council.id, Organisation.code == code))
+        if clash is not None and (organisation is None or clash != organisation.id):
+            problems.add(_("Another organisation already uses this code."), "code", Conflict)
     if db.session.get(Country, country_code) is None:
-        raise ValidationFailed(_("Choose a country."), field="country_code")
-    if region_id is not None:
+        problems.add(_("Choose a country."), "country_code")
+    elif region_id is not None:
         region = db.session.get(Region, region_id)
         if region is None or region.country_code != country_code:
-            raise ValidationFailed(_("The region must be in the organisation's country."),
-                                   field="region_id")
+            problems.add(_("The region must be in the organisation's country."), "region_id")
+    website = problems.check(_website, website)
+    problems.raise_any()
+    return dict(code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
+                original_language=original_language, website=website)
 
 
 def create_organisation(actor: User, council: Council, *, code: str, kind: OrganisationKind,
                         country_code: str, region_id: int | None, name: Translations,
                         original_language: str, website: str | None = None) -> Organisation:
     require(actor, "organisation.manage", council.id)
-    name = require_original_text(name, original_language, "name")
-    _check_organisation(council, None, code, country_code, region_id)
-    organisation = Organisation(council_id=council.id, code=code, kind=kind,
-                                country_code=country_code, region_id=region_id, name=name,
-                                original_language=original_language, website=_website(website))
+    values = _organisation_values(council, None, code=code, kind=kind, country_code=country_code,
+                                  region_id=region_id, name=name, original_language=original_language,
+                                  website=website)
+    organisation = Organisation(council_id=council.id, **values)
     db.session.add(organisation)
     conflicts.flush()  # a code saved meanwhile by someone else is a Conflict, not a 500
-    events.record(DirectoryEvent.ORGANISATION_CREATED, organisation, actor, name=name)
+    events.record(DirectoryEvent.ORGANISATION_CREATED, organisation, actor, name=values["name"])
     return organisation
 
 
@@ -91,11 +98,9 @@ def update_organisation(actor: User, organisation: Organisation, *, code: str,
                         name: Translations, original_language: str,
                         website: str | None = None) -> Organisation:
     require(actor, "organisation.manage", organisation.council_id)
-    name = require_original_text(name, original_language, "name")
-    _check_organisation(organisation.council, organisation, code, country_code, region_id)
-    changed = apply_changes(organisation, dict(
-        code=code, kind=kind, country_code=country_code, region_id=region_id, name=name,
-        original_language=original_language, website=_website(website)))
+    changed = apply_changes(organisation, _organisation_values(
+        organisation.council, organisation, code=code, kind=kind, country_code=country_code,
+        region_id=region_id, name=name, original_language=original_language, website=website))
     conflicts.flush()
     if changed:
         events.record(DirectoryEvent.ORGANISATION_UPDATED, organisation, actor, changes=changed)
@@ -120,25 +125,31 @@ def organisations_query(council_id: int, *, country: str | None = None,
 # Working groups ---------------------------------------------------------------------------------
 
 
-def _check_group(council: Council, group: WorkingGroup | None, slug: str, code: str) -> None:
+def _group_name(council: Council, group: WorkingGroup | None, slug: str, code: str,
+                name: Translations, original_language: str) -> Translations:
+    """The group's name once the slug, code and name are all accepted; else every problem at once."""
+    problems = Problems()
+    checked_name = problems.check(require_original_text, name, original_language, "name")
     if not CODE_PATTERN.match(slug):
-        raise ValidationFailed(_("Use 3–60 lower-case Latin letters, digits and hyphens."),
-                               field="slug")
+        problems.add(_("Use 3–60 lower-case Latin letters, digits and hyphens."), "slug")
     if not GROUP_CODE_PATTERN.match(code):
-        raise ValidationFailed(_("Use 2–6 upper-case Latin letters, e.g. TRD."), field="code")
+        problems.add(_("Use 2–6 upper-case Latin letters, e.g. TRD."), "code")
     for column, value, field in ((WorkingGroup.slug, slug, "slug"),
                                  (WorkingGroup.code, code, "code")):
+        if any(problem.field == field for problem in problems.found):
+            continue
         clash = db.session.scalar(select(WorkingGroup.id).where(
             WorkingGroup.council_id == council.id, column == value))
         if clash is not None and (group is None or clash != group.id):
-            raise Conflict(_("Another working group already uses this value."), field=field)
+            problems.add(_("Another working group already uses this value."), field, Conflict)
+    problems.raise_any()
+    return checked_name or {}
 
 
 def create_group(actor: User, council: Council, *, slug: str, code: str, name: Translations,
                  description: Translations, original_language: str) -> WorkingGroup:
     require(actor, "group.manage", council.id)
-    name = require_original_text(name, original_language, "name")
-    _check_group(council, None, slug, code)
+    name = _group_name(council, None, slug, code, name, original_language)
     group = WorkingGroup(council_id=council.id, slug=slug, code=code, name=name,
                          description=clean_translations(description),
                          original_language=original_language)
@@ -152,8 +163,7 @@ def update_group(actor: User, group: WorkingGroup, *, slug: str, code: str, name
                  description: Translations, original_language: str,
                  active: bool = True) -> WorkingGroup:
     require(actor, "group.manage", group.council_id)
-    name = require_original_text(name, original_language, "name")
-    _check_group(group.council, group, slug, code)
+    name = _group_name(group.council, group, slug, code, name, original_language)
     changed = apply_changes(group, dict(slug=slug, code=code, name=name,
                                    description=clean_translations(description),
                                    original_language=original_language, active=active))
@@ -297,12 +307,14 @@ def update_profile(actor: User, person: User, *, name: str, position: str | None
                    language: str, time_zone: str) -> User:
     require(actor, "person.edit", person)
     name = name.strip()
+    problems = Problems()
     if not name:
-        raise ValidationFailed(_("Enter a name."), field="name")
+        problems.add(_("Enter a name."), "name")
     if language not in LANGUAGES:
-        raise ValidationFailed(_("Choose a language."), field="language")
+        problems.add(_("Choose a language."), "language")
     if not is_time_zone(time_zone):
-        raise ValidationFailed(_("Choose a time zone."), field="time_zone")
+        problems.add(_("Choose a time zone."), "time_zone")
+    problems.raise_any()
     changed = apply_changes(person, dict(name=name, position=(position or "").strip() or None,
                                     language=language, time_zone=time_zone))
     if changed:
