@@ -77,7 +77,7 @@ def date_pattern(format: str, locale: str) -> str:
     """The locale's date pattern of that name with a four-digit year; any other pattern as it is."""
     if format not in NAMED_FORMATS:
         return format
-    return re.sub(r"(?<!y)yy(?!y)", "y", get_date_format(format, locale).pattern)
+    return re.sub(r"(?<!y)yy(?!y)", "y", get_date_format(format, locale).pattern)  # type: ignore[arg-type]
 
 
 @functools.cache
@@ -85,7 +85,7 @@ def datetime_pattern(format: str, locale: str) -> str:
     """The locale's date pattern of that name (four-digit year) with its time to the minute."""
     if format not in NAMED_FORMATS:
         return format
-    joined = str(get_datetime_format(format, locale))
+    joined = str(get_datetime_format(format, locale))  # type: ignore[arg-type]
     return joined.replace("{1}", date_pattern(format, locale)).replace(
         "{0}", get_time_format("short", locale).pattern)
 

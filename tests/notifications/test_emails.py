@@ -62,7 +62,8 @@ def test_reminders_and_digests_speak_the_reader_s_language(language, world, mail
     for number, days in enumerate((1, 2, 5), start=1):
         commitment(world, TODAY + timedelta(days=days), owner=world.member, code=f"TRD-2026-004-KZ{number}",
                    description=TITLE)
-    commitment(world, TODAY - timedelta(days=21), owner=world.member, code="TRD-2026-004-KZ9", description=TITLE)
+    commitment(world, TODAY - timedelta(days=21), owner=world.member, code="TRD-2026-004-KZ9",
+               description=TITLE)
     send_reminders(MORNING)
     reminders = mail_to(mail_sink, "member@example.org")
     assert [subject(m) for m in reminders] == [
