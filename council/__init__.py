@@ -185,14 +185,15 @@ def _register_number_helpers(app: Flask) -> None:
     """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
     from flask_babel import get_translations
 
-    from council.formatting import counted, file_size, iso_date, number_text, percent
+    from council.formatting import counted, file_size, iso_date, number_symbols, number_text, percent
     from council.timeutil import time_zone_name
     from council.tracker.units import UNIT_LABELS, format_amount, format_figure, unit_label
 
     app.jinja_env.filters.update(amount=format_amount, figure=format_figure, unit=unit_label,
                                  file_size=file_size, percent=percent, iso_date=iso_date,
                                  number_text=number_text)
-    app.jinja_env.globals.update(UNIT_LABELS=UNIT_LABELS, time_zone_name=time_zone_name)
+    app.jinja_env.globals.update(UNIT_LABELS=UNIT_LABELS, time_zone_name=time_zone_name,
+                                 number_symbols=number_symbols)
     # Counts in templates ("12 345 участников"): Flask-Babel's callables, with the count written the
     # reader's way before Jinja fills the other placeholders.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]

@@ -11,12 +11,15 @@ for datetimes) and value, so a number is formatted once per process and language
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
 import flask_babel
+from babel.dates import get_date_format, get_datetime_format, get_time_format
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 from flask_babel import get_locale, get_timezone
 
@@ -63,8 +66,40 @@ def remembered(formatter: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-format_date = remembered(flask_babel.format_date)
-format_datetime = remembered(flask_babel.format_datetime)
+# One way to write a moment, everywhere (pages, e-mails, reports): a year in four digits (CLDR's short
+# date is "05.12.26" in Kazakh and "12/5/26" in English) and a time to the minute (its medium time has
+# seconds, "10:00:00"). The named formats ("short", "medium", "long", "full") become these patterns.
+NAMED_FORMATS = frozenset({"short", "medium", "long", "full"})
+
+
+@functools.cache
+def date_pattern(format: str, locale: str) -> str:
+    """The locale's date pattern of that name with a four-digit year; any other pattern as it is."""
+    if format not in NAMED_FORMATS:
+        return format
+    return re.sub(r"(?<!y)yy(?!y)", "y", get_date_format(format, locale).pattern)  # type: ignore[arg-type]
+
+
+@functools.cache
+def datetime_pattern(format: str, locale: str) -> str:
+    """The locale's date pattern of that name (four-digit year) with its time to the minute."""
+    if format not in NAMED_FORMATS:
+        return format
+    joined = str(get_datetime_format(format, locale))  # type: ignore[arg-type]
+    return joined.replace("{1}", date_pattern(format, locale)).replace(
+        "{0}", get_time_format("short", locale).pattern)
+
+
+def _format_date(value: date | datetime | None = None, format: str = "medium") -> str:
+    return str(flask_babel.format_date(value, date_pattern(format, reader_locale())))
+
+
+def _format_datetime(value: datetime | None = None, format: str = "medium") -> str:
+    return str(flask_babel.format_datetime(value, datetime_pattern(format, reader_locale())))
+
+
+format_date = remembered(_format_date)
+format_datetime = remembered(_format_datetime)
 format_decimal = remembered(flask_babel.format_decimal)
 format_percent = remembered(flask_babel.format_percent)
 
@@ -92,6 +127,15 @@ def percent(value: float | int | Decimal | None) -> str:
     if value is None:
         return "—"
     return str(format_percent(Decimal(str(value)) / 100))
+
+
+@remembered
+def number_symbols() -> dict[str, str]:
+    """How the reader's language writes numbers, for the charts drawn in the browser: the browser's
+    own locale (or its missing kk and tk data) must not write "1,200" beside the table's "1 200"."""
+    locale = reader_locale()
+    return {"decimal": get_decimal_symbol(locale), "group": get_group_symbol(locale),
+            "percent": str(format_percent(Decimal("0.45"))).replace("45", "#")}
 
 
 @remembered

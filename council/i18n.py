@@ -111,7 +111,7 @@ def search_key(*values: Translations | str | None) -> str:
     return " ".join(part.casefold() for part in parts if part)
 
 
-def _shortened(text: str, length: int | None) -> str:
+def shortened(text: str, length: int | None) -> str:
     if length is None or len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
@@ -124,7 +124,7 @@ def render_localized(texts: Translations | None, original: str | None = None,
     `length` shortens the text (not the marker) for lists.
     """
     shown = localize(texts, original, current_language())
-    text = _shortened(shown.text, length)
+    text = shortened(shown.text, length)
     if not shown.is_fallback:
         return escape(text)
     return Markup('<span lang="{lang}">{text}</span> <small class="untranslated">({marker}: {lang_name})'

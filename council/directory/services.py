@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from council import conflicts, events
-from council.auth.permissions import MemberChange, can, forget_group_roles, require
+from council.auth.permissions import MemberChange, forget_group_roles, require
 from council.directory.models import (
     Council,
     Country,
@@ -383,10 +383,10 @@ class AnyoneOf:
 
 
 def person_label(reader: User, person: User) -> str:
-    """A person in a list to choose from: with the address for whoever may see it, otherwise with
-    their position and organisation (which tell two people of the same name apart)."""
-    if can(reader, "person.see_email", person):
-        return f"{person.name} ({person.email})"
+    """A person in a list to choose from: their name, position and organisation (which tell two
+    people of the same name apart). Never the e-mail address nor an organisation's code: a picker
+    is read by people, and the address is on the person's page for those who may see it."""
+    del reader  # every reader sees the same label
     details = [person.position or "", plain_localized(person.organisation.name,
                                                       person.organisation.original_language)
                if person.organisation else ""]
@@ -417,15 +417,35 @@ def council_organisations(council_id: int) -> list[Organisation]:
     return list(db.session.scalars(organisations_query(council_id)))
 
 
+def organisation_groups(organisations: Sequence[Organisation]) -> dict[str, list[tuple[int, str]]]:
+    """Organisations to choose from, grouped as a select's optgroups: Kazakhstan's, Turkmenistan's,
+    then the international ones (UNDP is filed under no country, wherever its office is)."""
+    names = {"KZ": _("Kazakhstan"), "TM": _("Turkmenistan")}
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    international = []
+    for organisation in organisations:
+        label = plain_localized(organisation.name, organisation.original_language)
+        if organisation.kind == OrganisationKind.INTERNATIONAL:
+            international.append((organisation.id, label))
+        else:
+            grouped.setdefault(names.get(organisation.country_code, organisation.country_code), []).append(
+                (organisation.id, label))
+    if international:
+        grouped[_("International organisations")] = international
+    return grouped
+
+
 def active_groups(council_id: int) -> list[WorkingGroup]:
     """The council's active working groups, by code."""
     return list(db.session.scalars(groups_query(council_id, active=True)))
 
 
 def active_people(council_id: int) -> list[User]:
-    """The council's active people by name, with their organisation."""
+    """The council's active people by name, with their organisation: those one may invite, name as
+    a chair or owner (not the platform's administrators, who run the platform, not the council)."""
     return list(db.session.scalars(
-        select(User).where(User.council_id == council_id, User.active.is_(True))
+        select(User).where(User.council_id == council_id, User.active.is_(True),
+                           User.role != PlatformRole.ADMIN)
         .options(selectinload(User.organisation)).order_by(User.name)))
 
 

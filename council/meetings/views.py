@@ -22,6 +22,7 @@ from council.directory.services import (
     active_people,
     council_organisations,
     council_sides,
+    organisation_groups,
     person_label,
 )
 from council.errors import DomainError
@@ -187,7 +188,8 @@ def _meeting_form(council_id: int, meeting: Meeting | None = None) -> MeetingFor
     people = _people_choices(council_id)
     form.session_chair_ids.choices = people
     form.invite_user_ids.choices = people
-    form.invite_organisation_ids.choices = _organisation_choices(council_id)
+    # Grouped by country, the international organisations apart (optgroups).
+    form.invite_organisation_ids.choices = organisation_groups(council_organisations(council_id))
     return form
 
 

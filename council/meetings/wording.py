@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import (
-    format_date,
-    format_datetime,
     format_time,
     get_timezone,
     get_translations,
@@ -21,6 +19,7 @@ from flask_babel import (
 )
 from flask_babel import gettext as _
 
+from council.formatting import format_date, format_datetime
 from council.meetings.models import Meeting, MeetingKind
 
 SESSION = "council session"

@@ -44,6 +44,7 @@ def _reminder(commitment: Commitment, kind: ReminderKind, key: str, recipients: 
                     group_id=commitment.group_id,
                     payload={"subject_type": "commitment", "subject_id": commitment.id,
                              "code": commitment.code, "title": commitment.recommendation.title,
+                             "description": commitment.description,
                              "due_date": commitment.due_date.isoformat(), "days": days,
                              "organisation": commitment.organisation.name})
 

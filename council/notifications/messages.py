@@ -22,7 +22,8 @@ from werkzeug.routing import BuildError
 from council.addresses import external_url
 from council.directory.models import DirectoryEvent, User, WorkingGroup
 from council.extensions import db
-from council.i18n import Translations, fallback_note, localize
+from council.formatting import date_pattern, datetime_pattern
+from council.i18n import Translations, fallback_note, localize, shortened
 from council.meetings.models import MeetingEvent, MeetingKind
 from council.meetings.wording import meeting_gettext
 from council.notifications.models import Notification, ReminderKind
@@ -78,14 +79,15 @@ class Reader:
             value = date.fromisoformat(value[:10])
         if isinstance(value, datetime):
             value = value.astimezone(ZoneInfo(self.time_zone)).date()
-        return str(format_date(value, format, locale=self.language))
+        return str(format_date(value, date_pattern(format, self.language), locale=self.language))
 
     def when(self, value: datetime | str | None, format: str = "medium") -> str:
         if value is None or value == "":
             return ""
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        return str(format_datetime(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+        return str(format_datetime(value, datetime_pattern(format, self.language),
+                                   tzinfo=ZoneInfo(self.time_zone), locale=self.language))
 
     def meeting_time(self, value: datetime | str, zone: str | None) -> str:
         """When a meeting starts, to the minute, in the meeting's own zone and named with it; then in
@@ -96,8 +98,9 @@ class Reader:
         if self.time_zone != zones[0] and value.astimezone(ZoneInfo(self.time_zone)).utcoffset() \
                 != value.astimezone(ZoneInfo(zones[0])).utcoffset():
             zones.append(self.time_zone)
+        day = date_pattern("medium", self.language)
         return " / ".join(
-            f"{format_date(value.astimezone(ZoneInfo(each)), 'medium', locale=self.language)}, "
+            f"{format_date(value.astimezone(ZoneInfo(each)), day, locale=self.language)}, "
             f"{format_time(value, 'short', tzinfo=ZoneInfo(each), locale=self.language)} "
             f"{time_zone_name(each)}" for each in zones)
 
@@ -106,13 +109,14 @@ class Reader:
             value = datetime.fromisoformat(value)
         return str(format_time(value, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language))
 
-    def text(self, value: Translations | str | None) -> str:
+    def text(self, value: Translations | str | None, length: int | None = None) -> str:
         """A snapshot that is either plain text or {language: text}; a text in another language says so,
-        as pages do ("… (not translated yet: Қазақша)")."""
+        as pages do ("… (not translated yet: Қазақша)"). `length` shortens the text, not the note."""
         if isinstance(value, dict):
             shown = localize(value, None, self.language)
-            return f"{shown.text} {fallback_note(shown.language)}" if shown.is_fallback else shown.text
-        return value or ""
+            text = shortened(shown.text, length)
+            return f"{text} {fallback_note(shown.language)}" if shown.is_fallback else text
+        return shortened(value or "", length)
 
 
 @dataclass
@@ -157,8 +161,16 @@ def subject_of(row: Notification) -> tuple[str | None, int | None]:
 # Sentences ----------------------------------------------------------------------------------------
 
 
+WHAT_LENGTH = 120  # a commitment's text in a subject line: the start of it names it well enough
+
+
 def _what(payload: dict[str, Any], reader: Reader) -> str:
-    """"TRD-2026-004-1 Electronic queue at Temirbaba": the record's code and title snapshot."""
+    """"TRD-2026-004-1 Electronic queue at Temirbaba": the record's code and title snapshot. A
+    commitment is named by what will be done, its code after ("Open a second lane (TRD-2026-004-KZ1)");
+    one recorded before its text was in the payload keeps the code and the recommendation's title."""
+    if payload.get("description"):
+        text = reader.text(payload["description"], WHAT_LENGTH)
+        return f"{text} ({payload.get('code')})" if payload.get("code") else text
     parts = [str(payload.get("code") or ""), reader.text(payload.get("title"))]
     return " ".join(part for part in parts if part) or _("(untitled)")
 

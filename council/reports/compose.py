@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import g
-from flask_babel import force_locale, format_date, format_datetime, format_decimal
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
-from council.formatting import percent
+from council.formatting import format_date, format_datetime, percent
 from council.i18n import Translations, marked_localized
 from council.reports.charts import indicator_chart
 from council.reports.content import MEASURES, Capped, GroupSection, ReportData

@@ -12,7 +12,7 @@ from council.forms import CouncilForm, language_options, optional_int
 
 class ReportForm(CouncilForm):
     group_id = SelectField(_l("Scope"), coerce=optional_int)  # the choices: what the person may generate
-    period = SelectField(_l("Period"), choices=[
+    period = SelectField(_l("Period type"), choices=[
         SelectChoice("quarter", _l("A quarter")), SelectChoice("half", _l("A half-year")),
         SelectChoice("year", _l("A year")), SelectChoice("dates", _l("Between two dates"))],
         default="quarter", validate_choice=False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, select, true
 
@@ -18,6 +18,7 @@ from council.auth.permissions import require
 from council.directory.models import Council, User, WorkingGroup
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
+from council.formatting import format_date
 from council.i18n import LANGUAGES, plain_localized
 from council.reports.compose import compose
 from council.reports.content import gather

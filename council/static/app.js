@@ -78,6 +78,36 @@
     window.clearTimeout(resizing);
     resizing = window.setTimeout(markScrolling, 150);
   });
+  // A long list to choose people or organisations from (a select of more than 12 choices in a form
+  // that posts) gets a search box above it: typing hides the choices that do not contain the words,
+  // an optgroup left empty too. Chosen ones stay shown; the select itself is what is sent.
+  var PICKER_SIZE = 12;
+  var folded = function (text) { return text.toLocaleLowerCase(document.documentElement.lang || undefined); };
+  document.addEventListener("DOMContentLoaded", function () {
+    var label = document.documentElement.getAttribute("data-filter-label");
+    document.querySelectorAll("form[method=post] select").forEach(function (select, index) {
+      if (select.options.length <= PICKER_SIZE || !label) { return; }
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "picker-filter";
+      box.id = "picker-filter-" + index;
+      box.setAttribute("aria-label", label + (select.labels && select.labels.length ? ": " + select.labels[0].textContent.trim() : ""));
+      if (select.id) { box.setAttribute("aria-controls", select.id); }
+      box.placeholder = label;
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var words = folded(box.value).split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(select.options, function (option) {
+          var text = folded(option.textContent);
+          option.hidden = !option.selected && option.value !== "" &&
+            !words.every(function (word) { return text.indexOf(word) !== -1; });
+        });
+        select.querySelectorAll("optgroup").forEach(function (group) {
+          group.hidden = !Array.prototype.some.call(group.children, function (option) { return !option.hidden; });
+        });
+      });
+    });
+  });
   // htmx requests carry the CSRF token from the page's meta tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -10,6 +10,38 @@
     blocked: "#d9534f", cancelled: "#5c636a", baseline: "#5c636a", target: "#d9534f"
   };
   var charts = [];
+  // Numbers are written the page's way, as the tables beside them are (Babel's symbols, put on <html>
+  // by the server): "1 200" and "7,5" in ru, kk and tk, whatever the browser's own locale.
+  var root = document.documentElement;
+  var symbols = {decimal: root.getAttribute("data-decimal") || ".", group: root.getAttribute("data-group") || ",",
+                 percent: root.getAttribute("data-percent") || "#%"};
+
+  function formatted(value, unit) {
+    if (value === null || value === undefined || isNaN(value)) { return ""; }
+    var rounded = Math.round(Math.abs(value) * 100) / 100;
+    var parts = rounded.toFixed(2).replace(/\.?0+$/, "").split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, symbols.group);
+    var written = (value < 0 ? "\u2212" : "") + whole + (parts[1] ? symbols.decimal + parts[1] : "");
+    return unit === "percent" ? symbols.percent.replace("#", written) : written;
+  }
+
+  // The axis ticks and the tooltips of one chart, in the page's number format.
+  function numberFormat(options, unit, axis) {
+    var tick = function (value) { return formatted(value, unit); };
+    options.scales = options.scales || {};
+    if (axis) {
+      options.scales[axis] = options.scales[axis] || {};
+      options.scales[axis].ticks = Object.assign({}, options.scales[axis].ticks, {callback: tick});
+    }
+    options.plugins = options.plugins || {};
+    options.plugins.tooltip = {callbacks: {label: function (context) {
+      var raw = context.raw;
+      var value = typeof raw === "object" && raw !== null ? (axis === "x" ? raw.x : raw.y) : raw;
+      var name = axis ? context.dataset.label : context.label;  // a doughnut's slices are its labels
+      return (name ? name + ": " : "") + formatted(value, unit);
+    }}};
+    return options;
+  }
 
   function text(cell) {
     return cell ? cell.textContent.replace(/\s+/g, " ").trim() : "";
@@ -52,6 +84,7 @@
               data: rows.map(function (row) { return number(row.cells[s.column]); })};
     });
     var max = table.getAttribute("data-chart-max");
+    var unit = table.getAttribute("data-chart-unit");
     var scale = {beginAtZero: true, ticks: {precision: 0}};  // counts: no 0.5 of a commitment
     if (max) { scale.max = Number(max); }
     if (kind === "doughnut") {
@@ -61,7 +94,7 @@
         });
       });
       return {type: "doughnut", data: {labels: labels, datasets: datasets},
-              options: {plugins: {legend: {position: "right"}}}};
+              options: numberFormat({plugins: {legend: {position: "right"}}}, unit, null)};
     }
     if (kind === "indicator") {
       datasets.forEach(function (d) { d.spanGaps = true; d.tension = 0; });
@@ -75,14 +108,14 @@
       });
       if (!labels.length) { return null; }
       return {type: "line", data: {labels: labels, datasets: datasets},
-              options: {scales: {y: {beginAtZero: false}}}};
+              options: numberFormat({scales: {y: {beginAtZero: false}}}, unit, "y")};
     }
     if (kind === "hbar") {
       return {type: "bar", data: {labels: labels, datasets: datasets},
-              options: {indexAxis: "y", scales: {x: scale}}};
+              options: numberFormat({indexAxis: "y", scales: {x: scale}}, unit, "x")};
     }
     return {type: kind === "line" ? "line" : "bar", data: {labels: labels, datasets: datasets},
-            options: {scales: {y: scale}, plugins: {legend: {display: datasets.length > 1}}}};
+            options: numberFormat({scales: {y: scale}, plugins: {legend: {display: datasets.length > 1}}}, unit, "y")};
   }
 
   function draw(table) {

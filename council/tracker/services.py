@@ -205,7 +205,7 @@ def _commitment_payload(commitment: Commitment, **extra: Any) -> dict[str, Any]:
     return dict(group_id=commitment.group_id, recommendation_id=commitment.recommendation_id,
                 organisation_id=commitment.organisation_id, owner_id=commitment.owner_id,
                 code=commitment.code, title=commitment.recommendation.title,
-                progress=commitment.progress, **extra)
+                description=commitment.description, progress=commitment.progress, **extra)
 
 
 def _check_commitment(council_id: int, commitment: Commitment | None, *,

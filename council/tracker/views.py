@@ -39,6 +39,7 @@ from council.directory.services import (
     active_people_by_organisation,
     council_organisations,
     get_in_council,
+    person_label,
 )
 from council.errors import NotAllowed
 from council.extensions import db
@@ -361,8 +362,8 @@ def _commitment_form(recommendation: Recommendation, obj: Commitment | None = No
         option(o.id, f"{o.country_code} · {plain_localized(o.name, o.original_language)}")
         for o in council_organisations(council_id)])
     form.owner_id.choices = [option("", "—")] + [
-        option(person.id, f"{person.name} ({organisation.code})")
-        for person, organisation in active_people_by_organisation(council_id)]
+        option(person.id, person_label(current_user, person))
+        for person, _organisation in active_people_by_organisation(council_id)]
     others = select(Commitment).where(Commitment.recommendation_id == recommendation.id).options(
         selectinload(Commitment.organisation)).order_by(Commitment.code)
     if obj is not None:

@@ -64,7 +64,8 @@ def test_the_secretariat_reads_every_address(client: Any, auth: Any, world: Any,
     export = client.get("/tracker/commitments/export.csv")
     assert world.tm_member.email in page_text(export)
     export.close()
-    assert world.observer.email in page_text(client.get(f"/groups/{world.group.id}"))  # the chooser
+    # The chooser names people by name, position and organisation, for everyone (issue 23, point 11).
+    assert world.observer.name in page_text(client.get(f"/groups/{world.group.id}"))
     assert world.tm_member.name in page_text(client.get("/people", query_string={"q": "tm.member@"}))
 
 

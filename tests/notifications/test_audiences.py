@@ -34,7 +34,7 @@ def test_a_commitment_assigned_reaches_its_owner_and_organisation(world, mail_si
     assert recipients("commitment.created", Channel.EMAIL) == recipients("commitment.created")
     assert {m["To"] for m in mail_sink.messages} == recipients("commitment.created")
     [message] = mail_to(mail_sink, "member@example.org")
-    assert subject(message) == "New commitment: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"
+    assert subject(message) == "New commitment: Launch the electronic queue (TRD-2026-004-KZ1)"
 
 
 def test_a_commitment_reported_done_waits_for_co_chairs_and_secretaries(world, mail_sink):
@@ -48,7 +48,7 @@ def test_a_commitment_reported_done_waits_for_co_chairs_and_secretaries(world, m
     assert recipients("commitment.progress_reported") == set()
     [message] = mail_to(mail_sink, "tm.chair@example.org")
     assert subject(message) == ("Reported done, waiting for verification: "
-                                "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint")
+                                "Launch the electronic queue (TRD-2026-004-KZ1)")
     assert "Progress: 100%" in mail_sink.text_of(message)
 
 

@@ -26,9 +26,10 @@ def day(offset: int) -> datetime:
 
 
 def commitment(world, due: date, *, owner=None, organisation=None, status=CommitmentStatus.IN_PROGRESS,
-               code: str = "TRD-2026-004-KZ1"):
+               code: str = "TRD-2026-004-KZ1", description=None):
+    extra = {"description": description} if description else {}
     return CommitmentFactory(recommendation=recommendation(world), code=code, due_date=due,
-                             organisation=organisation or world.kz_org, owner=owner, status=status)
+                             organisation=organisation or world.kz_org, owner=owner, status=status, **extra)
 
 
 def on_digest(person: User) -> None:
@@ -79,8 +80,8 @@ def test_due_reminders_come_a_week_and_a_day_before_once_each(world, mail_sink):
         send_reminders(day(offset))
         send_reminders(day(offset) + timedelta(minutes=30))  # beat runs twice an hour
     assert headlines(mail_sink, "member@example.org") == [
-        "Due in 7 days: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint",
-        "Due in 1 day: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"]
+        "Due in 7 days: Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)",
+        "Due in 1 day: Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)"]
     assert "Due date: December 4, 2026" in mail_sink.text_of(mail_to(mail_sink, "member@example.org")[0])
 
 
@@ -89,26 +90,26 @@ def test_a_reminder_on_the_due_date_itself_says_today(world, mail_sink):
     send_reminders(MORNING)
     for address in ("tm.chair@example.org", "tm.member@example.org"):
         assert headlines(mail_sink, address) == [
-            "Due today: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"]
+            "Due today: Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)"]
 
 
 def test_a_missed_run_still_reminds_and_a_new_due_date_reminds_again(world, mail_sink):
     late_start = commitment(world, TODAY + timedelta(days=5), owner=world.member)
     send_reminders(MORNING)  # beat was down on the 7th day before: the reminder comes now
     assert headlines(mail_sink, "member@example.org") == [
-        "Due in 5 days: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"]
+        "Due in 5 days: Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)"]
     move_due_date(late_start, world.kz_chair, TODAY + timedelta(days=6))
     mail_sink.messages.clear()
     send_reminders(MORNING)
     assert headlines(mail_sink, "member@example.org") == [
-        "Due in 6 days: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"]
+        "Due in 6 days: Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)"]
 
 
 def test_overdue_reminders_come_weekly_and_escalate_to_the_co_chairs_after_two_weeks(world, mail_sink):
     commitment(world, TODAY - timedelta(days=1), owner=world.member)
     for offset in range(0, 16):
         send_reminders(day(offset))
-    what = "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint"
+    what = "Commitment TRD-2026-004-KZ1 (TRD-2026-004-KZ1)"
     assert headlines(mail_sink, "member@example.org") == [
         f"1 day overdue: {what}", f"8 days overdue: {what}", f"15 days overdue: {what}"]
     escalation = f"Escalation: {what} (Organisation mangystau-akimat) is 14 days overdue"

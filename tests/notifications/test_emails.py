@@ -60,13 +60,16 @@ def test_reminders_and_digests_speak_the_reader_s_language(language, world, mail
     expected = EXPECTED[language]
     title = TITLE[language]
     for number, days in enumerate((1, 2, 5), start=1):
-        commitment(world, TODAY + timedelta(days=days), owner=world.member, code=f"TRD-2026-004-KZ{number}")
-    commitment(world, TODAY - timedelta(days=21), owner=world.member, code="TRD-2026-004-KZ9")
+        commitment(world, TODAY + timedelta(days=days), owner=world.member, code=f"TRD-2026-004-KZ{number}",
+                   description=TITLE)
+    commitment(world, TODAY - timedelta(days=21), owner=world.member, code="TRD-2026-004-KZ9",
+               description=TITLE)
     send_reminders(MORNING)
     reminders = mail_to(mail_sink, "member@example.org")
     assert [subject(m) for m in reminders] == [
-        *(f"{due}: TRD-2026-004-KZ{n} {title}" for n, due in enumerate(expected["due"], start=1)),
-        f"{expected['overdue']}: TRD-2026-004-KZ9 {title}"]
+        # a commitment is named by what will be done, its code after
+        *(f"{due}: {title} (TRD-2026-004-KZ{n})" for n, due in enumerate(expected["due"], start=1)),
+        f"{expected['overdue']}: {title} (TRD-2026-004-KZ9)"]
     text, html = plain(mail_sink.text_of(reminders[0])), plain(mail_sink.html_of(reminders[0]))
     assert expected["due_date"] in text and expected["due_date"] in html
     assert expected["group"] in text

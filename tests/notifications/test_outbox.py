@@ -29,7 +29,7 @@ def test_an_e_mail_has_text_html_links_and_a_one_click_unsubscribe(world, mail_s
     send_back(commitment, world.kz_chair, "Attach the signed order")
     [message] = mail_to(mail_sink, "member@example.org")
     assert subject(message) == ("Progress report sent back: "
-                                  "TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint")
+                                  "Launch the electronic queue (TRD-2026-004-KZ1)")
     text, html = mail_sink.text_of(message), mail_sink.html_of(message)
     assert "Comment: Attach the signed order" in text and "By Yerlan Chair" in text
     row = db.session.scalars(select(Notification).where(Notification.recipient_id == world.member.id,

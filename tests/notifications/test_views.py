@@ -37,7 +37,7 @@ def test_the_nav_counts_unread_notifications_and_opening_one_reads_it(client, au
     assert 'aria-label="Notifications: 2 unread"' in page
 
     listing = page_text(client.get("/notifications"))
-    assert "Progress report sent back: TRD-2026-004-KZ1 Electronic queue at Temirbaba checkpoint" in listing
+    assert "Progress report sent back: Launch the electronic queue (TRD-2026-004-KZ1)" in listing
     assert "Comment: Add the order" in listing and "By Yerlan Chair" in listing
     assert "New commitment" not in listing
     row = db.session.scalars(select(Notification).where(
