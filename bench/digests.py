@@ -38,7 +38,13 @@ from council import create_app
 from council.directory.models import GroupRole, Membership, User
 from council.extensions import db
 from council.notifications import digests
-from council.notifications.models import DeliveryState, DigestRun, EmailMode, Notification, NotificationPreference
+from council.notifications.models import (
+    DeliveryState,
+    DigestRun,
+    EmailMode,
+    Notification,
+    NotificationPreference,
+)
 
 MORNING = datetime(2026, 11, 25, 2, 5, tzinfo=UTC)
 SENDER = "council@bench.example"
@@ -196,7 +202,8 @@ def measure(people: int, database: str, memory: bool, expected_size: int) -> dic
             "queries_per_batch": round(statements[0] / max(batches[0], 1), 1),
             "smtplib_one_connection_per_second": round(reuse, 1),
             "smtplib_connection_each_per_second": round(each, 1),
-            "smtplib_rounds_seconds": [round(x, 2) for x in (before_reuse, after_reuse, before_each, after_each)],
+            "smtplib_rounds_seconds": [round(x, 2) for x in
+                                       (before_reuse, after_reuse, before_each, after_each)],
             "ratio_to_one_connection": round(rate / reuse, 2),
             "ratio_to_connection_each": round(rate / each, 2),
             "peak_mib": round(peak / 2**20, 1) if peak is not None else None,

@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 DELIVER_TASK = "council.notifications.deliver"
+DELIVER_MANY_TASK = "council.notifications.deliver_many"
+# Rows handed to one deliver_many task: one SMTP session for them, and still several tasks for a
+# digest batch, so several workers share it.
+DELIVERY_CHUNK = 50
 _QUEUED = "council_outbox"
 _MARKS = "council_outbox_savepoints"  # savepoint -> how many ids were queued when it began
 BEAT_HEARTBEAT_KEY = "council:beat:heartbeat"
@@ -135,6 +139,18 @@ def queue_deliveries(notification_ids: Iterable[int]) -> int:
         if not dispatch(DELIVER_TASK, notification_id):
             break
         queued += 1
+    return queued
+
+
+def deliver_in_chunks(notification_ids: list[int]) -> int:
+    """Queue committed rows for delivery DELIVERY_CHUNK at a time (a digest batch's e-mails); stop at the
+    first broker failure (the sweep sends the rest). Returns how many rows were handed over."""
+    queued = 0
+    for start in range(0, len(notification_ids), DELIVERY_CHUNK):
+        chunk = notification_ids[start:start + DELIVERY_CHUNK]
+        if not dispatch(DELIVER_MANY_TASK, chunk):
+            break
+        queued += len(chunk)
     return queued
 
 
@@ -237,6 +253,43 @@ def deliver(notification_id: int) -> Outcome:
     finally:  # a database gone at this moment must not leave the SMTP socket open too
         _close(connection)
     return Outcome(sent=True)
+
+
+def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
+    """Send several outbox rows over one SMTP session, each exactly as `deliver` does: claimed (and
+    committed) just before it is sent, marked sent before the next one; a row that fails is recorded
+    like `deliver`'s and the session is opened anew for the next."""
+    from council.emails import smtp_connection
+
+    outcomes: dict[int, Outcome] = {}
+    connection: Any = None
+    try:
+        for notification_id in notification_ids:
+            if not claim(notification_id, utcnow()):
+                outcomes[notification_id] = Outcome(skipped=True)
+                continue
+            row = db.session.get(Notification, notification_id)
+            if row is None:  # deleted along with its recipient
+                outcomes[notification_id] = Outcome(skipped=True)
+                continue
+            try:
+                if connection is None:
+                    connection = smtp_connection()
+                    connection.open()
+                send_notification(row, connection=connection)
+            except Exception as error:  # as in deliver: recorded, retried, none dropped
+                if connection is not None:
+                    _close(connection)
+                connection = None
+                db.session.rollback()
+                outcomes[notification_id] = _record_failure(notification_id, error)
+                continue
+            _record_sent(notification_id)  # before the next message, as deliver does before QUIT
+            outcomes[notification_id] = Outcome(sent=True)
+    finally:
+        if connection is not None:
+            _close(connection)
+    return outcomes
 
 
 def _record_sent(notification_id: int) -> None:
