@@ -26,10 +26,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from council.addresses import external_url
 from council.auth.models import AuthEvent
@@ -255,23 +255,52 @@ def deliver(notification_id: int) -> Outcome:
     return Outcome(sent=True)
 
 
+def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
+    """`claim` for several rows in one statement (and one commit): those claimable are taken, each
+    with its own Message-ID; returns their ids."""
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    in_doubt = case((Notification.state == DeliveryState.SENDING, 1), else_=0)
+    own_id = literal("<notification-") + cast(Notification.id, String) + literal(f"@{mail_domain()}>")
+    claimed = list(db.session.scalars(
+        update(Notification)
+        .where(Notification.id.in_(sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
+               _claimable(now))
+        .values(state=DeliveryState.SENDING, claimed_until=now + lease,
+                attempts=Notification.attempts + 1,
+                in_doubt_sends=Notification.in_doubt_sends + in_doubt,
+                message_id=func.coalesce(Notification.message_id, own_id))
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)))
+    db.session.commit()
+    return claimed
+
+
 def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
-    """Send several outbox rows over one SMTP session, each exactly as `deliver` does: claimed (and
-    committed) just before it is sent, marked sent before the next one; a row that fails is recorded
-    like `deliver`'s and the session is opened anew for the next."""
+    """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`:
+    the rows are claimed (and the claim committed) before anything is sent; each row is marked sent,
+    and committed, before the next message; a row that fails is recorded like `deliver`'s and the
+    session is opened anew for the next. Claimed together, the rows share one claim: a row whose claim
+    would run out before its turn is handed back (pending) unsent, for the sweep."""
     from council.emails import smtp_connection
 
-    outcomes: dict[int, Outcome] = {}
+    now = utcnow()
+    claimed = claim_many(notification_ids, now)
+    outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
+    rows = {row.id: row for row in db.session.scalars(
+        select(Notification).where(Notification.id.in_(claimed))
+        .options(selectinload(Notification.recipient)))}
+    # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
+    last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
+                                 - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
     connection: Any = None
     try:
-        for notification_id in notification_ids:
-            if not claim(notification_id, utcnow()):
-                outcomes[notification_id] = Outcome(skipped=True)
-                continue
-            row = db.session.get(Notification, notification_id)
+        for position, notification_id in enumerate(claimed):
+            row = rows.get(notification_id)
             if row is None:  # deleted along with its recipient
-                outcomes[notification_id] = Outcome(skipped=True)
                 continue
+            if utcnow() > last_start:
+                _hand_back(claimed[position:])
+                break
             try:
                 if connection is None:
                     connection = smtp_connection()
@@ -290,6 +319,17 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
         if connection is not None:
             _close(connection)
     return outcomes
+
+
+def _hand_back(notification_ids: list[int]) -> None:
+    """Rows claimed but not sent: pending again, for the sweep (their attempt did not happen)."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(notification_ids), Notification.state == DeliveryState.SENDING)
+        .values(state=DeliveryState.PENDING, claimed_until=None, attempts=Notification.attempts - 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    logger.warning("%d e-mail(s) handed back unsent: their claim would run out first.", len(notification_ids))
 
 
 def _record_sent(notification_id: int) -> None:
