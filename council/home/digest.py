@@ -107,7 +107,7 @@ def _co_chaired(roles: dict[int, GroupRole]) -> list[int]:
     return sorted(group_id for group_id, role in roles.items() if role == GroupRole.CO_CHAIR)
 
 
-def _ranked(keys: Sequence[ColumnElement[Any]], *conditions: ColumnElement[bool],
+def _ranked(keys: Sequence[Any], *conditions: ColumnElement[bool],
             limit: int) -> dict[tuple[Any, ...], tuple[list[Any], int]]:
     """The first `limit` commitments of each partition (by due date, then id) and the partition's size."""
     order = (Commitment.due_date, Commitment.id)
@@ -171,8 +171,9 @@ def collect_approvals(readers: Readers) -> list[tuple[Items, int]]:
               if _co_chaired(roles[person.id]) and person.organisation_id is not None}
     if not chairs:
         return results
-    countries = dict(db.session.execute(select(Organisation.id, Organisation.country_code).where(
-        Organisation.id.in_(_known(person.organisation_id for person in chairs.values())))).all())
+    countries: dict[int | None, str] = dict(db.session.execute(
+        select(Organisation.id, Organisation.country_code).where(
+            Organisation.id.in_(_known(person.organisation_id for person in chairs.values())))).all())
     sides: dict[tuple[int, str], list[User]] = {}
     for person in chairs.values():
         sides.setdefault((person.council_id, countries[person.organisation_id]), []).append(person)
@@ -200,10 +201,10 @@ def collect_approvals(readers: Readers) -> list[tuple[Items, int]]:
         waiting[(council_id, country)] = [(meeting, chaired.get(meeting.id, set())) for meeting in meetings]
     shown: dict[int, list[Meeting]] = {}
     for position, person in chairs.items():
-        groups = set(_co_chaired(roles[person.id]))
+        chaired_groups = set(_co_chaired(roles[person.id]))
         shown[position] = [meeting for meeting, session_chairs in
                            waiting[(person.council_id, countries[person.organisation_id])]
-                           if (meeting.group_id in groups if meeting.group_id is not None
+                           if (meeting.group_id in chaired_groups if meeting.group_id is not None
                                else person.id in session_chairs)][:SHORT_LIST]
     meeting_ids = sorted({meeting.id for meetings in shown.values() for meeting in meetings})
     if meeting_ids:  # the languages of each current revision, for the "not in your language" warning
