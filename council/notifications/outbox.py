@@ -279,8 +279,8 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`:
     the rows are claimed (and the claim committed) before anything is sent; each row is marked sent,
     and committed, before the next message; a row that fails is recorded like `deliver`'s and the
-    session is opened anew for the next. Claimed together, the rows share one claim: a row whose claim
-    would run out before its turn is handed back (pending) unsent, for the sweep."""
+    session is opened anew for the next. Claimed together, the rows share one claim; when it runs short
+    before a row's turn, that row's claim is renewed first (one more commit, as `deliver` has)."""
     from council.emails import smtp_connection
 
     now = utcnow()
@@ -294,13 +294,12 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
                                  - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
     connection: Any = None
     try:
-        for position, notification_id in enumerate(claimed):
+        for notification_id in claimed:
             row = rows.get(notification_id)
             if row is None:  # deleted along with its recipient
                 continue
-            if utcnow() > last_start:
-                _hand_back(claimed[position:])
-                break
+            if utcnow() > last_start and not _extend_claim(notification_id):
+                continue  # our claim ran out: the row is in doubt, for the sweep
             try:
                 if connection is None:
                     connection = smtp_connection()
@@ -321,15 +320,19 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
-def _hand_back(notification_ids: list[int]) -> None:
-    """Rows claimed but not sent: pending again, for the sweep (their attempt did not happen)."""
-    db.session.execute(
+def _extend_claim(notification_id: int) -> bool:
+    """Renew our claim on a row before sending it, when the shared claim is running short (a slow
+    server, or a short NOTIFICATION_CLAIM_SECONDS); False if it has already run out."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    result = db.session.execute(
         update(Notification)
-        .where(Notification.id.in_(notification_ids), Notification.state == DeliveryState.SENDING)
-        .values(state=DeliveryState.PENDING, claimed_until=None, attempts=Notification.attempts - 1)
+        .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING,
+               Notification.claimed_until > now)
+        .values(claimed_until=now + lease)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    logger.warning("%d e-mail(s) handed back unsent: their claim would run out first.", len(notification_ids))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _record_sent(notification_id: int) -> None:
