@@ -55,7 +55,7 @@ class People:
     people of each organisation, the co-chairs of each group."""
 
     active_owners: set[int]
-    by_organisation: dict[int, set[int]]
+    by_organisation: dict[int | None, set[int]]
     co_chairs: dict[int, set[int]]
 
     @classmethod
@@ -63,7 +63,7 @@ class People:
         owners = sorted({c.owner_id for c in batch if c.owner_id is not None})
         unowned = sorted({c.organisation_id for c in batch})
         groups = sorted({c.group_id for c in batch})
-        by_organisation: dict[int, set[int]] = {}
+        by_organisation: dict[int | None, set[int]] = {}
         for user_id, organisation_id in db.session.execute(select(User.id, User.organisation_id).where(
                 User.organisation_id.in_(unowned), User.active.is_(True))):
             by_organisation.setdefault(organisation_id, set()).add(user_id)
