@@ -2,14 +2,16 @@
 lost, and nothing sent twice except what the delivery contract allows (README, "E-mail delivery").
 
     .venv/bin/python -m bench.faults --clients 20 --think 2
+    .venv/bin/python -m bench.faults --clients 20 --think 2 --hosts 2   # two web processes on two
+        # ports (clients spread over both) and two Celery workers, one of them killed in step 3
 
 The stack and clients of bench/load.py, on a PostgreSQL server of the run's own (initdb'd on a free
 port; the machine's shared server is never stopped). While the clients browse and report progress:
 1. after a warm-up, Redis is stopped for --outage seconds and started again, empty (no persistence:
    the queued deliveries and their retries are lost with it, and only the outbox can bring them back);
 2. after a pause, the SMTP sink answers 451 to every message for --outage seconds;
-3. after a pause, the Celery worker is killed (SIGKILL, with its pool) while it holds e-mails, and a new
-   one started;
+3. after a pause, the Celery worker (with --hosts 2, the first of the two) is killed (SIGKILL, with its
+   pool) while it holds e-mails, and a new one started;
 4. after a pause, PostgreSQL is stopped (fast shutdown: every connection cut) for --db-outage seconds
    and started again.
 Halfway through each fault a new person signs in (the login form is rate limited in Redis).
@@ -30,6 +32,7 @@ Prints the counts, and exits non-zero when a check fails. The run lasts --warmup
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
 import signal
@@ -125,8 +128,10 @@ def faults(stack: Stack, stats: Stats, options: Any, spare: Person, held: Held) 
                 await asyncio.sleep(0.02)
         stack.processes["worker"].signal_group(signal.SIGKILL)
         stack.processes["worker"].popen.wait(10)
-        # Nobody else sends: what is "sending" now is what the dead worker held. Asked twice, a second
-        # apart: a claim's COMMIT already on its way to the server may land after the first look.
+        # With one worker, what is "sending" now is what the dead worker held. Asked twice, a second
+        # apart: a claim's COMMIT already on its way to the server may land after the first look. With
+        # --hosts 2 the other worker's rows are among them; it marks them sent, so they never go in
+        # doubt, and the check allows a second copy only of a row counted in doubt (in_doubt_sends).
         held.by_killed_worker = sending_rows(stack)
         await asyncio.sleep(1.0)
         held.by_killed_worker |= sending_rows(stack)
@@ -248,15 +253,19 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=20.0, help="seconds between the faults")
     parser.add_argument("--db-outage", type=float, default=20.0, help="seconds PostgreSQL is stopped")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
+    parser.add_argument("--hosts", type=int, default=1,
+                        help="web processes (each on its own port, the clients spread over them) and "
+                             "Celery workers, as on that many hosts sharing PostgreSQL and Redis")
     options = parser.parse_args()
     duration = options.warmup + 2 * options.outage + options.db_outage + 4 * options.pause
-    stack = Stack(size=options.size, own_postgres=True)
+    stack = Stack(size=options.size, own_postgres=True, webs=options.hosts, workers=options.hosts)
     stop_on_signals(stack)
     ok = False
     try:
         stack.start()
         spare = people(stack, options.clients + 1, seed=77)[-1]
-        phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s")
+        phase_log(f"{options.clients} clients, think {options.think:g} s, {duration:.0f} s, "
+                  f"{options.hosts} web process(es) and worker(s); load average {os.getloadavg()}")
         stats = Stats(faults=True)
         held = Held()
 
@@ -266,7 +275,9 @@ def main() -> None:
 
         stats, elapsed = asyncio.run(scenario())
         print(table(stats, elapsed, f"{options.clients} clients, think {options.think:g} s, "
-                                    f"{elapsed:.0f} s with faults"))
+                                    f"{elapsed:.0f} s with faults, {options.hosts} web + "
+                                    f"{options.hosts} worker process(es)"))
+        print(f"load average at the end of the run: {os.getloadavg()}")
         print("\nerrors by phase: " + (", ".join(f"{phase} / {kind}: {count}" for (phase, kind), count
                                                  in sorted(stats.phase_errors.items())) or "none"))
         phase_log(f"waiting for the outbox to drain (at most {options.drain_timeout:.0f} s)")
@@ -277,8 +288,9 @@ def main() -> None:
         print(f"processes alive at the end: {alive}")
         ok = check_answers(stats)
         ok &= check(stack, stats, held)
-        with httpx.Client(base_url=stack.base_url) as http:
-            print(f"/healthz at the end: {http.get('/healthz').text.strip()}")
+        for url in stack.base_urls:
+            with httpx.Client(base_url=url) as http:
+                print(f"{url}/healthz at the end: {http.get('/healthz').text.strip()}")
         print("\nRESULT: " + ("every saved change is stored, every e-mail delivered once (re-sends in "
                               "doubt counted above)" if ok else "CHECKS FAILED"))
     finally:

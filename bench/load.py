@@ -108,7 +108,9 @@ class Client:
         self.think = think
         self.rng = rng
         self.reports = 0
-        self.http = httpx.AsyncClient(base_url=stack.base_url, timeout=30.0, follow_redirects=False)
+        # With several web processes (bench/faults.py --hosts 2) the clients are spread over them.
+        base_url = stack.base_urls[number % len(stack.base_urls)]
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=30.0, follow_redirects=False)
 
     async def request(self, kind: str, method: str, path: str, expect: tuple[int, ...] = (200,),
                       **kwargs: Any) -> httpx.Response | None:

@@ -163,6 +163,11 @@ class Stack:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="council-bench-")))
     redis_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
+    # bench/faults.py --hosts 2: this many gunicorns (each on a port of its own, as on separate hosts)
+    # and Celery workers, against the one PostgreSQL and the one Redis.
+    webs: int = 1
+    workers: int = 1
+    extra_web_ports: list[int] = field(default_factory=list)
     processes: dict[str, Process] = field(default_factory=dict)
     sink: SinkHandler = field(default_factory=SinkHandler)
     controller: Controller | None = None
@@ -173,6 +178,11 @@ class Stack:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def base_urls(self) -> list[str]:
+        """Every web process's address; clients are spread over them."""
+        return [self.base_url, *(f"http://127.0.0.1:{port}" for port in self.extra_web_ports)]
 
     @property
     def server_url(self) -> str:
@@ -247,16 +257,23 @@ class Stack:
         self.processes["redis"].stop()
 
     def start_web(self) -> None:
-        self.spawn("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
-                           "--timeout", "60", "bench.trivial:create_app()"])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.base_url + "/healthz", timeout=2).status_code == 200:
-                    return
-            self._check_alive("web")
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer; see {self.workdir / 'web.log'}")
+        while len(self.extra_web_ports) < self.webs - 1:
+            self.extra_web_ports.append(free_port())
+        for number, url in enumerate(self.base_urls):
+            name = "web" if number == 0 else f"web{number + 1}"
+            self.spawn(name, [str(BIN / "gunicorn"), "--bind", url.removeprefix("http://"), "--workers", "2",
+                              "--timeout", "60", "bench.trivial:create_app()"])
+        for number, url in enumerate(self.base_urls):
+            name = "web" if number == 0 else f"web{number + 1}"
+            deadline = time.monotonic() + 60
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                        break
+                self._check_alive(name)
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not answer; see {self.workdir / f'{name}.log'}")
+                time.sleep(0.3)
 
     def start_worker(self, name: str = "worker") -> Process:
         return self.spawn(name, [str(BIN / "celery"), "-A", "workers.celery_app", "worker",
@@ -285,11 +302,13 @@ class Stack:
         say(f"stack: database {self.database} (migrate, generate {self.size})")
         self.create_database()
         self.fill()
-        say(f"stack: redis-server :{self.redis_port}, gunicorn :{self.web_port}, worker, beat, "
+        say(f"stack: redis-server :{self.redis_port}, {self.webs} gunicorn(s) from :{self.web_port}, "
+            f"{self.workers} worker(s), beat, "
             f"SMTP sink :{self.controller.port if self.controller else '?'}")
         self.start_redis()
         self.start_web()
-        self.start_worker()
+        for number in range(self.workers):
+            self.start_worker("worker" if number == 0 else f"worker-{number + 1}")
         self.start_beat()
 
     def stop(self) -> None:

@@ -27,6 +27,19 @@ def deliver_notification(self: Any, notification_id: int) -> str:
         "retry" if outcome.retry_in is not None else "skipped"
 
 
+@shared_task(name="council.notifications.deliver_many", bind=True, acks_late=True)
+def deliver_notifications(self: Any, notification_ids: list[int]) -> int:
+    """Send several outbox rows over one SMTP session (a digest batch's); a row that failed comes back
+    on its own after its backoff. Returns how many were sent."""
+    from council.notifications import outbox
+
+    outcomes = outbox.deliver_many(notification_ids)
+    for notification_id, outcome in outcomes.items():
+        if outcome.retry_in is not None and not self.request.is_eager:  # eager: the sweep retries
+            outbox.dispatch(outbox.DELIVER_TASK, notification_id, countdown=outcome.retry_in)
+    return sum(outcome.sent for outcome in outcomes.values())
+
+
 @shared_task(name="council.notifications.sweep", acks_late=True)
 def sweep_outbox() -> int:
     """Re-queue every pending e-mail that should have gone by now (beat, every minute)."""

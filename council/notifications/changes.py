@@ -2,14 +2,15 @@
 digest, in its current state, with what changed meanwhile ("New record; Proposed → Adopted"), grouped
 by working group.
 
-A busy record (created, adopted and edited the same day) is one line however many events it had. Three
-queries for the records (theirs, their events, their current state by type), whatever the number.
+A busy record (created, adopted and edited the same day) is one line however many events it had. For a
+batch of readers sharing a window: one query for their records, one for the records' events, one per
+type for their current state, whatever the number of readers or records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ from council.meetings.models import EVENT_LABELS, Meeting, MeetingStatus
 from council.notifications.audiences import HEARERS
 from council.notifications.messages import SUBJECT_PAGES, Reader, describe, external_url, page_link
 from council.notifications.models import Channel, Notification
-from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Readers, by_window, digest_section
 from council.tracker.models import Commitment, CommitmentStatus, Recommendation, RecommendationStatus
 
 # Requests are the "needs you" sections' business; the rest of what people hear is news.
@@ -95,28 +96,41 @@ def _fold(events: list[tuple[str, dict[str, Any], str | None]]) -> dict[str, Any
 
 @digest_section("changes", _l("What changed in your working groups and commitments"),
                 lambda item, reader: render_change(item, reader), more="notifications.index")
-def collect_changes(person: User, window: Window) -> tuple[Items, int]:
-    """The records of the person's news of the window, the latest first, grouped by working group."""
-    conditions = (Notification.recipient_id == person.id, Notification.channel == Channel.IN_APP,
-                  Notification.created_at > window.since, Notification.created_at <= window.until,
-                  Notification.kind.in_(NEWS_KINDS))
-    records = (select(Event.subject_type, Event.subject_id, func.max(Notification.group_id).label("group_id"),
+def collect_changes(readers: Readers) -> list[tuple[Items, int]]:
+    """The records of each reader's news of their window, the latest first, grouped by working group:
+    for readers sharing a window, their records ranked per reader in one query, then the events and the
+    current state of all those records at once."""
+    results: list[tuple[Items, int]] = [([], 0) for _reader in readers]
+    for (since, until), positions in by_window(readers, lambda window: (window.since, window.until)).items():
+        people = {readers[position][0].id: position for position in positions}
+        for position, collected in _collect(people, since, until).items():
+            results[position] = collected
+    return results
+
+
+def _collect(people: dict[int, int], since: datetime, until: datetime) -> dict[int, tuple[Items, int]]:
+    """For these readers (id -> position) with the same window: position -> (items, total)."""
+    records = (select(Notification.recipient_id, Event.subject_type, Event.subject_id,
+                      func.max(Notification.group_id).label("group_id"),
                       func.max(Notification.created_at).label("at"))
-               .join(Event, Notification.event_id == Event.id).where(*conditions)
-               .group_by(Event.subject_type, Event.subject_id).subquery())
-    rows = db.session.execute(
-        select(records.c.subject_type, records.c.subject_id, records.c.at, WorkingGroup.id, WorkingGroup.name)
-        .outerjoin(WorkingGroup, records.c.group_id == WorkingGroup.id)
-        .order_by(records.c.at.desc(), records.c.subject_type, records.c.subject_id)
-        .limit(SECTION_LIMIT)).all()
+               .join(Event, Notification.event_id == Event.id)
+               .where(Notification.recipient_id.in_(sorted(people)), Notification.channel == Channel.IN_APP,
+                      Notification.created_at > since, Notification.created_at <= until,
+                      Notification.kind.in_(NEWS_KINDS))
+               .group_by(Notification.recipient_id, Event.subject_type, Event.subject_id).subquery())
+    ranked = (select(records, WorkingGroup.id.label("heading_id"), WorkingGroup.name.label("group_name"),
+                     func.row_number().over(partition_by=records.c.recipient_id,
+                                            order_by=(records.c.at.desc(), records.c.subject_type,
+                                                      records.c.subject_id)).label("rank"),
+                     func.count().over(partition_by=records.c.recipient_id).label("total"))
+              .outerjoin(WorkingGroup, records.c.group_id == WorkingGroup.id).subquery())
+    rows = db.session.execute(select(ranked).where(ranked.c.rank <= SECTION_LIMIT)
+                              .order_by(ranked.c.recipient_id, ranked.c.rank)).all()
     if not rows:
-        return [], 0
-    total = len(rows)
-    if total == SECTION_LIMIT:
-        total = db.session.scalar(select(func.count()).select_from(records)) or 0
+        return {}
     by_type: dict[str, set[int]] = {}
-    for subject_type, subject_id, *_rest in rows:
-        by_type.setdefault(subject_type, set()).add(subject_id)
+    for row in rows:
+        by_type.setdefault(row.subject_type, set()).add(row.subject_id)
     actor = aliased(User)
     history: dict[tuple[str, int], list[tuple[str, dict[str, Any], str | None]]] = {}
     for subject_type, subject_id, kind, payload, actor_name in db.session.execute(
@@ -124,25 +138,34 @@ def collect_changes(person: User, window: Window) -> tuple[Items, int]:
             .outerjoin(actor, Event.actor_id == actor.id)
             .where(or_(*(and_(Event.subject_type == type_, Event.subject_id.in_(sorted(ids)))
                          for type_, ids in by_type.items())),
-                   Event.kind.in_(NEWS_KINDS), Event.created_at > window.since,
-                   Event.created_at <= window.until)
+                   Event.kind.in_(NEWS_KINDS), Event.created_at > since, Event.created_at <= until)
             .order_by(Event.id)):
         history.setdefault((subject_type, subject_id), []).append((kind, payload, actor_name))
     states = {(type_, id_): state for type_, ids in by_type.items() if type_ in STATES
               for id_, state in STATES[type_](ids).items()}
+    per_reader: dict[int, list[Any]] = {}
+    for row in rows:
+        per_reader.setdefault(row.recipient_id, []).append(row)
+    return {people[recipient]: (_items(records_of, history, states), records_of[0].total)
+            for recipient, records_of in per_reader.items()}
+
+
+def _items(rows: list[Any], history: dict[tuple[str, int], list[tuple[str, dict[str, Any], str | None]]],
+           states: dict[tuple[str, int], dict[str, Any]]) -> Items:
     items: Items = []
     groups: list[int | None] = []  # in the order of each group's latest news
-    for subject_type, subject_id, at, group_id, group_name in rows:
-        if (subject_type, subject_id) not in history:  # its news is older than its last event
+    for row in rows:
+        key = (row.subject_type, row.subject_id)
+        if key not in history:  # its news is older than its last event
             continue
-        if group_id not in groups:
-            groups.append(group_id)
+        if row.heading_id not in groups:
+            groups.append(row.heading_id)
         # A record gone since (or of a kind without a page) is told by its last news, as it was.
-        items.append({"type": subject_type, "id": subject_id, "at": at.isoformat(), "group_id": group_id,
-                      "heading": group_name, **states.get((subject_type, subject_id), {}),
-                      **_fold(history[(subject_type, subject_id)])})
+        items.append({"type": row.subject_type, "id": row.subject_id, "at": row.at.isoformat(),
+                      "group_id": row.heading_id, "heading": row.group_name, **states.get(key, {}),
+                      **_fold(history[key])})
     items.sort(key=lambda item: groups.index(item.pop("group_id")))  # stable: latest first in a group
-    return items, total
+    return items
 
 
 # Rendering ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ The keys carry the due date, so moving a commitment's due date arms its reminder
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -49,34 +50,54 @@ def _reminder(commitment: Commitment, kind: ReminderKind, key: str, recipients: 
                              "organisation": commitment.organisation.name})
 
 
-def _responsible(commitment: Commitment) -> set[int]:
-    """The owner; without one (or if they left), the active people of the responsible organisation."""
-    if commitment.owner_id is not None and db.session.scalar(
-            select(User.active).where(User.id == commitment.owner_id)):
-        return {commitment.owner_id}
-    return set(db.session.scalars(select(User.id).where(
-        User.organisation_id == commitment.organisation_id, User.active.is_(True))))
+@dataclass(frozen=True)
+class People:
+    """Who hears about a batch of commitments, read once per batch: the owners still active, the active
+    people of each organisation, the co-chairs of each group."""
+
+    active_owners: set[int]
+    by_organisation: dict[int | None, set[int]]
+    co_chairs: dict[int, set[int]]
+
+    @classmethod
+    def of(cls, batch: list[Commitment]) -> People:
+        owners = sorted({c.owner_id for c in batch if c.owner_id is not None})
+        unowned = sorted({c.organisation_id for c in batch})
+        groups = sorted({c.group_id for c in batch})
+        by_organisation: dict[int | None, set[int]] = {}
+        for user_id, organisation_id in db.session.execute(select(User.id, User.organisation_id).where(
+                User.organisation_id.in_(unowned), User.active.is_(True))):
+            by_organisation.setdefault(organisation_id, set()).add(user_id)
+        co_chairs: dict[int, set[int]] = {}
+        for user_id, group_id in db.session.execute(select(Membership.user_id, Membership.group_id).where(
+                Membership.group_id.in_(groups), Membership.role == GroupRole.CO_CHAIR)):
+            co_chairs.setdefault(group_id, set()).add(user_id)
+        active = set(db.session.scalars(select(User.id).where(User.id.in_(owners), User.active.is_(True))))
+        return cls(active, by_organisation, co_chairs)
+
+    def responsible(self, commitment: Commitment) -> set[int]:
+        """The owner; without one (or if they left), the active people of the responsible organisation."""
+        if commitment.owner_id is not None and commitment.owner_id in self.active_owners:
+            return {commitment.owner_id}
+        return set(self.by_organisation.get(commitment.organisation_id, set()))
 
 
-def _co_chairs(group_id: int) -> set[int]:
-    return set(db.session.scalars(select(Membership.user_id).where(
-        Membership.group_id == group_id, Membership.role == GroupRole.CO_CHAIR)))
-
-
-def reminders_for(commitment: Commitment, today: date) -> Iterator[Reminder]:
+def reminders_for(commitment: Commitment, today: date, people: People) -> Iterator[Reminder]:
     days_left = (commitment.due_date - today).days
     if 2 <= days_left <= 7:
-        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-7", _responsible(commitment), days_left)
+        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-7", people.responsible(commitment),
+                        days_left)
     elif 0 <= days_left <= 1:
-        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-1", _responsible(commitment), days_left)
+        yield _reminder(commitment, ReminderKind.COMMITMENT_DUE, "due-1", people.responsible(commitment),
+                        days_left)
     elif days_left < 0:
         late = -days_left
         week = (late - 1) // 7
         yield _reminder(commitment, ReminderKind.COMMITMENT_OVERDUE, f"overdue-w{week}",
-                        _responsible(commitment), late)
+                        people.responsible(commitment), late)
         if late >= ESCALATION_DAYS:
             yield _reminder(commitment, ReminderKind.COMMITMENT_ESCALATION, "escalation",
-                            _co_chairs(commitment.group_id), late)
+                            set(people.co_chairs.get(commitment.group_id, set())), late)
 
 
 @reminder_source
@@ -96,5 +117,8 @@ def commitment_reminders(at: datetime) -> Iterator[Reminder]:
             return
         last_id = batch[-1].id
         # Worked out before any is written: writing commits, and memory stays one batch wide.
-        reminders = [reminder for commitment in batch for reminder in reminders_for(commitment, today)]
+        # Who hears about them is read once for the batch (three queries), not per commitment.
+        people = People.of(batch)
+        reminders = [reminder for commitment in batch
+                     for reminder in reminders_for(commitment, today, people)]
         yield from reminders

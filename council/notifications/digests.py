@@ -28,8 +28,8 @@ from council.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from council.notifications.outbox import deliver_after_commit, dispatch
-from council.notifications.sections import Window, digest_context, in_order
+from council.notifications.outbox import deliver_after_commit, deliver_in_chunks, dispatch
+from council.notifications.sections import Readers, Window, digest_context, in_order
 from council.notifications.services import preference_of
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
@@ -47,15 +47,21 @@ LONGEST_WINDOW = timedelta(days=31)
 
 def compose(person: User, window: Window) -> dict[str, Any] | None:
     """The digest's content as JSON (stored on the outbox row), or None when there is nothing to say."""
-    sections = []
-    for section in in_order():
-        items, total = section.collect(person, window)
-        if items:
-            sections.append({"key": section.key, "items": items, "total": total})
-    if not sections:
-        return None
-    return {"mode": window.mode.value, "since": window.since.isoformat(),
-            "until": window.until.isoformat(), "sections": sections}
+    return compose_many([(person, window)])[0]
+
+
+def compose_many(readers: Readers) -> list[dict[str, Any] | None]:
+    """The digests of a batch of readers, in order: each section collects for the whole batch with a
+    fixed number of queries, so a batch costs the same number of queries for 1 reader or 200."""
+    collected = [(section, section.collect(readers)) for section in in_order()]
+    digests: list[dict[str, Any] | None] = []
+    for position, (_person, window) in enumerate(readers):
+        sections = [{"key": section.key, "items": items, "total": total}
+                    for section, results in collected
+                    for items, total in [results[position]] if items]
+        digests.append({"mode": window.mode.value, "since": window.since.isoformat(),
+                        "until": window.until.isoformat(), "sections": sections} if sections else None)
+    return digests
 
 
 # Periods and windows ------------------------------------------------------------------------------
@@ -77,6 +83,10 @@ def period_for(mode: EmailMode, weekday: int, time_zone: str, at: datetime) -> s
 def window_for(person: User, mode: EmailMode, until: datetime) -> Window:
     """Since the person's last digest (at most LONGEST_WINDOW ago), else one period back."""
     last = db.session.scalar(select(func.max(DigestRun.until)).where(DigestRun.user_id == person.id))
+    return _window(mode, until, last)
+
+
+def _window(mode: EmailMode, until: datetime, last: datetime | None) -> Window:
     since = until - PERIOD_LENGTH[mode] if last is None else max(last, until - LONGEST_WINDOW)
     return Window(since, until, mode)
 
@@ -118,18 +128,68 @@ def create_digest(person: User, preference: NotificationPreference, at: datetime
 
 
 def send_due(user_ids: list[int], at: datetime) -> int:
-    """Create the due digests of these people (one batch); returns how many e-mails were queued."""
+    """Create the due digests of these people (one batch); returns how many e-mails were queued.
+
+    The batch is read, composed and recorded with a fixed number of queries and one commit; its e-mails
+    are then handed to one delivery task per DELIVERY_CHUNK rows. If another worker recorded one of
+    these digests meanwhile (the unique (person, period) refuses the batch), each person is done on
+    their own instead, and that one is skipped."""
     people = db.session.execute(
         select(User, NotificationPreference)
         .join(NotificationPreference, NotificationPreference.user_id == User.id)
         .where(User.id.in_(user_ids)).order_by(User.id)).all()
-    # Each digest commits on its own; the batch's people, read once above, need not be read again.
+    due = []
+    for person, preference in people:
+        if not person.active or preference.email_mode not in PERIOD_LENGTH:
+            continue
+        period = period_for(preference.email_mode, preference.digest_weekday, person.time_zone, at)
+        if period is not None:
+            due.append((person, preference, period))
+    if not due:
+        db.session.rollback()
+        return 0
+    # Each digest's session objects stay readable after the commit below (and the fallback's commits).
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
-        return sum(create_digest(person, preference, at) for person, preference in people)
+        queued = _record_batch(due, at)
+        if queued is None:  # someone else recorded some of them: one by one, each once
+            queued = sum(create_digest(person, preference, at) for person, preference, _period in due)
+        return queued
     finally:
         session.expire_on_commit = expire_on_commit
+
+
+def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datetime) -> int | None:
+    """Record the batch's digests in one transaction; None when one was recorded by someone else."""
+    ids = [person.id for person, _preference, _period in due]
+    done = set(db.session.execute(select(DigestRun.user_id, DigestRun.period).where(
+        DigestRun.user_id.in_(ids), DigestRun.period.in_(sorted({period for *_rest, period in due})))).all())
+    last = dict(db.session.execute(select(DigestRun.user_id, func.max(DigestRun.until))
+                                   .where(DigestRun.user_id.in_(ids)).group_by(DigestRun.user_id)).all())
+    todo = [(person, preference, period) for person, preference, period in due
+            if (person.id, period) not in done]
+    windows = [_window(preference.email_mode, at, last.get(person.id)) for person, preference, _ in todo]
+    contents = compose_many([(person, window) for (person, _, _), window in zip(todo, windows, strict=True)])
+    notifications = []
+    for (person, _preference, period), window, content in zip(todo, windows, contents, strict=True):
+        run = DigestRun(user_id=person.id, period=period, since=window.since, until=window.until)
+        if content is not None:
+            run.notification = Notification(
+                council_id=person.council_id, recipient_id=person.id, kind="digest", channel=Channel.EMAIL,
+                state=DeliveryState.PENDING, payload=content, dedupe_key=f"digest:{period}",
+                next_attempt_at=utcnow())
+            notifications.append(run.notification)
+        db.session.add(run)
+    try:
+        db.session.flush()
+        ids_to_send = [notification.id for notification in notifications]
+        db.session.commit()
+    except IntegrityError:  # another worker recorded one of these digests first
+        db.session.rollback()
+        return None
+    deliver_in_chunks(ids_to_send)
+    return len(ids_to_send)
 
 
 def _digest_zones() -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from council.directory.models import User
 from council.extensions import db
@@ -17,7 +17,7 @@ from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
 from council.notifications.messages import SUBJECT_DETAILS, Reader, page_link
 from council.notifications.models import ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
-from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Readers, by_window, digest_section
 
 UPCOMING_DAYS = 14
 REMINDER_HOUR = 7  # the day before, from 07:00 in the meeting's time zone
@@ -34,14 +34,6 @@ def meeting_details(meeting_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 SUBJECT_DETAILS["meeting"] = meeting_details
 
 
-def invited(person: User) -> ColumnElement[bool]:
-    """SQL: an invitation addressed to the person, their delegation, or their organisation."""
-    conditions = [Invitation.user_id == person.id, Invitation.delegate_id == person.id]
-    if person.organisation_id is not None:
-        conditions.append(Invitation.organisation_id == person.organisation_id)
-    return or_(*conditions)
-
-
 # Digest sections ----------------------------------------------------------------------------------
 
 
@@ -52,21 +44,42 @@ def _render_meeting(item: dict[str, Any], reader: Reader) -> Line:
 
 
 @digest_section("upcoming", _l("Meetings ahead"), _render_meeting, more="meetings.meetings")
-def collect_upcoming(person: User, window: Window) -> tuple[Items, int]:
-    """Published meetings of the next two weeks the person (or their organisation) is invited to."""
-    conditions = (Meeting.id.in_(select(Invitation.meeting_id).where(invited(person))),
-                  Meeting.status == MeetingStatus.AGENDA_PUBLISHED, Meeting.starts_at > window.until,
-                  Meeting.starts_at <= window.until + timedelta(days=UPCOMING_DAYS))
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.time_zone, Meeting.place,
-               Meeting.online_url)
-        .where(*conditions).order_by(Meeting.starts_at, Meeting.id).limit(SECTION_LIMIT)).all()
-    items = [{"id": id_, "title": title, "starts_at": starts_at.isoformat(), "time_zone": zone,
-              "place": place or online or ""} for id_, title, starts_at, zone, place, online in rows]
-    total = len(items)
-    if total == SECTION_LIMIT:
-        total = db.session.scalar(select(func.count()).select_from(Meeting).where(*conditions)) or 0
-    return items, total
+def collect_upcoming(readers: Readers) -> list[tuple[Items, int]]:
+    """Published meetings of the next two weeks each reader (or their organisation) is invited to: the
+    invitations of the whole batch in one query per day, then each reader's meetings from them."""
+    results: list[tuple[Items, int]] = [([], 0) for _reader in readers]
+    for until, positions in by_window(readers, lambda window: window.until).items():
+        people = [readers[position][0] for position in positions]
+        ids = sorted({person.id for person in people})
+        organisations = sorted({person.organisation_id for person in people
+                                if person.organisation_id is not None})
+        rows = db.session.execute(
+            select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.time_zone, Meeting.place,
+                   Meeting.online_url, Invitation.user_id, Invitation.delegate_id, Invitation.organisation_id)
+            .join(Invitation, Invitation.meeting_id == Meeting.id)
+            .where(or_(Invitation.user_id.in_(ids), Invitation.delegate_id.in_(ids),
+                       Invitation.organisation_id.in_(organisations)),
+                   Meeting.status == MeetingStatus.AGENDA_PUBLISHED, Meeting.starts_at > until,
+                   Meeting.starts_at <= until + timedelta(days=UPCOMING_DAYS))).all()
+        meetings: dict[int, dict[str, Any]] = {}
+        invited_people: dict[int, set[int]] = {}
+        invited_organisations: dict[int, set[int]] = {}
+        for id_, title, starts_at, zone, place, online, user_id, delegate_id, organisation_id in rows:
+            meetings[id_] = {"id": id_, "title": title, "starts_at": starts_at, "time_zone": zone,
+                             "place": place or online or ""}
+            invited_people.setdefault(id_, set()).update(
+                person for person in (user_id, delegate_id) if person is not None)
+            if organisation_id is not None:
+                invited_organisations.setdefault(id_, set()).add(organisation_id)
+        ordered = sorted(meetings.values(), key=lambda meeting: (meeting["starts_at"], meeting["id"]))
+        for position, person in zip(positions, people, strict=True):
+            theirs = [meeting for meeting in ordered
+                      if person.id in invited_people.get(meeting["id"], ())
+                      or person.organisation_id in invited_organisations.get(meeting["id"], ())]
+            items = [{**meeting, "starts_at": meeting["starts_at"].isoformat()}
+                     for meeting in theirs[:SECTION_LIMIT]]
+            results[position] = (items, len(theirs))
+    return results
 
 
 # The reminder the day before ----------------------------------------------------------------------

@@ -26,10 +26,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from council.addresses import external_url
 from council.auth.models import AuthEvent
@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 DELIVER_TASK = "council.notifications.deliver"
+DELIVER_MANY_TASK = "council.notifications.deliver_many"
+# Rows handed to one deliver_many task: one SMTP session for them, and still several tasks for a
+# digest batch, so several workers share it.
+DELIVERY_CHUNK = 50
 _QUEUED = "council_outbox"
 _MARKS = "council_outbox_savepoints"  # savepoint -> how many ids were queued when it began
 BEAT_HEARTBEAT_KEY = "council:beat:heartbeat"
@@ -135,6 +139,18 @@ def queue_deliveries(notification_ids: Iterable[int]) -> int:
         if not dispatch(DELIVER_TASK, notification_id):
             break
         queued += 1
+    return queued
+
+
+def deliver_in_chunks(notification_ids: list[int]) -> int:
+    """Queue committed rows for delivery DELIVERY_CHUNK at a time (a digest batch's e-mails); stop at the
+    first broker failure (the sweep sends the rest). Returns how many rows were handed over."""
+    queued = 0
+    for start in range(0, len(notification_ids), DELIVERY_CHUNK):
+        chunk = notification_ids[start:start + DELIVERY_CHUNK]
+        if not dispatch(DELIVER_MANY_TASK, chunk):
+            break
+        queued += len(chunk)
     return queued
 
 
@@ -237,6 +253,86 @@ def deliver(notification_id: int) -> Outcome:
     finally:  # a database gone at this moment must not leave the SMTP socket open too
         _close(connection)
     return Outcome(sent=True)
+
+
+def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
+    """`claim` for several rows in one statement (and one commit): those claimable are taken, each
+    with its own Message-ID; returns their ids."""
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    in_doubt = case((Notification.state == DeliveryState.SENDING, 1), else_=0)
+    own_id = literal("<notification-") + cast(Notification.id, String) + literal(f"@{mail_domain()}>")
+    claimed = list(db.session.scalars(
+        update(Notification)
+        .where(Notification.id.in_(sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
+               _claimable(now))
+        .values(state=DeliveryState.SENDING, claimed_until=now + lease,
+                attempts=Notification.attempts + 1,
+                in_doubt_sends=Notification.in_doubt_sends + in_doubt,
+                message_id=func.coalesce(Notification.message_id, own_id))
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)))
+    db.session.commit()
+    return claimed
+
+
+def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
+    """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`:
+    the rows are claimed (and the claim committed) before anything is sent; each row is marked sent,
+    and committed, before the next message; a row that fails is recorded like `deliver`'s and the
+    session is opened anew for the next. Claimed together, the rows share one claim; when it runs short
+    before a row's turn, that row's claim is renewed first (one more commit, as `deliver` has)."""
+    from council.emails import smtp_connection
+
+    now = utcnow()
+    claimed = claim_many(notification_ids, now)
+    outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
+    rows = {row.id: row for row in db.session.scalars(
+        select(Notification).where(Notification.id.in_(claimed))
+        .options(selectinload(Notification.recipient)))}
+    # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
+    last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
+                                 - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
+    connection: Any = None
+    try:
+        for notification_id in claimed:
+            row = rows.get(notification_id)
+            if row is None:  # deleted along with its recipient
+                continue
+            if utcnow() > last_start and not _extend_claim(notification_id):
+                continue  # our claim ran out: the row is in doubt, for the sweep
+            try:
+                if connection is None:
+                    connection = smtp_connection()
+                    connection.open()
+                send_notification(row, connection=connection)
+            except Exception as error:  # as in deliver: recorded, retried, none dropped
+                if connection is not None:
+                    _close(connection)
+                connection = None
+                db.session.rollback()
+                outcomes[notification_id] = _record_failure(notification_id, error)
+                continue
+            _record_sent(notification_id)  # before the next message, as deliver does before QUIT
+            outcomes[notification_id] = Outcome(sent=True)
+    finally:
+        if connection is not None:
+            _close(connection)
+    return outcomes
+
+
+def _extend_claim(notification_id: int) -> bool:
+    """Renew our claim on a row before sending it, when the shared claim is running short (a slow
+    server, or a short NOTIFICATION_CLAIM_SECONDS); False if it has already run out."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING,
+               Notification.claimed_until > now)
+        .values(claimed_until=now + lease)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _record_sent(notification_id: int) -> None:

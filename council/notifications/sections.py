@@ -7,7 +7,7 @@ domain registers its own sections with @digest_section; ORDER puts them in the l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,7 +44,10 @@ class Line:
 
 
 Items = list[dict[str, Any]]
-Collect = Callable[[User, Window], tuple[Items, int]]
+# A section collects for a whole batch of readers at once (set-based queries, a fixed number per batch):
+# given (person, window) pairs, it returns each one's items and total, in the same order.
+Readers = Sequence[tuple[User, Window]]
+Collect = Callable[[Readers], list[tuple[Items, int]]]
 Render = Callable[[dict[str, Any], Reader], Line]
 
 
@@ -63,8 +66,9 @@ SECTIONS: dict[str, DigestSection] = {}
 
 def digest_section(key: str, title: Any, render: Render, *, more: str,
                    needs_reader: bool = False) -> Callable[[Collect], Collect]:
-    """Register a section: `collect` returns JSON-ready items (at most SECTION_LIMIT) and their total;
-    an item's "heading" (a working group's name) groups the lines under it."""
+    """Register a section: `collect` returns, for each (person, window) of a batch, JSON-ready items (at
+    most SECTION_LIMIT) and their total; an item's "heading" (a working group's name) groups the lines
+    under it."""
 
     def register(collect: Collect) -> Collect:
         SECTIONS[key] = DigestSection(key, title, collect, render, more, needs_reader)
@@ -76,6 +80,15 @@ def digest_section(key: str, title: Any, render: Render, *, more: str,
 def in_order() -> list[DigestSection]:
     rank = {key: n for n, key in enumerate(ORDER)}
     return sorted(SECTIONS.values(), key=lambda section: rank.get(section.key, len(ORDER)))
+
+
+def by_window(readers: Readers, key: Callable[[Window], Any]) -> dict[Any, list[int]]:
+    """The positions of the readers, by what of their window a section's queries depend on (in a run
+    everyone shares `until`, and nearly everyone `since`): one set of queries per distinct value."""
+    positions: dict[Any, list[int]] = {}
+    for position, (_person, window) in enumerate(readers):
+        positions.setdefault(key(window), []).append(position)
+    return positions
 
 
 def _grouped(section: DigestSection, items: list[dict[str, Any]], reader: Reader) -> list[dict[str, Any]]:
