@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
 from council import events
+from council.errors import ValidationFailed
 from council.extensions import db
 from council.notifications.outbox import queue_deliveries
 from council.timeutil import utcnow
@@ -104,7 +105,10 @@ def signed_headers(endpoint: WebhookEndpoint, webhook_id: str, body: bytes, now:
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST the body; the receiver's status if it is 2xx, Refused otherwise. Redirects are not followed
     (one could lead to a private address)."""
-    parts = targets.parsed(url, allow_private=allow_private())
+    try:
+        parts = targets.parsed(url, allow_private=allow_private())
+    except ValidationFailed as error:  # registered while plain http was allowed, and it is not now
+        raise Refused(error.message) from error
     problem = targets.refusal(parts, allow_private=allow_private())
     if problem:
         raise Refused(problem)
