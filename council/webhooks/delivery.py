@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
@@ -105,11 +106,14 @@ def signed_headers(endpoint: WebhookEndpoint, webhook_id: str, body: bytes, now:
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST the body; the receiver's status if it is 2xx, Refused otherwise. Redirects are not followed
     (one could lead to a private address)."""
-    try:
-        parts = targets.parsed(url, allow_private=allow_private())
-    except ValidationFailed as error:  # registered while plain http was allowed, and it is not now
-        raise Refused(error.message) from error
-    problem = targets.refusal(parts, allow_private=allow_private())
+    # The delivery log keeps errors as the receiving system's operators read them: in English, as HTTP
+    # and network errors are, whoever's language the worker last spoke.
+    with force_locale("en"):
+        try:
+            parts = targets.parsed(url, allow_private=allow_private())
+        except ValidationFailed as error:  # registered while plain http was allowed, and it is not now
+            raise Refused(error.message) from error
+        problem = targets.refusal(parts, allow_private=allow_private())
     if problem:
         raise Refused(problem)
     timeout = float(current_app.config["WEBHOOK_TIMEOUT_SECONDS"])

@@ -34,7 +34,7 @@ def holds_token(user: User) -> bool:
 
 
 def _token_holders(_target: Any = None) -> list[str]:
-    return [_("people of an organisation who hold a personal access token, for their organisation")]
+    return [_("an organisation's people who hold a personal access token (for that organisation)")]
 
 
 def _registrars(target: Any = None) -> list[str]:

@@ -180,3 +180,14 @@ def redeliver(actor: User, endpoint: WebhookEndpoint, delivery_id: int) -> Webho
                   delivery_id=delivery.id, webhook_id=delivery.webhook_id)
     deliver_after_commit([delivery.id], DELIVER_TASK)
     return delivery
+
+
+def failing_endpoints(council_id: int | None, limit: int = 50) -> list[WebhookEndpoint]:
+    """For the operators' status page: active endpoints whose deliveries are failing, and those the
+    platform turned off for failing (longest failing first)."""
+    return list(db.session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.council_id == council_id,
+            (WebhookEndpoint.active.is_(True) & WebhookEndpoint.failing_since.is_not(None))
+            | (WebhookEndpoint.disabled_reason == DisabledReason.FAILING))
+        .order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.failing_since).limit(limit)))
