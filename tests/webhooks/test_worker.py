@@ -27,8 +27,9 @@ def change_in(app_world: tuple[int, int, int, int], url: str) -> None:
     services.register(db.session.get(User, secretary_id), db.session.get(Council, council_id),
                       name="Akimat system", url=url, kinds=[BLOCKED], organisation_id=None)
     db.session.commit()
-    tracker.change_commitment_status(db.session.get(User, member_id), db.session.get(Commitment, commitment_id),
-                                     CommitmentStatus.BLOCKED, "Waiting for customs")
+    commitment = db.session.get(Commitment, commitment_id)
+    tracker.change_commitment_status(db.session.get(User, member_id), commitment, CommitmentStatus.BLOCKED,
+                                     "Waiting for customs")
     db.session.commit()
 
 
