@@ -125,10 +125,11 @@ def _register_permissions(app: Flask) -> None:
     from council.operations import status as operations_rules
     from council.reports import permissions as report_rules
     from council.tracker import permissions as tracker_rules
+    from council.webhooks import permissions as webhook_rules
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
-                                          personal_data_rules, report_rules)
+                                          personal_data_rules, report_rules, webhook_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 
@@ -177,6 +178,10 @@ def _register_blueprints(app: Flask) -> None:
     from council import notifications
 
     notifications.init_app(app)
+
+    from council import webhooks
+
+    webhooks.init_app(app)
     # Home registers what needs the reader, the opening sections of their digest.
     from council.home import digest  # noqa: F401
 

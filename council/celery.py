@@ -77,6 +77,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "outbox-sweep": {"task": "council.notifications.sweep",
                          "schedule": float(config["OUTBOX_SWEEP_SECONDS"])},
+        "webhook-sweep": {"task": "council.webhooks.sweep",
+                          "schedule": float(config["OUTBOX_SWEEP_SECONDS"])},
         "digests": {"task": "council.digests.plan", "schedule": crontab(minute="*/15")},
         "reminders": {"task": "council.reminders.send", "schedule": crontab(minute="7,37")},
         # 02:00 UTC on the first day of a quarter: 07:00 in Aktau and Ashgabat.

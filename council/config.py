@@ -117,6 +117,19 @@ class Config:
         self.BEAT_LOCK_SECONDS = _number("BEAT_LOCK_SECONDS", 300)
         self.BEAT_MAX_LOOP_SECONDS = _number("BEAT_MAX_LOOP_SECONDS", 60)
         self.BEAT_STALE_SECONDS = _number("BEAT_STALE_SECONDS", 300.0)
+        # Webhooks: retried with exponential backoff (base, doubling, capped) up to the last attempt; an
+        # endpoint whose every delivery failed for WEBHOOK_DISABLE_AFTER_SECONDS is turned off and its
+        # owner told. Private, loopback and link-local addresses (and plain http) are refused unless
+        # WEBHOOKS_ALLOW_PRIVATE is set (tests, a developer's machine).
+        self.WEBHOOKS_ALLOW_PRIVATE = _flag("WEBHOOKS_ALLOW_PRIVATE")
+        self.WEBHOOK_MAX_ATTEMPTS = _number("WEBHOOK_MAX_ATTEMPTS", 12)
+        self.WEBHOOK_RETRY_BASE_SECONDS = _number("WEBHOOK_RETRY_BASE_SECONDS", 60.0)
+        self.WEBHOOK_RETRY_MAX_DELAY = _number("WEBHOOK_RETRY_MAX_DELAY", 6 * 3600.0)
+        self.WEBHOOK_TIMEOUT_SECONDS = _number("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+        self.WEBHOOK_CLAIM_SECONDS = _number("WEBHOOK_CLAIM_SECONDS", 120.0)
+        self.WEBHOOK_DISABLE_AFTER_SECONDS = _number("WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 24 * 3600.0)
+        # After a secret is rotated the previous one keeps signing this long, so receivers can switch.
+        self.WEBHOOK_PREVIOUS_SECRET_SECONDS = _number("WEBHOOK_PREVIOUS_SECRET_SECONDS", 24 * 3600.0)
         self.DIGEST_HOUR = _number("DIGEST_HOUR", 7)  # digests go out from 07:00 in each person's zone
         self.DIGEST_BATCH_SIZE = _number("DIGEST_BATCH_SIZE", 200)
         self.UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))

@@ -185,3 +185,19 @@ _.alignment  # python-docx: a paragraph's or table's alignment (council/reports/
 _.italic  # python-docx: a run's style (council/reports/docx_writer.py)
 finished_at  # shown on the report's page (templates/reports/report.html)
 _.finished_at  # (council/reports/services.py)
+# Webhooks: settings read by key (council/webhooks), columns shown in templates or set through update().
+_.WEBHOOKS_ALLOW_PRIVATE
+_.WEBHOOK_MAX_ATTEMPTS
+_.WEBHOOK_RETRY_BASE_SECONDS
+_.WEBHOOK_RETRY_MAX_DELAY
+_.WEBHOOK_TIMEOUT_SECONDS
+_.WEBHOOK_CLAIM_SECONDS
+_.WEBHOOK_DISABLE_AFTER_SECONDS
+_.WEBHOOK_PREVIOUS_SECRET_SECONDS
+_.disabled_at
+disabled_at
+last_attempt_at
+delivered_at
+_.do_POST  # http.server calls it (tests/webhooks/conftest.py)
+_.log_message  # http.server calls it (tests/webhooks/conftest.py)
+_.allow_reuse_address  # socketserver reads it (tests/webhooks/conftest.py)

@@ -230,6 +230,14 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "reports.publish": (NOBODY, STAFF),  # publishing it (the version is not public-only: 409) is theirs
     "public_reports.reports": (EVERYONE, NOBODY),
     "public_reports.download": (NOBODY, NOBODY),  # the version is not published: 404 for all
+    # Webhooks: secretaries for the council; an organisation's token holder (the member, who has a
+    # token here) for their organisation, and the endpoint they registered. An empty form answers 422.
+    "webhooks.endpoints": (roles("member", "secretary", "admin"), NOBODY),
+    "webhooks.new_endpoint": (roles("member", "secretary", "admin"), roles("member", "secretary", "admin")),
+    "webhooks.endpoint": (roles("member", "secretary", "admin"), NOBODY),
+    "webhooks.rotate_secret": (NOBODY, roles("member", "secretary", "admin")),
+    "webhooks.deactivate": (NOBODY, roles("member", "secretary", "admin")),
+    "webhooks.redeliver": (NOBODY, roles("member", "secretary", "admin")),
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -269,6 +277,9 @@ def build_world(world: Any, uploads: Any) -> Records:
     from council.tracker import services as tracker_services
     from council.tracker.evidence import EvidenceUpload
     from council.tracker.models import CommitmentStatus
+    from council.webhooks import services as webhook_services
+    from council.webhooks.models import DeliveryState as WebhookState
+    from council.webhooks.models import WebhookDelivery, WebhookEndpoint
     from tests.factories import (
         CommitmentFactory,
         IndicatorFactory,
@@ -311,6 +322,19 @@ def build_world(world: Any, uploads: Any) -> Records:
     assert invitation is not None
     feed, token = calendar.create_feed(world.member)
     api_token, _secret = api_services.create_token(world.member, name="Matrix", scope="read-write")
+    # A second token: the member holds one still after the matrix revokes the first (webhook pages).
+    api_services.create_token(world.member, name="Matrix webhooks", scope="read")
+    # The member's organisation's endpoint (written as registered: its address is not resolved here),
+    # with one delivery in its log.
+    endpoint = WebhookEndpoint(council_id=world.council.id, owner_id=world.member.id,
+                               organisation_id=world.kz_org.id, name="Akimat system",
+                               url="https://127.0.0.1:9/hooks", kinds=["commitment.status_changed"],
+                               secret=webhook_services.new_secret())
+    db.session.add(endpoint)
+    db.session.flush()
+    delivered = WebhookDelivery(endpoint_id=endpoint.id, webhook_id="msg_matrix", kind="commitment.created",
+                                payload={}, state=WebhookState.DELIVERED, attempts=1, response_code=204)
+    db.session.add(delivered)
     report = ReportVersion(council_id=world.council.id, number=1, group_id=world.group.id,
                            requested_by_id=world.secretary.id, status=ReportStatus.DONE, progress=100,
                            title="Trade", parameters={"period": "year", "start": "2026-01-01",
@@ -331,7 +355,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "decision_id": decision.id, "feed_id": feed.id, "feed_token": token,
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
-              "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf"}
+              "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf",
+              "endpoint_id": endpoint.id, "delivery_id": delivered.id}
     return Records(users, params)
 
 

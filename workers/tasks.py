@@ -97,3 +97,23 @@ def quarterly_reports() -> int:
     for version_id in planned:
         dispatch("council.reports.generate", version_id)
     return len(planned)
+
+
+@shared_task(name="council.webhooks.deliver", bind=True, acks_late=True, max_retries=None)
+def deliver_webhook(self: Any, delivery_id: int) -> str:
+    """Deliver one webhook; on a refusal, come back after the row's backoff."""
+    from council.webhooks import delivery
+
+    outcome = delivery.deliver(delivery_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    return "delivered" if outcome.delivered else "failed" if outcome.failed else \
+        "retry" if outcome.retry_in is not None else "skipped"
+
+
+@shared_task(name="council.webhooks.sweep", acks_late=True)
+def sweep_webhooks() -> int:
+    """Re-queue every webhook delivery that should have gone by now (beat, every minute)."""
+    from council.webhooks import delivery
+
+    return delivery.sweep()

@@ -39,7 +39,7 @@ def init_api(app: Flask) -> None:
     settings: dict[str, Any] = {
         "API_TITLE": "Council API",
         "API_VERSION": "1.0",
-        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_SPEC_OPTIONS": {

@@ -86,7 +86,9 @@ TRANSACTIONAL: dict[str, Hearers] = {
     AuthEvent.PERSON_INVITED: Hearers((A.SUBJECT,)),
     AuthEvent.PASSWORD_RESET_REQUESTED: Hearers((A.SUBJECT,)),
     # Security notices: the person hears of it whatever their preferences.
-    AuthEvent.SECOND_FACTOR_RESET: Hearers((A.SUBJECT,))}
+    AuthEvent.SECOND_FACTOR_RESET: Hearers((A.SUBJECT,)),
+    # A webhook endpoint turned off after failing for days (council.webhooks): its owner must know.
+    "webhook.disabled": Hearers((A.OWNER,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_HEARERS = Hearers((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"

@@ -40,6 +40,7 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "workinggroup": ("directory.group", "group_id"),
     "organisation": ("directory.organisation", "organisation_id"),
     "reportversion": ("reports.report", "report_id"),
+    "webhookendpoint": ("webhooks.endpoint", "endpoint_id"),
 }
 
 
@@ -192,6 +193,11 @@ def _meeting(payload: dict[str, Any], group: str, reader: Reader) -> str:
 
 Headline = Callable[[dict[str, Any]], str]
 EVENT_HEADLINES: dict[str, Headline] = {
+    "webhook.disabled": lambda v: ngettext(
+        "Your webhook endpoint %(what)s is turned off: every delivery to it failed for %(num)d day. "
+        "Check the receiving system, then register the endpoint again.",
+        "Your webhook endpoint %(what)s is turned off: every delivery to it failed for %(num)d days. "
+        "Check the receiving system, then register the endpoint again.", v["days"], what=v["what"]),
     "report.ready": lambda v: _("The quarterly progress report of the working group is ready: %(group)s",
                                 **v),
     TrackerEvent.COMMITMENT_CREATED: lambda v: _("New commitment: %(what)s", **v),

@@ -65,9 +65,10 @@ _CLAIM_MARGIN_SECONDS = 5.0
 # Handing rows to Celery after commit --------------------------------------------------------------
 
 
-def deliver_after_commit(notification_ids: Iterable[int]) -> None:
-    """Ask for these rows to be delivered once the outermost transaction has committed."""
-    db.session.info.setdefault(_QUEUED, []).extend(notification_ids)
+def deliver_after_commit(row_ids: Iterable[int], task_name: str = DELIVER_TASK) -> None:
+    """Ask for these rows to be delivered (by `task_name`: e-mails, or another outbox's rows such as
+    webhook deliveries) once the outermost transaction has committed."""
+    db.session.info.setdefault(_QUEUED, []).extend((task_name, row_id) for row_id in row_ids)
 
 
 # SQLAlchemy fires after_commit and after_rollback for a SAVEPOINT too (an import saves each row in one).
@@ -87,7 +88,8 @@ def _after_commit(session: Session) -> None:
         return
     queued = session.info.pop(_QUEUED, None)
     if queued:
-        queue_deliveries(queued)
+        for task_name in dict.fromkeys(task for task, _row_id in queued):
+            queue_deliveries([row_id for task, row_id in queued if task == task_name], task_name)
 
 
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
@@ -132,11 +134,11 @@ def dispatch(task_name: str, *args: Any, countdown: float | None = None) -> bool
     return True
 
 
-def queue_deliveries(notification_ids: Iterable[int]) -> int:
+def queue_deliveries(row_ids: Iterable[int], task_name: str = DELIVER_TASK) -> int:
     """Queue delivery of each row; stop at the first broker failure (the sweep sends the rest)."""
     queued = 0
-    for notification_id in notification_ids:
-        if not dispatch(DELIVER_TASK, notification_id):
+    for row_id in row_ids:
+        if not dispatch(task_name, row_id):
             break
         queued += 1
     return queued

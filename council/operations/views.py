@@ -16,6 +16,7 @@ from council.directory.models import User
 from council.extensions import csrf, db, limiter
 from council.operations import metrics, personal_data, status
 from council.timeutil import utcnow
+from council.webhooks import services as webhook_services
 
 bp = Blueprint("operations", __name__)
 
@@ -25,6 +26,7 @@ bp = Blueprint("operations", __name__)
 def status_page() -> str:
     require(current_user, "operations.status")
     return render_template("operations/status.html", status=status.status(current_user.council_id),
+                           failing_webhooks=webhook_services.failing_endpoints(current_user.council_id),
                            now=utcnow())
 
 
