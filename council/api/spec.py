@@ -53,12 +53,31 @@ class SharedResponsesPlugin(BasePlugin):
             if "requestBody" in operation:
                 for code in ("400", "413", "415"):
                     add(code, f"ERROR_{code}")
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+            if method == "patch":
+                # If-Match is required (428 without it): an edit never overwrites another unseen.
+                operation.setdefault("parameters", []).append("IF_MATCH")
+                for code, response in responses.items():
+                    if str(code) == "200" and isinstance(response, dict):
+                        response.setdefault("headers", {})["ETag"] = "ETAG"
             if method in READ_METHODS:
                 add("304", "NOT_MODIFIED")
                 operation.setdefault("parameters", []).append("IF_NONE_MATCH")
                 for code, response in responses.items():
                     if str(code) == "200" and isinstance(response, dict):
                         response.setdefault("headers", {})["ETag"] = "ETAG"
+
+
+IDEMPOTENCY_KEY = "IDEMPOTENCY_KEY"
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Any unique string (e.g. a UUID) for this request. A retry with the same key and the "
+                   "same body (same token, within 24 hours) is answered with the first answer, marked "
+                   "`Idempotent-Replayed: true`, and makes nothing twice; the same key with another "
+                   "request is refused with 422. A refusal is not kept: a corrected request may reuse it.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 class ReasonRequiredPlugin(BasePlugin):
@@ -94,6 +113,7 @@ class CouncilApi(Api):
         options["extra_plugins"] = [*options.get("extra_plugins", ()), SharedResponsesPlugin(),
                                     ReasonRequiredPlugin()]
         super()._init_spec(**options)
+        self.spec.components.parameter(IDEMPOTENCY_KEY, "header", IDEMPOTENCY_KEY_PARAMETER, lazy=True)
         error = {"application/json": {"schema": ErrorSchema}}
         self.spec.components.response(UNAUTHENTICATED, {
             "description": "No valid token: send `Authorization: Bearer <token>`.",
