@@ -62,7 +62,7 @@ class RecommendationEditSchema(Schema):
     text = translated_input(10000, load_default=dict)
     original_language = language(required=True)
     source = fields.Enum(RecommendationSource, by_value=True, required=True)
-    source_reference = Text(allow_none=True, validate=validate.Length(max=300))
+    source_reference = Text(allow_none=True, load_default=None, validate=validate.Length(max=300))
     priority = fields.Enum(Priority, by_value=True, load_default=Priority.MEDIUM)
     is_public = fields.Boolean(load_default=False, metadata={"description": "Shown on the public portal."})
 
@@ -73,21 +73,21 @@ class RecommendationInputSchema(RecommendationEditSchema):
 
 class CommitmentEditSchema(Schema):
     organisation_id = record_id(required=True, metadata={"description": "The responsible organisation."})
-    owner_id = record_id(allow_none=True, metadata={
+    owner_id = record_id(allow_none=True, load_default=None, metadata={
         "description": "An active person of the responsible organisation, or null."})
     description = translated_input(4000, required=True, metadata={"description": "What will be done."})
     original_language = language(required=True)
-    start_date = fields.Date(allow_none=True)
+    start_date = fields.Date(allow_none=True, load_default=None)
     due_date = fields.Date(required=True)
-    counterpart_id = record_id(allow_none=True, metadata={
+    counterpart_id = record_id(allow_none=True, load_default=None, metadata={
         "description": "The matching commitment of an organisation on the other side of the border."})
-    initiative_id = record_id(allow_none=True)
+    initiative_id = record_id(allow_none=True, load_default=None)
 
 
 class CommitmentInputSchema(CommitmentEditSchema):
     recommendation_id = record_id(required=True, metadata={"description": "An adopted recommendation."})
     code = code_field(60, "TRD-2026-004-KZ1", "Left out: numbered after the recommendation and the "
-                      "organisation's country.", allow_none=True)
+                      "organisation's country.", allow_none=True, load_default=None)
 
 
 class InitiativeInputSchema(Schema):
@@ -95,14 +95,15 @@ class InitiativeInputSchema(Schema):
     name = translated_input(300, required=True)
     description = translated_input(4000, load_default=dict)
     original_language = language(required=True)
-    group_id = record_id(allow_none=True)
+    group_id = record_id(allow_none=True, load_default=None)
 
 
 class MilestoneInputSchema(Schema):
     title = translated_input(300, required=True)
     original_language = language(required=True)
-    due_date = fields.Date(allow_none=True)
-    completed_on = fields.Date(allow_none=True, metadata={"description": "Reached on; not in the future."})
+    due_date = fields.Date(allow_none=True, load_default=None)
+    completed_on = fields.Date(allow_none=True, load_default=None,
+                               metadata={"description": "Reached on; not in the future."})
 
 
 class MilestoneEditSchema(Schema):
@@ -117,12 +118,12 @@ class IndicatorInputSchema(Schema):
     original_language = language(required=True)
     unit = Text(required=True, validate=validate.Length(min=1, max=40),
                 metadata={"description": "e.g. USD million, hours, people"})
-    baseline_value = Number(allow_none=True, allow_nan=False)
-    baseline_date = fields.Date(allow_none=True)
-    target_value = Number(allow_none=True, allow_nan=False)
-    target_date = fields.Date(allow_none=True)
-    group_id = record_id(allow_none=True)
-    initiative_id = record_id(allow_none=True)
+    baseline_value = Number(allow_none=True, load_default=None, allow_nan=False)
+    baseline_date = fields.Date(allow_none=True, load_default=None)
+    target_value = Number(allow_none=True, load_default=None, allow_nan=False)
+    target_date = fields.Date(allow_none=True, load_default=None)
+    group_id = record_id(allow_none=True, load_default=None)
+    initiative_id = record_id(allow_none=True, load_default=None)
 
 
 class MeetingEditSchema(Schema):
@@ -133,8 +134,8 @@ class MeetingEditSchema(Schema):
     ends_at = fields.DateTime(required=True)
     time_zone = Text(required=True, validate=validate.Length(min=1, max=64),
                      metadata={"description": "Where it takes place, e.g. Asia/Aqtau."})
-    place = Text(allow_none=True, validate=validate.Length(max=300))
-    online_url = Text(allow_none=True, validate=validate.Length(max=500))
+    place = Text(allow_none=True, load_default=None, validate=validate.Length(max=300))
+    online_url = Text(allow_none=True, load_default=None, validate=validate.Length(max=500))
     invite_user_ids = ids("people invited")
     invite_organisation_ids = ids("organisations invited")
     session_chair_ids = ids("co-chairs of a council session, one from each country")
@@ -142,7 +143,8 @@ class MeetingEditSchema(Schema):
 
 class MeetingInputSchema(MeetingEditSchema):
     kind = fields.Enum(MeetingKind, by_value=True, required=True)
-    group_id = record_id(allow_none=True, metadata={"description": "Required for a group meeting."})
+    group_id = record_id(allow_none=True, load_default=None,
+                         metadata={"description": "Required for a group meeting."})
     invite_group_members = fields.Boolean(load_default=False, metadata={
         "description": "Invite the group's members and co-chairs too."})
 
@@ -150,9 +152,11 @@ class MeetingInputSchema(MeetingEditSchema):
 class AgendaItemInputSchema(Schema):
     title = translated_input(500, required=True)
     original_language = language(required=True)
-    duration_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_ITEM_MINUTES))
+    duration_minutes = fields.Integer(strict=True, required=True,
+                                      validate=validate.Range(min=1, max=MAX_ITEM_MINUTES))
     notes = translated_input(MAX_MEETING_TEXT, load_default=dict)
-    presenter_id = record_id(allow_none=True)
-    parent_id = record_id(allow_none=True, metadata={"description": "The item it is a sub-item of."})
+    presenter_id = record_id(allow_none=True, load_default=None)
+    parent_id = record_id(allow_none=True, load_default=None,
+                          metadata={"description": "The item it is a sub-item of."})
     recommendation_ids = ids("recommendations it is about")
     commitment_ids = ids("commitments it is about")
