@@ -185,3 +185,4 @@ _.alignment  # python-docx: a paragraph's or table's alignment (council/reports/
 _.italic  # python-docx: a run's style (council/reports/docx_writer.py)
 finished_at  # shown on the report's page (templates/reports/report.html)
 _.finished_at  # (council/reports/services.py)
+_.load_default  # a marshmallow field attribute, read by marshmallow (council/api/write_schemas.py)

@@ -42,8 +42,7 @@ not JSON.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import directory, meetings, tracker, translations, views
-    from council.api import meeting_writes, tracker_writes  # noqa: F401  routes on the blueprints above
+    from council.api import directory, meeting_writes, meetings, tracker, tracker_writes, translations, views  # noqa: F401  routes on the blueprints above
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from council.api.blueprints import ID
 from council.api.meetings import _reader, meeting_detail, meetings
 from council.api.schemas import AgendaItemSchema, MeetingDetailSchema
-from council.api.tracker import CONFLICT
 from council.api.tracker_writes import LOCATION, PRECONDITIONS
 from council.api.write_schemas import (
     AgendaItemInputSchema,
@@ -35,9 +34,14 @@ DETAIL_FIELDS = ("title", "original_language", "starts_at", "ends_at", "time_zon
                  "invite_user_ids", "invite_organisation_ids", "session_chair_ids")
 
 
+def _tupled(values: dict[str, Any], names: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The body's values as the services' details take them: lists of ids as tuples."""
+    return {name: tuple(value) if name.endswith("_ids") else value for name, value in values.items()
+            if names is None or name in names}
+
+
 def _details(values: dict[str, Any]) -> services.MeetingDetails:
-    return services.MeetingDetails(**{name: tuple(value) if name.endswith("_ids") else value
-                                      for name, value in values.items() if name in DETAIL_FIELDS})
+    return services.MeetingDetails(**_tupled(values, DETAIL_FIELDS))
 
 
 def _documented_patch(view: Any) -> Any:
@@ -97,8 +101,7 @@ def edit_meeting(args: dict[str, Any], meeting_id: int) -> dict[str, Any]:
 
 
 def _item_details(values: dict[str, Any]) -> agenda.AgendaItemDetails:
-    return agenda.AgendaItemDetails(**{name: tuple(value) if name.endswith("_ids") else value
-                                       for name, value in values.items()})
+    return agenda.AgendaItemDetails(**_tupled(values))
 
 
 @meetings.get(f"/meetings/<{ID}:meeting_id>/agenda-items/<{ID}:item_id>")

@@ -32,8 +32,9 @@ def as_secretary(world, token_for):
 
 
 def recommendation_body(world: Any, **changes: Any) -> dict[str, Any]:
-    return {"group_id": world.group.id, "code": "TRD-2026-010", "title": {"ru": "Единое окно", "en": "One window"},
-            "original_language": "ru", "source": "council_session", **changes}
+    return {"group_id": world.group.id, "code": "TRD-2026-010",
+            "title": {"ru": "Единое окно", "en": "One window"}, "original_language": "ru",
+            "source": "council_session", **changes}
 
 
 def edit(client: Any, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
@@ -251,8 +252,8 @@ def test_a_read_only_token_changes_nothing(client, world, token_for):
     answers = [
         client.post("/api/v1/recommendations", json=recommendation_body(world), headers=reader),
         client.patch(url, json={"priority": "low"}, headers={**reader, "If-Match": etag}),
-        client.post("/api/v1/initiatives", json={"code": "X1", "name": {"ru": "X"}, "original_language": "ru"},
-                    headers={**reader, "Idempotency-Key": "read-only-1"}),
+        client.post("/api/v1/initiatives", headers={**reader, "Idempotency-Key": "read-only-1"},
+                    json={"code": "X1", "name": {"ru": "X"}, "original_language": "ru"}),
     ]
     assert [answer.status_code for answer in answers] == [403, 403, 403]
     assert "read-write" in answers[0].json["error"]["message"]
