@@ -61,7 +61,7 @@ API_RESOURCES = (
     "recommendations.change_recommendation_status", "recommendations.get_recommendation",
     "recommendations.list_recommendations", "translations.add_translation", "translations.get_translations",
     "working-groups.get_group", "working-groups.list_groups",
-    # Writes (issue 20): a token's owner may do through them what the pages let them (tests/api/test_writes.py)
+    # Writes (issue 20): what the pages let the token's owner do (tests/api/test_writes.py)
     "recommendations.create_recommendation", "recommendations.edit_recommendation",
     "commitments.create_commitment", "commitments.edit_commitment", "initiatives.create_initiative",
     "initiatives.edit_initiative", "initiatives.get_milestone", "initiatives.add_milestone",

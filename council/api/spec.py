@@ -29,7 +29,8 @@ class SharedResponsesPlugin(BasePlugin):
     `default`, so that a client (or a fuzzer) can tell an answer the document does not state: 401
     without a valid token, 403 and 422 on every operation, 404 for an unknown id, 400, 413 and 415 for
     a body that is not JSON of a bearable size, 429 over the rate limit, 503 while the database is
-    unreachable (council.outages), and on reads the ETag, If-None-Match and 304."""
+    unreachable (council.outages), on reads the ETag, If-None-Match and 304, on every POST the optional
+    Idempotency-Key, and on every PATCH the required If-Match and the new ETag (council.api.writes)."""
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
                          **kwargs: Any) -> None:

@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 
 from council.api.errors import json_error
 from council.api.models import ApiToken, IdempotentRequest
-from council.errors import ValidationFailed
+from council.errors import Conflict, ValidationFailed
 from council.extensions import db
 from council.timeutil import utcnow
 
@@ -62,9 +62,13 @@ def change(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(IDEMPOTENCY_HEADER) if request.method == "POST" else None
-        if key is None:
-            return _committed(view(*args, **kwargs))
-        return _idempotent(key, lambda: view(*args, **kwargs))
+        try:
+            if key is None:
+                return _committed(view(*args, **kwargs))
+            return _idempotent(key, lambda: view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()  # a refusal raised by a service or by the arguments: nothing is kept
+            raise
 
     return wrapped
 
@@ -105,7 +109,7 @@ def _replay(row: IdempotentRequest, fingerprint: str) -> Response:
     return response
 
 
-def _idempotent(key: str, run: Callable[[], Response]) -> Response:
+def _idempotent(key: str, run: Callable[[], Response], attempt: int = 1) -> Response:
     if not KEY_PATTERN.match(key):
         return json_error(422, _("Use 1–255 visible ASCII characters (no spaces) for the "
                                  "Idempotency-Key."), field=IDEMPOTENCY_HEADER)
@@ -127,8 +131,11 @@ def _idempotent(key: str, run: Callable[[], Response]) -> Response:
         db.session.rollback()
         row = _stored(token, key)
         db.session.rollback()
-        if row is None:  # the other request failed and rolled back meanwhile: this one may run again
-            return _idempotent(key, run)
+        if row is None and attempt == 1:  # the other request was refused meanwhile: run this one
+            return _idempotent(key, run, attempt + 1)
+        if row is None:
+            raise Conflict(_("Another request with this Idempotency-Key is being made. Wait a moment and "
+                             "send it again."), field=IDEMPOTENCY_HEADER) from None
         return _replay(row, fingerprint)
     response = run()
     if response.status_code >= 400:
