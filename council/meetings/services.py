@@ -172,13 +172,31 @@ class MeetingDetails:
     session_chair_ids: tuple[int, ...] = ()
 
 
+# A meeting's time: years a calendar can show, far from the ends of Python's dates (a time in year 1
+# or 9999 cannot be moved to UTC, and the reference takes its year).
+EARLIEST_MEETING = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_MEETING = datetime(9000, 12, 31, tzinfo=UTC)
+
+
+def _moment(moment: datetime, zone: str, field: str) -> datetime:
+    try:
+        moment = to_utc(moment, zone)
+    except OverflowError:
+        moment = EARLIEST_MEETING - timedelta(days=1)
+    if not EARLIEST_MEETING <= moment <= LATEST_MEETING:
+        raise ValidationFailed(_("Date must be between %(min)s and %(max)s.",
+                                 min=EARLIEST_MEETING.date().isoformat(),
+                                 max=LATEST_MEETING.date().isoformat()), field=field)
+    return moment
+
+
 def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
                    ) -> tuple[Translations, datetime, datetime, list[User], list[Organisation], list[User]]:
     title = require_original_text(details.title, details.original_language, "title")
     if not is_time_zone(details.time_zone):
         raise ValidationFailed(_("Choose a time zone."), field="time_zone")
-    starts_at = to_utc(details.starts_at, details.time_zone)
-    ends_at = to_utc(details.ends_at, details.time_zone)
+    starts_at = _moment(details.starts_at, details.time_zone, "starts_at")
+    ends_at = _moment(details.ends_at, details.time_zone, "ends_at")
     if ends_at <= starts_at:
         raise ValidationFailed(meeting_gettext(kind, "The meeting must end after it starts."),
                                field="ends_at")

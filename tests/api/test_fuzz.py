@@ -52,6 +52,9 @@ DETERMINISTIC = not os.environ.get("COUNCIL_FUZZ_RANDOM")
 # What positive data may meet besides success: a record missing, a state or a rule (see above).
 ACCEPTED = ["2xx", "304", "401", "403", "404", "409", "412", "422", "428"]
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# A missing required header: schemathesis' own list, and 428 Precondition Required, the status RFC 6585
+# gives for a request without the If-Match an edit requires.
+MISSING_HEADER = ["400", "401", "403", "406", "415", "422", "428"]
 
 
 @pytest.fixture
@@ -101,7 +104,8 @@ def fuzz(base_url: str, secret: str) -> tuple[list[str], Counter[tuple[str, int]
         "cache": {"enabled": False},
         "generation": {"mode": "all", "deterministic": DETERMINISTIC,
                        "max-examples": EXAMPLES_PER_OPERATION},
-        "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+        "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED},
+                   "missing_required_header": {"expected-statuses": MISSING_HEADER}},
         "phases": {"stateful": {"max-steps": 10}},
         "auth": {"openapi": {"bearerAuth": {"bearer": secret}}},
     })

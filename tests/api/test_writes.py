@@ -365,3 +365,12 @@ def _fingerprint_of(app: Any, body: dict[str, Any]) -> str:
 
     with app.test_request_context("/api/v1/recommendations", method="POST", json=body):
         return _fingerprint()
+
+
+def test_a_meeting_time_out_of_any_calendar_is_refused(client, world, as_secretary):
+    answer = client.post("/api/v1/meetings", headers=as_secretary, json={
+        "kind": "council_session", "title": {"ru": "Сессия"}, "original_language": "ru",
+        "starts_at": "0001-01-01T00:00:00", "ends_at": "0001-01-01T02:00:00", "time_zone": "Asia/Aqtau",
+        "place": "Актау"})
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "starts_at"
+    assert count(Meeting) == 0
