@@ -236,6 +236,8 @@ def get_milestone(initiative_id: int, milestone_id: int) -> Milestone:
 @change
 @initiatives.arguments(MilestoneInputSchema)
 @initiatives.response(201, MilestoneSchema, headers=LOCATION)
+@initiatives.alt_response(409, schema="Error", description="The initiative changed meanwhile: send it again.",
+                          content_type="application/json")
 def add_milestone(args: dict[str, Any], initiative_id: int) -> tuple[Milestone, int, dict[str, str]]:
     """Add a milestone to an initiative (secretaries)."""
     initiative: Initiative = get_in_council(Initiative, initiative_id, _council_id())
