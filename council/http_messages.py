@@ -15,8 +15,12 @@ def standard_message(status: int, error: HTTPException | None = None) -> str:
         404: _("There is nothing at this address."),
         405: _("This action is not available here."),
         410: _("This link is no longer valid."),
+        412: _("The record has changed since you read it. Read it again (GET), then send your change "
+               "with its new ETag in If-Match."),
         413: _("The file is too large."),
         415: _("Send the request body as JSON."),
+        428: _("Send the record's ETag (from GET) in the If-Match header, so that nobody else's change "
+               "is overwritten."),
         429: _("Too many attempts. Wait a minute and try again."),
     }
     if status in messages:

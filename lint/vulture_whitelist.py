@@ -201,3 +201,4 @@ delivered_at
 _.do_POST  # http.server calls it (tests/webhooks/conftest.py)
 _.log_message  # http.server calls it (tests/webhooks/conftest.py)
 _.allow_reuse_address  # socketserver reads it (tests/webhooks/conftest.py)
+_.load_default  # a marshmallow field attribute, read by marshmallow (council/api/write_schemas.py)

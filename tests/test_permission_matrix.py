@@ -61,6 +61,13 @@ API_RESOURCES = (
     "recommendations.change_recommendation_status", "recommendations.get_recommendation",
     "recommendations.list_recommendations", "translations.add_translation", "translations.get_translations",
     "working-groups.get_group", "working-groups.list_groups",
+    # Writes (issue 20): what the pages let the token's owner do (tests/api/test_writes.py)
+    "recommendations.create_recommendation", "recommendations.edit_recommendation",
+    "commitments.create_commitment", "commitments.edit_commitment", "initiatives.create_initiative",
+    "initiatives.edit_initiative", "initiatives.get_milestone", "initiatives.add_milestone",
+    "initiatives.edit_milestone", "indicators.create_indicator", "indicators.edit_indicator",
+    "council-meetings.schedule_meeting", "council-meetings.edit_meeting", "council-meetings.get_agenda_item",
+    "council-meetings.add_agenda_item", "council-meetings.edit_agenda_item",
 )
 
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {

@@ -21,11 +21,20 @@ web lists.
 
 **Caching.** Every read carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
 
+**Changes.** `POST` creates (`201` with `Location`), `PATCH` edits: the fields sent replace the
+record's, the others keep their value (a text object replaces the text in every language). A `PATCH`
+must send the record's `ETag` (from `GET`, or the last change's answer) in `If-Match`: `412` when the
+record changed since, `428` without it, so nobody's change is overwritten unseen. Every `POST` takes
+an optional `Idempotency-Key` header (e.g. a UUID): a retry with the same key and body within 24 hours
+gets the first answer again (`Idempotent-Replayed: true`) and makes nothing twice; the same key with
+another body is refused with `422`.
+
 **Rate limits** apply per token; over the limit the answer is `429` with `Retry-After` (seconds).
 
 **Errors** are JSON: `{"error": {"status", "message", "field", "errors"}}` — `422` for invalid input
 (naming the field), `401` without a valid token, `403` when you may not, `404` for an unknown id,
-`409` for a state change that is not allowed.
+`409` for a state change that is not allowed, `412`/`428` for `If-Match`, `415` for a body that is
+not JSON.
 
 **Privacy.** No e-mail address is published except your own (`GET /api/v1/me`).
 """
@@ -33,7 +42,7 @@ web lists.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import directory, meetings, tracker, translations, views
+    from council.api import directory, meeting_writes, meetings, tracker, tracker_writes, translations, views  # noqa: F401  routes on the blueprints above
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {

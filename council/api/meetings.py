@@ -49,7 +49,11 @@ def list_meetings(args: dict[str, Any]) -> dict[str, Any]:
 def get_meeting(meeting_id: int) -> dict[str, Any]:
     """A meeting with its agenda (items in order, each sub-item after its parent, with the
     recommendations and commitments they are about) and its decisions."""
-    meeting = services.get_meeting(meeting_id, _reader())
+    return meeting_detail(services.get_meeting(meeting_id, _reader()))
+
+
+def meeting_detail(meeting: Meeting) -> dict[str, Any]:
+    """A meeting as GET shows it (and a change answers): its agenda in order, its decisions."""
     # One query per collection, whatever the size of the agenda.
     db.session.scalars(db.select(Meeting).where(Meeting.id == meeting.id).options(
         selectinload(Meeting.session_chairs),

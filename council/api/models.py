@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.dbtypes import enum_type
@@ -62,3 +62,25 @@ class ApiToken(Model):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.READ_WRITE
+
+
+class IdempotentRequest(Model):
+    """The first answer to a POST sent with an Idempotency-Key, kept 24 hours so that a retry with the
+    same key (same token) gets that answer again instead of making the record twice.
+
+    The row is inserted before the change is made, in the change's own transaction: a second request
+    with the same key waits on the unique constraint until the first commits, then replays its answer
+    (council.api.writes)."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (UniqueConstraint("token_id", "key", name="uq_idempotent_request_token_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of the method, path and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

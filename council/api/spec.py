@@ -29,7 +29,8 @@ class SharedResponsesPlugin(BasePlugin):
     `default`, so that a client (or a fuzzer) can tell an answer the document does not state: 401
     without a valid token, 403 and 422 on every operation, 404 for an unknown id, 400, 413 and 415 for
     a body that is not JSON of a bearable size, 429 over the rate limit, 503 while the database is
-    unreachable (council.outages), and on reads the ETag, If-None-Match and 304."""
+    unreachable (council.outages), on reads the ETag, If-None-Match and 304, on every POST the optional
+    Idempotency-Key, and on every PATCH the required If-Match and the new ETag (council.api.writes)."""
 
     def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
                          **kwargs: Any) -> None:
@@ -53,12 +54,31 @@ class SharedResponsesPlugin(BasePlugin):
             if "requestBody" in operation:
                 for code in ("400", "413", "415"):
                     add(code, f"ERROR_{code}")
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+            if method == "patch":
+                # If-Match is required (428 without it): an edit never overwrites another unseen.
+                operation.setdefault("parameters", []).append("IF_MATCH")
+                for code, response in responses.items():
+                    if str(code) == "200" and isinstance(response, dict):
+                        response.setdefault("headers", {})["ETag"] = "ETAG"
             if method in READ_METHODS:
                 add("304", "NOT_MODIFIED")
                 operation.setdefault("parameters", []).append("IF_NONE_MATCH")
                 for code, response in responses.items():
                     if str(code) == "200" and isinstance(response, dict):
                         response.setdefault("headers", {})["ETag"] = "ETAG"
+
+
+IDEMPOTENCY_KEY = "IDEMPOTENCY_KEY"
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Any unique string (e.g. a UUID) for this request. A retry with the same key and the "
+                   "same body (same token, within 24 hours) is answered with the first answer, marked "
+                   "`Idempotent-Replayed: true`, and makes nothing twice; the same key with another "
+                   "request is refused with 422. A refusal is not kept: a corrected request may reuse it.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 class ReasonRequiredPlugin(BasePlugin):
@@ -94,6 +114,7 @@ class CouncilApi(Api):
         options["extra_plugins"] = [*options.get("extra_plugins", ()), SharedResponsesPlugin(),
                                     ReasonRequiredPlugin()]
         super()._init_spec(**options)
+        self.spec.components.parameter(IDEMPOTENCY_KEY, "header", IDEMPOTENCY_KEY_PARAMETER, lazy=True)
         error = {"application/json": {"schema": ErrorSchema}}
         self.spec.components.response(UNAUTHENTICATED, {
             "description": "No valid token: send `Authorization: Bearer <token>`.",

@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from council.api import writes
 from council.api.blueprints import ID, resource_blueprint
 from council.api.pagination import PageQuerySchema, page_of, page_schema
 from council.api.schemas import (
@@ -104,7 +105,7 @@ def _status_changed(model: type[Any], record_id: int, change: Callable[..., Any]
     """One status change through its service (the same rules as the pages), committed."""
     record = get_in_council(model, record_id, _council_id())
     change(_actor(), record, args["status"], args.get("reason"))
-    db.session.commit()
+    writes.saved()
     return record
 
 
@@ -129,6 +130,7 @@ def get_recommendation(recommendation_id: int) -> Recommendation:
 
 
 @recommendations.post(f"/recommendations/<{ID}:recommendation_id>/status")
+@writes.change
 @recommendations.arguments(RecommendationStatusSchema)
 @recommendations.response(200, RecommendationSchema)
 @recommendations.alt_response(409, schema="Error", **CONFLICT)
@@ -162,6 +164,7 @@ def get_commitment(commitment_id: int) -> Commitment:
 
 
 @commitments.post(f"/commitments/<{ID}:commitment_id>/status")
+@writes.change
 @commitments.arguments(CommitmentStatusSchema)
 @commitments.response(200, CommitmentSchema)
 @commitments.alt_response(409, schema="Error", **CONFLICT)
@@ -180,6 +183,7 @@ def list_commitment_updates(args: dict[str, Any], commitment_id: int) -> dict[st
 
 
 @commitments.post(f"/commitments/<{ID}:commitment_id>/progress-updates")
+@writes.change
 @commitments.arguments(ProgressReportSchema)
 @commitments.response(201, ProgressUpdateSchema, headers={"Location": {
     "description": "The new progress update.", "schema": {"type": "string"}}})
@@ -190,7 +194,7 @@ def report_progress(args: dict[str, Any], commitment_id: int) -> tuple[ProgressU
     update = services.report_progress(_actor(), record, progress=args["progress"],
                                       status=args.get("status"), note=args.get("note"),
                                       links=args.get("links", []))
-    db.session.commit()
+    writes.saved()
     return update, 201, {"Location": url_for("progress-updates.get_progress_update",
                                              update_id=update.id)}
 
@@ -274,7 +278,11 @@ def _observations(indicator: Indicator) -> Select[Any]:
 @indicators.response(200, IndicatorDetailSchema)
 def get_indicator(indicator_id: int) -> dict[str, Any]:
     """An indicator with its latest observation."""
-    record: Indicator = get_in_council(Indicator, indicator_id, _council_id())
+    return indicator_detail(get_in_council(Indicator, indicator_id, _council_id()))
+
+
+def indicator_detail(record: Indicator) -> dict[str, Any]:
+    """An indicator as GET shows it (and PATCH answers): with its latest observation."""
     latest = db.session.scalar(_observations(record).limit(1))
     return {**{name: getattr(record, name) for name in IndicatorSchema().fields},
             "latest_observation": latest}
@@ -293,6 +301,7 @@ def list_observations(args: dict[str, Any], indicator_id: int) -> dict[str, Any]
 
 
 @indicators.post(f"/indicators/<{ID}:indicator_id>/observations")
+@writes.change
 @indicators.arguments(ObservationInputSchema)
 @indicators.response(201, ObservationSchema)
 @indicators.alt_response(409, schema="Error", description="There is already a value for this date.",
@@ -303,7 +312,7 @@ def record_observation(args: dict[str, Any], indicator_id: int) -> tuple[Observa
     observation = tracker_initiatives.record_observation(_actor(), record, observed_on=args["observed_on"],
                                               value=args["value"], source=args["source"],
                                               note=args.get("note"))
-    db.session.commit()
+    writes.saved()
     return observation, 201
 
 

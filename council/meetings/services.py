@@ -172,6 +172,24 @@ class MeetingDetails:
     session_chair_ids: tuple[int, ...] = ()
 
 
+# A meeting's time: years a calendar can show, far from the ends of Python's dates (a time in year 1
+# or 9999 cannot be moved to UTC, and the reference takes its year).
+EARLIEST_MEETING = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_MEETING = datetime(9000, 12, 31, tzinfo=UTC)
+
+
+def _moment(moment: datetime, zone: str, field: str) -> datetime:
+    try:
+        moment = to_utc(moment, zone)
+    except OverflowError:
+        moment = EARLIEST_MEETING - timedelta(days=1)
+    if not EARLIEST_MEETING <= moment <= LATEST_MEETING:
+        raise ValidationFailed(_("Date must be between %(min)s and %(max)s.",
+                                 min=EARLIEST_MEETING.date().isoformat(),
+                                 max=LATEST_MEETING.date().isoformat()), field=field)
+    return moment
+
+
 def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
                    ) -> tuple[Translations, datetime, datetime, list[User], list[Organisation], list[User]]:
     """Every problem of the schedule or edit form at once (see `Problems`)."""
@@ -181,11 +199,11 @@ def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
     if not is_time_zone(details.time_zone):
         problems.add(_("Choose a time zone."), "time_zone")
     else:
-        starts_at = to_utc(details.starts_at, details.time_zone)
-        ends_at = to_utc(details.ends_at, details.time_zone)
-        if ends_at <= starts_at:
+        starts_at = problems.check(_moment, details.starts_at, details.time_zone, "starts_at")
+        ends_at = problems.check(_moment, details.ends_at, details.time_zone, "ends_at")
+        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
             problems.add(meeting_gettext(kind, "The meeting must end after it starts."), "ends_at")
-        elif ends_at - starts_at > MAX_MEETING_LENGTH:
+        elif starts_at is not None and ends_at is not None and ends_at - starts_at > MAX_MEETING_LENGTH:
             problems.add(meeting_gettext(kind, "A meeting lasts at most seven days."), "ends_at")
     place = (details.place or "").strip() or None
     online_url = (details.online_url or "").strip() or None

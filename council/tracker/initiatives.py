@@ -76,6 +76,7 @@ def add_milestone(actor: User, initiative: Initiative, *, title: Translations, o
                   due_date: date | None, completed_on: date | None = None) -> Milestone:
     require(actor, "initiative.manage", initiative.council_id)
     title = require_original_text(title, original_language, "title")
+    _check_reached(completed_on)
     milestone = Milestone(title=title, original_language=original_language, due_date=due_date,
                           completed_on=completed_on)
     initiative.milestones.append(milestone)
@@ -85,12 +86,17 @@ def add_milestone(actor: User, initiative: Initiative, *, title: Translations, o
     return milestone
 
 
+def _check_reached(completed_on: date | None) -> None:
+    """A milestone is reached on a past day or today, whether when it is added or later."""
+    if completed_on is not None and completed_on > council_today():
+        raise ValidationFailed(_("A milestone cannot be reached in the future."), field="completed_on")
+
+
 def complete_milestone(actor: User, milestone: Milestone, completed_on: date | None) -> Milestone:
     """Mark a milestone reached on a date (or reopen it with None)."""
     initiative = milestone.initiative
     require(actor, "initiative.manage", initiative.council_id)
-    if completed_on is not None and completed_on > council_today():
-        raise ValidationFailed(_("A milestone cannot be reached in the future."), field="completed_on")
+    _check_reached(completed_on)
     previous = milestone.completed_on
     milestone.completed_on = completed_on
     if previous != completed_on:

@@ -9,7 +9,9 @@ invalid input must be refused, auth enforced, an unsupported method answered 405
 
 Valid input may still be refused by a rule that depends on the records (no value for a future date,
 nothing to report, a transition the status does not allow): those are 404, 409 or 422 answers, all
-documented, so positive data counts as accepted with them.
+documented, so positive data counts as accepted with them. An edit (PATCH) needs the record's current
+ETag in If-Match, which a generated string is not: 412 (and 428 without it) count as accepted too. A
+generated Idempotency-Key may repeat with another body: 422, documented.
 
 Over HTTP rather than schemathesis' in-process WSGI transport: in schemathesis 4.32 that transport
 hands `max_redirects` to Werkzeug in the ignored-auth probe (TypeError), so not every check could run.
@@ -48,8 +50,11 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("COUNCIL_FUZZ_EXAMPLES", "10"))
 # Reproducible by default; COUNCIL_FUZZ_RANDOM=1 explores new inputs on each run.
 DETERMINISTIC = not os.environ.get("COUNCIL_FUZZ_RANDOM")
 # What positive data may meet besides success: a record missing, a state or a rule (see above).
-ACCEPTED = ["2xx", "304", "401", "403", "404", "409", "422"]
+ACCEPTED = ["2xx", "304", "401", "403", "404", "409", "412", "422", "428"]
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# A missing required header: schemathesis' own list, and 428 Precondition Required, the status RFC 6585
+# gives for a request without the If-Match an edit requires.
+MISSING_HEADER = ["400", "401", "403", "406", "415", "422", "428"]
 
 
 @pytest.fixture
@@ -69,8 +74,8 @@ def known_ids(world: Any) -> dict[str, Any]:
     today = date.today()
     RegionFactory(code="mangystau")
     initiative = InitiativeFactory(council=world.council, code="UZEN-BEREKET")
-    initiatives.add_milestone(world.admin, initiative, title={"ru": "Этап"}, original_language="ru",
-                           due_date=today)
+    milestone = initiatives.add_milestone(world.admin, initiative, title={"ru": "Этап"},
+                                          original_language="ru", due_date=today)
     RecommendationFactory(group=world.group, status=RecommendationStatus.PROPOSED)
     adopted = RecommendationFactory(group=world.group)
     commitments = [CommitmentFactory(recommendation=adopted, organisation=world.kz_org,
@@ -84,7 +89,7 @@ def known_ids(world: Any) -> dict[str, Any]:
                                 value="438.2", source="Statistics")
     meeting = Meetings(world).published_minutes()
     db.session.commit()
-    return {"meeting_id": meeting.id, "number": 1,
+    return {"meeting_id": meeting.id, "number": 1, "milestone_id": milestone.id,
             "group_id": world.group.id, "organisation_id": world.kz_org.id,
             "recommendation_id": adopted.id, "commitment_id": commitments[0].id,
             "update_id": update.id, "initiative_id": initiative.id, "indicator_id": indicator.id,
@@ -99,7 +104,8 @@ def fuzz(base_url: str, secret: str) -> tuple[list[str], Counter[tuple[str, int]
         "cache": {"enabled": False},
         "generation": {"mode": "all", "deterministic": DETERMINISTIC,
                        "max-examples": EXAMPLES_PER_OPERATION},
-        "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+        "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED},
+                   "missing_required_header": {"expected-statuses": MISSING_HEADER}},
         "phases": {"stateful": {"max-steps": 10}},
         "auth": {"openapi": {"bearerAuth": {"bearer": secret}}},
     })
