@@ -119,6 +119,7 @@ def _register_permissions(app: Flask) -> None:
     from council.api import services as token_rules
     from council.auth import permissions
     from council.auth import two_factor as second_factor_rules
+    from council.conversations import permissions as conversation_rules
     from council.meetings import permissions as meeting_rules
     from council.notifications import services as notification_rules
     from council.operations import personal_data as personal_data_rules
@@ -128,7 +129,7 @@ def _register_permissions(app: Flask) -> None:
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
-                                          personal_data_rules, report_rules)
+                                          personal_data_rules, report_rules, conversation_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 
