@@ -136,6 +136,7 @@ def _register_permissions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
+    from council.conversations.views import bp as conversations_bp
     from council.dashboard.public_views import bp as portal_bp
     from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(tracker_bp)
     app.register_blueprint(translating_bp)
+    app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(reports_bp)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import Select, false, or_, select
 
 from council.auth.permissions import (
     any_co_chairs,
@@ -29,6 +30,7 @@ from council.conversations.records import RecordRef
 from council.directory.models import GroupRole, PlatformRole, User, WorkingGroup
 from council.extensions import db
 from council.timeutil import utcnow
+from council.tracker.permissions import co_chaired_groups, leads_everything
 
 EDIT_WINDOW = timedelta(minutes=15)
 
@@ -89,3 +91,25 @@ def _settle(user: User, comment: Comment) -> bool:
 
 def may_read(user: Any, ref: RecordRef) -> bool:
     return can(user, "conversation.read", ref)
+
+
+@rule("comment.translate", refusal=lambda user, comment: _(
+    "Only the author, the council's secretaries or the co-chairs of the record's working group can "
+    "translate a comment."))
+def _translate(user: User, comment: Comment) -> bool:
+    """Add a comment's text in another language: its author, the secretaries, the group's co-chairs."""
+    if comment.state != CommentState.VISIBLE:
+        return False
+    return comment.author_id == user.id or is_secretary(user, comment.council_id) or (
+        comment.group_id is not None and is_co_chair(user, comment.group_id))
+
+
+def translatable_comments(user: User) -> Select[Any]:
+    """The same rule as SQL, for the "to translate" list (tests check the two agree)."""
+    visible = select(Comment).where(Comment.council_id == user.council_id,
+                                    Comment.state == CommentState.VISIBLE)
+    if leads_everything(user):
+        return visible
+    if not user.active:
+        return visible.where(false())
+    return visible.where(or_(Comment.author_id == user.id, Comment.group_id.in_(co_chaired_groups(user))))
