@@ -43,9 +43,9 @@ class RecordRef:
     @property
     def meeting(self) -> Meeting | None:
         if self.type == RecordType.MEETING:
-            return self.record  # type: ignore[no-any-return]
+            return self.record
         if self.type in (RecordType.AGENDA_ITEM, RecordType.MINUTES):
-            return self.record.meeting  # type: ignore[no-any-return]
+            return self.record.meeting
         return None
 
     @property

@@ -250,7 +250,7 @@ def get_comment(reader: User, comment_id: int) -> Comment:
     return comment
 
 
-def thread_query(ref: RecordRef) -> Select[tuple[Comment]]:
+def thread_query(ref: RecordRef) -> Select[Comment]:
     """The record's comments, oldest first, with everything a thread shows loaded in a fixed number of
     queries whatever its length."""
     return (select(Comment).where(Comment.record_type == ref.type, Comment.record_id == ref.id)

@@ -64,9 +64,10 @@ def _thread(ref: RecordRef, page: int | None = None, form: CommentForm | None = 
     comments, shown, pages = services.thread_page(ref, page)
     if form is None and can(current_user, "conversation.write", ref):
         form = comment_form(ref, formdata=None)
+    country = current_user.country_code
     return Thread(ref, comments, shown, pages, form, anchor=thread_anchor(ref),
                   asked=[organisation for organisation in ref.organisations()
-                         if current_user.country_code and organisation.country_code != current_user.country_code])
+                         if country and organisation.country_code != country])
 
 
 def thread_anchor(ref: RecordRef) -> str:
@@ -139,8 +140,8 @@ def add_comment(record_type: str, record_id: int) -> Any:
     require(current_user, "conversation.write", ref)
     form = comment_form(ref)
     return submit_form(form, lambda: _thread_page(ref, form), lambda: services.add_comment(
-        current_user, ref, text=form.text.data, language=form.language.data, mentions=form.mentions.data or []),
-        _("Comment added."), _back)
+        current_user, ref, text=form.text.data, language=form.language.data,
+        mentions=form.mentions.data or []), _("Comment added."), _back)
 
 
 @bp.route("/commitments/<int:commitment_id>/ask", methods=["GET", "POST"])
@@ -153,8 +154,9 @@ def ask(commitment_id: int) -> Any:
     assert isinstance(form, QuestionForm)  # noqa: S101  made from QuestionForm; narrows the type
     others = [organisation for organisation in ref.organisations()
               if organisation.country_code != current_user.country_code]
-    form.organisation_id.choices = [option(organisation.id, localize(
-        organisation.name, organisation.original_language, current_language()).text) for organisation in others]
+    form.organisation_id.choices = [
+        option(organisation.id, localize(organisation.name, organisation.original_language,
+                                         current_language()).text) for organisation in others]
     if not form.is_submitted() and others:
         form.organisation_id.data = others[-1].id  # the counterpart's, when the commitment has one
     record: Commitment = ref.record
@@ -193,7 +195,8 @@ def withdraw_comment(comment_id: int) -> Any:
     record = services.get_comment(current_user, comment_id)
     form = ActionForm()
     return submit_form(form, lambda: _thread_page(services.ref_of_comment(record), action_form=form),
-                       lambda: services.withdraw_comment(current_user, record), _("Comment withdrawn."), _back)
+                       lambda: services.withdraw_comment(current_user, record), _("Comment withdrawn."),
+                       _back)
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
