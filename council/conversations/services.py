@@ -207,9 +207,10 @@ def hide_comment(actor: User, comment: Comment, *, reason: str | None) -> Commen
     comment.hidden_at = utcnow()
     comment.hidden_by_id = actor.id
     comment.hidden_reason = reason
-    events.record(ConversationEvent.HIDDEN, comment, actor, **_payload(
-        ref_of_comment(comment), comment, reason=reason,
-        user_ids=[comment.author_id] if comment.author_id else []))
+    payload = _payload(ref_of_comment(comment), comment, reason=reason,
+                       user_ids=[comment.author_id] if comment.author_id else [])
+    payload.pop("comment")  # the author is told the reason, not their own words again
+    events.record(ConversationEvent.HIDDEN, comment, actor, **payload)
     return comment
 
 
