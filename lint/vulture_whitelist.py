@@ -185,3 +185,11 @@ _.alignment  # python-docx: a paragraph's or table's alignment (council/reports/
 _.italic  # python-docx: a run's style (council/reports/docx_writer.py)
 finished_at  # shown on the report's page (templates/reports/report.html)
 _.finished_at  # (council/reports/services.py)
+# A comment's moderation and answer times, kept for the record and read by
+# templates/conversations/_thread.html (and the history of each revision).
+withdrawn_at  # council/conversations/models.py
+hidden_at  # council/conversations/models.py
+hidden_reason  # shown in the thread (templates/conversations/_thread.html)
+answered_at  # shown in the thread (templates/conversations/_thread.html)
+written_at  # shown in a comment's earlier versions (templates/conversations/_thread.html)
+replaced_at  # council/conversations/models.py: when an edit replaced the text

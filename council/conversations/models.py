@@ -107,10 +107,6 @@ class Comment(Model):
     def is_question(self) -> bool:
         return self.question_state is not None
 
-    @property
-    def is_visible(self) -> bool:
-        return self.state == CommentState.VISIBLE
-
 
 class CommentMention(Model):
     """A person named with @ in a comment: they are told, and they may read the record."""

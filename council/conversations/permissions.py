@@ -89,10 +89,6 @@ def _settle(user: User, comment: Comment) -> bool:
     return GroupRole.CO_CHAIR in group_roles(user).values()
 
 
-def may_read(user: Any, ref: RecordRef) -> bool:
-    return can(user, "conversation.read", ref)
-
-
 @rule("comment.translate", refusal=lambda user, comment: _(
     "Only the author, the council's secretaries or the co-chairs of the record's working group can "
     "translate a comment."))

@@ -26,7 +26,6 @@ MODELS: dict[RecordType, type[Any]] = {
     RecordType.INITIATIVE: Initiative, RecordType.MEETING: Meeting,
     RecordType.AGENDA_ITEM: AgendaItem, RecordType.MINUTES: Minutes,
 }
-MEETING_TYPES = (RecordType.MEETING, RecordType.AGENDA_ITEM, RecordType.MINUTES)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def test_the_digest_has_the_questions_and_the_conversations(world, scene, mail_s
     services.add_comment(world.tm_member, scene.kz_ref, text=f"@Nurlan look {IMG}", language="en",
                          mentions=[world.member.id])
     db.session.commit()
-    subject_line, text, html = preview(world.member, EmailMode.DAILY, utcnow() + timedelta(hours=1))
+    _subject, text, html = preview(world.member, EmailMode.DAILY, utcnow() + timedelta(hours=1))
     assert "Questions of the other side waiting for your answer" in text
     assert "Conversations" in text and "@Nurlan look" in text
     assert_inert(html, "digest")
