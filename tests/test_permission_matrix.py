@@ -51,6 +51,7 @@ def roles(*names: str) -> frozenset[str]:
 # the role (tests/api covers the token permissions).
 API_RESOURCES = (
     "commitments.change_commitment_status", "commitments.get_commitment",
+    "comments.list_comments", "comments.add_comment", "comments.ask_question", "comments.mark_answered",
     "commitments.list_commitment_updates", "commitments.list_commitments", "commitments.report_progress",
     "council-meetings.get_meeting", "council-meetings.get_minutes", "council-meetings.get_minutes_revision",
     "council-meetings.list_meetings", "indicators.get_indicator", "indicators.list_indicators",

@@ -33,7 +33,7 @@ web lists.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import directory, meetings, tracker, translations, views
+    from council.api import conversations, directory, meetings, tracker, translations, views
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {
@@ -54,6 +54,6 @@ def init_api(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = CouncilApi(app)
     for blueprint in (*directory.BLUEPRINTS, *tracker.BLUEPRINTS, *meetings.BLUEPRINTS,
-                      *translations.BLUEPRINTS):
+                      *translations.BLUEPRINTS, *conversations.BLUEPRINTS):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)
