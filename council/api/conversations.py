@@ -60,12 +60,14 @@ class CommentSchema(Schema):
 class CommentInputSchema(Schema):
     text = Text(required=True, metadata={"description": "Markdown, 1–10 000 characters, no <script>."})
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
-    mentions = fields.List(fields.Integer(strict=True), load_default=list, metadata={
+    mentions = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2147483647)),
+                           load_default=list, metadata={
         "description": "Ids of people to tell; each must be able to read the record (422 naming them)."})
 
 
 class QuestionInputSchema(CommentInputSchema):
-    organisation_id = fields.Integer(strict=True, required=True, metadata={
+    organisation_id = fields.Integer(strict=True, required=True, validate=validate.Range(
+        min=1, max=2147483647), metadata={
         "description": "The commitment's or its counterpart's organisation, of the other side."})
 
 
@@ -95,6 +97,7 @@ def list_comments(args: dict[str, Any], record_type: str, record_id: int) -> dic
 @comments.post(f"/threads/<record_type>/<{ID}:record_id>/comments")
 @comments.arguments(CommentInputSchema)
 @comments.response(201, CommentSchema, headers=LOCATION)
+@comments.alt_response(409, schema="Error", **CONFLICT)
 def add_comment(args: dict[str, Any], record_type: str,
                 record_id: int) -> tuple[Comment, int, dict[str, str]]:
     """Comment on a record (everyone who may read it, observers aside)."""
@@ -106,6 +109,7 @@ def add_comment(args: dict[str, Any], record_type: str,
 @comments.post(f"/commitments/<{ID}:commitment_id>/questions")
 @comments.arguments(QuestionInputSchema)
 @comments.response(201, CommentSchema, headers=LOCATION)
+@comments.alt_response(409, schema="Error", **CONFLICT)
 def ask_question(args: dict[str, Any], commitment_id: int) -> tuple[Comment, int, dict[str, str]]:
     """Ask the other side: a question to the commitment's or its counterpart's organisation."""
     ref = find("commitment", commitment_id, current_user.council_id)

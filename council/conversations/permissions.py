@@ -89,14 +89,17 @@ def _settle(user: User, comment: Comment) -> bool:
     return GroupRole.CO_CHAIR in group_roles(user).values()
 
 
-@rule("comment.translate", refusal=lambda user, comment: _(
+# Binding administrators too: a withdrawn or hidden comment is translated by nobody.
+@rule("comment.translate", binds_admins=True, refusal=lambda user, comment: _(
     "Only the author, the council's secretaries or the co-chairs of the record's working group can "
     "translate a comment."))
 def _translate(user: User, comment: Comment) -> bool:
     """Add a comment's text in another language: its author, the secretaries, the group's co-chairs."""
     if comment.state != CommentState.VISIBLE:
         return False
-    return comment.author_id == user.id or is_secretary(user, comment.council_id) or (
+    if user.role == PlatformRole.ADMIN or comment.author_id == user.id:
+        return True
+    return is_secretary(user, comment.council_id) or (
         comment.group_id is not None and is_co_chair(user, comment.group_id))
 
 

@@ -311,12 +311,13 @@ def open_for(person: User) -> ColumnElement[bool]:
 def questions_for(person: User, limit: int = 10) -> tuple[list[Comment], int]:
     """The open questions `person` must answer, oldest first (the longest waiting), and how many."""
     condition = open_for(person)
-    total = db.session.scalar(select(func.count()).select_from(Comment).where(condition)) or 0
     rows = list(db.session.scalars(select(Comment).where(condition)
                                    .options(selectinload(Comment.author),
                                             selectinload(Comment.addressed_organisation))
                                    .order_by(Comment.created_at, Comment.id).limit(limit)))
-    return rows, total
+    if len(rows) < limit:  # all of them: no need to count
+        return rows, len(rows)
+    return rows, db.session.scalar(select(func.count()).select_from(Comment).where(condition)) or 0
 
 
 def records_of(comments: Iterable[Comment]) -> dict[int, RecordRef]:

@@ -28,6 +28,15 @@ class Scene:
         return ref_of(self.tm_commitment)
 
 
+@pytest.fixture(autouse=True)
+def in_english(app_context: Any) -> Any:
+    """Services speak the language of the request; outside one, these tests read them in English."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def scene(world: Any) -> Scene:
     recommendation = RecommendationFactory(group=world.group, code="TRD-2026-004")
