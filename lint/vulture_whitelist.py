@@ -193,3 +193,5 @@ hidden_reason  # shown in the thread (templates/conversations/_thread.html)
 answered_at  # shown in the thread (templates/conversations/_thread.html)
 written_at  # shown in a comment's earlier versions (templates/conversations/_thread.html)
 replaced_at  # council/conversations/models.py: when an edit replaced the text
+author_name  # a field of the API's comments (council/api/conversations.py), read by marshmallow
+body_html  # a field of the API's comments (council/api/conversations.py), read by marshmallow
