@@ -71,6 +71,10 @@ class QuestionInputSchema(CommentInputSchema):
         "description": "The commitment's or its counterpart's organisation, of the other side."})
 
 
+class AnsweredSchema(Schema):
+    """Marking a question answered takes no values: the body is an empty JSON object."""
+
+
 def _actor() -> User:
     person: User = current_user._get_current_object()
     return person
@@ -119,9 +123,10 @@ def ask_question(args: dict[str, Any], commitment_id: int) -> tuple[Comment, int
 
 
 @comments.post(f"/comments/<{ID}:comment_id>/answered")
+@comments.arguments(AnsweredSchema)
 @comments.response(200, CommentSchema)
 @comments.alt_response(409, schema="Error", **CONFLICT)
-def mark_answered(comment_id: int) -> Comment:
+def mark_answered(_args: dict[str, Any], comment_id: int) -> Comment:
     """Mark a question answered (whoever asked it, or a co-chair)."""
     comment = services.mark_answered(_actor(), services.get_comment(_actor(), comment_id))
     db.session.commit()

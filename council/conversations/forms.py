@@ -16,7 +16,7 @@ class CommentForm(CouncilForm):
     language = SelectField(_l("Written in"), choices=language_options())
     # Any of the council's people can be offered; whoever cannot read the record is refused by name.
     mentions = SelectMultipleField(_l("Mention (@)"), coerce=int, validate_choice=False, description=_l(
-        "They are told of your comment. Type a name to find a person; hold Ctrl or ⌘ to choose several."))
+        "They are told of your comment. Type a name to find a person; several people may be chosen."))
 
 
 class QuestionForm(CommentForm):
