@@ -119,6 +119,7 @@ def _register_permissions(app: Flask) -> None:
     from council.api import services as token_rules
     from council.auth import permissions
     from council.auth import two_factor as second_factor_rules
+    from council.conversations import permissions as conversation_rules
     from council.meetings import permissions as meeting_rules
     from council.notifications import services as notification_rules
     from council.operations import personal_data as personal_data_rules
@@ -129,13 +130,14 @@ def _register_permissions(app: Flask) -> None:
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
-                                          personal_data_rules, report_rules, webhook_rules)
+                                          personal_data_rules, report_rules, webhook_rules, conversation_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 
 
 def _register_blueprints(app: Flask) -> None:
     from council.auth.views import bp as auth_bp
+    from council.conversations.views import bp as conversations_bp
     from council.dashboard.public_views import bp as portal_bp
     from council.dashboard.views import bp as dashboard_bp
     from council.directory.views import bp as directory_bp
@@ -166,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(tracker_bp)
     app.register_blueprint(translating_bp)
+    app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(reports_bp)

@@ -202,3 +202,13 @@ _.do_POST  # http.server calls it (tests/webhooks/conftest.py)
 _.log_message  # http.server calls it (tests/webhooks/conftest.py)
 _.allow_reuse_address  # socketserver reads it (tests/webhooks/conftest.py)
 _.load_default  # a marshmallow field attribute, read by marshmallow (council/api/write_schemas.py)
+# A comment's moderation and answer times, kept for the record and read by
+# templates/conversations/_thread.html (and the history of each revision).
+withdrawn_at  # council/conversations/models.py
+hidden_at  # council/conversations/models.py
+hidden_reason  # shown in the thread (templates/conversations/_thread.html)
+answered_at  # shown in the thread (templates/conversations/_thread.html)
+written_at  # shown in a comment's earlier versions (templates/conversations/_thread.html)
+replaced_at  # council/conversations/models.py: when an edit replaced the text
+author_name  # a field of the API's comments (council/api/conversations.py), read by marshmallow
+body_html  # a field of the API's comments (council/api/conversations.py), read by marshmallow

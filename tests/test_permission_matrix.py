@@ -51,6 +51,7 @@ def roles(*names: str) -> frozenset[str]:
 # the role (tests/api covers the token permissions).
 API_RESOURCES = (
     "commitments.change_commitment_status", "commitments.get_commitment",
+    "comments.list_comments", "comments.add_comment", "comments.ask_question", "comments.mark_answered",
     "commitments.list_commitment_updates", "commitments.list_commitments", "commitments.report_progress",
     "council-meetings.get_meeting", "council-meetings.get_minutes", "council-meetings.get_minutes_revision",
     "council-meetings.list_meetings", "indicators.get_indicator", "indicators.list_indicators",
@@ -245,6 +246,18 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "webhooks.rotate_secret": (NOBODY, roles("member", "secretary", "admin")),
     "webhooks.deactivate": (NOBODY, roles("member", "secretary", "admin")),
     "webhooks.redeliver": (NOBODY, roles("member", "secretary", "admin")),
+    # Conversations: whoever reads the record reads its thread (the group's recommendation: everyone of
+    # the council); all but observers write (an empty form answers 422). The world's comment is the
+    # member's: only they edit or withdraw it (not even an admin); secretaries hide it; it is no
+    # question, so marking it answered is a 409 for all.
+    "conversations.thread": (SIGNED_IN, NOBODY),
+    "conversations.add_comment": (NOBODY, SIGNED_IN - {"observer"}),
+    "conversations.ask": (SIGNED_IN - {"observer"}, SIGNED_IN - {"observer"}),
+    "conversations.comment": (NOBODY, NOBODY),  # sends readers to its place in the thread (302)
+    "conversations.edit_comment": (roles("member"), roles("member")),
+    "conversations.withdraw_comment": (NOBODY, roles("member")),
+    "conversations.hide_comment": (STAFF, STAFF),
+    "conversations.mark_answered": (NOBODY, NOBODY),
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -253,7 +266,8 @@ SIGNING_OUT = {"auth.logout", "auth.sign_out_everywhere"}
 REDIRECTS = {("auth.login", role) for role in SIGNED_IN} | {("tracker.home", role) for role in SIGNED_IN} \
     | {("auth.login_code", role) for role in SIGNED_IN} \
     | {("auth.two_factor_setup", role) for role in STAFF} \
-    | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES}
+    | {("directory.home", role) for role in ROLES} | {("portal.index", role) for role in ROLES} \
+    | {("conversations.comment", role) for role in SIGNED_IN}
 # (directory.home sends signed-in people home and anonymous visitors to the public portal.)
 
 # Valid answers for the forms whose checks come before the permission's, so that a refusal is
@@ -349,6 +363,11 @@ def build_world(world: Any, uploads: Any) -> Records:
                            docx=b"PK", pdf=pdf)
     db.session.add(report)
     db.session.commit()
+    from council.conversations import services as conversations
+    from council.conversations.records import ref_of
+
+    comment = conversations.add_comment(world.member, ref_of(recommendation), text="Matrix", language="ru")
+    db.session.commit()
     membership = db.session.scalar(select(Membership).where(Membership.user_id == world.member.id))
     users = {"anon": None, "observer": world.observer, "outsider": world.outsider, "member": world.member,
              "other_chair": other_chair, "co_chair": world.kz_chair, "secretary": world.secretary,
@@ -363,7 +382,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
               "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf",
-              "endpoint_id": endpoint.id, "delivery_id": delivered.id}
+              "endpoint_id": endpoint.id, "delivery_id": delivered.id,
+              "record_type": "recommendation", "comment_id": comment.id}
     return Records(users, params)
 
 

@@ -42,7 +42,7 @@ not JSON.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import directory, meeting_writes, meetings, tracker, tracker_writes, translations, views  # noqa: F401  routes on the blueprints above
+    from council.api import conversations, directory, meeting_writes, meetings, tracker, tracker_writes, translations, views  # noqa: F401  routes on the blueprints above
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {
@@ -63,6 +63,6 @@ def init_api(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = CouncilApi(app)
     for blueprint in (*directory.BLUEPRINTS, *tracker.BLUEPRINTS, *meetings.BLUEPRINTS,
-                      *translations.BLUEPRINTS):
+                      *translations.BLUEPRINTS, *conversations.BLUEPRINTS):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)

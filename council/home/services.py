@@ -10,6 +10,8 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from council.auth.permissions import group_roles, is_secretary
+from council.conversations.models import Comment
+from council.conversations.services import questions_for
 from council.dashboard.my_work import VerificationQueue, verification_queue
 from council.dashboard.services import minutes_awaiting
 from council.directory.models import Country, GroupRole, Organisation, PlatformRole, User
@@ -69,6 +71,8 @@ class Home:
     notifications: list[Notification]
     unread: int
     exceptions: Exceptions | None  # secretaries (and administrators) only
+    # Open questions of the other side that this person must answer (council/conversations).
+    questions: Listed[Comment] | None = None
     order: list[str] = field(default_factory=list)  # the sections, most urgent first
     due_soon_days: int = DUE_SOON_DAYS
 
@@ -160,7 +164,8 @@ def home(user: User, today: date | None = None) -> Home:
             .limit(NOTIFICATIONS_SHOWN))),
         unread=unread_count(user),
         exceptions=exceptions(user.council_id, today)
-        if user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id) else None)
+        if user.role == PlatformRole.ADMIN or is_secretary(user, user.council_id) else None,
+        questions=Listed(*questions_for(user, SECTION_SIZE)))
     page.order = _by_urgency(page)
     return page
 
@@ -169,6 +174,7 @@ def _by_urgency(page: Home) -> list[str]:
     """Sections with something in them first, the most pressing first; the empty ones after, in the
     same order, each saying so. Sections that do not concern the person are left out."""
     sections = [("overdue", page.overdue.total),
+                ("questions", page.questions.total if page.questions is not None else None),
                 ("approvals", len(page.approvals) if page.approvals is not None else None),
                 ("verification", page.verification.total if page.verification is not None else None),
                 ("meetings", len(page.meetings)),

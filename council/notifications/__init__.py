@@ -9,8 +9,17 @@ def init_app(app: Flask) -> None:
     """Listen to domain events, hand committed e-mails to Celery, and serve the pages."""
     from council import events
 
-    # Importing `changes`, `commitments` and `meetings` registers their sections of digests and reminders.
-    from council.notifications import changes, commitments, meetings, outbox, services, views  # noqa: F401
+    # Importing `changes`, `commitments`, `conversations` and `meetings` registers their sections of
+    # digests and reminders.
+    from council.notifications import (  # noqa: F401
+        changes,
+        commitments,
+        conversations,
+        meetings,
+        outbox,
+        services,
+        views,
+    )
 
     events.listen(services.on_event)
     events.listen(services.settle_requests)

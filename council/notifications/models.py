@@ -33,6 +33,8 @@ class ReminderKind(StrEnum):
     COMMITMENT_OVERDUE = "reminder.commitment_overdue"
     COMMITMENT_ESCALATION = "reminder.commitment_escalation"
     MEETING_TOMORROW = "reminder.meeting_tomorrow"
+    QUESTION_OPEN = "reminder.question_open"
+    QUESTION_ESCALATION = "reminder.question_escalation"
 
 
 class Channel(StrEnum):

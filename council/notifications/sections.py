@@ -21,7 +21,8 @@ from council.notifications.models import EmailMode
 
 SECTION_LIMIT = 10  # a section shows this many lines, then "and N more" links to the site
 # The letter's order: what needs the reader, what changed, the meetings ahead.
-ORDER = ("approvals", "verification", "overdue", "due_soon", "changes", "upcoming")
+ORDER = ("approvals", "verification", "questions", "overdue", "due_soon", "conversations", "changes",
+         "upcoming")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from council import events
+from council.conversations.models import Comment, ConversationEvent
+from council.conversations.permissions import translatable_comments
 from council.directory.models import User
 from council.i18n import LANGUAGES, Translations
 from council.meetings import services as meeting_services
@@ -107,6 +109,11 @@ def _tracker_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
     assert kind is not None  # noqa: S101  only registered kinds reach here; narrows the type
     events.record(_TRACKER_TRANSLATED[kind.key], record, actor, group_id=getattr(record, "group_id", None),
                   code=kind.code(record), **payload)
+
+
+def _comment_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
+    events.record(ConversationEvent.TRANSLATED, record, actor, record_type=str(record.record_type),
+                  record_id=record.record_id, group_id=record.group_id, **payload)
 
 
 def _meeting_event(record: Any, actor: User, payload: dict[str, Any]) -> None:
@@ -225,6 +232,12 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
          code=lambda record: str(record.meeting.reference),
          title=lambda record: dict(record.meeting.title or {}), write=_write_minutes,
          frozen=_minutes_frozen, announce=_meeting_event, approved=_approved_languages),
+    # A comment of a conversation: its own page is its place in its record's thread.
+    Kind("comment", _l("Comment"), _l("Comments"), Comment, "comment.translate",
+         _fixed(TextPart("body", _l("Comment"), 10000, multiline=True)), (Comment.body,),
+         translatable_comments, "conversations.comment", "comment_id",
+         code=lambda record: f"#{record.id}", title=lambda record: dict(record.body or {}),
+         announce=_comment_event),
 )}
 
 

@@ -1,7 +1,7 @@
 """webhook endpoints and deliveries
 
 Revision ID: hooks0001
-Revises: reports0001
+Revises: apiw0001
 Create Date: 2026-12-06 00:13:00.868580
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'hooks0001'
-down_revision = 'reports0001'
+down_revision = 'apiw0001'
 branch_labels = None
 depends_on = None
 

@@ -62,6 +62,22 @@ def a_morning_of_a_co_chair(world) -> None:
         new_recommendation(world, "TRD-2026-010", "Joint phytosanitary lab")
 
 
+def a_question_of_the_other_side(world) -> None:
+    """The Turkmen co-chair asks the Kazakh side about its overdue commitment, mentioning its co-chair."""
+    from sqlalchemy import select
+
+    from council.conversations import services as conversations
+    from council.conversations.records import ref_of
+    from council.tracker.models import Commitment
+
+    with time_machine.travel(YESTERDAY, tick=False):
+        commitment = db.session.scalar(select(Commitment).where(Commitment.code == "TRD-2026-004-KZ1"))
+        conversations.add_comment(world.tm_chair, ref_of(commitment), text="Näme üçin gijikdi?",
+                                  language="tk", organisation_id=world.kz_org.id, question=True,
+                                  mentions=[world.kz_chair.id])
+        db.session.commit()
+
+
 def lines_of_text(text: str) -> list[str]:
     return [line.strip(" =-") if line.startswith(("== ", "-- ")) else line[2:].strip()
             for line in plain(text).splitlines() if line.startswith(("- ", "== ", "-- "))]
@@ -160,6 +176,7 @@ def test_a_kazakh_reader_s_digest_is_in_kazakh(world, mail_sink):
     db.session.commit()
     on_digest(world.kz_chair)
     a_morning_of_a_co_chair(world)
+    a_question_of_the_other_side(world)
     digests.plan(MORNING)
     [message] = mail_to(mail_sink, "kz.chair@example.org")
     text, html = plain(mail_sink.text_of(message)), plain(mail_sink.html_of(message))
@@ -170,7 +187,7 @@ def test_a_kazakh_reader_s_digest_is_in_kazakh(world, mail_sink):
                   gettext("Open Council")]
     for kazakh in words:
         assert kazakh in text and kazakh in html, kazakh
-    assert "4 іс сізді күтіп тұр. Төменде: 2026 ж. 24 қараша бері не өзгерді" in text
+    assert "5 іс сізді күтіп тұр. Төменде: 2026 ж. 24 қараша бері не өзгерді" in text
     for english in ("things need you", "What changed", "Meetings ahead", "New record", "Hello", "overdue"):
         assert english not in text and english not in html, english
 

@@ -96,6 +96,21 @@ def everyone(world: Any) -> Everyone:
     _meeting_with_parts(records, group=None, council_id=world.council.id, kind=MeetingKind.COUNCIL_SESSION,
                         created_by_id=world.observer.id)
     db.session.commit()
+    # Comments: the member's and the Kazakh co-chair's on the Trade group's commitment, one on the
+    # Ecology group's, one withdrawn, and one of the other council.
+    from council.conversations import services as conversations
+    from council.conversations.records import ref_of
+
+    trade, ecology, far = (ref_of(records["commitment"][n]) for n in range(3))
+    records["comment"] += [conversations.add_comment(world.member, trade, text="A", language="ru"),
+                           conversations.add_comment(world.kz_chair, trade, text="B", language="ru"),
+                           conversations.add_comment(other_chair, ecology, text="C", language="ru"),
+                           conversations.add_comment(elsewhere_chair, far, text="D", language="ru")]
+    # Withdrawn: nobody may translate it, and no list offers it (not in `records`: each of those is
+    # someone's to translate; a list that offered it would show an id no rule lets through).
+    conversations.withdraw_comment(world.member, conversations.add_comment(
+        world.member, trade, text="E", language="ru"))
+    db.session.commit()
     people = {name: getattr(world, name, None) for name in PEOPLE}
     people.update(other_chair=other_chair, inactive_secretary=inactive_secretary,
                   elsewhere_secretary=elsewhere_secretary, elsewhere_chair=elsewhere_chair)

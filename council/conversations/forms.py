@@ -1,0 +1,36 @@
+"""The forms of a thread: a comment (or a question to the other side), an edit, hiding with a reason."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, SelectMultipleField, TextAreaField
+
+from council.forms import CouncilForm, language_options, optional_int
+
+
+class CommentForm(CouncilForm):
+    # Lengths and scripts are the service's to refuse, by name and with the count (one message each).
+    text = TextAreaField(_l("Your comment"), description=_l(
+        "Short formatted text: **bold**, *italic*, lists, > quotes and links. At most 10 000 characters."),
+        render_kw={"rows": 4})
+    language = SelectField(_l("Written in"), choices=language_options())
+    # Any of the council's people can be offered; whoever cannot read the record is refused by name.
+    mentions = SelectMultipleField(_l("Mention (@)"), coerce=int, validate_choice=False, description=_l(
+        "They are told of your comment. Type a name to find a person; several people may be chosen."))
+
+
+class QuestionForm(CommentForm):
+    organisation_id = SelectField(_l("Ask"), coerce=optional_int, validate_choice=False)
+
+
+class EditForm(CouncilForm):
+    text = TextAreaField(_l("Your comment"), render_kw={"rows": 4})
+
+
+class HideForm(CouncilForm):
+    reason = TextAreaField(_l("Reason for hiding"), description=_l(
+        "The author is told this reason."), render_kw={"rows": 2})
+
+
+class ActionForm(CouncilForm):
+    """A button that changes a comment (withdraw, mark answered): the CSRF token only."""

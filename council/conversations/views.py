@@ -1,0 +1,220 @@
+"""The thread block of record pages (drawn through the `thread_of` template global, so the tracker's and
+meetings' pages need not know conversations), the thread's own page, and each step's form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from council.auth.permissions import can, require
+from council.conversations import services
+from council.conversations.forms import ActionForm, CommentForm, EditForm, HideForm, QuestionForm
+from council.conversations.models import Comment
+from council.conversations.records import RecordRef, find, ref_of
+from council.conversations.rendering import to_html
+from council.directory.models import PlatformRole
+from council.forms import option, submit_form
+from council.i18n import LANGUAGE_NAMES, current_language, localize
+from council.tracker.models import Commitment
+from council.web import arg_int
+
+bp = Blueprint("conversations", __name__)
+
+
+@dataclass
+class Thread:
+    """What a thread block shows: a page of comments, and the form if the reader may write."""
+
+    ref: RecordRef
+    comments: list[Comment]
+    page: int
+    pages: int
+    form: CommentForm | None = None
+    anchor: str = ""
+    asked: list[Any] = field(default_factory=list)  # organisations a question may go to
+
+
+def _people_choices(ref: RecordRef) -> list[Any]:
+    """The @ picker: each person with their position and organisation, to tell namesakes apart."""
+    choices = []
+    for person in services.mention_candidates(ref.council_id):
+        parts = [person.name, person.position or ""]
+        if person.organisation is not None:
+            parts.append(localize(person.organisation.name, person.organisation.original_language,
+                                  current_language()).text)
+        choices.append(option(person.id, " · ".join(part for part in parts if part)))
+    return choices
+
+
+def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **data: Any) -> CommentForm:
+    # One page may show several threads (a meeting's and its minutes'): each form's inputs are its own.
+    form = form_class(prefix=thread_anchor(ref) if form_class is CommentForm else "", **data)
+    if not form.is_submitted():
+        form.language.data = form.language.data if data.get("language") else current_language()
+    form.mentions.choices = _people_choices(ref)
+    return form
+
+
+def _thread(ref: RecordRef, page: int | None = None, form: CommentForm | None = None) -> Thread:
+    comments, shown, pages = services.thread_page(ref, page)
+    if form is None and can(current_user, "conversation.write", ref):
+        form = comment_form(ref, formdata=None)
+    country = current_user.country_code
+    return Thread(ref, comments, shown, pages, form, anchor=thread_anchor(ref),
+                  asked=[organisation for organisation in ref.organisations()
+                         if country and organisation.country_code != country])
+
+
+def thread_anchor(ref: RecordRef) -> str:
+    return f"thread-{ref.type.value}-{ref.id}"
+
+
+@bp.app_template_global()
+def may_ask(commitment: Commitment) -> bool:
+    """Whether a two-country view offers "Ask the other side" on this commitment: it or its counterpart
+    belongs to the other side from the reader's (no query: the view loads both)."""
+    country = current_user.country_code
+    if country is None or current_user.role == PlatformRole.OBSERVER:
+        return False
+    sides = {commitment.organisation.country_code}
+    if commitment.counterpart is not None:
+        sides.add(commitment.counterpart.organisation.country_code)
+    return any(side != country for side in sides)
+
+
+@bp.app_template_global()
+def thread_of(record: Any) -> Thread | None:
+    """For a record page: its thread's latest page, or None when the reader may not read it."""
+    ref = ref_of(record)
+    if not can(current_user, "conversation.read", ref):
+        return None
+    return _thread(ref)
+
+
+@bp.app_template_filter()
+def comment_html(comment: Comment) -> Any:
+    """The comment in the reader's language, rendered and sanitised; a text shown in another language
+    says so, as every translated text does."""
+    shown = localize(comment.body, comment.original_language, current_language())
+    return to_html(shown.text), (shown.language if shown.is_fallback else None)
+
+
+@bp.app_template_filter()
+def markdown_html(text: str) -> Any:
+    return to_html(text)
+
+
+@bp.app_template_global()
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _thread_page(ref: RecordRef, form: CommentForm | None = None, **context: Any) -> str:
+    thread = _thread(ref, arg_int("page"), form)
+    return render_template("conversations/thread.html", thread=thread, **context)
+
+
+@bp.get("/threads/<record_type>/<int:record_id>")
+@login_required
+def thread(record_type: str, record_id: int) -> str:
+    ref = find(record_type, record_id, current_user.council_id)
+    require(current_user, "conversation.read", ref)
+    return _thread_page(ref)
+
+
+def _back(comment: Comment) -> str:
+    endpoint, values = services.ref_of_comment(comment).page()
+    values["_anchor"] = f"comment-{comment.id}"
+    return url_for(endpoint, **values)
+
+
+@bp.post("/threads/<record_type>/<int:record_id>/comments")
+@login_required
+def add_comment(record_type: str, record_id: int) -> Any:
+    ref = find(record_type, record_id, current_user.council_id)
+    require(current_user, "conversation.write", ref)
+    form = comment_form(ref)
+    return submit_form(form, lambda: _thread_page(ref, form), lambda: services.add_comment(
+        current_user, ref, text=form.text.data, language=form.language.data,
+        mentions=form.mentions.data or []), _("Comment added."), _back)
+
+
+@bp.route("/commitments/<int:commitment_id>/ask", methods=["GET", "POST"])
+@login_required
+def ask(commitment_id: int) -> Any:
+    """Ask the other side: a question to the commitment's organisation or its counterpart's."""
+    ref = find("commitment", commitment_id, current_user.council_id)
+    require(current_user, "conversation.write", ref)
+    form = comment_form(ref, QuestionForm)
+    assert isinstance(form, QuestionForm)  # noqa: S101  made from QuestionForm; narrows the type
+    others = [organisation for organisation in ref.organisations()
+              if organisation.country_code != current_user.country_code]
+    form.organisation_id.choices = [
+        option(organisation.id, localize(organisation.name, organisation.original_language,
+                                         current_language()).text) for organisation in others]
+    if not form.is_submitted() and others:
+        form.organisation_id.data = others[-1].id  # the counterpart's, when the commitment has one
+    record: Commitment = ref.record
+
+    def page() -> str:
+        return render_template("conversations/ask.html", form=form, ref=ref, commitment=record,
+                               others=others)
+
+    return submit_form(form, page, lambda: services.add_comment(
+        current_user, ref, text=form.text.data, language=form.language.data,
+        mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True),
+        _("Question sent to the other side."), _back)
+
+
+@bp.get("/comments/<int:comment_id>")
+@login_required
+def comment(comment_id: int) -> Response:
+    """A comment's address (in notifications): its place in its record's thread."""
+    return redirect(_back(services.get_comment(current_user, comment_id)))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int) -> Any:
+    record = services.get_comment(current_user, comment_id)
+    require(current_user, "comment.edit", record)
+    form = EditForm(data={"text": record.body.get(record.original_language, "")})
+    return submit_form(form, lambda: render_template("conversations/edit.html", form=form, comment=record),
+                       lambda: services.edit_comment(current_user, record, text=form.text.data),
+                       _("Comment changed; the earlier text is kept in its history."), _back)
+
+
+@bp.post("/comments/<int:comment_id>/withdraw")
+@login_required
+def withdraw_comment(comment_id: int) -> Any:
+    record = services.get_comment(current_user, comment_id)
+    form = ActionForm()
+    return submit_form(form, lambda: _thread_page(services.ref_of_comment(record), action_form=form),
+                       lambda: services.withdraw_comment(current_user, record), _("Comment withdrawn."),
+                       _back)
+
+
+@bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
+@login_required
+def hide_comment(comment_id: int) -> Any:
+    record = services.get_comment(current_user, comment_id)
+    require(current_user, "comment.hide", record)
+    form = HideForm()
+    return submit_form(form, lambda: render_template("conversations/hide.html", form=form, comment=record),
+                       lambda: services.hide_comment(current_user, record, reason=form.reason.data),
+                       _("Comment hidden; its author is told why."), _back)
+
+
+@bp.post("/comments/<int:comment_id>/answered")
+@login_required
+def mark_answered(comment_id: int) -> Any:
+    record = services.get_comment(current_user, comment_id)
+    form = ActionForm()
+    return submit_form(form, lambda: _thread_page(services.ref_of_comment(record), action_form=form),
+                       lambda: services.mark_answered(current_user, record), _("Question marked answered."),
+                       _back)
