@@ -130,7 +130,8 @@ def _register_permissions(app: Flask) -> None:
 
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
-                                          personal_data_rules, report_rules, webhook_rules, conversation_rules)
+                                          personal_data_rules, report_rules, webhook_rules,
+                                          conversation_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 

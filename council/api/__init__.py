@@ -42,7 +42,17 @@ not JSON.
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app: its settings, resources, OpenAPI document and documentation page."""
-    from council.api import conversations, directory, meeting_writes, meetings, tracker, tracker_writes, translations, views  # noqa: F401  routes on the blueprints above
+    # Importing the resource modules adds their routes to the blueprints above.
+    from council.api import (  # noqa: F401
+        conversations,
+        directory,
+        meeting_writes,
+        meetings,
+        tracker,
+        tracker_writes,
+        translations,
+        views,
+    )
     from council.api.spec import CouncilApi
 
     settings: dict[str, Any] = {

@@ -35,7 +35,7 @@ from council.notifications.audiences import HEARERS, Audience, Hearers
 from council.notifications.messages import EVENT_HEADLINES, SUBJECT_PAGES, Reader, page_link
 from council.notifications.models import ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
-from council.notifications.sections import SECTION_LIMIT, Items, Line, Window, digest_section
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Readers, Window, digest_section
 
 REMINDER_DAYS = 5
 ESCALATION_DAYS = 14
@@ -118,7 +118,18 @@ def _render(item: dict[str, Any], reader: Reader) -> Line:
 
 @digest_section("questions", _l("Questions of the other side waiting for your answer"), _render,
                 more="home.home", needs_reader=True)
-def collect_questions(person: User, window: Window) -> tuple[Items, int]:
+def collect_questions(readers: Readers) -> list[tuple[Items, int]]:
+    # One query tells whether the batch's councils have an open question at all; only then is each
+    # reader asked for theirs (per reader, for now: questions are few).
+    councils = {person.council_id for person, _window in readers}
+    if not readers or db.session.scalar(select(Comment.id).where(
+            Comment.council_id.in_(councils), Comment.question_state == QuestionState.OPEN,
+            Comment.state == CommentState.VISIBLE).limit(1)) is None:
+        return [([], 0) for _reader in readers]
+    return [_questions_of(person) for person, _window in readers]
+
+
+def _questions_of(person: User) -> tuple[Items, int]:
     condition = open_for(person)
     questions = list(db.session.scalars(select(Comment).where(condition).options(
         selectinload(Comment.author)).order_by(Comment.created_at, Comment.id).limit(SECTION_LIMIT)))
@@ -128,7 +139,17 @@ def collect_questions(person: User, window: Window) -> tuple[Items, int]:
 
 
 @digest_section("conversations", _l("Conversations"), _render, more="home.home")
-def collect_conversations(person: User, window: Window) -> tuple[Items, int]:
+def collect_conversations(readers: Readers) -> list[tuple[Items, int]]:
+    # One query tells whether anything was said in the batch's windows; only then per reader.
+    if not readers or db.session.scalar(select(Comment.id).where(
+            Comment.created_at > min(window.since for _person, window in readers),
+            Comment.created_at <= max(window.until for _person, window in readers),
+            Comment.state == CommentState.VISIBLE).limit(1)) is None:
+        return [([], 0) for _reader in readers]
+    return [_conversations_of(person, window) for person, window in readers]
+
+
+def _conversations_of(person: User, window: Window) -> tuple[Items, int]:
     """Comments of the period that mention the person or are on their commitments' and groups'
     threads where they were told (the comment's event named them), not their own."""
     mentioned = select(CommentMention.comment_id).where(CommentMention.user_id == person.id)
