@@ -113,7 +113,7 @@ def test_a_commitment_is_reported_with_evidence_and_verified(new_page: Pages, de
     expect(facts).to_contain_text(demo.owner_name)
     expect(facts).to_contain_text("0 %")  # Russian: "0 %" (Playwright reads the no-break space as one)
     expect(secretary.locator("main")).to_contain_text(tr(secretary, "No progress reported yet."))
-    commitment_code = secretary.locator("h1 .code").inner_text()
+    commitment_code = secretary.locator(".page-head hgroup .code").inner_text()
     assert commitment_code.startswith(code)
 
     # The owner reports it done with a PDF and a note.
