@@ -12,6 +12,8 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -100,13 +102,28 @@ def _list_filters(args: dict[str, Any]) -> queries.Filters:
         sort=args.get("sort", ""))
 
 
-def _status_changed(model: type[Any], record_id: int, change: Callable[..., Any],
-                    args: dict[str, Any]) -> Any:
-    """One status change through its service (the same rules as the pages), committed."""
-    record = get_in_council(model, record_id, _council_id())
-    change(_actor(), record, args["status"], args.get("reason"))
-    writes.saved()
-    return record
+def _record_routes(blueprint: Blueprint, model: type[Any], schema: type[Schema],
+                   status_schema: type[Schema], change: Callable[..., Any], change_doc: str) -> None:
+    """Declare a tracker record's read (`GET /<records>/<id>`) and its status change
+    (`POST /<records>/<id>/status`, through the same service as the pages, 409 when the status does not
+    allow it). Endpoint names stay `get_<record>` and `change_<record>_status`."""
+    name = model.__tablename__
+    path = f"/{name}s/<{ID}:{name}_id>"
+
+    def read(**ids: int) -> Any:
+        return get_in_council(model, ids[f"{name}_id"], _council_id())
+
+    def change_status(args: dict[str, Any], **ids: int) -> Any:
+        record = get_in_council(model, ids[f"{name}_id"], _council_id())
+        change(_actor(), record, args["status"], args.get("reason"))
+        writes.saved()
+        return record
+
+    change_status.__doc__ = change_doc
+    blueprint.get(path, endpoint=f"get_{name}")(blueprint.response(200, schema)(read))
+    blueprint.post(f"{path}/status", endpoint=f"change_{name}_status")(
+        writes.change(blueprint.arguments(status_schema)(blueprint.response(200, schema)(
+            blueprint.alt_response(409, schema="Error", **CONFLICT)(change_status)))))
 
 
 @recommendations.get("/recommendations")
@@ -122,21 +139,9 @@ def list_recommendations(args: dict[str, Any]) -> dict[str, Any]:
     return page_of(query, args)
 
 
-@recommendations.get(f"/recommendations/<{ID}:recommendation_id>")
-@recommendations.response(200, RecommendationSchema)
-def get_recommendation(recommendation_id: int) -> Recommendation:
-    record: Recommendation = get_in_council(Recommendation, recommendation_id, _council_id())
-    return record
-
-
-@recommendations.post(f"/recommendations/<{ID}:recommendation_id>/status")
-@writes.change
-@recommendations.arguments(RecommendationStatusSchema)
-@recommendations.response(200, RecommendationSchema)
-@recommendations.alt_response(409, schema="Error", **CONFLICT)
-def change_recommendation_status(args: dict[str, Any], recommendation_id: int) -> Recommendation:
-    """Adopt, reject, withdraw, or mark implemented or superseded (secretaries and co-chairs)."""
-    return _status_changed(Recommendation, recommendation_id, services.change_recommendation_status, args)
+_record_routes(recommendations, Recommendation, RecommendationSchema, RecommendationStatusSchema,
+               services.change_recommendation_status,
+               "Adopt, reject, withdraw, or mark implemented or superseded (secretaries and co-chairs).")
 
 
 # Commitments ------------------------------------------------------------------------------------
@@ -156,21 +161,9 @@ def list_commitments(args: dict[str, Any]) -> dict[str, Any]:
     return page_of(query, args)
 
 
-@commitments.get(f"/commitments/<{ID}:commitment_id>")
-@commitments.response(200, CommitmentSchema)
-def get_commitment(commitment_id: int) -> Commitment:
-    record: Commitment = get_in_council(Commitment, commitment_id, _council_id())
-    return record
-
-
-@commitments.post(f"/commitments/<{ID}:commitment_id>/status")
-@writes.change
-@commitments.arguments(CommitmentStatusSchema)
-@commitments.response(200, CommitmentSchema)
-@commitments.alt_response(409, schema="Error", **CONFLICT)
-def change_commitment_status(args: dict[str, Any], commitment_id: int) -> Commitment:
-    """Move a commitment: start, report done, block, cancel; verify or send back (verifiers)."""
-    return _status_changed(Commitment, commitment_id, services.change_commitment_status, args)
+_record_routes(commitments, Commitment, CommitmentSchema, CommitmentStatusSchema,
+               services.change_commitment_status,
+               "Move a commitment: start, report done, block, cancel; verify or send back (verifiers).")
 
 
 @commitments.get(f"/commitments/<{ID}:commitment_id>/progress-updates")
