@@ -201,9 +201,10 @@ def _check_details(council_id: int, kind: MeetingKind, details: MeetingDetails
     else:
         starts_at = problems.check(_moment, details.starts_at, details.time_zone, "starts_at")
         ends_at = problems.check(_moment, details.ends_at, details.time_zone, "ends_at")
-        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        length = ends_at - starts_at if starts_at is not None and ends_at is not None else None
+        if length is not None and length <= timedelta(0):
             problems.add(meeting_gettext(kind, "The meeting must end after it starts."), "ends_at")
-        elif starts_at is not None and ends_at is not None and ends_at - starts_at > MAX_MEETING_LENGTH:
+        elif length is not None and length > MAX_MEETING_LENGTH:
             problems.add(meeting_gettext(kind, "A meeting lasts at most seven days."), "ends_at")
     place = (details.place or "").strip() or None
     online_url = (details.online_url or "").strip() or None
