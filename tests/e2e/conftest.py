@@ -199,7 +199,8 @@ class Pages:
                  locale: str = "ru-RU") -> Page:
         context = self.browser.new_context(base_url=self.server.url, viewport=viewport or DESKTOP,  # type: ignore[arg-type]
                                            locale=locale, storage_state=self.states.get(account or ""))
-        context.set_default_timeout(10_000)
+        # Generous: on a loaded 2-core machine a page can take seconds; a real hang still fails.
+        context.set_default_timeout(30_000)
         self.contexts.append(context)
         page = context.new_page()
         self.watches[page] = ConsoleWatch(page)
