@@ -222,6 +222,7 @@ def _register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES,
         LANGUAGES,
         current_language,
+        language_mark,
         marked_localized,
         missing_languages,
         plain_localized,
@@ -236,7 +237,7 @@ def _register_template_helpers(app: Flask) -> None:
         datetime=format_datetime, number=format_decimal,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 current_language=current_language,
+                                 current_language=current_language, language_mark=language_mark,
                                  missing_languages=missing_languages, about=about,
                                  form_problems=form_problems, ignored_arguments=ignored_arguments)
 
