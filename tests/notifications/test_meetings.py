@@ -143,5 +143,5 @@ def test_digests_list_upcoming_meetings_and_new_minutes(meetings, world, mail_si
     assert f"- {TITLE} — Dec 1, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building" in text
     # New minutes are news of their meeting: one line, the meeting as it is now.
     assert "- Ecology group, October — Held, Nov 16, 2026, 10:00 AM Aktau (UTC+5) · " \
-           "Minutes published for approval" in text
+           "Minutes sent for approval" in text
     assert text.count("Ecology group, October") == 1
