@@ -122,6 +122,7 @@ def _register_permissions(app: Flask) -> None:
     from council.conversations import permissions as conversation_rules
     from council.meetings import permissions as meeting_rules
     from council.notifications import services as notification_rules
+    from council.operations import components as component_rules
     from council.operations import personal_data as personal_data_rules
     from council.operations import status as operations_rules
     from council.reports import permissions as report_rules
@@ -131,7 +132,7 @@ def _register_permissions(app: Flask) -> None:
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
                                           personal_data_rules, report_rules, webhook_rules,
-                                          conversation_rules)
+                                          conversation_rules, component_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 

@@ -135,7 +135,8 @@ def language_mark(shown: str) -> Markup:
     reader (and on hover)."""
     label = fallback_label(shown)
     return Markup('<small class="lang-mark" title="{label}"><span aria-hidden="true">{code}</span>'
-                  '<span class="visually-hidden"> ({label})</span></small>').format(label=label, code=shown.upper())
+                  '<span class="visually-hidden"> ({label})</span></small>').format(label=label,
+                                                                                    code=shown.upper())
 
 
 def render_localized(texts: Translations | None, original: str | None = None,
