@@ -122,10 +122,10 @@ def showing_original() -> bool:
     return has_request_context() and request.args.get("original") == "1"
 
 
-def fallback_label(shown: str, language: str | None = None) -> str:
+def fallback_label(shown: str) -> str:
     """"Shown in Русский, the original. Not yet in Қазақша": the one sentence for a text shown in its
-    original language because the reader's is missing (the record notice, list markers, e-mails)."""
-    language = language or current_language()
+    original language because the reader's is missing (the record notice, a list marker's label)."""
+    language = current_language()
     return str(_l("Shown in %(original)s, the original. Not yet in %(language)s",
                   original=LANGUAGE_NAMES.get(shown, shown), language=LANGUAGE_NAMES.get(language, language)))
 
@@ -160,9 +160,15 @@ def render_localized(texts: Translations | None, original: str | None = None,
                                                                       mark=language_mark(shown.language))
 
 
+def short_fallback_label(shown: str) -> str:
+    """"in Русский; not translated yet": the short form for lines that repeat it (notifications, exports,
+    a select's options), naming the language shown, not one that is missing."""
+    return str(_l("in %(language)s; not translated yet", language=LANGUAGE_NAMES.get(shown, shown)))
+
+
 def fallback_note(language: str) -> str:
-    """"(Shown in Русский, the original. Not yet in Қазақша)": what e-mails write after such a text."""
-    return f"({fallback_label(language)})"
+    """"(in Русский; not translated yet)": what notifications and e-mails write after such a text."""
+    return f"({short_fallback_label(language)})"
 
 
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:
@@ -176,4 +182,4 @@ def marked_localized(texts: Translations | None, original: str | None = None,
     shown = localize(texts, original, language or current_language())
     if not shown.is_fallback:
         return shown.text
-    return f"{shown.text} [{fallback_label(shown.language, language or current_language())}]"
+    return f"{shown.text} [{short_fallback_label(shown.language)}]"

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.meetings.conftest import Meetings
 
-MARKER = "Shown in Русский, the original. Not yet in English"
+MARKER = "in Русский; not translated yet"
 
 
 @pytest.fixture
@@ -159,13 +159,11 @@ def test_exports_use_the_readers_language_and_mark_fallbacks(client: Any, auth: 
     assert header[0] == "Code (code)" and "Title in your language (title_localized)" in header
     shown = {row[0]: row[header.index("Title in your language (title_localized)")] for row in rows[1:]}
     assert shown["TRD-2026-012"] == "Kuryk port"
-    assert shown["TRD-2026-010"] == ("Әкімдік құрылыс жоспары [Shown in Қазақша, the original. "
-                                     "Not yet in English]")
+    assert shown["TRD-2026-010"] == "Әкімдік құрылыс жоспары [in Қазақша; not translated yet]"
     with client.get("/tracker/commitments/export.csv") as response:
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     column = rows[0].index("What will be done, in your language (description_localized)")
-    assert rows[1][column] == ("Çäge süzgüçlerini ýerleşdirmek [Shown in Türkmençe, the original. "
-                               "Not yet in English]")
+    assert rows[1][column] == "Çäge süzgüçlerini ýerleşdirmek [in Türkmençe; not translated yet]"
 
 
 def test_export_headers_follow_the_readers_language(client: Any, auth: Any, world: Any, content: Any) -> None:
