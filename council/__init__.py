@@ -122,6 +122,7 @@ def _register_permissions(app: Flask) -> None:
     from council.conversations import permissions as conversation_rules
     from council.meetings import permissions as meeting_rules
     from council.notifications import services as notification_rules
+    from council.operations import components as component_rules
     from council.operations import personal_data as personal_data_rules
     from council.operations import status as operations_rules
     from council.reports import permissions as report_rules
@@ -131,7 +132,7 @@ def _register_permissions(app: Flask) -> None:
     app.extensions["permission_rules"] = (permissions, second_factor_rules, token_rules, tracker_rules,
                                           meeting_rules, notification_rules, operations_rules,
                                           personal_data_rules, report_rules, webhook_rules,
-                                          conversation_rules)
+                                          conversation_rules, component_rules)
     package = Path(__file__).parent
     permissions.check_registered(permissions.asked_actions(package, package.parent / "templates"))
 
@@ -222,6 +223,7 @@ def _register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES,
         LANGUAGES,
         current_language,
+        language_mark,
         marked_localized,
         missing_languages,
         plain_localized,
@@ -236,7 +238,7 @@ def _register_template_helpers(app: Flask) -> None:
         datetime=format_datetime, number=format_decimal,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 current_language=current_language,
+                                 current_language=current_language, language_mark=language_mark,
                                  missing_languages=missing_languages, about=about,
                                  form_problems=form_problems, ignored_arguments=ignored_arguments)
 

@@ -226,6 +226,12 @@ def option(value: Any, label: Any = None) -> SelectChoice:
     return SelectChoice(value, label if label is not None else str(value))
 
 
+def grouped_options(groups: dict[str, list[tuple[Any, str]]]) -> list[SelectChoice]:
+    """Choices in optgroups ({heading: [(value, label), …]}), to follow a blank one outside them."""
+    return [SelectChoice(value, label, optgroup=heading) for heading, items in groups.items()
+            for value, label in items]
+
+
 def choice_needed(options: list[SelectChoice]) -> list[SelectChoice]:
     """A select where the choice matters starts on an empty "Choose…": nothing is chosen for the
     person (a hurried one would otherwise keep the first organisation of the list)."""

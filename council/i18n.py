@@ -117,24 +117,58 @@ def shortened(text: str, length: int | None) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
-def render_localized(texts: Translations | None, original: str | None = None,
-                     length: int | None = None) -> Markup:
-    """Jinja filter: the text in the reader's language; a fallback says so, visibly, and in which language.
+def showing_original() -> bool:
+    """The reader asked to see records in their original language (a detail page's notice links here)."""
+    return has_request_context() and request.args.get("original") == "1"
 
-    `length` shortens the text (not the marker) for lists.
+
+def fallback_label(shown: str) -> str:
+    """"Shown in Русский, the original. Not yet in Қазақша": the one sentence for a text shown in its
+    original language because the reader's is missing (the record notice, a list marker's label)."""
+    language = current_language()
+    return str(_l("Shown in %(original)s, the original. Not yet in %(language)s",
+                  original=LANGUAGE_NAMES.get(shown, shown), language=LANGUAGE_NAMES.get(language, language)))
+
+
+def language_mark(shown: str) -> Markup:
+    """A compact marker after a text in another language: its code to the eye, the sentence to a screen
+    reader (and on hover)."""
+    label = fallback_label(shown)
+    return Markup('<small class="lang-mark" title="{label}"><span aria-hidden="true">{code}</span>'
+                  '<span class="visually-hidden"> ({label})</span></small>').format(label=label,
+                                                                                    code=shown.upper())
+
+
+def render_localized(texts: Translations | None, original: str | None = None,
+                     length: int | None = None, marked: bool = True) -> Markup:
+    """Jinja filter: the text in the reader's language; a fallback carries a compact marker.
+
+    `length` shortens the text (not the marker) for lists. `marked=False` on a record's own page, whose
+    one notice (translating/_status.html) already says the record is shown in its original language.
+    With ?original=1 a record's texts are shown in their original language, unmarked.
     """
-    shown = localize(texts, original, current_language())
+    language = original if original and showing_original() else current_language()
+    shown = localize(texts, original, language)
     text = shortened(shown.text, length)
     if not shown.is_fallback:
+        if language != current_language():
+            return Markup('<span lang="{lang}">{text}</span>').format(lang=shown.language, text=text)
         return escape(text)
-    return Markup('<span lang="{lang}">{text}</span> <small class="untranslated">({marker}: {lang_name})'
-                  "</small>").format(lang=shown.language, text=text, marker=_l("not translated yet"),
-                                     lang_name=LANGUAGE_NAMES.get(shown.language, shown.language))
+    if not marked:
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=shown.language, text=text)
+    return Markup('<span lang="{lang}">{text}</span> {mark}').format(lang=shown.language, text=text,
+                                                                      mark=language_mark(shown.language))
+
+
+def short_fallback_label(shown: str) -> str:
+    """"in Русский; not translated yet": the short form for lines that repeat it (notifications, exports,
+    a select's options), naming the language shown, not one that is missing."""
+    return str(_l("in %(language)s; not translated yet", language=LANGUAGE_NAMES.get(shown, shown)))
 
 
 def fallback_note(language: str) -> str:
-    """"(not translated yet: Қазақша)": what pages and e-mails write after a text in another language."""
-    return f"({_l('not translated yet')}: {LANGUAGE_NAMES.get(language, language)})"
+    """"(in Русский; not translated yet)": what notifications and e-mails write after such a text."""
+    return f"({short_fallback_label(language)})"
 
 
 def plain_localized(texts: Translations | None, original: str | None = None) -> str:
@@ -144,8 +178,8 @@ def plain_localized(texts: Translations | None, original: str | None = None) -> 
 
 def marked_localized(texts: Translations | None, original: str | None = None,
                      language: str | None = None) -> str:
-    """Plain text for exports (CSV, XLSX, ICS): a fallback ends with " [not translated yet: Қазақша]"."""
+    """Plain text for exports (CSV, XLSX, ICS): a fallback ends with the sentence in brackets."""
     shown = localize(texts, original, language or current_language())
     if not shown.is_fallback:
         return shown.text
-    return f"{shown.text} [{_l('not translated yet')}: {LANGUAGE_NAMES.get(shown.language, shown.language)}]"
+    return f"{shown.text} [{short_fallback_label(shown.language)}]"

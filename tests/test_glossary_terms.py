@@ -44,10 +44,10 @@ TERMS: dict[str, dict[str, tuple[str, ...]]] = {
                             "tk": ("ýerine ýetirildi diýlip habar ber",)},
     r"\brevoked?\b": {"ru": ("отозва|отзов",), "kk": ("кері қайтарып ал",), "tk": ("ýatyr",)},
     r"\bbaseline\b": {"ru": ("базов",), "kk": ("базалық",), "tk": ("başlangyç baha",)},
-    # Publishing makes a text public; printing puts it on paper. Minutes "published for approval" are
-    # submitted to the co-chairs, not made public.
-    r"\bpublish(es|ed|ing)?\b(?! for approval)": {"ru": ("опубликова|публику|публикац",),
-                                                    "kk": ("жариял",), "tk": ("yglan",)},
+    # Publishing makes a text public; printing puts it on paper; minutes sent for approval go to the
+    # co-chairs and are not made public (the English said "published for approval" once: not again).
+    r"\bpublish(es|ed|ing)?\b": {"ru": ("опубликова|публику|публикац",), "kk": ("жариял",), "tk": ("yglan",)},
+    r"\bfor approval\b": {"ru": ("на утверждение",), "kk": ("бекітуге",), "tk": ("tassyklamaga",)},
     r"\bprint\b(?! them)": {"ru": ("печат",), "kk": ("басып шығар",), "tk": ("çap et",)},
     r"\bunsubscribe\b": {"ru": ("отписа",), "kk": ("бас тарт",), "tk": ("ýazylmany ýatyr",)},
     r"\bprograms?\b": {"ru": ("программ",), "kk": ("бағдарлама",), "tk": ("programma",)},

@@ -222,6 +222,7 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Operations: the status page is the administrators'; /metrics answers a token or an allowed address
     # whoever is signed in (the test client comes from loopback, allowed by default: tests/operations).
     "operations.status_page": (roles("admin"), NOBODY),
+    "operations.components": (roles("admin"), NOBODY),  # and to anyone signed in, in debug
     "operations.metrics_page": (EVERYONE, NOBODY),
     # Personal data: one's own download; anonymising is the administrators' (the member still owns an
     # open commitment: 409 for them, tests/operations/test_personal_data.py anonymises).

@@ -19,7 +19,7 @@ from council.conversations.records import RecordRef, find, ref_of
 from council.conversations.rendering import to_html
 from council.directory.models import PlatformRole
 from council.forms import option, submit_form
-from council.i18n import LANGUAGE_NAMES, current_language, localize
+from council.i18n import current_language, localize
 from council.tracker.models import Commitment
 from council.web import arg_int
 
@@ -107,11 +107,6 @@ def comment_html(comment: Comment) -> Any:
 @bp.app_template_filter()
 def markdown_html(text: str) -> Any:
     return to_html(text)
-
-
-@bp.app_template_global()
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def _thread_page(ref: RecordRef, form: CommentForm | None = None, **context: Any) -> str:

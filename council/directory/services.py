@@ -418,20 +418,24 @@ def council_organisations(council_id: int) -> list[Organisation]:
 
 
 def organisation_groups(organisations: Sequence[Organisation]) -> dict[str, list[tuple[int, str]]]:
-    """Organisations to choose from, grouped as a select's optgroups: Kazakhstan's, Turkmenistan's,
-    then the international ones (UNDP is filed under no country, wherever its office is)."""
-    names = {"KZ": _("Kazakhstan"), "TM": _("Turkmenistan")}
-    grouped: dict[str, list[tuple[int, str]]] = {}
-    international = []
+    """Organisations to choose from, grouped as a select's optgroups: each country's (by code, so
+    Kazakhstan's then Turkmenistan's), then the international ones, which are filed under no country
+    wherever their office is (UNDP); each group by name in the reader's language."""
+    by_country: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+    international: list[tuple[int, str]] = []
     for organisation in organisations:
         label = plain_localized(organisation.name, organisation.original_language)
         if organisation.kind == OrganisationKind.INTERNATIONAL:
             international.append((organisation.id, label))
-        else:
-            grouped.setdefault(names.get(organisation.country_code, organisation.country_code), []).append(
-                (organisation.id, label))
+            continue
+        code = organisation.country_code
+        country = organisation.country
+        heading = plain_localized(country.name) if country is not None else code
+        by_country.setdefault(code, (heading, []))[1].append((organisation.id, label))
+    grouped = {heading: sorted(items, key=lambda item: item[1].casefold())
+               for _code, (heading, items) in sorted(by_country.items())}
     if international:
-        grouped[_("International organisations")] = international
+        grouped[_("International organisations")] = sorted(international, key=lambda item: item[1].casefold())
     return grouped
 
 

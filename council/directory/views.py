@@ -37,7 +37,15 @@ from council.directory.models import (
 )
 from council.errors import DomainError, NotAllowed
 from council.extensions import db
-from council.forms import choice_needed, form_page, option, refuse_form, show_error, submit_form
+from council.forms import (
+    choice_needed,
+    form_page,
+    grouped_options,
+    option,
+    refuse_form,
+    show_error,
+    submit_form,
+)
 from council.i18n import LANGUAGES, plain_localized
 from council.web import arg_int, current_council, known_choice, paginate
 
@@ -305,14 +313,17 @@ def _role_choices(form_role: Any) -> None:
                              if choice.value != PlatformRole.ADMIN.value]
 
 
+def _organisation_options(council_id: int) -> list[Any]:
+    """A person's organisation: none, or one by country, the international ones apart."""
+    return [option("", "—"), *grouped_options(services.organisation_groups(
+        services.council_organisations(council_id)))]
+
+
 def _person_role_form(record: User) -> PersonRoleForm:
     form = PersonRoleForm(obj=record)
     if record.role != PlatformRole.ADMIN:
         _role_choices(form.role)
-    organisations = db.session.scalars(select(Organisation).where(
-        Organisation.council_id == record.council_id).order_by(Organisation.code))
-    form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
-                                                  for o in organisations]
+    form.organisation_id.choices = _organisation_options(record.council_id)
     return form
 
 
@@ -340,10 +351,7 @@ def invite() -> Response | str | tuple[str, int]:
     council = current_council()
     require(current_user, "person.invite", council.id)
     form = InvitationForm()
-    organisations = db.session.scalars(select(Organisation).where(
-        Organisation.council_id == council.id).order_by(Organisation.code))
-    form.organisation_id.choices = [option("", "—")] + [option(o.id, plain_localized(o.name))
-                                                  for o in organisations]
+    form.organisation_id.choices = _organisation_options(council.id)
     _role_choices(form.role)
     # The invitation e-mail leaves through the outbox once the flow commits.
     return submit_form(

@@ -13,7 +13,7 @@ from council.meetings.models import Response
 class QuickProgressForm(CouncilForm):
     progress = IntegerField(_l("Progress, %"), validators=[InputRequired(), NumberRange(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
-    done = BooleanField(_l("Done: ask for verification"))
+    done = BooleanField(_l("Report it done and ask for verification"))
 
 
 class AnswerForm(CouncilForm):

@@ -113,7 +113,7 @@ def publish_minutes(actor: User, meeting: Meeting) -> MinutesRevision:
     require(actor, "minutes.write", meeting)
     revision = draft_revision(meeting)
     if not revision.notes and not meeting.decisions:
-        raise ValidationFailed(_("Write the minutes before publishing them."))
+        raise ValidationFailed(_("Write the minutes before sending them for approval."))
     _revision_to(revision, RevisionStatus.PUBLISHED)
     revision.published_at = utcnow()
     revision.decisions_snapshot = _decision_snapshot(meeting)
@@ -134,7 +134,7 @@ def approve_minutes(actor: User, meeting: Meeting) -> MinutesApproval:
     if revision.status == RevisionStatus.APPROVED:
         raise Conflict(_("These minutes are already approved."))
     if revision.status != RevisionStatus.PUBLISHED:
-        raise Conflict(_("These minutes have not been published for approval yet."))
+        raise Conflict(_("These minutes have not been sent for approval yet."))
     country = actor.country_code
     if country is None:
         raise NotAllowed(about(meeting, "Only the co-chairs of the meeting approve its minutes."))

@@ -100,7 +100,7 @@ def publish_minutes(meeting_id: int) -> Response:
     record = _meeting(meeting_id)
     meeting_minutes.publish_minutes(current_user, record)
     db.session.commit()
-    flash(_("Minutes published; both co-chairs are asked to approve them."), "success")
+    flash(_("Minutes sent for approval; both co-chairs are asked to approve them."), "success")
     return _to_meeting(record, "minutes")
 
 

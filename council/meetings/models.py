@@ -183,7 +183,7 @@ EVENT_LABELS = {
     MeetingEvent.DECISION_REMOVED: _l("Decision removed"),
     MeetingEvent.TRANSLATED: _l("Translation changed"),
     MeetingEvent.MINUTES_EDITED: _l("Minutes edited"),
-    MeetingEvent.MINUTES_PUBLISHED: _l("Minutes published for approval"),
+    MeetingEvent.MINUTES_PUBLISHED: _l("Minutes sent for approval"),
     MeetingEvent.MINUTES_APPROVAL_REQUESTED: _l("Co-chairs asked to approve"),
     MeetingEvent.MINUTES_APPROVED: _l("Minutes approved by a co-chair"),
     MeetingEvent.MINUTES_FULLY_APPROVED: _l("Minutes approved by both co-chairs"),

@@ -27,7 +27,7 @@ from council.directory.services import (
 )
 from council.errors import DomainError
 from council.extensions import db, login_manager
-from council.forms import option, show_error, submit_form
+from council.forms import grouped_options, option, show_error, submit_form
 from council.i18n import marked_localized, plain_localized
 from council.meetings import agenda, services
 from council.meetings import attendance as meeting_attendance
@@ -160,8 +160,8 @@ def _people_choices(council_id: int) -> list[Any]:
 
 
 def _organisation_choices(council_id: int) -> list[Any]:
-    return [option(o.id, f"{plain_localized(o.name, o.original_language)} ({o.country_code})")
-            for o in council_organisations(council_id)]
+    """By country, the international organisations apart (optgroups)."""
+    return grouped_options(organisation_groups(council_organisations(council_id)))
 
 
 def _schedulable_groups(council_id: int) -> list[WorkingGroup]:

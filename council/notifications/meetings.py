@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
@@ -38,9 +39,13 @@ SUBJECT_DETAILS["meeting"] = meeting_details
 
 
 def _render_meeting(item: dict[str, Any], reader: Reader) -> Line:
+    """The meeting, when and where, and the reader's answer; the link opens the meeting page at its
+    invitations, where the answer is given or changed."""
     when = reader.meeting_time(item["starts_at"], item.get("time_zone"))
-    return Line(reader.text(item["title"]), page_link("meeting", item["id"]),
-                detail=f"{when}, {item['place']}" if item.get("place") else when)
+    detail = f"{when}, {item['place']}" if item.get("place") else when
+    if item.get("response"):
+        detail += " · " + _("Your answer: %(answer)s", answer=Response(item["response"]).label)
+    return Line(reader.text(item["title"]), page_link("meeting", item["id"]) + "#invitations", detail=detail)
 
 
 @digest_section("upcoming", _l("Meetings ahead"), _render_meeting, more="meetings.meetings")
@@ -55,7 +60,8 @@ def collect_upcoming(readers: Readers) -> list[tuple[Items, int]]:
                                 if person.organisation_id is not None})
         rows = db.session.execute(
             select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.time_zone, Meeting.place,
-                   Meeting.online_url, Invitation.user_id, Invitation.delegate_id, Invitation.organisation_id)
+                   Meeting.online_url, Invitation.user_id, Invitation.delegate_id, Invitation.organisation_id,
+                   Invitation.response)
             .join(Invitation, Invitation.meeting_id == Meeting.id)
             .where(or_(Invitation.user_id.in_(ids), Invitation.delegate_id.in_(ids),
                        Invitation.organisation_id.in_(organisations)),
@@ -64,22 +70,37 @@ def collect_upcoming(readers: Readers) -> list[tuple[Items, int]]:
         meetings: dict[int, dict[str, Any]] = {}
         invited_people: dict[int, set[int]] = {}
         invited_organisations: dict[int, set[int]] = {}
-        for id_, title, starts_at, zone, place, online, user_id, delegate_id, organisation_id in rows:
+        # Each invitation's answer: a person's own (or as a delegate) first, else their organisation's.
+        answers: dict[tuple[int, str, int], str] = {}
+        for (id_, title, starts_at, zone, place, online, user_id, delegate_id, organisation_id,
+             response) in rows:
             meetings[id_] = {"id": id_, "title": title, "starts_at": starts_at, "time_zone": zone,
                              "place": place or online or ""}
             invited_people.setdefault(id_, set()).update(
                 person for person in (user_id, delegate_id) if person is not None)
             if organisation_id is not None:
                 invited_organisations.setdefault(id_, set()).add(organisation_id)
+                answers[(id_, "organisation", organisation_id)] = response
+            for person in (user_id, delegate_id):
+                if person is not None:
+                    answers[(id_, "person", person)] = response
         ordered = sorted(meetings.values(), key=lambda meeting: (meeting["starts_at"], meeting["id"]))
         for position, person in zip(positions, people, strict=True):
             theirs = [meeting for meeting in ordered
                       if person.id in invited_people.get(meeting["id"], ())
                       or person.organisation_id in invited_organisations.get(meeting["id"], ())]
-            items = [{**meeting, "starts_at": meeting["starts_at"].isoformat()}
+            items = [{**meeting, "starts_at": meeting["starts_at"].isoformat(),
+                      "response": _answer(answers, meeting["id"], person)}
                      for meeting in theirs[:SECTION_LIMIT]]
             results[position] = (items, len(theirs))
     return results
+
+
+def _answer(answers: dict[tuple[int, str, int], str], meeting_id: int, person: User) -> str:
+    own = answers.get((meeting_id, "person", person.id))
+    if own is None and person.organisation_id is not None:
+        own = answers.get((meeting_id, "organisation", person.organisation_id))
+    return str(own or "")
 
 
 # The reminder the day before ----------------------------------------------------------------------

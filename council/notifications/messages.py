@@ -22,7 +22,7 @@ from werkzeug.routing import BuildError
 from council.addresses import external_url
 from council.directory.models import DirectoryEvent, User, WorkingGroup
 from council.extensions import db
-from council.formatting import date_pattern, datetime_pattern
+from council.formatting import date_pattern, datetime_pattern, percent
 from council.i18n import Translations, fallback_note, localize, shortened
 from council.meetings.models import MeetingEvent, MeetingKind
 from council.meetings.wording import meeting_gettext
@@ -219,7 +219,7 @@ EVENT_HEADLINES: dict[str, Headline] = {
     MeetingEvent.CANCELLED:
         lambda v: meeting_gettext(v["meeting_kind"], "Meeting cancelled: %(meeting)s", **v),
     MeetingEvent.HELD: lambda v: meeting_gettext(v["meeting_kind"], "Meeting held: %(meeting)s", **v),
-    MeetingEvent.MINUTES_PUBLISHED: lambda v: _("Minutes published: %(meeting)s", **v),
+    MeetingEvent.MINUTES_PUBLISHED: lambda v: _("Minutes sent for approval: %(meeting)s", **v),
     MeetingEvent.MINUTES_APPROVAL_REQUESTED:
         lambda v: _("Minutes waiting for your approval: %(meeting)s", **v),
     MeetingEvent.MINUTES_APPROVED: lambda v: _("Minutes approved by %(actor)s: %(meeting)s", **v),
@@ -276,7 +276,7 @@ def describe(kind: str, payload: dict[str, Any], reader: Reader, *, actor: str |
     if payload.get("due_date") and kind.startswith("reminder.commitment"):
         message.lines.append(_("Due date: %(date)s", date=values["date"]))
     if payload.get("progress") is not None and kind.startswith("commitment."):
-        message.lines.append(_("Progress: %(progress)s%%", progress=payload["progress"]))
+        message.lines.append(_("Progress: %(progress)s", progress=percent(payload["progress"])))
     # Verifiers comment (the tracker stores it as the status change's reason); others give reasons.
     comment = payload.get("comment") or (payload.get("reason") if kind in COMMENTED else None)
     if comment:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from council.auth.permissions import require
 from council.directory.models import User
 from council.extensions import csrf, db, limiter
+from council.operations import components as component_samples
 from council.operations import metrics, personal_data, status
 from council.timeutil import utcnow
 from council.webhooks import services as webhook_services
@@ -28,6 +29,16 @@ def status_page() -> str:
     return render_template("operations/status.html", status=status.status(current_user.council_id),
                            failing_webhooks=webhook_services.failing_endpoints(current_user.council_id),
                            now=utcnow())
+
+
+@bp.get("/admin/components")
+@login_required
+def components() -> str:
+    """Every shared component on one page, for developers: in debug to anyone signed in, otherwise to
+    the platform administrators."""
+    if not current_app.debug:
+        require(current_user, "operations.components")
+    return render_template("operations/components.html", **component_samples.samples())
 
 
 @bp.get("/metrics")

@@ -78,14 +78,14 @@
     window.clearTimeout(resizing);
     resizing = window.setTimeout(markScrolling, 150);
   });
-  // A long list to choose people or organisations from (a select of more than 12 choices in a form
-  // that posts) gets a search box above it: typing hides the choices that do not contain the words,
+  // A long list to choose people or organisations from (a select of more than 12 choices in a form,
+  // a list's filter bar too) gets a search box above it: typing hides the choices that do not contain the words,
   // an optgroup left empty too. Chosen ones stay shown; the select itself is what is sent.
   var PICKER_SIZE = 12;
   var folded = function (text) { return text.toLocaleLowerCase(document.documentElement.lang || undefined); };
   document.addEventListener("DOMContentLoaded", function () {
     var label = document.documentElement.getAttribute("data-filter-label");
-    document.querySelectorAll("form[method=post] select").forEach(function (select, index) {
+    document.querySelectorAll("form select:not([name=sort])").forEach(function (select, index) {
       if (select.options.length <= PICKER_SIZE || !label) { return; }
       var box = document.createElement("input");
       box.type = "search";

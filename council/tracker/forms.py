@@ -63,7 +63,7 @@ class CommitmentForm(CouncilForm):
 REPORT_STATUS_CHOICES = [
     option("", _l("Keep the status")),
     option(CommitmentStatus.IN_PROGRESS.value, CommitmentStatus.IN_PROGRESS.label),
-    option(CommitmentStatus.REPORTED_DONE.value, _l("Done: ask for verification")),
+    option(CommitmentStatus.REPORTED_DONE.value, _l("Report it done and ask for verification")),
     option(CommitmentStatus.BLOCKED.value, _l("Blocked (say why in the note)")),
 ]
 

@@ -39,11 +39,12 @@ from council.directory.services import (
     active_people_by_organisation,
     council_organisations,
     get_in_council,
+    organisation_groups,
     person_label,
 )
 from council.errors import NotAllowed
 from council.extensions import db
-from council.forms import choice_needed, option, submit_form
+from council.forms import choice_needed, grouped_options, option, submit_form
 from council.i18n import current_language, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
@@ -171,7 +172,7 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
     return dict(
         groups=db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
                                   .order_by(WorkingGroup.code)).all(),
-        organisations=council_organisations(council_id),
+        organisations=organisation_groups(council_organisations(council_id)),
         owners=queries.owners_with_commitments(council_id))
 
 
@@ -358,9 +359,9 @@ def export_commitments(fmt: str) -> Response:
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
     form = CommitmentForm(obj=obj)
     council_id = recommendation.council_id
-    form.organisation_id.choices = choice_needed([
-        option(o.id, f"{o.country_code} · {plain_localized(o.name, o.original_language)}")
-        for o in council_organisations(council_id)])
+    # Grouped by country, the international organisations apart; a long list gets a search box.
+    form.organisation_id.choices = choice_needed(grouped_options(organisation_groups(
+        council_organisations(council_id))))
     form.owner_id.choices = [option("", "—")] + [
         option(person.id, person_label(current_user, person))
         for person, _organisation in active_people_by_organisation(council_id)]

@@ -254,6 +254,13 @@ def missing_in(kind: Kind, record: Any) -> list[str]:
     return [lang for lang in LANGUAGES if any(texts and not texts.get(lang) for texts in parts)]
 
 
+def partly_in(kind: Kind, record: Any) -> list[str]:
+    """Languages that some of the record's texts have and others lack (a title translated, its text not)."""
+    parts = [kind.read(record, part.key) for part in kind.parts(record)]
+    return [lang for lang in LANGUAGES if any(texts.get(lang) for texts in parts)
+            and any(texts and not texts.get(lang) for texts in parts)]
+
+
 def _has(column: Any, lang: str) -> ColumnElement[bool]:
     return func.coalesce(column[lang].as_string(), "") != ""
 

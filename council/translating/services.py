@@ -20,7 +20,14 @@ from council.directory.models import PlatformRole, User
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGE_NAMES, LANGUAGES, Translations
-from council.translating.registry import KINDS, Kind, kind_of, missing_condition, missing_in
+from council.translating.registry import (
+    KINDS,
+    Kind,
+    kind_of,
+    missing_condition,
+    missing_in,
+    partly_in,
+)
 
 # How many records of one kind the "to translate" list shows at once.
 LIST_LIMIT = 50
@@ -60,6 +67,7 @@ class LanguageStatus:
     original: str
     missing: list[str]
     editable: bool
+    partly: list[str]  # missing languages that some of the record's texts have already
 
 
 def language_status(user: Any, record: Any) -> LanguageStatus | None:
@@ -67,7 +75,7 @@ def language_status(user: Any, record: Any) -> LanguageStatus | None:
     if kind is None:
         return None
     return LanguageStatus(kind.key, record.id, kind.original(record), missing_in(kind, record),
-                          may_translate(user, record))
+                          may_translate(user, record), partly_in(kind, record))
 
 
 def add_translation(actor: User, record: Any, language: str, texts: Mapping[str, str | None]) -> Any:

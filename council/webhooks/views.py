@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from council.auth.permissions import is_secretary, require
 from council.directory.models import PlatformRole
+from council.directory.services import organisation_groups
 from council.errors import DomainError
 from council.extensions import db
-from council.forms import option, submit_form
-from council.i18n import plain_localized
+from council.forms import grouped_options, option, submit_form
 from council.timeutil import utcnow
 from council.web import current_council, paginate, private_page
 from council.webhooks import services
@@ -41,8 +41,8 @@ def endpoints() -> str:
 def _organisation_choices(form: EndpointForm) -> None:
     whole = [option("", _("The whole council"))] if is_secretary(current_user, current_user.council_id) \
         or current_user.role == PlatformRole.ADMIN else []
-    form.organisation_id.choices = whole + [option(o.id, plain_localized(o.name))
-                                            for o in services.organisations_for(current_user)]
+    form.organisation_id.choices = whole + grouped_options(organisation_groups(
+        list(services.organisations_for(current_user))))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -32,6 +32,8 @@ def _cases() -> list[Any]:
     for number, name in enumerate(SIGNED_IN_PAGES):
         account, language = SIGNED_IN[number % len(SIGNED_IN)]
         cases.append(pytest.param(name, account, language, id=f"{name}-{language}"))
+    # The developers' components page: every shared macro at once, so axe and the widths see them all.
+    cases.append(pytest.param("components", "admin", "en", id="components-en"))
     for number, name in enumerate(PORTAL_PAGES):
         language = PORTAL[number % len(PORTAL)]
         cases.append(pytest.param(name, None, language, id=f"{name}-{language}"))
@@ -79,6 +81,7 @@ def every_path(live_server: LiveServer) -> dict[str, str]:
             "print-minutes": path("meetings.print_minutes", meeting_id=public_minutes),
             "translations": path("translating.translations"),
             "calendars": path("meetings.calendars"),
+            "components": path("operations.components"),
             "portal": path("portal.index"),
             "portal-council": path("portal.council_page", slug=slug),
             "portal-group": path("portal.group", slug=slug, group_id=group),

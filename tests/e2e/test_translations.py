@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from council.directory.models import User, WorkingGroup
 from council.extensions import db
 from council.tracker import services
 from council.tracker.models import RecommendationSource
-from tests.e2e.conftest import ACCOUNTS, LiveServer, Pages, axe_violations, follow, screenshot, translated
-
-
-def tr(page: Page, message: str) -> str:
-    return translated(page.locator("html").get_attribute("lang") or "ru", message)
+from tests.e2e.conftest import ACCOUNTS, LiveServer, Pages, axe_violations, follow, screenshot
 
 
 def _russian_recommendation(live_server: LiveServer) -> tuple[int, str]:
@@ -42,10 +38,13 @@ def test_a_co_chair_adds_the_turkmen_text_beside_the_original(new_page: Pages,
     chair.goto(f"/tracker/recommendations/{recommendation_id}")
     language = chair.locator("html").get_attribute("lang")
     assert language == "tk"
-    # The Russian title is shown, visibly marked; the notice names the original and what is missing.
-    expect(chair.locator("h1 .untranslated")).to_contain_text(tr(chair, "not translated yet"))
+    # The Russian title is shown without a marker of its own: the record's one notice names the original
+    # and the reader's missing language.
+    expect(chair.locator("h1 .lang-mark")).to_have_count(0)
     notice = chair.locator("p.translation-status")
+    expect(notice).to_have_count(1)
     expect(notice).to_contain_text("Русский")
+    expect(notice).to_contain_text("Türkmençe")
     follow(chair, "p.translation-status a[href$='/tk']")  # "translate", in the reader's own language
     assert chair.url.endswith(f"/translate/recommendation/{recommendation_id}/tk")
     expect(chair.locator("blockquote.original-text").first).to_have_text(
@@ -58,8 +57,12 @@ def test_a_co_chair_adds_the_turkmen_text_beside_the_original(new_page: Pages,
     # Back on the record: the title in Turkmen, no marker, Turkmen no longer offered.
     expect(chair.locator(".flash-success")).to_be_visible()
     expect(chair.locator("h1")).to_contain_text("wagtlaýyn saklanyş ammary")
-    expect(chair.locator("h1 .untranslated")).to_have_count(0)
     expect(chair.locator("p.translation-status a[href$='/tk']")).to_have_count(0)
+    # The translation is shown; the notice offers the original, and back.
+    follow(chair, "p.translation-status a[href*='original=1']")
+    expect(chair.locator("h1")).to_contain_text("Склад временного хранения")
+    follow(chair, "p.translation-status a")
+    expect(chair.locator("h1")).to_contain_text("wagtlaýyn saklanyş ammary")
     # Search finds it by the new Turkmen words in capitals.
     chair.goto("/tracker/recommendations?q=AMMARY")
     expect(chair.locator("main table")).to_contain_text(code)

@@ -135,7 +135,7 @@ def test_a_text_not_yet_in_the_reader_s_language_is_marked_as_on_pages(world, ma
     commitment(world, TODAY + timedelta(days=2), owner=world.member, code="TRD-2026-004-KZ1")
     send_reminders(MORNING)
     [reminder] = mail_to(mail_sink, "member@example.org")
-    marked = "Iş topary: Торговля (heniz terjime edilmedi: Русский)"
+    marked = "Iş topary: Торговля (dili: Русский; heniz terjime edilmedi)"
     assert marked in plain(mail_sink.text_of(reminder))
     assert marked in plain(mail_sink.html_of(reminder))
     world.member.language = "ru"

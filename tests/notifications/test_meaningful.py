@@ -94,3 +94,37 @@ def test_after_the_demo_no_account_has_more_than_ten_unread(app):
                User.email.in_(DEMO_ACCOUNTS))
         .group_by(User.email)).all())
     assert unread and max(unread.values()) <= 10, unread
+
+
+def test_a_co_chair_who_approved_is_not_asked_again_in_the_digest(world, mail_sink):
+    """The review's stale request: the Turkmen co-chair's digest, made after he approved, still asked
+    him to approve. Now only the co-chair who has not approved yet is asked."""
+    from council.notifications import digests
+    from council.notifications.models import EmailMode, NotificationPreference
+    from tests.notifications.conftest import mail_to, plain
+
+    for person in (world.kz_chair, world.tm_chair):
+        db.session.add(NotificationPreference(user_id=person.id, email_mode=EmailMode.DAILY))
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC), tick=False):
+        meeting = Meetings(world).published_minutes(title={"en": "Trade group, November"},
+                                                    original_language="en")
+        meeting_minutes.approve_minutes(world.tm_chair, meeting)
+        db.session.commit()
+    digests.plan(datetime(2026, 11, 25, 2, 5, tzinfo=UTC))
+    waiting = "== Minutes waiting for your approval =="
+    [approved] = mail_to(mail_sink, "tm.chair@example.org")
+    assert waiting not in plain(mail_sink.text_of(approved))
+    [not_yet] = mail_to(mail_sink, "kz.chair@example.org")
+    assert waiting in plain(mail_sink.text_of(not_yet))
+
+
+def test_minutes_sent_and_approved_by_both_are_one_item_for_the_secretary_that_day(world):
+    """The review saw three near-duplicate items for one approval; a record's day is one item."""
+    with time_machine.travel(datetime(2026, 11, 24, 6, 0, tzinfo=UTC), tick=False):
+        meeting = Meetings(world).published_minutes()
+        meeting_minutes.approve_minutes(world.kz_chair, meeting)
+        meeting_minutes.approve_minutes(world.tm_chair, meeting)
+        db.session.commit()
+    records = [(row.event.subject_type, row.event.subject_id) for row in items(world.secretary) if row.event]
+    assert records and len(records) == len(set(records)), [row.kind for row in items(world.secretary)]

@@ -140,8 +140,39 @@ def test_digests_list_upcoming_meetings_and_new_minutes(meetings, world, mail_si
     [digest] = mail_to(mail_sink, "member@example.org")
     text = plain(mail_sink.text_of(digest))
     assert "== Meetings ahead ==" in text
-    assert f"- {TITLE} — Dec 1, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building" in text
+    assert (f"- {TITLE} — Dec 1, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building · "
+            "Your answer: No answer yet") in text
     # New minutes are news of their meeting: one line, the meeting as it is now.
     assert "- Ecology group, October — Held, Nov 16, 2026, 10:00 AM Aktau (UTC+5) · " \
-           "Minutes published for approval" in text
+           "Minutes sent for approval" in text
     assert text.count("Ecology group, October") == 1
+
+
+def test_the_digest_shows_the_readers_answer_to_each_meeting_ahead_and_links_to_answer(meetings, world,
+                                                                                       mail_sink):
+    """The member answered one invitation and not the other; the Turkmen member is invited through
+    their organisation, whose answer is theirs; each line links to the meeting's invitations."""
+    for person in (world.member, world.tm_member):
+        db.session.add(NotificationPreference(user_id=person.id, email_mode=EmailMode.DAILY))
+    db.session.commit()
+    answered = meetings.published(title={"en": "Trade group, answered"}, original_language="en")
+    meetings.published(title={"en": "Trade group, not answered"}, original_language="en",
+                       starts_at=datetime(2026, 12, 2, 10, 0), ends_at=datetime(2026, 12, 2, 13, 0))
+    mine = next(i for i in answered.invitations if i.user_id == world.member.id)
+    meetings_service.respond(world.member, mine, Response.ATTENDING)
+    theirs = next(i for i in answered.invitations if i.organisation_id == world.tm_org.id)
+    meetings_service.respond(world.tm_chair, theirs, Response.NOT_ATTENDING)
+    db.session.commit()
+
+    digests.plan(datetime(2026, 11, 25, 2, 5, tzinfo=UTC))
+    [digest] = mail_to(mail_sink, "member@example.org")
+    ahead = plain(mail_sink.text_of(digest)).split("== Meetings ahead ==")[1]
+    assert "- Trade group, answered — Dec 1, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building · " \
+           "Your answer: Attending" in ahead
+    assert "- Trade group, not answered — Dec 2, 2026, 10:00 AM Aktau (UTC+5), Aktau, akimat building · " \
+           "Your answer: No answer yet" in ahead
+    assert f"/meetings/{answered.id}#invitations" in ahead
+    assert "Your answer: Attending" in plain(mail_sink.html_of(digest))
+    [turkmen] = mail_to(mail_sink, "tm.member@example.org")
+    assert "Trade group, answered — " in plain(mail_sink.text_of(turkmen))
+    assert "Your answer: Not attending" in plain(mail_sink.text_of(turkmen))

@@ -278,7 +278,7 @@ def test_owner_reports_progress_with_evidence(client, auth, world, tracker, uplo
     assert response.status_code == 302
     text = page_text(client.get(f"/tracker/commitments/{tracker.kz.id}"))
     assert "Kiosks delivered" in text and "act-17.pdf" in text and "https://example.org/act-17" in text
-    assert "reported progress: 20 % → 60 %" in text
+    assert "reported progress: 20% → 60%" in text  # the percent filter: "20 %" in Russian
     evidence = db.session.scalar(select(Evidence).where(Evidence.filename == "act-17.pdf"))
     with client.get(f"/tracker/evidence/{evidence.id}") as download:
         assert download.status_code == 200 and download.data == PDF

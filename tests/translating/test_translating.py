@@ -240,3 +240,28 @@ def test_the_to_translate_list_counts_and_filters(client: Any, auth: Any, world:
     auth.login(world.member)
     assert 'href="/translations"' not in page_text(client.get("/tracker/recommendations"))
     assert "Nothing to translate here" in page_text(client.get("/translations"))
+
+
+def test_one_notice_per_record_a_partial_translation_and_the_original_on_request(client: Any, auth: Any,
+                                                                                world: Any) -> None:
+    """A record's own texts carry no marker of their own: its one notice speaks for them. A title
+    translated and a text not is 'partly' in the reader's language; a translated record offers its
+    original (?original=1), and back."""
+    record = RecommendationFactory(group=world.group, original_language="ru",
+                                   title={"ru": "Склад у поста", "en": "A warehouse at the checkpoint"},
+                                   text={"ru": "Построить склад."})
+    db.session.commit()
+    auth.login(world.member)  # reads English
+    url = f"/tracker/recommendations/{record.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert html.count('class="notice translation-status"') == 1
+    assert "Partly in English; the rest is shown in Русский, the original" in html
+    assert "Построить склад." in html and 'class="lang-mark"' not in html.split("<h1")[1].split("</main>")[0]
+    services.add_translation(world.secretary, record, "en", {"text": "Build a warehouse."})
+    db.session.commit()
+    text = page_text(client.get(url))
+    assert "Translated from Русский." in text and ">Show the original</a>" in text
+    assert "Build a warehouse." in text
+    original = client.get(url, query_string={"original": "1"}).get_data(as_text=True)
+    assert '<span lang="ru">Построить склад.</span>' in original and "Build a warehouse." not in original
+    assert "Shown in Русский, the original." in original and ">Show in English</a>" in original
