@@ -329,8 +329,11 @@ def main() -> None:
         with stack.connect() as connection:
             sent = connection.execute("SELECT state, count(*) FROM notification WHERE channel = 'email' "
                                       "GROUP BY state ORDER BY state").fetchall()
+            kinds = connection.execute("SELECT kind, count(*) FROM notification WHERE channel = 'email' "
+                                       "GROUP BY kind ORDER BY count(*) DESC").fetchall()
         print(f"\nprogress reports saved: {len(stats.saved)}; e-mail outbox rows by state: {dict(sent)}; "
               f"messages in the SMTP sink: {len(stack.sink.received)}")
+        print(f"e-mail outbox rows by kind: {dict(kinds)}")
     finally:
         stack.stop()
         if not options.keep_database:

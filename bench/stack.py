@@ -31,7 +31,8 @@ from bench.generate import BENCH_SECRET_KEY
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-DATABASE = "council_load_bench"
+# Several people share the PostgreSQL server: BENCH_LOAD_DATABASE gives each run a database of its own.
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "council_load_bench")
 
 
 def free_port() -> int:
