@@ -246,3 +246,28 @@ def test_signing_in_renders_nothing_again(cached, tracked):
     with statements:
         member.get("/dashboard")
     assert not statements.figures_computed
+
+
+def test_the_portal_s_figures_are_cached_and_new_after_a_report(app, cached, tracked):
+    """The public portal's figures come from the cache, for anonymous visitors as for the rest, and a
+    report on a public commitment shows on the next visit."""
+    world = tracked.world
+    pages = [f"/public/{world.council.slug}", f"/public/{world.council.slug}/groups/{world.group.id}"]
+    visitor = cached.app.test_client()
+    plain = app.test_client()
+    before = {url: page_text(visitor.get(url)) for url in pages}
+    statements = Statements(cached.app)
+    for url in pages:
+        with statements:
+            assert page_text(visitor.get(url)) == before[url]
+        assert not statements.figures_computed, url
+    member = cached(world.member)
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "90", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    for url in pages:
+        with statements:
+            served = page_text(visitor.get(url))
+        assert statements.figures_computed, url
+        assert served != before[url]
+        assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
