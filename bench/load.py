@@ -317,8 +317,9 @@ def main() -> None:
             with stack.connect() as connection:
                 after = connection.execute("SELECT count(*) FROM notification WHERE channel = 'email'"
                                            ).fetchone()
-            print(f"settled: beat's work of the day done first ({(after or [0])[0] - (before or [0])[0]} e-mails "
-                  f"in {time.monotonic() - settled:.0f} s, {waiting} still waiting)", flush=True)
+            made = (after or [0])[0] - (before or [0])[0]
+            print(f"settled: beat's work of the day done first ({made} e-mails in "
+                  f"{time.monotonic() - settled:.0f} s, {waiting} still waiting)", flush=True)
             with stack.connect() as connection:
                 connection.execute("DELETE FROM notification WHERE channel = 'email' AND state = 'sent'")
         print(f"load: {options.clients} clients, {options.duration:.0f} s, think {options.think:g} s",
