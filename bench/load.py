@@ -294,9 +294,10 @@ def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
     parser.add_argument("--think", type=float, default=5.0, help="mean think time in seconds (0: none)")
     parser.add_argument("--size", default="10k", help="bench/generate.py size")
     parser.add_argument("--keep-database", action="store_true", help="leave council_load_bench behind")
-    parser.add_argument("--settle", type=float, default=300.0,
-                        help="first do beat's reminders and digests due and wait up to this many seconds "
-                             "for their e-mails (0: no)")
+    parser.add_argument("--without-beat", action="store_true",
+                        help="no beat: a fresh database's first reminders (at :07 and :37, thousands of "
+                             "e-mails) and digests (every quarter hour from 07:00 in Aqtau, 501) are not "
+                             "in the measurement; e-mails of the run still go at once")
     parser.add_argument("--trivial", type=float, default=20.0,
                         help="seconds of the trivial signed-in page alone first (bench/load.py; 0: none)")
     return parser
@@ -304,24 +305,10 @@ def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
 
 def main() -> None:
     options = arguments().parse_args()
-    stack = Stack(size=options.size)
+    stack = Stack(size=options.size, beat=not options.without_beat)
     stop_on_signals(stack)
     try:
         stack.start()
-        if options.settle:
-            settled = time.monotonic()
-            with stack.connect() as connection:
-                before = connection.execute("SELECT count(*) FROM notification WHERE channel = 'email'"
-                                            ).fetchone()
-            waiting = stack.settle(options.settle)
-            with stack.connect() as connection:
-                after = connection.execute("SELECT count(*) FROM notification WHERE channel = 'email'"
-                                           ).fetchone()
-            made = (after or [0])[0] - (before or [0])[0]
-            print(f"settled: beat's work of the day done first ({made} e-mails in "
-                  f"{time.monotonic() - settled:.0f} s, {waiting} still waiting)", flush=True)
-            with stack.connect() as connection:
-                connection.execute("DELETE FROM notification WHERE channel = 'email' AND state = 'sent'")
         print(f"load: {options.clients} clients, {options.duration:.0f} s, think {options.think:g} s",
               file=sys.stderr, flush=True)
         alone = Stats()

@@ -175,6 +175,8 @@ class Stack:
     # bench/faults.py stops PostgreSQL: then the run has a server of its own (OwnPostgres).
     own_postgres: bool = False
     postgres: OwnPostgres | None = None
+    # bench/load.py --without-beat: no beat, so none of its time-of-day work (below) in the measurement.
+    beat: bool = True
 
     @property
     def base_url(self) -> str:
@@ -310,24 +312,8 @@ class Stack:
         self.start_web()
         for number in range(self.workers):
             self.start_worker("worker" if number == 0 else f"worker-{number + 1}")
-        self.start_beat()
-
-    def settle(self, limit: float = 300.0) -> int:
-        """Do beat's time-of-day work now (the reminders, the digests and round-ups due) and wait up to
-        `limit` seconds for its e-mails to go; returns how many are still waiting. A run that crossed
-        :07 or :37 (reminders: thousands of e-mails in a fresh database) or a quarter hour after 07:00 in
-        Aqtau (digests: 501) measured the worker rendering them more than the load."""
-        subprocess.run([str(BIN / "flask"), "council", "tick"], cwd=ROOT, env=self.env(), check=True,  # noqa: S603  our own command line, no shell
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + limit
-        while True:
-            with self.connect() as connection:
-                row = connection.execute("SELECT count(*) FROM notification WHERE channel = 'email' "
-                                         "AND state IN ('pending', 'sending')").fetchone()
-            waiting = int(row[0]) if row else 0
-            if waiting == 0 or time.monotonic() > deadline:
-                return waiting
-            time.sleep(2)
+        if self.beat:
+            self.start_beat()
 
     def stop(self) -> None:
         for name in reversed(list(self.processes)):
