@@ -306,7 +306,7 @@ class Stack:
         self.create_database()
         self.fill()
         say(f"stack: redis-server :{self.redis_port}, {self.webs} gunicorn(s) from :{self.web_port}, "
-            f"{self.workers} worker(s), beat, "
+            f"{self.workers} worker(s), {'beat' if self.beat else 'no beat'}, "
             f"SMTP sink :{self.controller.port if self.controller else '?'}")
         self.start_redis()
         self.start_web()
