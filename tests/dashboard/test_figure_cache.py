@@ -259,7 +259,7 @@ def test_the_portal_s_figures_are_cached_and_new_after_a_report(app, cached, tra
     statements = Statements(cached.app)
     for url in pages:
         with statements:
-            assert page_text(visitor.get(url)) == before[url]
+            assert without_tokens(page_text(visitor.get(url))) == without_tokens(before[url])
         assert not statements.figures_computed, url
     member = cached(world.member)
     response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
@@ -269,5 +269,5 @@ def test_the_portal_s_figures_are_cached_and_new_after_a_report(app, cached, tra
         with statements:
             served = page_text(visitor.get(url))
         assert statements.figures_computed, url
-        assert served != before[url]
+        assert without_tokens(served) != without_tokens(before[url])
         assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url

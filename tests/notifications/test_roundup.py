@@ -18,10 +18,10 @@ from council.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from council.notifications.outbox import dispatch
 from council.tracker import services as tracker
 from tests.notifications.conftest import mail_to, subject
 from tests.notifications.happenings import assign
-from workers.tasks import plan_digests
 
 # 07:05 in Aqtau and Ashgabat on Wednesday 25 November 2026; the reports are made the day before.
 MORNING = datetime(2026, 11, 25, 2, 5, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_the_round_up_tells_a_held_report_once_and_never_twice(world, mail_sink)
     mail_sink.messages.clear()
 
     # Beat's digest task plans the round-ups too: the secretary's, the co-chair's and the observer's.
-    assert plan_digests(MORNING.isoformat()) == 3
+    assert dispatch("council.digests.plan", MORNING.isoformat())
     [message] = mail_to(mail_sink, "secretary@example.org")
     assert subject(message) == ROUNDUP_SUBJECT
     text = mail_sink.text_of(message)
