@@ -31,7 +31,8 @@ from bench.generate import BENCH_SECRET_KEY
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-DATABASE = "council_load_bench"
+# Several people share the PostgreSQL server: BENCH_LOAD_DATABASE gives each run a database of its own.
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "council_load_bench")
 
 
 def free_port() -> int:
@@ -174,6 +175,8 @@ class Stack:
     # bench/faults.py stops PostgreSQL: then the run has a server of its own (OwnPostgres).
     own_postgres: bool = False
     postgres: OwnPostgres | None = None
+    # bench/load.py --without-beat: no beat, so none of its time-of-day work (below) in the measurement.
+    beat: bool = True
 
     @property
     def base_url(self) -> str:
@@ -303,13 +306,14 @@ class Stack:
         self.create_database()
         self.fill()
         say(f"stack: redis-server :{self.redis_port}, {self.webs} gunicorn(s) from :{self.web_port}, "
-            f"{self.workers} worker(s), beat, "
+            f"{self.workers} worker(s), {'beat' if self.beat else 'no beat'}, "
             f"SMTP sink :{self.controller.port if self.controller else '?'}")
         self.start_redis()
         self.start_web()
         for number in range(self.workers):
             self.start_worker("worker" if number == 0 else f"worker-{number + 1}")
-        self.start_beat()
+        if self.beat:
+            self.start_beat()
 
     def stop(self) -> None:
         for name in reversed(list(self.processes)):

@@ -53,11 +53,13 @@ def sweep_outbox() -> int:
 
 @shared_task(name="council.digests.plan", acks_late=True)
 def plan_digests(at: str | None = None) -> int:
-    """Hand the people whose digest is due to `council.digests.send`, in batches of ids."""
-    from council.notifications import digests
+    """Hand the people whose digest (or round-up) is due to `council.digests.send` (or
+    `council.roundups.send`), in batches of ids."""
+    from council.notifications import digests, roundup
     from council.operations.status import record_run
 
-    planned = digests.plan(datetime.fromisoformat(at) if at else None)
+    moment = datetime.fromisoformat(at) if at else None
+    planned = digests.plan(moment) + roundup.plan(moment)
     record_run("digests")
     return planned
 
@@ -67,6 +69,13 @@ def send_digests(user_ids: list[int], at: str) -> int:
     from council.notifications import digests
 
     return digests.send_due(user_ids, datetime.fromisoformat(at))
+
+
+@shared_task(name="council.roundups.send", acks_late=True)
+def send_roundups(user_ids: list[int], at: str) -> int:
+    from council.notifications import roundup
+
+    return roundup.send_due(user_ids, datetime.fromisoformat(at))
 
 
 @shared_task(name="council.reminders.send", acks_late=True)

@@ -7,11 +7,17 @@ not), the reader's language, the council's day and what the block shows differen
 (`variant`, e.g. whether they may publish indicators). Nothing personal is in a block: the CSRF token of a
 form inside one is written as a mark and put in for each reader when the block is served.
 
-Invalidation: any domain event of a council (council/events.py; every change of a commitment, a
-recommendation, an indicator, a meeting or the directory records one) moves that council's generation on
-when its transaction commits, so the next page renders its blocks anew; an event without a council moves
-every council on. A block rendered from data read before the commit was stored under the old generation
-and is never served again. The cache failing (Redis down) only means rendering every time (a Redis that
+Invalidation, by generations: a block's key holds the generation of every part of the council its
+HTML depends on, and a domain event (council/events.py; every change of a commitment, a recommendation,
+an indicator, a meeting or the directory records one) moves on, when its transaction commits, the
+generations of what it changes, so the next page renders those blocks anew. A change of one commitment
+(a progress report, a status, its owner or due date) moves only the scopes that commitment is in: the
+council's own figures, its working group's, its organisation's, its owner's, the portal's (the council's
+public figures), and the initiatives' blocks if it counts towards an initiative; the working-group cards
+and the indicators stay. Any other event of a council moves the whole council on, an event without a
+council every council, and the events that change no figure (signing in, notification choices) nothing.
+A block rendered from data read before the commit was stored under the old generations and is never
+served again. The cache failing (Redis down) only means rendering every time (a Redis that
 does not answer at all costs a page up to a second per block: the client's timeouts).
 """
 
@@ -32,20 +38,58 @@ from sqlalchemy.orm import Session
 from council import events
 from council.dashboard.figures import Scope
 from council.extensions import cache, db
+from council.tracker.models import Commitment, TrackerEvent
 
 log = logging.getLogger(__name__)
 
 # Written in a cached block where a form's CSRF token goes; replaced by the reader's token when served.
 CSRF_MARK = "\x00csrf-token\x00"
 _EVERY_COUNCIL = "all"
-_STALE = "dashboard_stale_councils"  # session.info: councils whose events this transaction recorded
+_STALE = "dashboard_stale"  # session.info: the generations this transaction's events move on
+# A change of one commitment changes the figures of the scopes it is in, nothing else.
+COMMITMENT_CHANGES = frozenset({
+    TrackerEvent.COMMITMENT_CREATED, TrackerEvent.COMMITMENT_STATUS_CHANGED,
+    TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerEvent.COMMITMENT_SENT_BACK,
+    TrackerEvent.COMMITMENT_VERIFIED, TrackerEvent.COMMITMENT_OWNER_CHANGED,
+    TrackerEvent.COMMITMENT_DUE_CHANGED})
+# Events that change no figure a dashboard shows: who signed in, how people hear of things.
+UNSEEN = frozenset({
+    "auth.signed_in", "auth.sign_in_failed", "auth.signed_out_everywhere", "auth.second_factor_enabled",
+    "auth.second_factor_disabled", "auth.recovery_codes_renewed", "auth.recovery_code_used",
+    "person.password_set", "person.password_reset_requested", "person.second_factor_reset",
+    "person.notifications_changed", "person.unsubscribed", "notification.retried",
+    "notification.retried_all"})
+INITIATIVES = "initiatives"
+# What each block shows besides the council's records at large (the default: its scope's commitment
+# figures and the initiatives' progress, to be safe with a block added later).
+BLOCK_PARTS: dict[str, tuple[str, ...]] = {
+    "figures": ("scope",), "initiatives": (INITIATIVES,), "indicators": (), "cards": ()}
 # A block lives an hour at most: were a generation's move lost (Redis unreachable at that commit, but
 # not emptied), no block could stay stale longer than that.
 TIMEOUT = 3600
 
 
-def _generation_key(council: int | str) -> str:
-    return f"dashboard-generation:{council}"
+def _generation_key(part: int | str) -> str:
+    return f"dashboard-generation:{part}"
+
+
+def scope_parts(scope: Scope) -> list[str]:
+    """The generations a scope's commitment figures depend on: its group's, organisation's or owner's
+    (each moved by a change of a commitment in it), else the council's own figures; public ones apart."""
+    council = scope.council_id
+    parts = [f"{council}:{kind}:{value}" for kind, value in (
+        ("group", scope.group_id), ("organisation", scope.organisation_id), ("owner", scope.owner_id))
+        if value is not None]
+    if scope.public:
+        parts.append(f"{council}:public")
+    return parts or [f"{council}:council"]
+
+
+def _block_parts(scope: Scope, name: str) -> list[str]:
+    parts = [_EVERY_COUNCIL, str(scope.council_id)]
+    for depends in BLOCK_PARTS.get(name, ("scope", INITIATIVES)):
+        parts += scope_parts(scope) if depends == "scope" else [f"{scope.council_id}:{depends}"]
+    return parts
 
 
 def _safely(action: Callable[[], Any], default: Any = None) -> Any:
@@ -57,12 +101,11 @@ def _safely(action: Callable[[], Any], default: Any = None) -> Any:
 
 
 def block_key(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
-    """The cache key of one block of one scope's dashboard, as of the council's current generation."""
-    generations = _safely(lambda: cache.get_many(_generation_key(scope.council_id),
-                                                 _generation_key(_EVERY_COUNCIL)), [None, None])
-    council_generation, every_generation = generations or (None, None)
+    """The cache key of one block of one scope's dashboard, as of the generations it depends on."""
+    parts = _block_parts(scope, name)
+    generations = _safely(lambda: cache.get_many(*map(_generation_key, parts))) or [None] * len(parts)
     return ":".join(str(part) for part in (
-        "dashboard-block", council_generation or 0, every_generation or 0, scope.council_id,
+        "dashboard-block", *(generation or 0 for generation in generations), scope.council_id,
         scope.group_id, scope.organisation_id, scope.owner_id, int(scope.public), get_locale(),
         today.isoformat(), name, variant))
 
@@ -90,16 +133,37 @@ def template_context() -> dict[str, Any]:
 
 @events.listen
 def _changed(event: events.Event) -> None:
-    """Remember the council an event changes; its blocks are invalidated when the transaction commits."""
-    db.session.info.setdefault(_STALE, set()).add(event.council_id or _EVERY_COUNCIL)
+    """Remember what an event changes; those blocks are invalidated when the transaction commits."""
+    if event.kind in UNSEEN:
+        return
+    db.session.info.setdefault(_STALE, set()).update(changed_parts(event))
+
+
+def changed_parts(event: events.Event) -> set[str]:
+    """The generations an event moves on."""
+    council = event.council_id
+    if council is None:
+        return {_EVERY_COUNCIL}
+    payload = event.payload or {}
+    if event.kind not in COMMITMENT_CHANGES or event.subject_type != "commitment" \
+            or payload.get("group_id") is None or payload.get("organisation_id") is None:
+        return {str(council)}
+    parts = {f"{council}:council", f"{council}:public", f"{council}:group:{payload['group_id']}",
+             f"{council}:organisation:{payload['organisation_id']}"}
+    owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
+    parts |= {f"{council}:owner:{owner}" for owner in owners}
+    commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query
+    if commitment is None or commitment.initiative_id is not None:
+        parts.add(f"{council}:{INITIATIVES}")
+    return parts
 
 
 @sqlalchemy_event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    councils = session.info.pop(_STALE, None)
-    if not councils or not current_app:
+    parts = session.info.pop(_STALE, None)
+    if not parts or not current_app:
         return
-    _safely(lambda: cache.set_many({_generation_key(council): uuid.uuid4().hex for council in councils},
+    _safely(lambda: cache.set_many({_generation_key(part): uuid.uuid4().hex for part in parts},
                                    timeout=0))
 
 

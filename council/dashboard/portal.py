@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from council.dashboard.figures import DUE_SOON_DAYS
+from council.dashboard.figures import (
+    DUE_SOON_DAYS,
+    CommitmentFigures,
+    RecommendationFigures,
+    Scope,
+    commitment_figures,
+    recommendation_figures,
+)
 from council.dashboard.services import _approved, _groups
 from council.directory.models import (
     Council,
@@ -133,3 +141,20 @@ def public_minutes(council: Council, meeting_id: int) -> tuple[Meeting, MinutesR
 def due_within(commitment: Commitment, today: date, days: int = DUE_SOON_DAYS) -> bool:
     return commitment.status in COMMITMENT_PENDING and today <= commitment.due_date <= today + timedelta(
         days=days)
+
+
+class PublicFigures:
+    """The figures of a portal page, read when its block first asks for them: a block served from the
+    cache (council/dashboard/cache.py, as the dashboards' figures) runs no query."""
+
+    def __init__(self, scope: Scope, today: date) -> None:
+        self.scope = scope
+        self.today = today
+
+    @cached_property
+    def commitments(self) -> CommitmentFigures:
+        return commitment_figures(self.scope, self.today)
+
+    @cached_property
+    def recommendations(self) -> RecommendationFigures:
+        return recommendation_figures(self.scope)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from council.dashboard import figures, links, portal, services
+from council.dashboard import cache, figures, links, portal, services
 from council.dashboard.figures import Scope
 from council.dashboard.portal import PublicFilters
 from council.directory.models import Council
@@ -54,7 +54,7 @@ def _list_url(kind: str, **args: Any) -> str:
 @bp.context_processor
 def _links() -> dict[str, Any]:
     return {"list_url": _list_url, "council": g.get("portal_council"), "signed_in_view": False,
-            **links.template_context()}
+            **links.template_context(), **cache.template_context()}
 
 
 def _portal() -> Council:
@@ -77,9 +77,7 @@ def council_page() -> str:
     scope = Scope(council.id, public=True)
     today = council_today()
     return render_template(
-        "dashboard/public/council.html", scope=scope, today=today,
-        commitments=figures.commitment_figures(scope, today),
-        recommendations=figures.recommendation_figures(scope),
+        "dashboard/public/council.html", scope=scope, today=today, board=portal.PublicFigures(scope, today),
         groups=portal.public_groups(council.id),
         countries=services.countries(council.id), indicator_count=portal.public_indicator_count(council.id),
         minutes=services.approved_minutes(scope))
@@ -94,8 +92,7 @@ def group(group_id: int) -> str:
     page = paginate(portal.public_recommendations_query(
         council, PublicFilters(group_id=working_group.id), today))
     return render_template("dashboard/public/group.html", group=working_group, scope=scope,
-                           commitments=figures.commitment_figures(scope, today),
-                           recommendations=figures.recommendation_figures(scope), page=page,
+                           board=portal.PublicFigures(scope, today), page=page,
                            countries=services.countries(council.id))
 
 

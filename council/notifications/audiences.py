@@ -14,9 +14,18 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from council.auth.models import AuthEvent
-from council.directory.models import DirectoryEvent, GroupRole, Membership, PlatformRole, User, WorkingGroup
+from council.directory.models import (
+    DirectoryEvent,
+    GroupRole,
+    Membership,
+    Organisation,
+    PlatformRole,
+    User,
+    WorkingGroup,
+)
 from council.events import Event
 from council.extensions import db
 from council.meetings.models import Meeting, MeetingEvent, MeetingStatus
@@ -35,6 +44,9 @@ class Audience(StrEnum):
     SECRETARIES = "secretaries"  # secretaries of the event's council
     ADDRESSED = "addressed"  # payload user_ids, and the people of payload organisation_ids
     SUBJECT = "subject"  # the person the event is about (subject_type "user")
+    # Who may verify a commitment reported done: the secretaries, and the co-chair of its group from its
+    # organisation's side (council.tracker.permissions, "commitment.verify").
+    VERIFIERS = "verifiers"
 
 
 @dataclass(frozen=True)
@@ -46,15 +58,19 @@ class Hearers:
     fallback: tuple[Audience, ...] = field(default=())  # when `direct` finds nobody
     # The people the event addresses hear about it from another event of the same change.
     spare_addressed: bool = False
+    # Who of those who hear may be e-mailed at once (if they chose immediate e-mails); None: all of them.
+    # The others who chose immediate e-mails read it in the day's round-up (notifications.roundup).
+    emailed: tuple[Audience, ...] | None = None
 
 
 OWNERS = (Audience.OWNER, Audience.ORGANISATION)
 A = Audience
+REPORTED = Hearers(OWNERS, Importance.MINOR, emailed=(A.OWNER,))  # a routine progress report (below)
 HEARERS: dict[str, Hearers] = {
     TrackerEvent.COMMITMENT_CREATED: Hearers(OWNERS, Importance.MINOR),
     TrackerEvent.COMMITMENT_UPDATED: Hearers(OWNERS, Importance.MINOR),
     TrackerEvent.COMMITMENT_STATUS_CHANGED: Hearers(OWNERS, Importance.MINOR),
-    TrackerEvent.COMMITMENT_PROGRESS_REPORTED: Hearers(OWNERS, Importance.MINOR),
+    TrackerEvent.COMMITMENT_PROGRESS_REPORTED: REPORTED,
     TrackerEvent.COMMITMENT_SENT_BACK: Hearers(OWNERS),
     TrackerEvent.COMMITMENT_VERIFIED: Hearers(OWNERS, Importance.MINOR),
     TrackerEvent.COMMITMENT_OWNER_CHANGED: Hearers(OWNERS, Importance.MINOR),
@@ -92,6 +108,12 @@ TRANSACTIONAL: dict[str, Hearers] = {
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_HEARERS = Hearers((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"
+# A progress report is everyday work: it is listed in the app (and the digests) of the same people as
+# before, but e-mailed at once only to whom it concerns. A routine report: the commitment's owner (when
+# someone else reported); "done": whoever may verify it; "blocked": the group's co-chairs.
+REPORTED_DONE = Hearers(VERIFICATION_HEARERS.direct, Importance.MINOR, emailed=(A.VERIFIERS,))
+REPORTED_BLOCKED = Hearers((*OWNERS, A.CO_CHAIRS), Importance.MINOR, emailed=(A.CO_CHAIRS,))
+REPORTED_STATUS = {VERIFICATION_WAITING: REPORTED_DONE, "blocked": REPORTED_BLOCKED}
 DRAFT_QUIET = {MeetingEvent.UPDATED, MeetingEvent.CANCELLED}
 
 
@@ -132,11 +154,15 @@ SETTLED_STATUSES = {"reported_done", "verified", "cancelled"}
 
 
 def hearers_for(event: Event) -> Hearers | None:
+    if event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED and event.payload.get("update_id"):
+        # The status a progress report set (council.tracker.services.report_progress).
+        return REPORTED_STATUS.get(str(event.payload.get("to")), REPORTED)
     if (event.kind == TrackerEvent.COMMITMENT_STATUS_CHANGED
             and event.payload.get("to") == VERIFICATION_WAITING):
         return VERIFICATION_HEARERS
-    if event.kind == TrackerEvent.COMMITMENT_PROGRESS_REPORTED and _report_changes_status(event.payload):
-        return None  # the status change that follows in the same transaction says it all, once
+    if event.kind == TrackerEvent.COMMITMENT_PROGRESS_REPORTED:
+        # A report that changes the status is told by the status change that follows it, once.
+        return None if _report_changes_status(event.payload) else REPORTED
     if event.kind in DRAFT_QUIET and not _meeting_was_published(event):
         return None
     return HEARERS.get(event.kind) or TRANSACTIONAL.get(event.kind)
@@ -179,10 +205,30 @@ def _people(audience: Audience, event: Event) -> set[int]:
     if audience == Audience.CO_CHAIRS:
         return group_people(group_ids, roles=(GroupRole.CO_CHAIR,))
     if audience == Audience.SECRETARIES:
-        return set(db.session.scalars(select(User.id).where(
-            User.council_id == event.council_id, User.role == PlatformRole.SECRETARY,
-            User.active.is_(True))))
+        return _secretaries(event.council_id)
+    if audience == Audience.VERIFIERS:
+        return _secretaries(event.council_id) | _side_co_chairs(group_ids,
+                                                                _ids(payload.get("organisation_id")))
     raise ValueError(audience)
+
+
+def _secretaries(council_id: int | None) -> set[int]:
+    return set(db.session.scalars(select(User.id).where(
+        User.council_id == council_id, User.role == PlatformRole.SECRETARY, User.active.is_(True))))
+
+
+def _side_co_chairs(group_ids: list[int], organisation_ids: list[int]) -> set[int]:
+    """The co-chairs of these groups from the side (country) of these organisations."""
+    if not group_ids or not organisation_ids:
+        return set()
+    co_chair_side = aliased(Organisation)
+    side = select(Organisation.country_code).where(Organisation.id.in_(organisation_ids))
+    return set(db.session.scalars(
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .join(co_chair_side, co_chair_side.id == User.organisation_id)
+        .where(Membership.group_id.in_(group_ids), Membership.role == GroupRole.CO_CHAIR,
+               User.active.is_(True), co_chair_side.country_code.in_(side))))
 
 
 def _organisation_people(organisation_ids: list[int]) -> set[int]:
@@ -204,11 +250,13 @@ def group_people(group_ids: Iterable[int], roles: Iterable[GroupRole] | None = N
 
 @dataclass(frozen=True)
 class Recipients:
-    """Who hears about one event: people addressed directly, and the group's other members."""
+    """Who hears about one event: people addressed directly, and the group's other members; and who of
+    them may be e-mailed at once (None: everyone by their choice)."""
 
     direct: set[int]
     group_members: set[int]
     importance: Importance | None
+    emailed: set[int] | None = None
 
 
 def recipients_of(event: Event, hearers: Hearers) -> Recipients:
@@ -223,11 +271,19 @@ def recipients_of(event: Event, hearers: Hearers) -> Recipients:
         members = group_people(_ids((event.payload or {}).get("group_id"))) - direct
         if hearers.spare_addressed:
             members -= _people(Audience.ADDRESSED, event)
+    emailed: set[int] | None = None
+    if hearers.emailed is not None:
+        emailed = set()
+        for audience in hearers.emailed:
+            emailed |= _people(audience, event)
+        direct |= emailed  # whoever is e-mailed about it also finds it in the app
     if event.actor_id is not None and event.kind not in TRANSACTIONAL:
         # Nobody needs to be told about what they just did themselves.
         direct.discard(event.actor_id)
         members.discard(event.actor_id)
-    return Recipients(direct, members, hearers.group)
+        if emailed is not None:
+            emailed.discard(event.actor_id)
+    return Recipients(direct, members, hearers.group, emailed)
 
 
 def _council_of_group(group_id: int | None) -> int | None:

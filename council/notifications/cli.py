@@ -40,10 +40,11 @@ def preview_command(email: str, period: str | None, html: bool) -> None:
 
 @digests_cli.command("send")
 def send_command() -> None:
-    """Send the digests due now (the beat does this every 15 minutes)."""
+    """Send the digests and round-ups due now (the beat does this every 15 minutes)."""
+    from council.notifications import roundup
     from council.notifications.digests import plan
 
-    click.echo(f"Digests handed over for {plan()} people.")
+    click.echo(f"Digests handed over for {plan()} people, round-ups for {roundup.plan()}.")
 
 
 @outbox_cli.command("sweep")
@@ -55,13 +56,15 @@ def sweep_command() -> None:
 
 
 def tick_command() -> None:
-    """Run the periodic jobs once: the outbox sweep, due digests and reminders (cron, without beat)."""
+    """Run the periodic jobs once: the outbox sweep, due digests, round-ups and reminders (cron, without
+    beat)."""
+    from council.notifications import roundup
     from council.notifications.digests import plan
     from council.notifications.outbox import sweep
     from council.notifications.reminders import send_reminders
 
-    click.echo(f"{sweep()} e-mails queued, {plan()} people due for a digest, "
-               f"{send_reminders()} reminders written.")
+    click.echo(f"{sweep()} e-mails queued, {plan()} people due for a digest, {roundup.plan()} for a "
+               f"round-up, {send_reminders()} reminders written.")
 
 
 def register(group: AppGroup) -> None:

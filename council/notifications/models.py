@@ -40,6 +40,9 @@ class ReminderKind(StrEnum):
 class Channel(StrEnum):
     EMAIL = "email"
     IN_APP = "in_app"
+    # Held for the day's round-up: news a person who chose immediate e-mails was not e-mailed about at
+    # once (notifications.roundup). Pending until a round-up includes it, then sent; never delivered alone.
+    ROUNDUP = "roundup"
 
 
 class DeliveryState(StrEnum):

@@ -111,6 +111,8 @@ def digest_context(content: dict[str, Any], reader: Reader) -> dict[str, Any]:
     if content["mode"] == EmailMode.WEEKLY:
         subject = _("Council: your weekly digest, %(start)s – %(end)s",
                     start=reader.date(since, "medium"), end=reader.date(until, "medium"))
+    elif content["mode"] == EmailMode.IMMEDIATE:  # the round-up of what was not e-mailed at once
+        subject = _("Council: the rest of the news, %(date)s", date=reader.date(until))
     else:
         subject = _("Council: your digest for %(date)s", date=reader.date(until))
     sections = []
@@ -127,6 +129,11 @@ def digest_context(content: dict[str, Any], reader: Reader) -> dict[str, Any]:
                          "more": ngettext("and %(num)d more", "and %(num)d more", more) if more else "",
                          "more_link": external_url(section.more_endpoint)})
     since_text = reader.date(since)
+    if content["mode"] == EmailMode.IMMEDIATE:
+        opening = _("You were e-mailed at once about what concerns you. Here is the rest of what changed "
+                    "in your working groups and commitments since %(date)s.", date=since_text)
+        return {"subject": subject, "opening": opening, "sections": sections,
+                "app_link": external_url("home.home")}
     opening = ngettext("%(num)d thing needs you. Below it: what changed since %(date)s, and the "
                        "meetings ahead.",
                        "%(num)d things need you. Below them: what changed since %(date)s, and the "

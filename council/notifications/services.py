@@ -79,7 +79,7 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
                         importance: Importance | None, group_id: int | None,
                         event_id: int | None = None, payload: dict[str, Any] | None = None,
                         dedupe_key: str | None = None, transactional: bool = False,
-                        record_key: str | None = None) -> list[Notification]:
+                        record_key: str | None = None, emailed: set[int] | None = None) -> list[Notification]:
     """Add the in-app and e-mail rows for these people to the current transaction.
 
     Each person gets an entry in the app, and an e-mail now if they chose immediate e-mails (people on
@@ -88,6 +88,9 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
 
     With a `record_key`, a person's in-app item of that key is brought up to date and unread again
     instead of a second one being added: one item per record and day, one per request for an action.
+
+    With `emailed`, only those people are e-mailed now; the others who chose immediate e-mails get a
+    row held for their day's round-up instead (notifications.roundup), so they still hear of it once.
     """
     people = direct | group_members
     if not people:
@@ -120,8 +123,11 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
             written.append(Notification(channel=Channel.IN_APP, state=DeliveryState.SENT, sent_at=now,
                                         **{**common, "dedupe_key": dedupe_key or record_key}))
         if _EMAILS.get() and (transactional or (mode or EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE):
-            written.append(Notification(channel=Channel.EMAIL, state=DeliveryState.PENDING,
-                                        next_attempt_at=now, **common))
+            if transactional or emailed is None or user_id in emailed:
+                written.append(Notification(channel=Channel.EMAIL, state=DeliveryState.PENDING,
+                                            next_attempt_at=now, **common))
+            else:
+                written.append(Notification(channel=Channel.ROUNDUP, state=DeliveryState.PENDING, **common))
     if written:
         db.session.add_all(written)
         db.session.flush()
@@ -344,7 +350,8 @@ def on_event(event: Event) -> None:
                         group_members=recipients.group_members, importance=recipients.importance,
                         group_id=group_id, event_id=event.id,
                         transactional=event.kind in TRANSACTIONAL,
-                        payload={"asks": asks} if asks else None, record_key=record_key(event, asks))
+                        payload={"asks": asks} if asks else None, record_key=record_key(event, asks),
+                        emailed=recipients.emailed)
 
 
 def record_key(event: Event, asks: str | None) -> str:

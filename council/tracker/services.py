@@ -418,8 +418,9 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
         commitment, previous_progress=update.previous_progress, update_id=update.id,
         note=text[:300], evidence=len(update.evidence)))
     if target is not None:
+        # The report's id tells notifications that this status change is a report's (who hears of it).
         _set_status(actor, commitment, target,
-                    text if target == CommitmentStatus.BLOCKED else None)
+                    text if target == CommitmentStatus.BLOCKED else None, update_id=update.id)
     return update
 
 

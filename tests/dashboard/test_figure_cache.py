@@ -165,3 +165,109 @@ def test_web_processes_sharing_redis_see_each_others_changes(app, make_app, trac
         from council.extensions import cache
 
         cache.clear()
+
+
+class Statements:
+    """The SQL statements an app runs while the block is open."""
+
+    def __init__(self, app) -> None:
+        with app.app_context():
+            self.engine = db.engine
+        self.seen: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.seen.append(statement)
+
+    def __enter__(self) -> Statements:
+        self.seen.clear()
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def figures_computed(self) -> bool:
+        return any("GROUP BY" in statement for statement in self.seen)
+
+
+def test_a_report_renders_again_only_the_scopes_its_commitment_is_in(app, cached, tracked):
+    """C1 is the Kazakh akimat's, in the trade group: after a report on it the council's, the trade
+    group's and the akimat's figures are new (and as the uncached app renders them); the ecology group's
+    and the hyakimlik's are still served from the cache, and still right."""
+    world = tracked.world
+    member = cached(world.member)
+    changed = ["/dashboard", f"/dashboard/groups/{world.group.id}",
+               f"/dashboard/organisations/{world.kz_org.id}"]
+    kept = [f"/dashboard/groups/{tracked.ecology.id}", f"/dashboard/organisations/{world.tm_org.id}"]
+    for url in changed + kept:
+        member.get(url)
+    statements = Statements(cached.app)
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "90", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    member.get(response.headers["Location"])  # where its message is shown
+    plain = uncached(app, world.member)
+    for url in changed + kept:
+        with statements:
+            served = page_text(member.get(url))
+        assert statements.figures_computed == (url in changed), url
+        assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
+
+
+def test_an_initiative_s_progress_is_new_on_every_dashboard_that_shows_it(app, cached, tracked):
+    """An initiative of the trade group counts the ecology group's commitment C6: a report on C6 is
+    news for the trade group's dashboard too (its initiatives), though none of its figures changed."""
+    from tests.factories import InitiativeFactory
+
+    world = tracked.world
+    initiative = InitiativeFactory(council=world.council, group_id=world.group.id, code="INIT-RAIL")
+    tracked.commitments["C6"].initiative_id = initiative.id
+    db.session.commit()
+    url = f"/dashboard/groups/{world.group.id}"
+    member = cached(world.tm_member)
+    before = page_text(member.get(url))
+    assert "INIT-RAIL" in before
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C6'].id}/progress",
+                           data={"progress": "70", "status": "", "note": "Track laid"})
+    assert response.status_code == 302
+    member.get(response.headers["Location"])  # where its message is shown
+    after = page_text(member.get(url))
+    assert after != before
+    assert without_tokens(after) == without_tokens(page_text(uncached(app, world.tm_member).get(url)))
+
+
+def test_signing_in_renders_nothing_again(cached, tracked):
+    world = tracked.world
+    member = cached(world.member)
+    member.get("/dashboard")
+    cached(world.observer)  # a sign-in is an event of the council, which changes no figure
+    statements = Statements(cached.app)
+    with statements:
+        member.get("/dashboard")
+    assert not statements.figures_computed
+
+
+def test_the_portal_s_figures_are_cached_and_new_after_a_report(app, cached, tracked):
+    """The public portal's figures come from the cache, for anonymous visitors as for the rest, and a
+    report on a public commitment shows on the next visit."""
+    world = tracked.world
+    pages = [f"/public/{world.council.slug}", f"/public/{world.council.slug}/groups/{world.group.id}"]
+    visitor = cached.app.test_client()
+    plain = app.test_client()
+    before = {url: page_text(visitor.get(url)) for url in pages}
+    statements = Statements(cached.app)
+    for url in pages:
+        with statements:
+            assert without_tokens(page_text(visitor.get(url))) == without_tokens(before[url])
+        assert not statements.figures_computed, url
+    member = cached(world.member)
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "90", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    for url in pages:
+        with statements:
+            served = page_text(visitor.get(url))
+        assert statements.figures_computed, url
+        assert without_tokens(served) != without_tokens(before[url])
+        assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url

@@ -46,7 +46,10 @@ def test_a_commitment_reported_done_waits_for_co_chairs_and_secretaries(world, m
     assert "member@example.org" not in heard  # who reported it
     # One report, one message: the progress it carried is told with the status change.
     assert recipients("commitment.progress_reported") == set()
-    [message] = mail_to(mail_sink, "tm.chair@example.org")
+    # E-mailed at once to who may verify it: the secretaries and the co-chair of its (Kazakh) side.
+    assert recipients("commitment.status_changed", Channel.EMAIL) == {"kz.chair@example.org",
+                                                                      "secretary@example.org"}
+    [message] = mail_to(mail_sink, "kz.chair@example.org")
     assert subject(message) == ("Reported done, waiting for verification: "
                                 "Launch the electronic queue (TRD-2026-004-KZ1)")
     assert "Progress: 100%" in mail_sink.text_of(message)
