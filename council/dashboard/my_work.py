@@ -37,6 +37,7 @@ from council.tracker.models import (
     COMMITMENT_PENDING,
     Commitment,
     CommitmentStatus,
+    Recommendation,
 )
 
 
@@ -68,10 +69,12 @@ class MyWork:
 
 
 def _commitment_list(*conditions: ColumnElement[bool], limit: int = SHORT_LIST) -> list[Commitment]:
-    """Commitments with their organisation and recommendation loaded by the same query."""
+    """Commitments with their organisation and recommendation loaded by the same query (not the
+    recommendation's derived progress, a correlated average the list does not show)."""
     query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
              .where(*conditions)
-             .options(contains_eager(Commitment.organisation), contains_eager(Commitment.recommendation))
+             .options(contains_eager(Commitment.organisation),
+                      contains_eager(Commitment.recommendation).defer(Recommendation.progress))
              .order_by(Commitment.due_date, Commitment.id).limit(limit))
     return list(db.session.scalars(query))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,10 +17,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from council.dashboard.figures import DUE_SOON_DAYS
-from council.dashboard.services import _approved, _groups
+from council.dashboard.figures import (
+    DUE_SOON_DAYS,
+    CommitmentFigures,
+    RecommendationFigures,
+    Scope,
+    commitment_figures,
+    recommendation_figures,
+)
+from council.dashboard.services import _approved, _groups, approved_minutes, countries
 from council.directory.models import (
     Council,
+    Country,
     Organisation,
     WorkingGroup,
 )
@@ -67,6 +76,40 @@ def public_group(council: Council, group_id: int) -> WorkingGroup:
     if group is None or group.council_id != council.id or not group.active:
         raise NotFound(_("There is nothing at this address."))
     return group
+
+
+class PublicFigures:
+    """What the portal's overview and a group's page show of a public scope: the same for every visitor,
+    so the pages keep them in the dashboards' cache (council/dashboard/cache.py). Each is read when a
+    block first asks for it: a block served from the cache runs no query."""
+
+    def __init__(self, scope: Scope, today: date) -> None:
+        self.scope = scope
+        self.today = today
+
+    @cached_property
+    def commitments(self) -> CommitmentFigures:
+        return commitment_figures(self.scope, self.today)
+
+    @cached_property
+    def recommendations(self) -> RecommendationFigures:
+        return recommendation_figures(self.scope)
+
+    @cached_property
+    def groups(self) -> list[WorkingGroup]:
+        return public_groups(self.scope.council_id)
+
+    @cached_property
+    def countries(self) -> list[Country]:
+        return countries(self.scope.council_id)
+
+    @cached_property
+    def indicator_count(self) -> int:
+        return public_indicator_count(self.scope.council_id)
+
+    @cached_property
+    def minutes(self) -> list[Meeting]:
+        return approved_minutes(self.scope)
 
 
 @dataclass

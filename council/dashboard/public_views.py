@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from council.dashboard import figures, links, portal, services
+from council.dashboard import cache, figures, links, portal, services
 from council.dashboard.figures import Scope
-from council.dashboard.portal import PublicFilters
+from council.dashboard.portal import PublicFigures, PublicFilters
 from council.directory.models import Council
 from council.meetings.agenda import agenda_timeline
 from council.timeutil import council_today
@@ -54,7 +54,7 @@ def _list_url(kind: str, **args: Any) -> str:
 @bp.context_processor
 def _links() -> dict[str, Any]:
     return {"list_url": _list_url, "council": g.get("portal_council"), "signed_in_view": False,
-            **links.template_context()}
+            **links.template_context(), **cache.template_context()}
 
 
 def _portal() -> Council:
@@ -74,29 +74,20 @@ def index() -> Response | str:
 @bp.get("/<slug>")
 def council_page() -> str:
     council = _portal()
-    scope = Scope(council.id, public=True)
-    today = council_today()
-    return render_template(
-        "dashboard/public/council.html", scope=scope, today=today,
-        commitments=figures.commitment_figures(scope, today),
-        recommendations=figures.recommendation_figures(scope),
-        groups=portal.public_groups(council.id),
-        countries=services.countries(council.id), indicator_count=portal.public_indicator_count(council.id),
-        minutes=services.approved_minutes(scope))
+    return render_template("dashboard/public/council.html",
+                           board=PublicFigures(Scope(council.id, public=True), council_today()))
 
 
 @bp.get("/<slug>/groups/<int:group_id>")
 def group(group_id: int) -> str:
     council = _portal()
     working_group = portal.public_group(council, group_id)
-    scope = Scope(council.id, group_id=working_group.id, public=True)
     today = council_today()
     page = paginate(portal.public_recommendations_query(
         council, PublicFilters(group_id=working_group.id), today))
-    return render_template("dashboard/public/group.html", group=working_group, scope=scope,
-                           commitments=figures.commitment_figures(scope, today),
-                           recommendations=figures.recommendation_figures(scope), page=page,
-                           countries=services.countries(council.id))
+    return render_template("dashboard/public/group.html", group=working_group, page=page,
+                           board=PublicFigures(Scope(council.id, group_id=working_group.id, public=True),
+                                               today))
 
 
 @bp.get("/<slug>/recommendations")

@@ -330,7 +330,8 @@ def commitments() -> str:
     today = council_today()
     page = paginate(queries.commitments_query(council.id, filters, today),
                     count_limit=SEARCH_COUNT_LIMIT if filters.text else None,
-                    counted=queries.commitment_ids(council.id, filters, today))
+                    counted=queries.commitment_ids(council.id, filters, today),
+                    ids=queries.commitment_order(council.id, filters, today))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 
