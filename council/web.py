@@ -33,7 +33,10 @@ def current_council() -> Council:
 
 
 # A search counts its matches up to this many: past it the list says "more than" (the count of a search
-# matching much of a large council would read all of it; nobody pages that far through a search).
+# matching much of a large council would read all of it; nobody pages that far through a search). So
+# does a list of recommendations narrowed by their commitments ("with an overdue commitment in
+# Turkmenistan"): each recommendation is asked whether it has such a commitment, and at 10,000 of them
+# the exact count cost more than the rest of the page.
 SEARCH_COUNT_LIMIT = 1000
 
 
@@ -50,11 +53,13 @@ class _PageOfIds(SelectPagination):
 
 
 def paginate(query: Select[Any], *, count_limit: int | None = None,
-             counted: Select[Any] | None = None, ids: Select[Any] | None = None) -> Pagination:
+             counted: Select[Any] | None = None, ids: Select[Any] | None = None,
+             total: int | None = None) -> Pagination:
     """A page of `query`. The total counts `counted` (a select of the same rows' ids, cheaper to count
     than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
-    `page.more_than` is the limit when there are more (else None). With `ids` (the rows' ids in
-    `query`'s order), the page is taken from the ids first and only its rows are read with `query`."""
+    `page.more_than` is the limit when there are more (else None); `total` when the number is known
+    already (a count kept as the rows are recorded). With `ids` (the rows' ids in `query`'s order), the
+    page is taken from the ids first and only its rows are read with `query`."""
     # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
     page_number, per_page = arg_int("page") or 1, current_app.config["PAGE_SIZE"]
     if ids is None:
@@ -63,10 +68,11 @@ def paginate(query: Select[Any], *, count_limit: int | None = None,
     else:
         page = _PageOfIds(select=query, ids=ids, session=db.session(), page=page_number, per_page=per_page,
                           max_per_page=100, error_out=False, count=False)
-    rows = (counted if counted is not None else query).order_by(None)
-    if count_limit is not None:
-        rows = rows.limit(count_limit + 1)
-    total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    if total is None:
+        rows = (counted if counted is not None else query).order_by(None)
+        if count_limit is not None:
+            rows = rows.limit(count_limit + 1)
+        total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
     page.total = total if count_limit is None else min(total, count_limit)
     page.more_than = count_limit if count_limit is not None and total > count_limit else None  # type: ignore[attr-defined]
     return page

@@ -122,6 +122,11 @@ class PublicFilters:
     overdue: bool = False
     text: str | None = None
 
+    @property
+    def through_commitments(self) -> bool:
+        """Are recommendations kept for a commitment that matches (an EXISTS each; the count is bounded)?"""
+        return bool(self.country or self.overdue)
+
 
 def public_recommendations_query(council: Council, filters: PublicFilters, today: date) -> Select[Any]:
     """Public recommendations only, with their group loaded; newest code last."""

@@ -19,8 +19,8 @@ from council.directory.models import Council
 from council.meetings.agenda import agenda_timeline
 from council.timeutil import council_today
 from council.tracker import queries
-from council.tracker.models import RecommendationStatus
-from council.web import arg_int, paginate
+from council.tracker.models import Recommendation, RecommendationStatus
+from council.web import SEARCH_COUNT_LIMIT, arg_int, paginate
 
 bp = Blueprint("portal", __name__, url_prefix="/public")
 
@@ -97,7 +97,9 @@ def recommendations() -> str:
                             country=request.args.get("country") or None,
                             overdue=request.args.get("overdue") == "1", text=request.args.get("q") or None)
     today = council_today()
-    page = paginate(portal.public_recommendations_query(council, filters, today))
+    query = portal.public_recommendations_query(council, filters, today)
+    page = paginate(query, counted=query.with_only_columns(Recommendation.id),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.through_commitments else None)
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
                            groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
                            countries=services.countries(council.id))

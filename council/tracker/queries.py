@@ -19,6 +19,7 @@ from council.extensions import db
 from council.tracker.models import (
     PRIORITY_ORDER,
     Commitment,
+    CommitmentCount,
     CommitmentStatus,
     Initiative,
     Observation,
@@ -45,6 +46,17 @@ class Filters:
     due_within: int | None = None
     text: str | None = None
     sort: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        """Is the list narrowed at all (the order aside)?"""
+        return bool(self.group_id or self.status or self.text or self.through_commitments)
+
+    @property
+    def through_commitments(self) -> bool:
+        """Does a list of recommendations keep those with a commitment that matches (an EXISTS each)?"""
+        return bool(self.country or self.organisation_id or self.owner_id or self.overdue
+                    or self.due_within is not None)
 
     def as_args(self) -> dict[str, Any]:
         """The query-string arguments that reproduce these filters (for export links)."""
@@ -177,6 +189,12 @@ def commitment_ids(council_id: int, filters: Filters, today: date) -> Select[Any
     if filters.country:
         query = query.join(Commitment.organisation)
     return _commitment_filters(query, council_id, filters, today)
+
+
+def commitment_total(council_id: int) -> int:
+    """How many commitments the council has (kept as they are recorded: CommitmentCount)."""
+    return db.session.scalar(select(CommitmentCount.total)
+                             .where(CommitmentCount.council_id == council_id)) or 0
 
 
 def commitment_order(council_id: int, filters: Filters, today: date) -> Select[Any]:

@@ -27,6 +27,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -44,7 +45,7 @@ from council.directory.services import (
 from council.errors import NotAllowed
 from council.extensions import db
 from council.forms import choice_needed, option, submit_form
-from council.i18n import current_language, marked_localized, plain_localized
+from council.i18n import current_language, localize, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
 from council.tracker import exports, queries, services
@@ -167,12 +168,35 @@ def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
 
 
 def _filter_choices(council_id: int) -> dict[str, Any]:
-    """Options of the filter bar: groups, organisations and owners (three queries, bounded)."""
+    """Options of the filter bar: groups, organisations and owners as (value, label) pairs (three
+    queries, bounded; plain rows, no records: a council's hundreds of organisations and owners were a
+    good part of a list page's time as records, each option then rendered through a template loop)."""
+    language = current_language()
+    groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+                                .order_by(WorkingGroup.code)).all()
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.country_code, Organisation.name, Organisation.original_language)
+        .where(Organisation.council_id == council_id)
+        .order_by(Organisation.country_code, Organisation.code))
+    def named(texts: Any, original: str) -> str:
+        return localize(texts, original, language).text
+
     return dict(
-        groups=db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
-                                  .order_by(WorkingGroup.code)).all(),
-        organisations=council_organisations(council_id),
+        groups=groups,
+        group_options=[(group.id, f"{group.code} · {named(group.name, group.original_language)}")
+                       for group in groups],
+        organisations=[(organisation_id, f"{country} · {named(name, original)}")
+                       for organisation_id, country, name, original in organisations],
         owners=queries.owners_with_commitments(council_id))
+
+
+@bp.app_template_global()
+def select_options(choices: list[tuple[Any, str]], selected: Any) -> Markup:
+    """A select's <option>s for (value, label) pairs, the one equal to `selected` chosen: written in one
+    pass (a filter bar has hundreds of them)."""
+    return Markup("".join(  # noqa: S704  (every value and label is escaped here)
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices))
 
 
 def _export(kind: str, fmt: str, keys: list[str], rows: Any) -> Response:
@@ -226,9 +250,10 @@ def recommendations() -> str:
     council = current_council()
     today = council_today()
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
-    page = paginate(queries.recommendations_query(council.id, filters, today)
-                    .options(selectinload(Recommendation.group)),
-                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None)
+    query = queries.recommendations_query(council.id, filters, today)
+    page = paginate(query.options(selectinload(Recommendation.group)),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None,
+                    counted=query.with_only_columns(Recommendation.id))
     counts = queries.commitment_counts([r.id for r in page.items], today)
     return render_template("tracker/recommendations.html", page=page, filters=filters, counts=counts,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
@@ -331,6 +356,7 @@ def commitments() -> str:
     page = paginate(queries.commitments_query(council.id, filters, today),
                     count_limit=SEARCH_COUNT_LIMIT if filters.text else None,
                     counted=queries.commitment_ids(council.id, filters, today),
+                    total=None if filters.narrowed else queries.commitment_total(council.id),
                     ids=queries.commitment_order(council.id, filters, today))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))

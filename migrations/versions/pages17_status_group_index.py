@@ -1,9 +1,12 @@
-"""Commitments of one status per working group (the verification queue of "my work") read as a range.
+"""Pages at 100k (issue 17): commitments of one status per working group (the verification queue of
+"my work") read as a range; and each council's number of commitments, kept as they are recorded (the
+unfiltered list's count), filled here from the commitments there are.
 
 Revision ID: pages170001
 Revises: conv0001
 Create Date: 2026-12-06 03:30:00
 """
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -16,8 +19,17 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('commitment', schema=None) as batch_op:
         batch_op.create_index('ix_commitment_status_group', ['council_id', 'status', 'group_id'], unique=False)
+    op.create_table('commitment_count',
+    sa.Column('council_id', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['council_id'], ['council.id'], name=op.f('fk_commitment_count_council_id_council'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('council_id', name=op.f('pk_commitment_count'))
+    )
+    op.execute("INSERT INTO commitment_count (council_id, total) "
+               "SELECT council_id, count(*) FROM commitment GROUP BY council_id")
 
 
 def downgrade():
+    op.drop_table('commitment_count')
     with op.batch_alter_table('commitment', schema=None) as batch_op:
         batch_op.drop_index('ix_commitment_status_group')
