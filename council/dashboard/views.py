@@ -65,9 +65,10 @@ def organisations() -> str:
     services.can_view(current_user, scope.council_id)
     sort = request.args.get("sort", "overdue")
     today = council_today()
+    number = arg_int("page") or 1  # read here: a page number not understood is said so, cached or not
 
     def load_page() -> figures.RowsPage:  # only when the table is not in the cache
-        return figures.organisations_page(scope, today, page=arg_int("page") or 1,
+        return figures.organisations_page(scope, today, page=number,
                                           per_page=current_app.config["PAGE_SIZE"], sort=sort)
 
     # The table and its pager are the same for every reader of the council (its figures, in their

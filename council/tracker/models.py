@@ -196,7 +196,13 @@ COMMITMENT_NEEDS_REASON = frozenset({CS.BLOCKED, CS.CANCELLED})
 class Commitment(Model):
     __tablename__ = "commitment"
     __table_args__ = (UniqueConstraint("council_id", "code"),
-                      Index("ix_commitment_status_due", "status", "due_date"))
+                      Index("ix_commitment_status_due", "status", "due_date"),
+                      # A recommendation's commitments as the lists ask about them ("has an overdue one
+                      # in Turkmenistan", its derived progress) from the index alone. The status after
+                      # the due date, not before: SQLite 3.40 answered an EXISTS with `status IN (…)`
+                      # and a due-date range wrongly off (recommendation_id, status, due_date, …).
+                      Index("ix_commitment_recommendation_due", "recommendation_id", "due_date", "status",
+                            "organisation_id", "progress"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)

@@ -24,7 +24,8 @@ def listed(world, tracker):
 
 
 @pytest.mark.parametrize("query", [
-    "", "country=TM", "country=KZ&overdue=1", "overdue=1", "group={group}", "owner={member}",
+    "", "country=TM", "country=KZ&overdue=1", "overdue=1", "group={group}", "group={group}&overdue=1",
+    "group={group}&status=planned", "owner={member}",
     "status=planned", "q=terminal", "q=trd-2026", "due_within=2", "country=TM&q=c-", "sort=owner",
 ])
 def test_the_count_is_what_the_list_holds(client, auth, world, listed, query):
@@ -106,3 +107,15 @@ def test_the_whole_lists_count_follows_each_commitment_recorded(client, auth, wo
     assert whole() == before
     assert client.post(url, data=commitment_form(world)).status_code == 302
     assert whole() == before + 1 == len(CODE.findall(page_text(client.get("/tracker/commitments"))))
+
+
+@pytest.mark.parametrize("query", ["overdue=1", "country=TM&overdue=1", "country=KZ", "due_within=2",
+                                   "country=TM&overdue=1&sort=-progress"])
+def test_recommendations_narrowed_by_their_commitments_are_those_listed(client, auth, world, listed, query):
+    """The count is the rows listed, whichever index the database reads them by (on the benchmark's data
+    SQLite 3.40 answered this EXISTS wrongly off an index with the status before the due date)."""
+    auth.login(world.member)
+    text = page_text(client.get(f"/tracker/recommendations?{query}"))
+    shown = RECOMMENDATIONS.search(text)
+    assert shown and not shown.group(1), query
+    assert int(shown.group(2)) == text.count('<td class="code"'), query
