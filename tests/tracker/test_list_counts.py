@@ -48,15 +48,16 @@ def listed_codes(client, query: str) -> list[str]:
 @pytest.mark.parametrize("sort", ["", "-due", "code", "status", "progress", "-progress", "organisation",
                                   "owner"])
 @pytest.mark.parametrize("narrowed", ["", "country=TM", "overdue=1"])
-def test_pages_follow_one_another_in_the_lists_order(app, client, auth, world, listed, sort, narrowed):
+def test_pages_follow_one_another_in_the_lists_order(app, client, auth, world, listed, sort, narrowed,
+                                                     monkeypatch):
     """A page is found by its rows' ids first (council.web.paginate): page after page gives the whole
     list once, in the order of one long page."""
     auth.login(world.member)
     query = "&".join(part for part in (narrowed, f"sort={sort}" if sort else "") if part)
-    app.config["PAGE_SIZE"] = 100
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 100)  # the app outlives the test
     whole = listed_codes(client, query)
     assert whole, query
-    app.config["PAGE_SIZE"] = 3
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
     paged = []
     for number in range(1, len(whole) // 3 + 2):
         paged += listed_codes(client, f"{query}&page={number}")
