@@ -274,6 +274,8 @@ def generate(url: str, size: str, seed: int = 2014, echo: bool = True) -> dict[s
                                "owner_id", "initiative_id", "description", "original_language", "start_date",
                                "due_date", "progress", "status", "verified_at", "last_reported_at",
                                "search_text", "created_at", "updated_at"], commitments())
+            if "commitment_count" in tables:  # kept by the app as commitments are recorded; filled here
+                put("commitment_count", ["council_id", "total"], [(1, volume.commitments)])
 
             def updates() -> Iterable[Sequence[Any]]:
                 per = volume.updates // volume.commitments

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
@@ -33,22 +33,46 @@ def current_council() -> Council:
 
 
 # A search counts its matches up to this many: past it the list says "more than" (the count of a search
-# matching much of a large council would read all of it; nobody pages that far through a search).
+# matching much of a large council would read all of it; nobody pages that far through a search). So
+# does a list of recommendations narrowed by their commitments ("with an overdue commitment in
+# Turkmenistan"): each recommendation is asked whether it has such a commitment, and at 10,000 of them
+# the exact count cost more than the rest of the page.
 SEARCH_COUNT_LIMIT = 1000
 
 
+class _PageOfIds(SelectPagination):
+    """A page whose rows are found first by their ids alone, in the list's order (`ids`, a select of one
+    column), then loaded with their joins: the joins and wide columns are read for one page of rows,
+    not for every row the filters match before the sort keeps 25 of them."""
+
+    def _query_items(self) -> list[Any]:
+        ids: Select[Any] = self._query_args["ids"]
+        page_ids = ids.limit(self.per_page).offset(self._query_offset).correlate(None)
+        rows = self._query_args["select"].where(ids.selected_columns[0].in_(page_ids))
+        return list(self._query_args["session"].execute(rows).unique().scalars())
+
+
 def paginate(query: Select[Any], *, count_limit: int | None = None,
-             counted: Select[Any] | None = None) -> Pagination:
+             counted: Select[Any] | None = None, ids: Select[Any] | None = None,
+             total: int | None = None) -> Pagination:
     """A page of `query`. The total counts `counted` (a select of the same rows' ids, cheaper to count
     than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
-    `page.more_than` is the limit when there are more (else None)."""
+    `page.more_than` is the limit when there are more (else None); `total` when the number is known
+    already (a count kept as the rows are recorded). With `ids` (the rows' ids in `query`'s order), the
+    page is taken from the ids first and only its rows are read with `query`."""
     # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
-    page = db.paginate(query, page=arg_int("page") or 1, per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=100, error_out=False, count=False)
-    rows = (counted if counted is not None else query).order_by(None)
-    if count_limit is not None:
-        rows = rows.limit(count_limit + 1)
-    total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    page_number, per_page = arg_int("page") or 1, current_app.config["PAGE_SIZE"]
+    if ids is None:
+        page = db.paginate(query, page=page_number, per_page=per_page, max_per_page=100, error_out=False,
+                           count=False)
+    else:
+        page = _PageOfIds(select=query, ids=ids, session=db.session(), page=page_number, per_page=per_page,
+                          max_per_page=100, error_out=False, count=False)
+    if total is None:
+        rows = (counted if counted is not None else query).order_by(None)
+        if count_limit is not None:
+            rows = rows.limit(count_limit + 1)
+        total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
     page.total = total if count_limit is None else min(total, count_limit)
     page.more_than = count_limit if count_limit is not None and total > count_limit else None  # type: ignore[attr-defined]
     return page

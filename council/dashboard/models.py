@@ -22,6 +22,15 @@ COMMITMENT_FIGURES = Index("ix_commitment_figures", _commitment.council_id, _com
 # Completed (verified) commitments per month: a range of verified_at within the verified ones.
 COMMITMENT_VERIFIED = Index("ix_commitment_verified", _commitment.council_id, _commitment.status,
                             _commitment.verified_at, _commitment.group_id, _commitment.organisation_id)
+# Commitments of one status counted per group ("my work"'s verification queue: the reported-done ones
+# per group): a range in the GROUP BY's order. Without it SQLite walks ix_commitment_figures over every
+# commitment of the council, since that one is in group order too.
+COMMITMENT_STATUS_GROUP = Index("ix_commitment_status_group", _commitment.council_id, _commitment.status,
+                                _commitment.group_id)
+# A working group's commitments of some statuses and due dates (the group dashboard's "overdue" and
+# "due soon" lead to that list): its count and its page as ranges, without walking every organisation.
+COMMITMENT_GROUP_STATUS = Index("ix_commitment_group_status_due", _commitment.council_id,
+                                _commitment.group_id, _commitment.status, _commitment.due_date)
 # Recommendations by group and status, public or not.
 RECOMMENDATION_FIGURES = Index("ix_recommendation_figures", _recommendation.council_id,
                                _recommendation.is_public, _recommendation.group_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,6 +38,7 @@ from council.tracker.models import (
     COMMITMENT_PENDING,
     Commitment,
     CommitmentStatus,
+    Recommendation,
 )
 
 
@@ -53,25 +55,90 @@ class VerificationQueue:
         return sum(self.counts.values())
 
 
-@dataclass
 class MyWork:
-    today: date
-    mine: Tally
-    organisation: Tally | None
-    my_commitments: list[Commitment]
-    organisation_attention: list[Commitment]
-    verification: VerificationQueue
-    groups: dict[int, WorkingGroup]
-    meetings: list[Meeting]
-    approvals: list[Meeting]  # minutes waiting for this co-chair's approval
-    due_soon_days: int = DUE_SOON_DAYS
+    """What a person has to do. Each part is read when the page first asks for it: the parts that are
+    not the reader's own (their organisation's, the verification queue of their groups) are the same
+    for everyone who sees them and come from the dashboards' cache (council/dashboard/cache.py) when
+    there, reading nothing."""
+
+    due_soon_days = DUE_SOON_DAYS
+
+    def __init__(self, user: User, today: date) -> None:
+        self.user = user
+        self.today = today
+
+    @cached_property
+    def mine(self) -> Tally:
+        return commitment_figures(Scope(self.user.council_id, owner_id=self.user.id), self.today).total
+
+    @cached_property
+    def my_commitments(self) -> list[Commitment]:
+        return _commitment_list(Commitment.council_id == self.user.council_id,
+                                Commitment.owner_id == self.user.id, Commitment.status.in_(COMMITMENT_OPEN))
+
+    @cached_property
+    def organisation_scope(self) -> Scope | None:
+        """The scope of the reader's organisation, whose figures any reader of the council may see."""
+        if self.user.organisation_id is None:
+            return None
+        return Scope(self.user.council_id, organisation_id=self.user.organisation_id)
+
+    @cached_property
+    def organisation(self) -> Tally | None:
+        scope = self.organisation_scope
+        return commitment_figures(scope, self.today).total if scope is not None else None
+
+    @cached_property
+    def organisation_attention(self) -> list[Commitment]:
+        """The organisation's commitments overdue or due within DUE_SOON_DAYS."""
+        if self.user.organisation_id is None:
+            return []
+        return _commitment_list(
+            Commitment.council_id == self.user.council_id,
+            Commitment.organisation_id == self.user.organisation_id,
+            Commitment.status.in_(COMMITMENT_PENDING),
+            Commitment.due_date <= self.today + timedelta(days=DUE_SOON_DAYS))
+
+    @property
+    def council_scope(self) -> Scope:
+        return Scope(self.user.council_id)
+
+    @cached_property
+    def verifiable_groups(self) -> list[int] | None:
+        return verifiable_groups(self.user)
+
+    @property
+    def verification_variant(self) -> str:
+        """What the verification block depends on besides the council: the groups the reader verifies in
+        (everyone's with the same groups is the same block)."""
+        groups = self.verifiable_groups
+        return "all" if groups is None else ",".join(map(str, groups))
+
+    @cached_property
+    def verification(self) -> VerificationQueue:
+        return verification_queue(self.user)
+
+    @cached_property
+    def groups(self) -> dict[int, WorkingGroup]:
+        return {group.id: group for group in _groups(self.user.council_id)}
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        return my_meetings(self.user)
+
+    @cached_property
+    def approvals(self) -> list[Meeting]:
+        """Minutes waiting for this co-chair's approval."""
+        return minutes_awaiting(self.user)
 
 
 def _commitment_list(*conditions: ColumnElement[bool], limit: int = SHORT_LIST) -> list[Commitment]:
-    """Commitments with their organisation and recommendation loaded by the same query."""
+    """Commitments with their organisation and recommendation loaded by the same query (not the
+    recommendation's derived progress, a correlated average the list does not show)."""
     query = (select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
              .where(*conditions)
-             .options(contains_eager(Commitment.organisation), contains_eager(Commitment.recommendation))
+             .options(contains_eager(Commitment.organisation),
+                      contains_eager(Commitment.recommendation).defer(Recommendation.progress))
              .order_by(Commitment.due_date, Commitment.id).limit(limit))
     return list(db.session.scalars(query))
 
@@ -99,21 +166,4 @@ def verification_queue(user: User) -> VerificationQueue:
 
 def my_work(user: User, today: date | None = None) -> MyWork:
     """What a person has to do: their commitments, their organisation's, and what awaits them."""
-    today = today or council_today()
-    mine = commitment_figures(Scope(user.council_id, owner_id=user.id), today).total
-    organisation = None
-    attention: list[Commitment] = []
-    if user.organisation_id is not None:
-        organisation = commitment_figures(
-            Scope(user.council_id, organisation_id=user.organisation_id), today).total
-        attention = _commitment_list(
-            Commitment.council_id == user.council_id,
-            Commitment.organisation_id == user.organisation_id,
-            Commitment.status.in_(COMMITMENT_PENDING),
-            Commitment.due_date <= today + timedelta(days=DUE_SOON_DAYS))
-    my_commitments = _commitment_list(Commitment.council_id == user.council_id,
-                                      Commitment.owner_id == user.id,
-                                      Commitment.status.in_(COMMITMENT_OPEN))
-    groups = {group.id: group for group in _groups(user.council_id)}
-    return MyWork(today, mine, organisation, my_commitments, attention, verification_queue(user), groups,
-                  my_meetings(user), minutes_awaiting(user))
+    return MyWork(user, today or council_today())

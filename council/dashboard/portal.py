@@ -25,9 +25,10 @@ from council.dashboard.figures import (
     commitment_figures,
     recommendation_figures,
 )
-from council.dashboard.services import _approved, _groups
+from council.dashboard.services import _approved, _groups, approved_minutes, countries
 from council.directory.models import (
     Council,
+    Country,
     Organisation,
     WorkingGroup,
 )
@@ -77,6 +78,40 @@ def public_group(council: Council, group_id: int) -> WorkingGroup:
     return group
 
 
+class PublicFigures:
+    """What the portal's overview and a group's page show of a public scope: the same for every visitor,
+    so the pages keep them in the dashboards' cache (council/dashboard/cache.py). Each is read when a
+    block first asks for it: a block served from the cache runs no query."""
+
+    def __init__(self, scope: Scope, today: date) -> None:
+        self.scope = scope
+        self.today = today
+
+    @cached_property
+    def commitments(self) -> CommitmentFigures:
+        return commitment_figures(self.scope, self.today)
+
+    @cached_property
+    def recommendations(self) -> RecommendationFigures:
+        return recommendation_figures(self.scope)
+
+    @cached_property
+    def groups(self) -> list[WorkingGroup]:
+        return public_groups(self.scope.council_id)
+
+    @cached_property
+    def countries(self) -> list[Country]:
+        return countries(self.scope.council_id)
+
+    @cached_property
+    def indicator_count(self) -> int:
+        return public_indicator_count(self.scope.council_id)
+
+    @cached_property
+    def minutes(self) -> list[Meeting]:
+        return approved_minutes(self.scope)
+
+
 @dataclass
 class PublicFilters:
     """The public list's filters; commitment conditions mean "has a commitment that …"."""
@@ -86,6 +121,11 @@ class PublicFilters:
     country: str | None = None
     overdue: bool = False
     text: str | None = None
+
+    @property
+    def through_commitments(self) -> bool:
+        """Are recommendations kept for a commitment that matches (an EXISTS each; the count is bounded)?"""
+        return bool(self.country or self.overdue)
 
 
 def public_recommendations_query(council: Council, filters: PublicFilters, today: date) -> Select[Any]:
@@ -141,20 +181,3 @@ def public_minutes(council: Council, meeting_id: int) -> tuple[Meeting, MinutesR
 def due_within(commitment: Commitment, today: date, days: int = DUE_SOON_DAYS) -> bool:
     return commitment.status in COMMITMENT_PENDING and today <= commitment.due_date <= today + timedelta(
         days=days)
-
-
-class PublicFigures:
-    """The figures of a portal page, read when its block first asks for them: a block served from the
-    cache (council/dashboard/cache.py, as the dashboards' figures) runs no query."""
-
-    def __init__(self, scope: Scope, today: date) -> None:
-        self.scope = scope
-        self.today = today
-
-    @cached_property
-    def commitments(self) -> CommitmentFigures:
-        return commitment_figures(self.scope, self.today)
-
-    @cached_property
-    def recommendations(self) -> RecommendationFigures:
-        return recommendation_figures(self.scope)

@@ -14,13 +14,13 @@ from werkzeug.wrappers import Response
 
 from council.dashboard import cache, figures, links, portal, services
 from council.dashboard.figures import Scope
-from council.dashboard.portal import PublicFilters
+from council.dashboard.portal import PublicFigures, PublicFilters
 from council.directory.models import Council
 from council.meetings.agenda import agenda_timeline
 from council.timeutil import council_today
 from council.tracker import queries
-from council.tracker.models import RecommendationStatus
-from council.web import arg_int, paginate
+from council.tracker.models import Recommendation, RecommendationStatus
+from council.web import SEARCH_COUNT_LIMIT, arg_int, paginate
 
 bp = Blueprint("portal", __name__, url_prefix="/public")
 
@@ -74,26 +74,20 @@ def index() -> Response | str:
 @bp.get("/<slug>")
 def council_page() -> str:
     council = _portal()
-    scope = Scope(council.id, public=True)
-    today = council_today()
-    return render_template(
-        "dashboard/public/council.html", scope=scope, today=today, board=portal.PublicFigures(scope, today),
-        groups=portal.public_groups(council.id),
-        countries=services.countries(council.id), indicator_count=portal.public_indicator_count(council.id),
-        minutes=services.approved_minutes(scope))
+    return render_template("dashboard/public/council.html",
+                           board=PublicFigures(Scope(council.id, public=True), council_today()))
 
 
 @bp.get("/<slug>/groups/<int:group_id>")
 def group(group_id: int) -> str:
     council = _portal()
     working_group = portal.public_group(council, group_id)
-    scope = Scope(council.id, group_id=working_group.id, public=True)
     today = council_today()
     page = paginate(portal.public_recommendations_query(
         council, PublicFilters(group_id=working_group.id), today))
-    return render_template("dashboard/public/group.html", group=working_group, scope=scope,
-                           board=portal.PublicFigures(scope, today), page=page,
-                           countries=services.countries(council.id))
+    return render_template("dashboard/public/group.html", group=working_group, page=page,
+                           board=PublicFigures(Scope(council.id, group_id=working_group.id, public=True),
+                                               today))
 
 
 @bp.get("/<slug>/recommendations")
@@ -103,7 +97,9 @@ def recommendations() -> str:
                             country=request.args.get("country") or None,
                             overdue=request.args.get("overdue") == "1", text=request.args.get("q") or None)
     today = council_today()
-    page = paginate(portal.public_recommendations_query(council, filters, today))
+    query = portal.public_recommendations_query(council, filters, today)
+    page = paginate(query, counted=query.with_only_columns(Recommendation.id),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.through_commitments else None)
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
                            groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
                            countries=services.countries(council.id))

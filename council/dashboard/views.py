@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -63,10 +64,19 @@ def organisations() -> str:
     scope = Scope(current_user.council_id, group_id=group_id)
     services.can_view(current_user, scope.council_id)
     sort = request.args.get("sort", "overdue")
-    page = figures.organisations_page(scope, council_today(), page=arg_int("page") or 1,
-                                       per_page=current_app.config["PAGE_SIZE"], sort=sort)
-    return render_template("dashboard/organisations.html", page=page, scope=scope, sort=sort,
-                           group=working_group, due_soon_days=figures.DUE_SOON_DAYS)
+    today = council_today()
+    number = arg_int("page") or 1  # read here: a page number not understood is said so, cached or not
+
+    def load_page() -> figures.RowsPage:  # only when the table is not in the cache
+        return figures.organisations_page(scope, today, page=number,
+                                          per_page=current_app.config["PAGE_SIZE"], sort=sort)
+
+    # The table and its pager are the same for every reader of the council (its figures, in their
+    # language); the pager's links repeat the address's arguments, so the block is kept per address.
+    variant = urlencode(sorted(request.args.items(multi=True)))
+    return render_template("dashboard/organisations.html", load_page=load_page, scope=scope, sort=sort,
+                           today=today, variant=variant, group=working_group,
+                           due_soon_days=figures.DUE_SOON_DAYS)
 
 
 @bp.get("/dashboard/organisations/<int:organisation_id>")

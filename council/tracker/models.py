@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     ForeignKey,
     Index,
     Integer,
@@ -24,9 +25,13 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     cast,
+    event,
     func,
     select,
+    update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 
 from council.dbtypes import JSONText, enum_type
@@ -191,7 +196,13 @@ COMMITMENT_NEEDS_REASON = frozenset({CS.BLOCKED, CS.CANCELLED})
 class Commitment(Model):
     __tablename__ = "commitment"
     __table_args__ = (UniqueConstraint("council_id", "code"),
-                      Index("ix_commitment_status_due", "status", "due_date"))
+                      Index("ix_commitment_status_due", "status", "due_date"),
+                      # A recommendation's commitments as the lists ask about them ("has an overdue one
+                      # in Turkmenistan", its derived progress) from the index alone. The status after
+                      # the due date, not before: SQLite 3.40 answered an EXISTS with `status IN (…)`
+                      # and a due-date range wrongly off (recommendation_id, status, due_date, …).
+                      Index("ix_commitment_recommendation_due", "recommendation_id", "due_date", "status",
+                            "organisation_id", "progress"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
@@ -434,6 +445,44 @@ class Observation(Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="observations")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class CommitmentCount(Model):
+    """How many commitments a council has, kept by every insert of one in the same transaction: the
+    unfiltered list's count, which would otherwise read an index entry per commitment on every page."""
+
+    __tablename__ = "commitment_count"
+
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"), primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+
+
+def _count_by(connection: Connection, council_id: int, step: int) -> None:
+    def moved() -> int:
+        return connection.execute(update(CommitmentCount).where(CommitmentCount.council_id == council_id)
+                                  .values(total=CommitmentCount.total + step)).rowcount
+
+    if moved():
+        return
+    # The council's first: counted from the table (this flush's row included), once even when two
+    # transactions race to it (the loser's insert does nothing and it counts itself after all).
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    counted = select(func.count()).select_from(Commitment).where(Commitment.council_id == council_id)
+    added = connection.execute(insert(CommitmentCount).values(council_id=council_id,
+                                                               total=counted.scalar_subquery())
+                               .on_conflict_do_nothing())
+    if not added.rowcount:
+        moved()
+
+
+@event.listens_for(Commitment, "after_insert")
+def _counted_in(mapper: Any, connection: Connection, commitment: Commitment) -> None:
+    _count_by(connection, commitment.council_id, 1)
+
+
+@event.listens_for(Commitment, "after_delete")
+def _counted_out(mapper: Any, connection: Connection, commitment: Commitment) -> None:
+    _count_by(connection, commitment.council_id, -1)
 
 
 # Derived progress, computed in SQL with every load (a correlated subquery on an indexed column).

@@ -19,6 +19,7 @@ from council.extensions import db
 from council.tracker.models import (
     PRIORITY_ORDER,
     Commitment,
+    CommitmentCount,
     CommitmentStatus,
     Initiative,
     Observation,
@@ -45,6 +46,17 @@ class Filters:
     due_within: int | None = None
     text: str | None = None
     sort: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        """Is the list narrowed at all (the order aside)?"""
+        return bool(self.group_id or self.status or self.text or self.through_commitments)
+
+    @property
+    def through_commitments(self) -> bool:
+        """Does a list of recommendations keep those with a commitment that matches (an EXISTS each)?"""
+        return bool(self.country or self.organisation_id or self.owner_id or self.overdue
+                    or self.due_within is not None)
 
     def as_args(self) -> dict[str, Any]:
         """The query-string arguments that reproduce these filters (for export links)."""
@@ -179,10 +191,33 @@ def commitment_ids(council_id: int, filters: Filters, today: date) -> Select[Any
     return _commitment_filters(query, council_id, filters, today)
 
 
+def commitment_total(council_id: int) -> int:
+    """How many commitments the council has (kept as they are recorded: CommitmentCount)."""
+    return db.session.scalar(select(CommitmentCount.total)
+                             .where(CommitmentCount.council_id == council_id)) or 0
+
+
+def commitment_order(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    """The ids of the commitments a list shows, in the list's order: a page is taken from these (off
+    commitment's indexes, joined to the organisation or the owner only when the filter or the sort
+    needs it), and only that page's rows are read with their joins (council.web.paginate)."""
+    query = commitment_ids(council_id, filters, today)
+    if filters.sort == "organisation" and not filters.country:
+        query = query.join(Commitment.organisation)
+    if filters.sort == "owner":
+        query = query.outerjoin(Owner, Commitment.owner_id == Owner.id)
+    return query.order_by(COMMITMENT_SORTS.get(filters.sort, Commitment.due_date), Commitment.id)
+
+
 def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:
-    """Commitments with their organisation, recommendation and owner loaded by the same query."""
+    """Commitments with their organisation, recommendation and owner loaded by the same query.
+
+    The recommendation's derived progress (a correlated average over its commitments) is left out: the
+    list does not show it, and computed for every filtered row before the sort it was most of the
+    query's time."""
     return _commitments_base(council_id, filters, today).options(
-        contains_eager(Commitment.organisation), contains_eager(Commitment.recommendation),
+        contains_eager(Commitment.organisation),
+        contains_eager(Commitment.recommendation).defer(Recommendation.progress),
         contains_eager(Commitment.owner.of_type(Owner)))
 
 

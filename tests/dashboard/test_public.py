@@ -164,3 +164,23 @@ def test_portal_and_tracker_page_show_the_same_side_progress(client, auth, track
     internal = page_text(client.get(f"/tracker/recommendations/{recommendation.id}"))
     assert "The Kazakh side lags behind" in internal and "63% against 100%" in internal
     assert "62%" not in internal[internal.index("sides-heading"):]
+
+
+def test_recommendations_narrowed_by_their_commitments_are_counted_up_to_the_limit(client, tracked,
+                                                                                   monkeypatch):
+    """"With overdue commitments" asks each public recommendation about its commitments: the count stops
+    at the limit and says "more than"; the rows are listed either way."""
+    from council.dashboard import public_views
+
+    base = f"/public/{tracked.world.council.slug}/recommendations"
+    late = RecommendationFactory(group=tracked.world.group, code="TRD-2026-003", is_public=True)
+    CommitmentFactory(recommendation=late, organisation=tracked.world.kz_org, status=CommitmentStatus.PLANNED,
+                      due_date=tracked.commitments["C2"].due_date)
+    db.session.commit()
+    assert "2 public recommendations</p>" in page_text(client.get(f"{base}?overdue=1"))
+    assert "3 public recommendations</p>" in page_text(client.get(base))
+    monkeypatch.setattr(public_views, "SEARCH_COUNT_LIMIT", 1)
+    text = page_text(client.get(f"{base}?overdue=1"))
+    assert "More than 1 public recommendation</p>" in text
+    assert "TRD-2026-001" in text and "TRD-2026-003" in text
+    assert "3 public recommendations</p>" in page_text(client.get(base))  # not narrowed: exact

@@ -69,6 +69,7 @@ def pages(tracked) -> list[str]:
     return ["/dashboard", f"/dashboard/groups/{world.group.id}",
             f"/dashboard/organisations/{world.kz_org.id}", "/dashboard/organisations", "/my-work",
             "/dashboard/figures.csv", base, f"{base}/recommendations", f"{base}/indicators",
+            f"{base}/recommendations?country=TM&overdue=1", "/dashboard/organisations?sort=progress",
             f"{base}/groups/{world.group.id}",
             f"{base}/recommendations/{tracked.recommendations['R1'].id}", f"{base}/minutes",
             f"{base}/minutes/{tracked.public_minutes_id}"]

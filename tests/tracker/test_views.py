@@ -502,6 +502,8 @@ def grow(world, tracker, count):
 @pytest.mark.parametrize("url", ["/tracker/recommendations", "/tracker/commitments",
                                  "/tracker/commitments?overdue=1&sort=owner&q=grow",
                                  "/tracker/recommendations?country=KZ&sort=-progress",
+                                 "/tracker/recommendations?country=TM&overdue=1",
+                                 "/tracker/commitments?overdue=1&sort=organisation&page=2",
                                  "/tracker/commitments/export.csv", "/tracker/commitments/export.xlsx",
                                  "/tracker/recommendations/export.csv", "/tracker/initiatives",
                                  "/tracker/indicators"])
