@@ -572,6 +572,14 @@ PARITY_CASES: dict[str, tuple[str, str, frozenset[str]]] = {
                                                  roles_of_parity("kz_chair", "secretary", "tm_secretary")),
     "verifying a Turkmen report": ("commitment.verify", "tm_reported_by_tm_member",
                                    roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    # Commitments are taken on by the organisation's side (issue 20): its co-chair or the secretariat,
+    # which acts for the council as a whole; an international organisation's by the secretariat alone.
+    "a commitment for a Kazakh akimat": ("commitment.create", "new_kz_commitment",
+                                         roles_of_parity("kz_chair", "secretary", "tm_secretary", "admin")),
+    "a commitment for a Turkmen hyakimlik": ("commitment.create", "new_tm_commitment",
+                                             roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    "a commitment for an international organisation": ("commitment.create", "new_international_commitment",
+                                                       roles_of_parity("secretary", "tm_secretary", "admin")),
     # A lost phone: only an administrator resets a second factor, whatever the side (a secretary who
     # could would take over a colleague's account with the password alone).
     "resetting the Turkmen secretary's second factor": ("person.reset_second_factor", "tm_secretary",
@@ -589,7 +597,8 @@ def test_parity_rules(world: Any, case: str) -> None:
     from council.directory.models import PlatformRole
     from council.tracker import services as tracker_services
     from council.tracker.models import CommitmentStatus
-    from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
+    from council.tracker.permissions import NewCommitment
+    from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, UserFactory
 
     people = {"member": world.member, "kz_chair": world.kz_chair, "tm_chair": world.tm_chair,
               "secretary": world.secretary, "admin": world.admin,
@@ -620,6 +629,11 @@ def test_parity_rules(world: Any, case: str) -> None:
         "kz_reported_by_kz_chair": lambda: reported(world.kz_org, world.kz_chair),
         "kz_reported_by_admin": lambda: reported(world.kz_org, world.admin),
         "tm_reported_by_tm_member": lambda: reported(world.tm_org, world.tm_member),
+        "new_kz_commitment": lambda: NewCommitment(RecommendationFactory(group=group), world.kz_org),
+        "new_tm_commitment": lambda: NewCommitment(RecommendationFactory(group=group), world.tm_org),
+        "new_international_commitment": lambda: NewCommitment(RecommendationFactory(group=group),
+                                                              OrganisationFactory(council=world.council,
+                                                                                  kind="international")),
     }
     target = targets[target_name]()
     may = {name for name in PARITY_PEOPLE if can(people[name], action, target)}

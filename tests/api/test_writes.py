@@ -135,6 +135,32 @@ def test_a_verifier_of_one_side_does_not_verify_the_other_sides_report(client, w
                        headers=bearer(token_for(world.tm_chair))).status_code == 200
 
 
+def test_each_co_chair_makes_their_own_sides_half_of_a_pair(client, world, token_for):
+    """Parity (the lead's decision on issue 20): a co-chair's system makes commitments for its own
+    country's organisations only; the refusal names who can, and nothing is made."""
+    adopted = RecommendationFactory(group=world.group, code="TRD-2026-030")
+    db.session.commit()
+    kz_chair, tm_chair = bearer(token_for(world.kz_chair)), bearer(token_for(world.tm_chair))
+    body = {"recommendation_id": adopted.id, "organisation_id": world.kz_org.id,
+            "description": {"ru": "Открыть пункт"}, "original_language": "ru",
+            "due_date": (TODAY + timedelta(days=60)).isoformat()}
+    kz = client.post("/api/v1/commitments", json=body, headers=kz_chair)
+    assert kz.status_code == 201, kz.json
+    tm_body = {**body, "organisation_id": world.tm_org.id, "counterpart_id": kz.json["id"]}
+    refused = client.post("/api/v1/commitments", json=tm_body, headers=kz_chair)
+    assert refused.status_code == 403
+    assert refused.json["error"]["message"].startswith(
+        "Only the co-chair of the Trade working group (Turkmenistan) or the council's secretaries can")
+    assert count(Commitment) == 1
+    tm = client.post("/api/v1/commitments", json=tm_body, headers=tm_chair)
+    assert tm.status_code == 201, tm.json
+    assert client.get(kz.headers["Location"], headers=kz_chair).json["counterpart_id"] == tm.json["id"]
+    # Nor is one's own commitment moved to the other side by an edit.
+    moved = edit(client, kz.headers["Location"], kz_chair, {"organisation_id": world.tm_org.id})
+    assert moved.status_code == 403
+    assert client.get(kz.headers["Location"], headers=kz_chair).json["organisation_id"] == world.kz_org.id
+
+
 def test_a_member_may_not_make_commitments(client, world, token_for):
     adopted = RecommendationFactory(group=world.group)
     db.session.commit()

@@ -231,6 +231,18 @@ def test_co_chair_adds_a_commitment(client, auth, world, tracker):
     assert created.owner_id == world.member.id
 
 
+def test_a_co_chair_is_offered_and_allowed_their_own_sides_organisations_only(client, auth, world, tracker):
+    auth.login(world.tm_chair)
+    url = f"/tracker/recommendations/{tracker.recommendation.id}/commitments/new"
+    form = page_text(client.get(url))
+    assert "balkan-hyakimlik" in form and "mangystau-akimat" not in form
+    response = client.post(url, data=commitment_form(world))  # the Kazakh akimat, sent all the same
+    assert response.status_code == 403
+    assert ("Only the co-chair of the Trade working group (Kazakhstan) or the council's secretaries can "
+            "take on a commitment for") in page_text(response)
+    assert db.session.scalar(select(func.count()).select_from(Commitment)) == 2
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"owner_id": "TM"}, "Not a valid choice"),
     ({"due_date": "2026-01-01"}, "The due date cannot be before the start date."),
