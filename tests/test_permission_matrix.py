@@ -576,8 +576,9 @@ PARITY_CASES: dict[str, tuple[str, str, frozenset[str]]] = {
     # which acts for the council as a whole; an international organisation's by the secretariat alone.
     "a commitment for a Kazakh akimat": ("commitment.create", "new_kz_commitment",
                                          roles_of_parity("kz_chair", "secretary", "tm_secretary", "admin")),
-    "a commitment for a Turkmen hyakimlik": ("commitment.create", "new_tm_commitment",
-                                             roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    "a commitment for a Turkmen hyakimlik": (
+        "commitment.create", "new_tm_commitment",
+        roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
     "a commitment for an international organisation": ("commitment.create", "new_international_commitment",
                                                        roles_of_parity("secretary", "tm_secretary", "admin")),
     # A lost phone: only an administrator resets a second factor, whatever the side (a secretary who
