@@ -30,6 +30,9 @@ class WebhookEvent(StrEnum):
     DEACTIVATED = "webhook.deactivated"
     DISABLED = "webhook.disabled"  # failing for days: turned off by the platform, its owner told
     REDELIVERED = "webhook.redelivered"
+    # Its owner may no longer register it (revoked their last token, left its organisation, lost the
+    # secretary's role): turned off by the platform, its owner told.
+    ACCESS_LOST = "webhook.access_lost"
 
 
 class DeliveryState(StrEnum):
@@ -54,6 +57,7 @@ DELIVERY_STATE_LABELS = {
 class DisabledReason(StrEnum):
     TURNED_OFF = "turned_off"
     FAILING = "failing"
+    NO_ACCESS = "no_access"
 
     @property
     def label(self) -> str:
@@ -63,6 +67,9 @@ class DisabledReason(StrEnum):
 DISABLED_REASON_LABELS = {
     DisabledReason.TURNED_OFF: _l("Turned off by its owner or a secretary."),
     DisabledReason.FAILING: _l("Turned off by the platform: every delivery failed for three days."),
+    DisabledReason.NO_ACCESS: _l("Turned off by the platform: the person who registered it no longer "
+                                 "holds an active personal access token for its organisation, or no "
+                                 "longer belongs to it."),
 }
 
 
