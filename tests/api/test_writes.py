@@ -325,6 +325,36 @@ def test_a_refusal_is_not_kept_and_a_key_expires_after_a_day(client, world, as_s
     assert count(Recommendation) == 1
 
 
+def test_expired_keys_are_cleared_by_beat_in_batches_whoever_sent_them(app, client, world, token_for):
+    """Keys of tokens that never come back are cleared too: an hourly beat task deletes every key past
+    its day, in batches; the keys still within their day keep answering retries."""
+    from council.celery import beat_schedule
+
+    entry = beat_schedule(app.config)["idempotency-keys"]
+    assert entry["task"] == "council.api.clear_idempotency_keys"
+    secretary, chair = bearer(token_for(world.secretary)), bearer(token_for(world.kz_chair))
+    for number, headers in enumerate([secretary, secretary, chair, chair, chair]):
+        answer = client.post("/api/v1/recommendations", headers={**headers, "Idempotency-Key": f"k-{number}"},
+                             json=recommendation_body(world, code=f"TRD-2026-10{number}"))
+        assert answer.status_code == 201, answer.json
+    rows = list(db.session.scalars(select(IdempotentRequest).order_by(IdempotentRequest.id)))
+    for row in rows[:4]:  # both tokens' first keys are past their day; neither token sends again
+        row.created_at -= timedelta(hours=25)
+    db.session.commit()
+
+    from council.api import writes
+
+    assert writes.clear_expired_keys(batch_size=3) == 4  # two batches: 3, then 1
+    # Through the worker's entry point as beat calls it: nothing is left to clear.
+    clear = app.extensions["celery"].tasks["council.api.clear_idempotency_keys"]
+    assert clear.apply().get() == 0
+    db.session.expire_all()
+    assert [row.key for row in db.session.scalars(select(IdempotentRequest))] == ["k-4"]
+    replay = client.post("/api/v1/recommendations", headers={**chair, "Idempotency-Key": "k-4"},
+                         json=recommendation_body(world, code="TRD-2026-104"))
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
 def test_a_malformed_key_is_refused(client, world, as_secretary):
     answer = client.post("/api/v1/recommendations", json=recommendation_body(world),
                          headers={**as_secretary, "Idempotency-Key": "x" * 256})
