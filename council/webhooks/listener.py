@@ -45,7 +45,7 @@ ACCESS_CHANGES = {TokenEvent.REVOKED.value: ApiToken, DirectoryEvent.PERSON_UPDA
 def _access_changed(event: Event) -> None:
     subject = db.session.get(ACCESS_CHANGES[event.kind], event.subject_id)
     person = subject.user if isinstance(subject, ApiToken) else subject
-    if person is not None:
+    if isinstance(person, User):
         services.stop_without_access(person)
 
 
