@@ -174,6 +174,10 @@ def deliver(delivery_id: int) -> Outcome:
     endpoint = row.endpoint
     if not endpoint.active or not endpoint.owner.active:
         return _stop(row, "The endpoint is turned off, or its owner's account is.")
+    if not endpoint.secrets(now):
+        db.session.rollback()
+        return _record_failure(delivery_id, "The endpoint's signing secret cannot be opened with "
+                               "COUNCIL_SECRET_KEY or its fallbacks: rotate its secret.", None)
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         status = post(endpoint.url, body, signed_headers(endpoint, row.webhook_id, body, now))

@@ -128,7 +128,7 @@ def rotate_secret(actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     can switch to the new one without refusing a delivery."""
     require(actor, "webhook.manage", endpoint)
     now = utcnow()
-    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_sealed = endpoint.secret_sealed
     endpoint.previous_secret_until = now + timedelta(
         seconds=current_app.config["WEBHOOK_PREVIOUS_SECRET_SECONDS"])
     endpoint.secret = new_secret()
