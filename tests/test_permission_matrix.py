@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -69,6 +70,7 @@ API_RESOURCES = (
     "initiatives.edit_milestone", "indicators.create_indicator", "indicators.edit_indicator",
     "council-meetings.schedule_meeting", "council-meetings.edit_meeting", "council-meetings.get_agenda_item",
     "council-meetings.add_agenda_item", "council-meetings.edit_agenda_item",
+    "indicators.get_observation", "indicators.edit_observation",
 )
 
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -131,11 +133,13 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "tracker.initiative": (SIGNED_IN, NOBODY),
     "tracker.add_milestone": (NOBODY, STAFF),
     "tracker.milestone_done": (NOBODY, STAFF),
+    "tracker.edit_milestone": (STAFF, STAFF),  # its title and due date (issue 20)
     "tracker.indicators": (SIGNED_IN, NOBODY),
     "tracker.new_indicator": (STAFF, STAFF),
     "tracker.edit_indicator": (STAFF, STAFF),
     "tracker.indicator": (SIGNED_IN, NOBODY),
     "tracker.record_observation": (NOBODY, STAFF),  # the indicator belongs to no group
+    "tracker.edit_observation": (STAFF, STAFF),  # whoever records values corrects them
     "tracker.import_file": (STAFF, STAFF),
     "tracker.confirm_import": (NOBODY, STAFF),
     # Meetings (the world's meeting is a held group meeting with draft minutes)
@@ -329,6 +333,9 @@ def build_world(world: Any, uploads: Any) -> Records:
                                                original_language="ru", due_date=None)
     indicator = IndicatorFactory(council=world.council)
     db.session.commit()
+    observation = initiatives.record_observation(world.secretary, indicator, observed_on=date(2026, 1, 31),
+                                                 value="438.2", source="Statistics bureau")
+    db.session.commit()
 
     meeting = Meetings(world).held()
     agenda_item = meeting.agenda_items[0]
@@ -382,7 +389,7 @@ def build_world(world: Any, uploads: Any) -> Records:
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
               "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf",
-              "endpoint_id": endpoint.id, "delivery_id": delivered.id,
+              "endpoint_id": endpoint.id, "delivery_id": delivered.id, "observation_id": observation.id,
               "record_type": "recommendation", "comment_id": comment.id}
     return Records(users, params)
 

@@ -217,6 +217,54 @@ def test_indicators_and_observations(client, world, as_secretary):
     assert db.session.get(Indicator, created.json["id"]).unit == "USD million"
 
 
+def test_a_milestones_title_and_due_date_are_edited_with_if_match(client, world, as_secretary, token_for):
+    created = client.post("/api/v1/initiatives", headers=as_secretary, json={
+        "code": "KURYK-PORT", "name": {"ru": "Порт Курык"}, "original_language": "ru"})
+    milestone = client.post(f"{created.headers['Location']}/milestones", headers=as_secretary, json={
+        "title": {"ru": "Паромный терминал"}, "original_language": "ru", "due_date": "2026-09-01"})
+    url = milestone.headers["Location"]
+    stale = client.get(url, headers=as_secretary).headers["ETag"]
+    moved = edit(client, url, as_secretary, {"title": {"ru": "Паромный терминал", "en": "Ferry terminal"},
+                                             "due_date": "2026-12-01"})
+    assert moved.status_code == 200, moved.json
+    assert moved.json["title"]["en"] == "Ferry terminal" and moved.json["due_date"] == "2026-12-01"
+    assert moved.json["completed_on"] is None  # left out: kept
+    late = client.patch(url, json={"due_date": None}, headers={**as_secretary, "If-Match": stale})
+    assert late.status_code == 412
+    blank = edit(client, url, as_secretary, {"title": {"ru": ""}})
+    assert blank.status_code == 422 and blank.json["error"]["field"] == "title"
+    chair = bearer(token_for(world.kz_chair))
+    refused = edit(client, url, chair, {"due_date": None})
+    assert refused.status_code == 403 and "secretaries" in refused.json["error"]["message"]
+    assert client.get(url, headers=as_secretary).json["due_date"] == "2026-12-01"
+
+
+def test_a_recorded_value_is_corrected_with_if_match(client, world, as_secretary, token_for):
+    created = client.post("/api/v1/indicators", headers=as_secretary, json={
+        "code": "CROSSING-TIME", "name": {"ru": "Время пересечения"}, "original_language": "ru",
+        "unit": "hours", "group_id": world.group.id})
+    url = created.headers["Location"]
+    for day, value in (("2025-12-31", 6), ("2026-01-31", 5.5)):
+        assert client.post(f"{url}/observations", headers=as_secretary, json={
+            "observed_on": day, "value": value, "source": "Border service"}).status_code == 201
+    [latest, first] = client.get(f"{url}/observations", headers=as_secretary).json["items"]
+    observation = f"{url}/observations/{latest['id']}"
+    assert client.get(observation, headers=as_secretary).json == latest
+    chair = bearer(token_for(world.kz_chair))  # the co-chair of the indicator's group records values
+    corrected = edit(client, observation, chair, {"value": 4.75, "note": "Revised by the border service"})
+    assert corrected.status_code == 200, corrected.json
+    assert corrected.json["value"] == 4.75 and corrected.json["observed_on"] == "2026-01-31"
+    assert client.get(url, headers=as_secretary).json["latest_observation"]["value"] == 4.75
+    clash = edit(client, observation, chair, {"observed_on": first["observed_on"]})
+    assert clash.status_code == 409 and clash.json["error"]["field"] == "observed_on"
+    missing = client.patch(observation, json={"value": 1}, headers=chair)
+    assert missing.status_code == 428
+    member = bearer(token_for(world.member))
+    assert edit(client, observation, member, {"value": 1}).status_code == 403
+    assert client.get(f"{url}/observations/{first['id'] + 1000}", headers=chair).status_code == 404
+    assert client.get(observation, headers=as_secretary).json["value"] == 4.75
+
+
 def test_a_meeting_is_scheduled_as_a_draft_and_its_agenda_built(client, world, as_secretary):
     starts = (TODAY + timedelta(days=20)).isoformat()
     created = client.post("/api/v1/meetings", headers=as_secretary, json={

@@ -308,3 +308,30 @@ def test_a_name_that_turns_to_loopback_after_registration_is_refused_at_delivery
     assert receiver.received == [] and row.state == DeliveryState.PENDING
     assert "private, loopback or link-local" in row.last_error and ChangingName.NAME in row.last_error
     assert endpoint.active  # refused deliveries are retried; three days of them turn it off
+
+
+def test_an_edited_milestone_and_a_corrected_value_are_delivered(world, receiver):
+    from datetime import date
+
+    from council.tracker import initiatives
+    from tests.factories import IndicatorFactory, InitiativeFactory
+
+    initiative = InitiativeFactory(council=world.council)
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+                                          original_language="ru", due_date=None)
+    indicator = IndicatorFactory(council=world.council)
+    observation = initiatives.record_observation(world.secretary, indicator, observed_on=date(2026, 1, 31),
+                                                 value="5", source="Border service")
+    db.session.commit()
+    endpoint = endpoint_for(world, receiver.url, ["initiative.milestone_updated",
+                                                  "indicator.observation_updated"])
+    initiatives.update_milestone(world.secretary, milestone, title={"ru": "Паромный терминал"},
+                                 original_language="ru", due_date=date(2026, 12, 1))
+    initiatives.update_observation(world.secretary, observation, observed_on=date(2026, 1, 31),
+                                   value="4.75", source="Border service")
+    db.session.commit()
+    bodies = [Webhook(endpoint.secret).verify(item.body, item.headers) for item in receiver.received]
+    assert [body["type"] for body in bodies] == ["initiative.milestone_updated",
+                                                 "indicator.observation_updated"]
+    assert bodies[0]["data"]["milestones"][0]["due_date"] == "2026-12-01"
+    assert bodies[1]["data"]["latest_observation"]["value"] == 4.75
