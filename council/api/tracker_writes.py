@@ -226,10 +226,16 @@ def edit_initiative(args: dict[str, Any], initiative_id: int) -> Initiative:
     return _initiative_detail(initiative_id)
 
 
+def _part_of(parent: Any, model: type[Any], record_id: int, kind: str) -> Any:
+    """A milestone of this initiative, an observation of this indicator: 404 when it is another's."""
+    record = db.session.get(model, record_id)
+    if record is None or getattr(record, f"{type(parent).__name__.lower()}_id") != parent.id:
+        raise NotFound(missing_record(kind))
+    return record
+
+
 def _milestone(initiative: Initiative, milestone_id: int) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None or milestone.initiative_id != initiative.id:
-        raise NotFound(missing_record("milestone"))
+    milestone: Milestone = _part_of(initiative, Milestone, milestone_id, "milestone")
     return milestone
 
 
@@ -315,9 +321,7 @@ def edit_indicator(args: dict[str, Any], indicator_id: int) -> dict[str, Any]:
 
 
 def _observation(indicator: Indicator, observation_id: int) -> Observation:
-    observation = db.session.get(Observation, observation_id)
-    if observation is None or observation.indicator_id != indicator.id:
-        raise NotFound(missing_record("observation"))
+    observation: Observation = _part_of(indicator, Observation, observation_id, "observation")
     return observation
 
 
