@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     MOBILE,
     LiveServer,
     Pages,
+    follow,
     horizontal_overflow,
     screenshot,
     translated,
@@ -69,7 +70,10 @@ def test_milestone_and_value_forms_fit_and_show_their_errors(new_page: Pages, ed
     # Blank the milestone's title in every language, and the value's source: both are required.
     for name, path, blank in (("milestone", edit_paths["milestone"], "main form [name^='title-']"),
                               ("value", edit_paths["value"], "#source")):
-        page.goto(path)
+        page.goto(path.split("/milestones/")[0].split("/observations/")[0])  # the record's page links to it
+        screenshot(page, f"tracker-edit-{name}-record-{language}-{width}")
+        assert horizontal_overflow(page) == 0, (name, language, width)
+        follow(page, f"main a[href='{path}']")
         expect(page.locator("html")).to_have_attribute("lang", language)
         for field in page.locator(blank).all():
             field.fill("")
