@@ -80,6 +80,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "webhook-sweep": {"task": "council.webhooks.sweep",
                           "schedule": float(config["OUTBOX_SWEEP_SECONDS"])},
         "digests": {"task": "council.digests.plan", "schedule": crontab(minute="*/15")},
+        # Keys are answered for 24 hours; older ones are cleared whether or not their token comes back.
+        "idempotency-keys": {"task": "council.api.clear_idempotency_keys", "schedule": crontab(minute=23)},
         "reminders": {"task": "council.reminders.send", "schedule": crontab(minute="7,37")},
         # 02:00 UTC on the first day of a quarter: 07:00 in Aktau and Ashgabat.
         "quarterly-reports": {"task": "council.reports.quarterly", "schedule": crontab(

@@ -72,12 +72,14 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 @council_cli.command("reseal-secrets")
 def reseal_secrets_command() -> None:
-    """Seal every second factor again under the current COUNCIL_SECRET_KEY (after rotating it, while
-    the previous key is still in COUNCIL_SECRET_KEY_FALLBACKS); the fallback can be dropped afterwards."""
+    """Seal every second factor and webhook signing secret again under the current COUNCIL_SECRET_KEY
+    (after rotating it, while the previous key is still in COUNCIL_SECRET_KEY_FALLBACKS); the fallback
+    can be dropped afterwards."""
     from cryptography.fernet import InvalidToken
 
     from council.directory.models import User
-    from council.sealing import reseal
+    from council.sealing import WEBHOOK_PURPOSE, reseal
+    from council.webhooks.models import WebhookEndpoint
 
     people = db.session.scalars(select(User).where(User.totp_secret_sealed.is_not(None)))
     done, unreadable = 0, []
@@ -87,10 +89,21 @@ def reseal_secrets_command() -> None:
             done += 1
         except InvalidToken:
             unreadable.append(person.email)
+    endpoints, unreadable_endpoints = 0, []
+    for endpoint in db.session.scalars(select(WebhookEndpoint)):
+        try:
+            endpoint.secret_sealed = reseal(endpoint.secret_sealed, WEBHOOK_PURPOSE)
+            if endpoint.previous_secret_sealed:
+                endpoint.previous_secret_sealed = reseal(endpoint.previous_secret_sealed, WEBHOOK_PURPOSE)
+            endpoints += 1
+        except InvalidToken:
+            unreadable_endpoints.append(f"{endpoint.name} ({endpoint.url})")
     db.session.commit()
-    click.echo(f"{done} second factor(s) sealed under the current key.")
-    if unreadable:
+    click.echo(f"{done} second factor(s) and {endpoints} webhook secret(s) sealed under the current key.")
+    if unreadable or unreadable_endpoints:
         raise click.ClickException(
-            "No key at hand opens the second factor of: " + ", ".join(unreadable)
-            + ". Add the key they were sealed under to COUNCIL_SECRET_KEY_FALLBACKS, or have an "
-            "administrator reset their second factor.")
+            "No key at hand opens the second factor of: " + (", ".join(unreadable) or "nobody")
+            + "; nor the signing secret of the webhook endpoints: "
+            + (", ".join(unreadable_endpoints) or "none")
+            + ". Add the key they were sealed under to COUNCIL_SECRET_KEY_FALLBACKS; otherwise have an "
+            "administrator reset those second factors, and rotate those endpoints' secrets.")

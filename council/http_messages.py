@@ -52,6 +52,7 @@ def missing_record(table: str) -> str:
         "initiative": _("This initiative does not exist."),
         "milestone": _("This milestone does not exist."),
         "indicator": _("This indicator does not exist."),
+        "observation": _("This value of the indicator does not exist."),
         "evidence": _("This evidence file does not exist."),
         "meeting": _("This session or meeting does not exist."),
         "organisation": _("This organisation does not exist."),

@@ -1,10 +1,12 @@
-"""Secrets the app must read back (the TOTP keys of two-factor sign-in), encrypted at rest.
+"""Secrets the app must read back (the TOTP keys of two-factor sign-in, the signing secrets of webhook
+endpoints), encrypted at rest.
 
 A copy of the database (a backup, a dump, a read-only SQL injection) must not hand out anyone's second
-factor. Each value is sealed with Fernet (AES-128-CBC with HMAC-SHA256) under a key derived with HKDF
-from COUNCIL_SECRET_KEY, which never is in the database. A key named in COUNCIL_SECRET_KEY_FALLBACKS (the
-previous key, while rotating it) still opens values sealed under it; `flask council reseal-secrets`
-seals them again under the current key.
+factor, nor let anyone sign webhooks that the receiving systems would take for the council's. Each
+value is sealed with Fernet (AES-128-CBC with HMAC-SHA256) under a key derived with HKDF from
+COUNCIL_SECRET_KEY (one key per kind of value), which never is in the database. A key named in
+COUNCIL_SECRET_KEY_FALLBACKS (the previous key, while rotating it) still opens values sealed under it;
+`flask council reseal-secrets` seals them again under the current key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flask import current_app
 # A separate purpose label per kind of value: the same secret key never yields the same Fernet key
 # for two uses, and never the key that signs cookies.
 TOTP_PURPOSE = b"council/totp-secret/v1"
+WEBHOOK_PURPOSE = b"council/webhook-secret/v1"
 log = logging.getLogger(__name__)
 
 

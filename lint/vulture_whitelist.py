@@ -219,3 +219,4 @@ replaced_at  # council/conversations/models.py: when an edit replaced the text
 author_name  # a field of the API's comments (council/api/conversations.py), read by marshmallow
 body_html  # a field of the API's comments (council/api/conversations.py), read by marshmallow
 partly  # a record's languages begun but not finished, read by templates/translating/_status.html
+_.default_port  # http.client reads it for the Host header (council/webhooks/delivery.py)

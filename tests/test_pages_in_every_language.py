@@ -203,7 +203,14 @@ def _first(model: type, *where: object) -> int:
 def secretary_pages() -> Iterator[str]:
     from council.directory.models import Organisation, User, WorkingGroup
     from council.meetings.models import PLANNING_STATUSES, Decision, Meeting, MeetingStatus
-    from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
+    from council.tracker.models import (
+        Commitment,
+        Indicator,
+        Initiative,
+        Milestone,
+        Observation,
+        Recommendation,
+    )
 
     group = _first(WorkingGroup)
     organisation = _first(Organisation)
@@ -212,6 +219,9 @@ def secretary_pages() -> Iterator[str]:
     commitment = _first(Commitment)
     initiative = _first(Initiative)
     indicator = _first(Indicator)
+    milestone = db.session.get(Milestone, _first(Milestone))
+    observation = db.session.get(Observation, _first(Observation))
+    assert milestone is not None and observation is not None
     planned = db.session.scalars(select(Meeting).where(Meeting.status.in_(PLANNING_STATUSES))
                                  .where(Meeting.agenda_items.any()).order_by(Meeting.id)).first()
     assert planned is not None
@@ -234,6 +244,8 @@ def secretary_pages() -> Iterator[str]:
         f"/tracker/initiatives/{initiative}/edit",
         "/tracker/indicators", f"/tracker/indicators/{indicator}", "/tracker/indicators/new",
         f"/tracker/indicators/{indicator}/edit", "/tracker/import",
+        f"/tracker/initiatives/{milestone.initiative_id}/milestones/{milestone.id}/edit",
+        f"/tracker/indicators/{observation.indicator_id}/observations/{observation.id}/edit",
         "/meetings/", "/meetings/new", "/meetings/calendar", f"/meetings/{meeting}",
         f"/meetings/{meeting}/edit", f"/meetings/{meeting}/agenda/new",
         f"/meetings/{meeting}/agenda/{item.id}/edit", f"/meetings/{meeting}/agenda/print",

@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -71,6 +72,7 @@ API_RESOURCES = (
     "initiatives.edit_milestone", "indicators.create_indicator", "indicators.edit_indicator",
     "council-meetings.schedule_meeting", "council-meetings.edit_meeting", "council-meetings.get_agenda_item",
     "council-meetings.add_agenda_item", "council-meetings.edit_agenda_item",
+    "indicators.get_observation", "indicators.edit_observation",
 )
 
 MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -133,11 +135,13 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "tracker.initiative": (SIGNED_IN, NOBODY),
     "tracker.add_milestone": (NOBODY, STAFF),
     "tracker.milestone_done": (NOBODY, STAFF),
+    "tracker.edit_milestone": (STAFF, STAFF),  # its title and due date (issue 20)
     "tracker.indicators": (SIGNED_IN, NOBODY),
     "tracker.new_indicator": (STAFF, STAFF),
     "tracker.edit_indicator": (STAFF, STAFF),
     "tracker.indicator": (SIGNED_IN, NOBODY),
     "tracker.record_observation": (NOBODY, STAFF),  # the indicator belongs to no group
+    "tracker.edit_observation": (STAFF, STAFF),  # whoever records values corrects them
     "tracker.import_file": (STAFF, STAFF),
     "tracker.confirm_import": (NOBODY, STAFF),
     # Meetings (the world's meeting is a held group meeting with draft minutes)
@@ -332,6 +336,9 @@ def build_world(world: Any, uploads: Any) -> Records:
                                                original_language="ru", due_date=None)
     indicator = IndicatorFactory(council=world.council)
     db.session.commit()
+    observation = initiatives.record_observation(world.secretary, indicator, observed_on=date(2026, 1, 31),
+                                                 value="438.2", source="Statistics bureau")
+    db.session.commit()
 
     meeting = Meetings(world).held()
     agenda_item = meeting.agenda_items[0]
@@ -385,7 +392,7 @@ def build_world(world: Any, uploads: Any) -> Records:
               "token_id": api_token.id, "update_id": update.id, "notification_id": 2_000_000_000,
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
               "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf",
-              "endpoint_id": endpoint.id, "delivery_id": delivered.id,
+              "endpoint_id": endpoint.id, "delivery_id": delivered.id, "observation_id": observation.id,
               "record_type": "recommendation", "comment_id": comment.id}
     return Records(users, params)
 
@@ -599,6 +606,15 @@ PARITY_CASES: dict[str, tuple[str, str, frozenset[str]]] = {
                                                  roles_of_parity("kz_chair", "secretary", "tm_secretary")),
     "verifying a Turkmen report": ("commitment.verify", "tm_reported_by_tm_member",
                                    roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    # Commitments are taken on by the organisation's side (issue 20): its co-chair or the secretariat,
+    # which acts for the council as a whole; an international organisation's by the secretariat alone.
+    "a commitment for a Kazakh akimat": ("commitment.create", "new_kz_commitment",
+                                         roles_of_parity("kz_chair", "secretary", "tm_secretary", "admin")),
+    "a commitment for a Turkmen hyakimlik": (
+        "commitment.create", "new_tm_commitment",
+        roles_of_parity("tm_chair", "secretary", "tm_secretary", "admin")),
+    "a commitment for an international organisation": ("commitment.create", "new_international_commitment",
+                                                       roles_of_parity("secretary", "tm_secretary", "admin")),
     # A lost phone: only an administrator resets a second factor, whatever the side (a secretary who
     # could would take over a colleague's account with the password alone).
     "resetting the Turkmen secretary's second factor": ("person.reset_second_factor", "tm_secretary",
@@ -616,7 +632,8 @@ def test_parity_rules(world: Any, case: str) -> None:
     from council.directory.models import PlatformRole
     from council.tracker import services as tracker_services
     from council.tracker.models import CommitmentStatus
-    from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
+    from council.tracker.permissions import NewCommitment
+    from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, UserFactory
 
     people = {"member": world.member, "kz_chair": world.kz_chair, "tm_chair": world.tm_chair,
               "secretary": world.secretary, "admin": world.admin,
@@ -647,6 +664,11 @@ def test_parity_rules(world: Any, case: str) -> None:
         "kz_reported_by_kz_chair": lambda: reported(world.kz_org, world.kz_chair),
         "kz_reported_by_admin": lambda: reported(world.kz_org, world.admin),
         "tm_reported_by_tm_member": lambda: reported(world.tm_org, world.tm_member),
+        "new_kz_commitment": lambda: NewCommitment(RecommendationFactory(group=group), world.kz_org),
+        "new_tm_commitment": lambda: NewCommitment(RecommendationFactory(group=group), world.tm_org),
+        "new_international_commitment": lambda: NewCommitment(RecommendationFactory(group=group),
+                                                              OrganisationFactory(council=world.council,
+                                                                                  kind="international")),
     }
     target = targets[target_name]()
     may = {name for name in PARITY_PEOPLE if can(people[name], action, target)}

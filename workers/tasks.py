@@ -126,3 +126,11 @@ def sweep_webhooks() -> int:
     from council.webhooks import delivery
 
     return delivery.sweep()
+
+
+@shared_task(name="council.api.clear_idempotency_keys", acks_late=True)
+def clear_idempotency_keys() -> int:
+    """Delete the API's expired Idempotency-Keys, in batches (beat, hourly)."""
+    from council.api import writes
+
+    return writes.clear_expired_keys()

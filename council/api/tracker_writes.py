@@ -20,6 +20,8 @@ from council.api.schemas import (
     IndicatorDetailSchema,
     InitiativeDetailSchema,
     MilestoneSchema,
+    ObservationInputSchema,
+    ObservationSchema,
     RecommendationSchema,
 )
 from council.api.tracker import (
@@ -37,7 +39,6 @@ from council.api.write_schemas import (
     CommitmentInputSchema,
     IndicatorInputSchema,
     InitiativeInputSchema,
-    MilestoneEditSchema,
     MilestoneInputSchema,
     RecommendationEditSchema,
     RecommendationInputSchema,
@@ -51,7 +52,14 @@ from council.extensions import db
 from council.http_messages import missing_record
 from council.tracker import initiatives as tracker_initiatives
 from council.tracker import services
-from council.tracker.models import Commitment, Indicator, Initiative, Milestone, Recommendation
+from council.tracker.models import (
+    Commitment,
+    Indicator,
+    Initiative,
+    Milestone,
+    Observation,
+    Recommendation,
+)
 
 LOCATION = {"Location": {"description": "The new record.", "schema": {"type": "string"}}}
 PRECONDITIONS = (
@@ -218,10 +226,16 @@ def edit_initiative(args: dict[str, Any], initiative_id: int) -> Initiative:
     return _initiative_detail(initiative_id)
 
 
+def _part_of(parent: Any, model: type[Any], record_id: int, kind: str) -> Any:
+    """A milestone of this initiative, an observation of this indicator: 404 when it is another's."""
+    record = db.session.get(model, record_id)
+    if record is None or getattr(record, f"{type(parent).__name__.lower()}_id") != parent.id:
+        raise NotFound(missing_record(kind))
+    return record
+
+
 def _milestone(initiative: Initiative, milestone_id: int) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None or milestone.initiative_id != initiative.id:
-        raise NotFound(missing_record("milestone"))
+    milestone: Milestone = _part_of(initiative, Milestone, milestone_id, "milestone")
     return milestone
 
 
@@ -249,15 +263,19 @@ def add_milestone(args: dict[str, Any], initiative_id: int) -> tuple[Milestone, 
 
 @initiatives.patch(f"/initiatives/<{ID}:initiative_id>/milestones/<{ID}:milestone_id>")
 @change
-@initiatives.arguments(MilestoneEditSchema)
+@initiatives.arguments(patch_of(MilestoneInputSchema))
 @initiatives.response(200, MilestoneSchema)
 @documented_patch(initiatives)
 def edit_milestone(args: dict[str, Any], initiative_id: int, milestone_id: int) -> Milestone:
-    """Mark a milestone reached on a day, or reopen it with null (secretaries)."""
+    """Change a milestone's title or due date, mark it reached on a day, or reopen it with
+    `completed_on: null` (secretaries)."""
     initiative: Initiative = get_in_council(Initiative, initiative_id, _council_id())
     milestone = _milestone(initiative, milestone_id)
     require_current(MilestoneSchema, milestone)
-    tracker_initiatives.complete_milestone(_actor(), milestone, args["completed_on"])
+    current = {name: getattr(milestone, name) for name in ("title", "original_language", "due_date")}
+    tracker_initiatives.update_milestone(_actor(), milestone, **merged(current, args))
+    if "completed_on" in args:
+        tracker_initiatives.complete_milestone(_actor(), milestone, args["completed_on"])
     saved()
     return milestone
 
@@ -300,3 +318,32 @@ def edit_indicator(args: dict[str, Any], indicator_id: int) -> dict[str, Any]:
                                          **_indicator_records(merged(current, args), record.council_id))
     saved()
     return indicator_detail(record)
+
+
+def _observation(indicator: Indicator, observation_id: int) -> Observation:
+    observation: Observation = _part_of(indicator, Observation, observation_id, "observation")
+    return observation
+
+
+@indicators.get(f"/indicators/<{ID}:indicator_id>/observations/<{ID}:observation_id>")
+@indicators.response(200, ObservationSchema)
+def get_observation(indicator_id: int, observation_id: int) -> Observation:
+    indicator: Indicator = get_in_council(Indicator, indicator_id, _council_id())
+    return _observation(indicator, observation_id)
+
+
+@indicators.patch(f"/indicators/<{ID}:indicator_id>/observations/<{ID}:observation_id>")
+@change
+@indicators.arguments(patch_of(ObservationInputSchema))
+@indicators.response(200, ObservationSchema)
+@documented_patch(indicators)
+def edit_observation(args: dict[str, Any], indicator_id: int, observation_id: int) -> Observation:
+    """Correct a recorded value, its date, source or note (secretaries and the co-chairs of the
+    indicator's group); another value on the new date answers 409."""
+    indicator: Indicator = get_in_council(Indicator, indicator_id, _council_id())
+    observation = _observation(indicator, observation_id)
+    require_current(ObservationSchema, observation)
+    current = {name: getattr(observation, name) for name in ObservationInputSchema().fields}
+    tracker_initiatives.update_observation(_actor(), observation, **merged(current, args))
+    saved()
+    return observation

@@ -102,13 +102,8 @@ class MilestoneInputSchema(Schema):
     title = translated_input(300, required=True)
     original_language = language(required=True)
     due_date = fields.Date(allow_none=True, load_default=None)
-    completed_on = fields.Date(allow_none=True, load_default=None,
-                               metadata={"description": "Reached on; not in the future."})
-
-
-class MilestoneEditSchema(Schema):
-    completed_on = fields.Date(required=True, allow_none=True, metadata={
-        "description": "The day it was reached (not in the future), or null to reopen it."})
+    completed_on = fields.Date(allow_none=True, load_default=None, metadata={
+        "description": "The day it was reached (not in the future); in a PATCH, null reopens it."})
 
 
 class IndicatorInputSchema(Schema):

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -147,6 +147,24 @@ def _idempotent(key: str, run: Callable[[], Response], attempt: int = 1) -> Resp
     claim.location = (response.headers.get("Location") or "")[:500] or None
     db.session.commit()
     return response
+
+
+def clear_expired_keys(now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Delete the Idempotency-Keys older than KEY_LIFETIME, every token's, in batches of `batch_size`
+    rows each committed on its own (short transactions: a busy table is never locked for long).
+    Beat runs it hourly (`council.api.clear_idempotency_keys`); returns how many were deleted."""
+    cutoff = (now or utcnow()) - KEY_LIFETIME
+    deleted = 0
+    while True:
+        ids = list(db.session.scalars(select(IdempotentRequest.id).where(
+            IdempotentRequest.created_at < cutoff).order_by(IdempotentRequest.id).limit(batch_size)))
+        if not ids:
+            db.session.rollback()
+            return deleted
+        db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.id.in_(ids))
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        deleted += len(ids)
 
 
 def require_current(schema: type[Schema], representation: Any) -> None:

@@ -104,7 +104,9 @@ TRANSACTIONAL: dict[str, Hearers] = {
     # Security notices: the person hears of it whatever their preferences.
     AuthEvent.SECOND_FACTOR_RESET: Hearers((A.SUBJECT,)),
     # A webhook endpoint turned off after failing for days (council.webhooks): its owner must know.
-    "webhook.disabled": Hearers((A.OWNER,))}
+    "webhook.disabled": Hearers((A.OWNER,)),
+    # … or because its owner may no longer hold it (their last token revoked, their organisation left).
+    "webhook.access_lost": Hearers((A.OWNER,))}
 # A commitment reported done waits for verification by its group's co-chairs and the secretaries.
 VERIFICATION_HEARERS = Hearers((*OWNERS, A.CO_CHAIRS, A.SECRETARIES), Importance.MINOR)
 VERIFICATION_WAITING = "reported_done"

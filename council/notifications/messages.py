@@ -198,6 +198,10 @@ EVENT_HEADLINES: dict[str, Headline] = {
         "Check the receiving system, then register the endpoint again.",
         "Your webhook endpoint %(what)s is turned off: every delivery to it failed for %(num)d days. "
         "Check the receiving system, then register the endpoint again.", v["days"], what=v["what"]),
+    "webhook.access_lost": lambda v: _(
+        "Your webhook endpoint %(what)s is turned off: you no longer hold an active personal access "
+        "token for its organisation, or no longer belong to it. The organisation's people who hold a "
+        "token can register it again.", what=v["what"]),
     "report.ready": lambda v: _("The quarterly progress report of the working group is ready: %(group)s",
                                 **v),
     TrackerEvent.COMMITMENT_CREATED: lambda v: _("New commitment: %(what)s", **v),

@@ -36,6 +36,7 @@ from council.tracker.models import (
     Indicator,
     Initiative,
     Milestone,
+    Observation,
 )
 from council.tracker.views import _group_choices, _initiative_choices, bp
 from council.web import current_council, paginate
@@ -128,14 +129,37 @@ def add_milestone(initiative_id: int) -> Any:
 @bp.post("/initiatives/<int:initiative_id>/milestones/<int:milestone_id>/done")
 def milestone_done(initiative_id: int, milestone_id: int) -> Any:
     record = get_in_council(Initiative, initiative_id, current_user.council_id)
-    milestone = db.get_or_404(Milestone, milestone_id)
-    if milestone.initiative_id != record.id:
-        abort(404)
+    milestone = _milestone_of(record, milestone_id)
     form = MilestoneDoneForm()
     return submit_form(form, lambda: _initiative_page(record, done_form=form),
                    lambda: tracker_initiatives.complete_milestone(current_user, milestone,
                                                                   form.completed_on.data),
                    _("Milestone saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
+
+
+def _milestone_of(initiative: Initiative, milestone_id: int) -> Milestone:
+    milestone = db.get_or_404(Milestone, milestone_id)
+    if milestone.initiative_id != initiative.id:
+        abort(404)
+    return milestone
+
+
+@bp.route("/initiatives/<int:initiative_id>/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+def edit_milestone(initiative_id: int, milestone_id: int) -> Any:
+    record = get_in_council(Initiative, initiative_id, current_user.council_id)
+    milestone = _milestone_of(record, milestone_id)
+    require(current_user, "initiative.manage", record.council_id)
+    form = MilestoneForm(obj=milestone)
+    del form.completed_on  # reached or reopened with the buttons of the initiative's page
+
+    def page() -> str:
+        return render_template("tracker/milestone_form.html", form=form, initiative=record,
+                               milestone=milestone)
+
+    return submit_form(form, page, lambda: tracker_initiatives.update_milestone(
+        current_user, milestone, title=form.title.data, original_language=form.original_language.data,
+        due_date=form.due_date.data),
+        _("Milestone saved."), lambda saved: url_for(".initiative", initiative_id=record.id))
 
 
 @bp.get("/indicators")
@@ -216,3 +240,25 @@ def record_observation(indicator_id: int) -> Any:
                        current_user, record, observed_on=form.observed_on.data, value=form.value.data,
                        source=form.source.data or "", note=form.note.data),
                    _("Value recorded."), lambda saved: url_for(".indicator", indicator_id=record.id))
+
+
+@bp.route("/indicators/<int:indicator_id>/observations/<int:observation_id>/edit", methods=["GET", "POST"])
+def edit_observation(indicator_id: int, observation_id: int) -> Any:
+    record = get_in_council(Indicator, indicator_id, current_user.council_id)
+    observation = db.get_or_404(Observation, observation_id)
+    if observation.indicator_id != record.id:
+        abort(404)
+    require(current_user, "indicator.observe", record)
+    # The value as text (12.5, not the stored Decimal 12.5000), for the form and its checks alike.
+    form = ObservationForm(data=dict(observed_on=observation.observed_on, source=observation.source,
+                                     note=observation.note,
+                                     value=format(observation.value.normalize(), "f")))
+
+    def page() -> str:
+        return render_template("tracker/observation_form.html", form=form, indicator=record,
+                               observation=observation)
+
+    return submit_form(form, page, lambda: tracker_initiatives.update_observation(
+        current_user, observation, observed_on=form.observed_on.data, value=form.value.data,
+        source=form.source.data or "", note=form.note.data),
+        _("Value saved."), lambda saved: url_for(".indicator", indicator_id=record.id))

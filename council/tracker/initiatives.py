@@ -15,7 +15,7 @@ from sqlalchemy import select
 from council import conflicts, events
 from council.auth.permissions import require
 from council.directory.models import Council, User, WorkingGroup
-from council.errors import Conflict, ValidationFailed
+from council.errors import Conflict, Problems, ValidationFailed
 from council.extensions import db
 from council.i18n import Translations, clean_translations
 from council.records import apply_changes, require_original_text
@@ -83,6 +83,21 @@ def add_milestone(actor: User, initiative: Initiative, *, title: Translations, o
     conflicts.flush()
     events.record(TrackerEvent.INITIATIVE_MILESTONE_ADDED, initiative, actor, milestone_id=milestone.id,
                   title=title, due_date=due_date.isoformat() if due_date else None)
+    return milestone
+
+
+def update_milestone(actor: User, milestone: Milestone, *, title: Translations, original_language: str,
+                     due_date: date | None) -> Milestone:
+    """Change a milestone's wording or due date (reaching or reopening it: complete_milestone)."""
+    initiative = milestone.initiative
+    require(actor, "initiative.manage", initiative.council_id)
+    title = require_original_text(title, original_language, "title")
+    changed = apply_changes(milestone, dict(title=title, original_language=original_language,
+                                            due_date=due_date))
+    if changed:
+        events.record(TrackerEvent.INITIATIVE_MILESTONE_UPDATED, initiative, actor, milestone_id=milestone.id,
+                      title=milestone.title, due_date=due_date.isoformat() if due_date else None,
+                      changes=changed)
     return milestone
 
 
@@ -187,30 +202,57 @@ def update_indicator(actor: User, indicator: Indicator, *, code: str, name: Tran
     return indicator
 
 
+def _observation_values(indicator: Indicator, record: Observation | None, *, observed_on: date | None,
+                        value: Any, source: str, note: str | None) -> dict[str, Any]:
+    """An observation's values once every field is right; every wrong one is reported at once."""
+    problems = Problems()
+    if observed_on is None:
+        problems.add(_("Enter the date of the value."), "observed_on")
+    elif observed_on > council_today():
+        problems.add(_("An observation cannot be dated in the future."), "observed_on")
+    number = problems.check(_number, value, "value", required=True)
+    source = (source or "").strip()
+    if not source:
+        problems.add(_("Name the source of the value."), "source")
+    elif len(source) > 300:
+        problems.add(_("Use at most %(count)s characters.", count=300), "source")
+    note = problems.check(_optional_text, note, MAX_NOTE, "note")
+    problems.raise_any()
+    clash = db.session.scalar(select(Observation.id).where(
+        Observation.indicator_id == indicator.id, Observation.observed_on == observed_on))
+    if clash is not None and (record is None or clash != record.id):
+        raise Conflict(_("There is already a value for this date."), field="observed_on")
+    return dict(observed_on=observed_on, value=number, source=source, note=note)
+
+
 def record_observation(actor: User, indicator: Indicator, *, observed_on: date | None, value: Any,
                        source: str, note: str | None = None) -> Observation:
     """A dated value with its source; one value per indicator and date."""
     require(actor, "indicator.observe", indicator)
-    if observed_on is None:
-        raise ValidationFailed(_("Enter the date of the value."), field="observed_on")
-    if observed_on > council_today():
-        raise ValidationFailed(_("An observation cannot be dated in the future."),
-                               field="observed_on")
-    number = _number(value, "value", required=True)
-    source = (source or "").strip()
-    if not source:
-        raise ValidationFailed(_("Name the source of the value."), field="source")
-    if len(source) > 300:
-        raise ValidationFailed(_("Use at most %(count)s characters.", count=300), field="source")
-    clash = db.session.scalar(select(Observation.id).where(
-        Observation.indicator_id == indicator.id, Observation.observed_on == observed_on))
-    if clash is not None:
-        raise Conflict(_("There is already a value for this date."), field="observed_on")
-    observation = Observation(observed_on=observed_on, value=number, source=source,
-                              note=_optional_text(note, MAX_NOTE, "note"), recorded_by_id=actor.id)
+    observation = Observation(**_observation_values(
+        indicator, None, observed_on=observed_on, value=value, source=source, note=note),
+        recorded_by_id=actor.id)
     indicator.observations.append(observation)
     conflicts.flush()
     events.record(TrackerEvent.INDICATOR_OBSERVED, indicator, actor, code=indicator.code,
                   group_id=indicator.group_id, observation_id=observation.id,
-                  observed_on=observed_on.isoformat(), value=str(number), source=source)
+                  observed_on=observation.observed_on.isoformat(), value=str(observation.value),
+                  source=observation.source)
+    return observation
+
+
+def update_observation(actor: User, observation: Observation, *, observed_on: date | None, value: Any,
+                       source: str, note: str | None = None) -> Observation:
+    """Correct a recorded value, its date, source or note (whoever may record values: the secretaries
+    and the co-chairs of the indicator's group); still one value per indicator and date."""
+    indicator = observation.indicator
+    require(actor, "indicator.observe", indicator)
+    changed = apply_changes(observation, _observation_values(
+        indicator, observation, observed_on=observed_on, value=value, source=source, note=note))
+    conflicts.flush()
+    if changed:
+        events.record(TrackerEvent.INDICATOR_OBSERVATION_UPDATED, indicator, actor, code=indicator.code,
+                      group_id=indicator.group_id, observation_id=observation.id,
+                      observed_on=observation.observed_on.isoformat(), value=str(observation.value),
+                      source=observation.source, changes=changed)
     return observation

@@ -62,10 +62,12 @@ class TrackerEvent(StrEnum):
     INITIATIVE_MILESTONE_ADDED = "initiative.milestone_added"
     INITIATIVE_MILESTONE_COMPLETED = "initiative.milestone_completed"
     INITIATIVE_MILESTONE_REOPENED = "initiative.milestone_reopened"
+    INITIATIVE_MILESTONE_UPDATED = "initiative.milestone_updated"
     INITIATIVE_TRANSLATED = "initiative.translated"
     INDICATOR_CREATED = "indicator.created"
     INDICATOR_UPDATED = "indicator.updated"
     INDICATOR_OBSERVED = "indicator.observed"
+    INDICATOR_OBSERVATION_UPDATED = "indicator.observation_updated"
     INDICATOR_TRANSLATED = "indicator.translated"
 
 

@@ -4,11 +4,18 @@ Secretaries may do everything in their council; co-chairs within their working g
 on their organisation's commitments; observers read. Verification has four eyes: whoever reported a
 commitment done never verifies (or sends back) that report, administrators included, and a co-chair
 verifies only the commitments of their own side's organisations.
+
+Parity on commitments: a co-chair takes on commitments for the organisations of their own country
+only; the other side's half of a counterpart pair is made by the other side's co-chair. The council's
+secretaries act for the council as a whole (DESIGN.md: the secretariat of both sides keeps the
+tracker), so they make commitments for either side, and they alone for an international organisation,
+which belongs to neither side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,7 +32,15 @@ from council.auth.permissions import (
     rule,
     secretaries,
 )
-from council.directory.models import Country, GroupRole, PlatformRole, User, WorkingGroup
+from council.directory.models import (
+    Country,
+    GroupRole,
+    Organisation,
+    OrganisationKind,
+    PlatformRole,
+    User,
+    WorkingGroup,
+)
 from council.events import Event
 from council.extensions import db
 from council.i18n import plain_localized
@@ -74,6 +89,40 @@ def _manage_commitment(user: User, recommendation_or_commitment: Any) -> bool:
     return _leads(user, recommendation_or_commitment)
 
 
+@dataclass(frozen=True)
+class NewCommitment:
+    """A commitment about to be made (or moved): under this recommendation, for this organisation."""
+
+    recommendation: Any  # Recommendation
+    organisation: Organisation
+
+
+def _makers(new: NewCommitment) -> list[str]:
+    """Who may take on a commitment for this organisation: its side's co-chair, and the secretaries."""
+    if new.organisation.kind == OrganisationKind.INTERNATIONAL:
+        return secretaries()
+    return [side_co_chair(new.recommendation.group_id, new.organisation.country_code), *secretaries()]
+
+
+def _making_refusal(user: User, new: NewCommitment) -> str:
+    organisation = new.organisation
+    return _("Only %(who)s can take on a commitment for %(organisation)s.", who=either(_makers(new)),
+             organisation=plain_localized(organisation.name, organisation.original_language))
+
+
+@rule("commitment.create", refusal=_making_refusal)
+def _create_commitment(user: User, new: NewCommitment) -> bool:
+    """Parity: a co-chair makes commitments for their own country's organisations only; secretaries
+    for every organisation, and they alone for an international one."""
+    council_id, group_id = _group_of(new.recommendation)
+    if is_secretary(user, council_id):
+        return True
+    if new.organisation.kind == OrganisationKind.INTERNATIONAL:
+        return False
+    return in_council(user, council_id) and is_co_chair(user, group_id) \
+        and user.country_code is not None and user.country_code == new.organisation.country_code
+
+
 @rule("commitment.report", who=_reporters)
 def _report(user: User, commitment: Any) -> bool:
     if _leads(user, commitment):
@@ -103,16 +152,17 @@ def _verify_refusal(user: User, commitment: Any) -> str:
         return _("You reported this commitment done: a co-chair from its side or the council's "
                  "secretaries verify it, not the person who reported it.")
     return _("Only %(who)s can verify this commitment or send it back.", who=either(
-        [*secretaries(), _side_co_chair(commitment)]))
+        [*secretaries(), side_co_chair(commitment.group_id, commitment.organisation.country_code)]))
 
 
-def _side_co_chair(commitment: Any) -> str:
-    """The co-chair of the commitment's group from the side of its organisation."""
-    group = db.session.get(WorkingGroup, commitment.group_id)
-    country = db.session.get(Country, commitment.organisation.country_code)
+def side_co_chair(group_id: int | None, country_code: str) -> str:
+    """The co-chair of a working group from one side: "the co-chair of the Trade working group
+    (Turkmenistan)"."""
+    group = db.session.get(WorkingGroup, group_id) if group_id is not None else None
+    country = db.session.get(Country, country_code)
     return _("the co-chair of the %(group)s working group (%(country)s)",
              group=plain_localized(group.name, group.original_language) if group else "",
-             country=plain_localized(country.name) if country else commitment.organisation.country_code)
+             country=plain_localized(country.name) if country else country_code)
 
 
 @rule("commitment.verify", refusal=_verify_refusal, binds_admins=True)

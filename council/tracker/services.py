@@ -39,6 +39,7 @@ from council.tracker.models import (
     RecommendationStatus,
     TrackerEvent,
 )
+from council.tracker.permissions import NewCommitment
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9./-]{0,58}[A-Z0-9]$")
 MAX_NOTE = 4000
@@ -249,6 +250,13 @@ def _check_commitment(council_id: int, commitment: Commitment | None, *,
                 initiative_id=initiative.id if initiative else None)
 
 
+def _require_side(actor: User, recommendation: Recommendation, organisation: Organisation | None) -> None:
+    """Parity: the organisation must be of a side the actor may take commitments on for (an
+    organisation of another council is left to the field check)."""
+    if organisation is not None and organisation.council_id == recommendation.council_id:
+        require(actor, "commitment.create", NewCommitment(recommendation, organisation))
+
+
 def _pair(commitment: Commitment, counterpart: Commitment | None) -> None:
     """Counterparts point at each other, unless the other side is already paired elsewhere."""
     if counterpart is not None and counterpart.counterpart_id is None:
@@ -260,10 +268,12 @@ def create_commitment(actor: User, recommendation: Recommendation, *, organisati
                       start_date: date | None, due_date: date | None,
                       counterpart: Commitment | None = None, initiative: Initiative | None = None,
                       code: str | None = None) -> Commitment:
-    """An organisation's commitment under an adopted recommendation."""
+    """An organisation's commitment under an adopted recommendation (parity: a co-chair takes it on
+    for an organisation of their own country only; council.tracker.permissions)."""
     require(actor, "commitment.manage", recommendation)
     if recommendation.status != RecommendationStatus.ADOPTED:
         raise Conflict(_("Commitments can be made only under an adopted recommendation."))
+    _require_side(actor, recommendation, organisation)
     problems = Problems()
     if code:
         code = problems.check(_code, code)
@@ -306,6 +316,8 @@ def update_commitment(actor: User, commitment: Commitment, *, organisation: Orga
         if changed_field is None:
             return commitment
         raise Conflict(_("This commitment is closed (verified or cancelled)."), field=changed_field)
+    if organisation is not None and organisation.id != commitment.organisation_id:
+        _require_side(actor, commitment.recommendation, organisation)  # moving it is making it anew
     values = _check_commitment(
         commitment.council_id, commitment, organisation=organisation, owner=owner,
         description=description, original_language=original_language, start_date=start_date,

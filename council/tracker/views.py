@@ -70,6 +70,7 @@ from council.tracker.models import (
     Recommendation,
     RecommendationStatus,
 )
+from council.tracker.permissions import NewCommitment
 from council.web import SEARCH_COUNT_LIMIT, arg_int, current_council, ignore_argument, known_choice, paginate
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
@@ -387,9 +388,13 @@ def export_commitments(fmt: str) -> Response:
 def _commitment_form(recommendation: Recommendation, obj: Commitment | None = None) -> CommitmentForm:
     form = CommitmentForm(obj=obj)
     council_id = recommendation.council_id
-    # Grouped by country, the international organisations apart; a long list gets a search box.
-    form.organisation_id.choices = choice_needed(grouped_options(organisation_groups(
-        council_organisations(council_id))))
+    # Parity: the organisations the reader may take a commitment on for (a co-chair: their own
+    # country's; an edited commitment keeps its own), grouped by country, the international ones apart;
+    # a long list gets a search box.
+    form.organisation_id.choices = choice_needed(grouped_options(organisation_groups([
+        o for o in council_organisations(council_id)
+        if (obj is not None and o.id == obj.organisation_id)
+        or can(current_user, "commitment.create", NewCommitment(recommendation, o))])))
     form.owner_id.choices = [option("", "—")] + [
         option(person.id, person_label(current_user, person))
         for person, _organisation in active_people_by_organisation(council_id)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,27 +104,50 @@ def signed_headers(endpoint: WebhookEndpoint, webhook_id: str, body: bytes, now:
             "User-Agent": USER_AGENT}
 
 
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to one address checked beforehand, whatever the host name resolves to by the
+    time it connects; the Host header still names the URL's host."""
+
+    def __init__(self, host: str, port: int, address: targets.IPAddress, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((str(self.address), self.port), self.timeout)
+
+
+class PinnedHTTPSConnection(PinnedHTTPConnection):
+    """The same over TLS: the certificate is checked against the URL's host name (sent as SNI)."""
+
+    default_port = 443
+
+    def __init__(self, host: str, port: int, address: targets.IPAddress, timeout: float) -> None:
+        super().__init__(host, port, address, timeout)
+        self.context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST the body; the receiver's status if it is 2xx, Refused otherwise. Redirects are not followed
-    (one could lead to a private address)."""
+    """POST the body; the receiver's status if it is 2xx, Refused otherwise. The host name is resolved
+    once, checked, and the connection made to that address (DNS rebinding cannot slip a private address
+    in between). Redirects are not followed (one could lead to a private address)."""
     # The delivery log keeps errors as the receiving system's operators read them: in English, as HTTP
     # and network errors are, whoever's language the worker last spoke.
     with force_locale("en"):
         try:
             parts = targets.parsed(url, allow_private=allow_private())
+            address = targets.destination(parts, allow_private=allow_private())
         except ValidationFailed as error:  # registered while plain http was allowed, and it is not now
             raise Refused(error.message) from error
-        problem = targets.refusal(parts, allow_private=allow_private())
-    if problem:
-        raise Refused(problem)
+        except targets.Unreachable as error:
+            raise Refused(str(error)) from error
     timeout = float(current_app.config["WEBHOOK_TIMEOUT_SECONDS"])
-    host = parts.hostname or ""
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        connection = http.client.HTTPSConnection(host, parts.port, timeout=timeout,
-                                                 context=ssl.create_default_context())
-    else:
-        connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+    https = parts.scheme == "https"
+    kind = PinnedHTTPSConnection if https else PinnedHTTPConnection
+    connection = kind(parts.hostname or "", parts.port or (443 if https else 80), address, timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request("POST", path, body=body, headers=headers)
@@ -150,6 +174,10 @@ def deliver(delivery_id: int) -> Outcome:
     endpoint = row.endpoint
     if not endpoint.active or not endpoint.owner.active:
         return _stop(row, "The endpoint is turned off, or its owner's account is.")
+    if not endpoint.secrets(now):
+        db.session.rollback()
+        return _record_failure(delivery_id, "The endpoint's signing secret cannot be opened with "
+                               "COUNCIL_SECRET_KEY or its fallbacks: rotate its secret.", None)
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         status = post(endpoint.url, body, signed_headers(endpoint, row.webhook_id, body, now))

@@ -2,6 +2,9 @@
 
 So a webhook exists exactly when the change does; the workers are asked to deliver it after commit
 (council.notifications.outbox), and the sweep catches whatever the broker missed.
+
+It also hears when a person may no longer keep the endpoints they registered (a token revoked, a
+change of organisation, role or access) and turns those endpoints off, in the same transaction.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ import uuid
 
 from sqlalchemy import select
 
+from council.api.models import ApiToken, TokenEvent
 from council.auth.permissions import can
-from council.directory.models import User
+from council.directory.models import DirectoryEvent, User
 from council.events import Event
 from council.extensions import db
 from council.notifications.outbox import deliver_after_commit
-from council.webhooks import payloads
+from council.webhooks import payloads, services
 from council.webhooks.catalogue import SUBJECT_OF_KIND
 from council.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from council.webhooks.services import DELIVER_TASK
@@ -33,7 +37,22 @@ def _may_see(owner: User, endpoint: WebhookEndpoint, subject_type: str, record: 
     return can(owner, "tracker.view", endpoint.council_id)
 
 
+# Events after which a person may no longer hold the endpoints they registered.
+ACCESS_CHANGES = {TokenEvent.REVOKED.value: ApiToken, DirectoryEvent.PERSON_UPDATED.value: User,
+                  DirectoryEvent.PERSON_ANONYMISED.value: User}
+
+
+def _access_changed(event: Event) -> None:
+    subject = db.session.get(ACCESS_CHANGES[event.kind], event.subject_id)
+    person = subject.user if isinstance(subject, ApiToken) else subject
+    if isinstance(person, User):
+        services.stop_without_access(person)
+
+
 def on_event(event: Event) -> None:
+    if event.kind in ACCESS_CHANGES:
+        _access_changed(event)
+        return
     subject_type = SUBJECT_OF_KIND.get(event.kind)
     if subject_type is None or subject_type != event.subject_type or event.council_id is None:
         return

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from council.dbtypes import JSONText, enum_type
 from council.directory.models import Organisation, User
 from council.extensions import Model
+from council.sealing import WEBHOOK_PURPOSE, seal, unseal
 from council.timeutil import utcnow
 
 
@@ -30,6 +31,9 @@ class WebhookEvent(StrEnum):
     DEACTIVATED = "webhook.deactivated"
     DISABLED = "webhook.disabled"  # failing for days: turned off by the platform, its owner told
     REDELIVERED = "webhook.redelivered"
+    # Its owner may no longer register it (revoked their last token, left its organisation, lost the
+    # secretary's role): turned off by the platform, its owner told.
+    ACCESS_LOST = "webhook.access_lost"
 
 
 class DeliveryState(StrEnum):
@@ -54,6 +58,7 @@ DELIVERY_STATE_LABELS = {
 class DisabledReason(StrEnum):
     TURNED_OFF = "turned_off"
     FAILING = "failing"
+    NO_ACCESS = "no_access"
 
     @property
     def label(self) -> str:
@@ -63,6 +68,9 @@ class DisabledReason(StrEnum):
 DISABLED_REASON_LABELS = {
     DisabledReason.TURNED_OFF: _l("Turned off by its owner or a secretary."),
     DisabledReason.FAILING: _l("Turned off by the platform: every delivery failed for three days."),
+    DisabledReason.NO_ACCESS: _l("Turned off by the platform: the person who registered it no longer "
+                                 "holds an active personal access token for its organisation, or no "
+                                 "longer belongs to it."),
 }
 
 
@@ -83,10 +91,12 @@ class WebhookEndpoint(Model):
     name: Mapped[str] = mapped_column(String(80))
     url: Mapped[str] = mapped_column(String(500))
     kinds: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    # Standard Webhooks secrets ("whsec_" + base64). After a rotation the previous one signs too until
-    # previous_secret_until, so a receiver can switch without losing a delivery.
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    # Standard Webhooks secrets ("whsec_" + base64), sealed (encrypted under a key derived from the
+    # secret key, as the TOTP secrets are: council/sealing.py; read them through `secret` and
+    # `previous_secret`). After a rotation the previous one signs too until previous_secret_until, so a
+    # receiver can switch without losing a delivery.
+    secret_sealed: Mapped[str] = mapped_column(String(255))
+    previous_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     previous_secret_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     disabled_at: Mapped[datetime | None]
@@ -98,11 +108,31 @@ class WebhookEndpoint(Model):
     owner: Mapped[User] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
 
+    @property
+    def secret(self) -> str | None:
+        """The signing secret in clear, for this use only; None if no key at hand opens it."""
+        return unseal(self.secret_sealed, WEBHOOK_PURPOSE) if self.secret_sealed else None
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_sealed = seal(value, WEBHOOK_PURPOSE)
+
+    @property
+    def previous_secret(self) -> str | None:
+        if not self.previous_secret_sealed:
+            return None
+        return unseal(self.previous_secret_sealed, WEBHOOK_PURPOSE)
+
+    @previous_secret.setter
+    def previous_secret(self, value: str | None) -> None:
+        self.previous_secret_sealed = seal(value, WEBHOOK_PURPOSE) if value else None
+
     def secrets(self, now: datetime) -> list[str]:
-        """The secrets that sign a delivery now: the current one, and the previous one for a while."""
-        previous = [self.previous_secret] if self.previous_secret and self.previous_secret_until \
-            and self.previous_secret_until > now else []
-        return [self.secret, *previous]
+        """The secrets that sign a delivery now: the current one, and the previous one for a while (a
+        secret no key opens signs nothing)."""
+        previous = self.previous_secret if self.previous_secret_until \
+            and self.previous_secret_until > now else None
+        return [secret for secret in (self.secret, previous) if secret]
 
 
 class WebhookDelivery(Model):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from council import events
-from council.auth.permissions import is_secretary, require
+from council.auth.permissions import can, is_secretary, require
 from council.directory.models import Council, Organisation, PlatformRole, User
 from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
@@ -128,7 +128,7 @@ def rotate_secret(actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     can switch to the new one without refusing a delivery."""
     require(actor, "webhook.manage", endpoint)
     now = utcnow()
-    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_sealed = endpoint.secret_sealed
     endpoint.previous_secret_until = now + timedelta(
         seconds=current_app.config["WEBHOOK_PREVIOUS_SECRET_SECONDS"])
     endpoint.secret = new_secret()
@@ -159,6 +159,25 @@ def deactivate(actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     events.record(WebhookEvent.DEACTIVATED, endpoint, actor, council_id=endpoint.council_id,
                   name=endpoint.name)
     return endpoint
+
+
+def stop_without_access(owner: User) -> list[WebhookEndpoint]:
+    """Turn off the owner's endpoints that they may no longer register (their last personal access
+    token revoked, their organisation left, their secretary's role or their account gone), and tell
+    them (council.notifications hears "webhook.access_lost"). Called on the events that change that."""
+    stopped = []
+    for endpoint in db.session.scalars(select(WebhookEndpoint).where(
+            WebhookEndpoint.owner_id == owner.id, WebhookEndpoint.active.is_(True))).all():
+        if can(owner, "webhook.register", Scope(endpoint.council_id, endpoint.organisation_id)):
+            continue
+        endpoint.active = False
+        endpoint.disabled_at = utcnow()
+        endpoint.disabled_reason = DisabledReason.NO_ACCESS
+        _stop_pending(endpoint, "The endpoint was turned off: its owner may no longer register it.")
+        events.record(WebhookEvent.ACCESS_LOST, endpoint, None, council_id=endpoint.council_id,
+                      owner_id=owner.id, code=endpoint.name, url=endpoint.url)
+        stopped.append(endpoint)
+    return stopped
 
 
 def redeliver(actor: User, endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:

@@ -20,7 +20,8 @@ SIGNATURE_HEADERS = {
 DESCRIPTION = ("Sent by POST to the endpoints registered for this kind of event, signed as the "
                "Standard Webhooks specification says. Answer 2xx within 10 seconds; any other answer "
                "is retried with exponential backoff, and an endpoint that fails for three days is "
-               "turned off.")
+               "turned off, as is one whose owner may no longer register it (an organisation's endpoint "
+               "once its owner holds no active token or leaves the organisation).")
 
 
 def _schema_name(schema: type[Any]) -> str:

@@ -2,8 +2,10 @@
 
 An endpoint that resolves to a private, loopback, link-local or otherwise non-public address would let
 whoever registers it make our workers call into the machines beside them (SSRF). The address is checked
-when the endpoint is registered and again before each delivery (its name may resolve elsewhere by
-then). WEBHOOKS_ALLOW_PRIVATE lifts both checks, and the one for https, for tests and development.
+when the endpoint is registered and again at each delivery (its name may resolve elsewhere by then),
+and the delivery connects to the very address it checked (council.webhooks.delivery): a name that
+answers a public address to the check and a private one to the connection (DNS rebinding) gains
+nothing. WEBHOOKS_ALLOW_PRIVATE lifts the checks, and the one for https, for tests and development.
 """
 
 from __future__ import annotations
@@ -61,26 +63,33 @@ def parsed(url: str, *, allow_private: bool) -> SplitResult:
     return parts
 
 
-def refusal(parts: SplitResult, *, allow_private: bool) -> str | None:
-    """Why a delivery to this address must not be made now, or None (it resolves to public ones)."""
+class Unreachable(Exception):
+    """No delivery may be made to this address now; the message says why (for the delivery log)."""
+
+
+def destination(parts: SplitResult, *, allow_private: bool) -> IPAddress:
+    """The one address a delivery to this URL connects to, resolved once and checked: every address
+    the name resolves to must be public (unless allowed), and the connection is then made to the first
+    of them, not to whatever the name resolves to a moment later (DNS rebinding)."""
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve(host, port)
     except (OSError, UnicodeError):
-        return _("The host name %(host)s could not be found.", host=host)
+        addresses = []
     if not addresses:
-        return _("The host name %(host)s could not be found.", host=host)
+        raise Unreachable(_("The host name %(host)s could not be found.", host=host))
     if not allow_private and not all(is_public(address) for address in addresses):
-        return _("The address leads to a private, loopback or link-local network (%(host)s); "
-                 "only addresses on the public internet are allowed.", host=host)
-    return None
+        raise Unreachable(_("The address leads to a private, loopback or link-local network (%(host)s); "
+                            "only addresses on the public internet are allowed.", host=host))
+    return addresses[0]
 
 
 def checked(url: str, *, allow_private: bool) -> str:
     """The URL, stripped, if webhooks may be sent there; ValidationFailed on "url" otherwise."""
     parts = parsed(url, allow_private=allow_private)
-    problem = refusal(parts, allow_private=allow_private)
-    if problem:
-        raise ValidationFailed(problem, field="url")
+    try:
+        destination(parts, allow_private=allow_private)
+    except Unreachable as error:
+        raise ValidationFailed(str(error), field="url") from None
     return url.strip()

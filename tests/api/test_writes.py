@@ -135,6 +135,32 @@ def test_a_verifier_of_one_side_does_not_verify_the_other_sides_report(client, w
                        headers=bearer(token_for(world.tm_chair))).status_code == 200
 
 
+def test_each_co_chair_makes_their_own_sides_half_of_a_pair(client, world, token_for):
+    """Parity (the lead's decision on issue 20): a co-chair's system makes commitments for its own
+    country's organisations only; the refusal names who can, and nothing is made."""
+    adopted = RecommendationFactory(group=world.group, code="TRD-2026-030")
+    db.session.commit()
+    kz_chair, tm_chair = bearer(token_for(world.kz_chair)), bearer(token_for(world.tm_chair))
+    body = {"recommendation_id": adopted.id, "organisation_id": world.kz_org.id,
+            "description": {"ru": "Открыть пункт"}, "original_language": "ru",
+            "due_date": (TODAY + timedelta(days=60)).isoformat()}
+    kz = client.post("/api/v1/commitments", json=body, headers=kz_chair)
+    assert kz.status_code == 201, kz.json
+    tm_body = {**body, "organisation_id": world.tm_org.id, "counterpart_id": kz.json["id"]}
+    refused = client.post("/api/v1/commitments", json=tm_body, headers=kz_chair)
+    assert refused.status_code == 403
+    assert refused.json["error"]["message"].startswith(
+        "Only the co-chair of the Trade working group (Turkmenistan) or the council's secretaries can")
+    assert count(Commitment) == 1
+    tm = client.post("/api/v1/commitments", json=tm_body, headers=tm_chair)
+    assert tm.status_code == 201, tm.json
+    assert client.get(kz.headers["Location"], headers=kz_chair).json["counterpart_id"] == tm.json["id"]
+    # Nor is one's own commitment moved to the other side by an edit.
+    moved = edit(client, kz.headers["Location"], kz_chair, {"organisation_id": world.tm_org.id})
+    assert moved.status_code == 403
+    assert client.get(kz.headers["Location"], headers=kz_chair).json["organisation_id"] == world.kz_org.id
+
+
 def test_a_member_may_not_make_commitments(client, world, token_for):
     adopted = RecommendationFactory(group=world.group)
     db.session.commit()
@@ -189,6 +215,54 @@ def test_indicators_and_observations(client, world, as_secretary):
     assert edited.status_code == 200, edited.json
     assert edited.json["target_value"] == 650 and edited.json["latest_observation"]["value"] == 450.5
     assert db.session.get(Indicator, created.json["id"]).unit == "USD million"
+
+
+def test_a_milestones_title_and_due_date_are_edited_with_if_match(client, world, as_secretary, token_for):
+    created = client.post("/api/v1/initiatives", headers=as_secretary, json={
+        "code": "KURYK-PORT", "name": {"ru": "Порт Курык"}, "original_language": "ru"})
+    milestone = client.post(f"{created.headers['Location']}/milestones", headers=as_secretary, json={
+        "title": {"ru": "Паромный терминал"}, "original_language": "ru", "due_date": "2026-09-01"})
+    url = milestone.headers["Location"]
+    stale = client.get(url, headers=as_secretary).headers["ETag"]
+    moved = edit(client, url, as_secretary, {"title": {"ru": "Паромный терминал", "en": "Ferry terminal"},
+                                             "due_date": "2026-12-01"})
+    assert moved.status_code == 200, moved.json
+    assert moved.json["title"]["en"] == "Ferry terminal" and moved.json["due_date"] == "2026-12-01"
+    assert moved.json["completed_on"] is None  # left out: kept
+    late = client.patch(url, json={"due_date": None}, headers={**as_secretary, "If-Match": stale})
+    assert late.status_code == 412
+    blank = edit(client, url, as_secretary, {"title": {"ru": ""}})
+    assert blank.status_code == 422 and blank.json["error"]["field"] == "title"
+    chair = bearer(token_for(world.kz_chair))
+    refused = edit(client, url, chair, {"due_date": None})
+    assert refused.status_code == 403 and "secretaries" in refused.json["error"]["message"]
+    assert client.get(url, headers=as_secretary).json["due_date"] == "2026-12-01"
+
+
+def test_a_recorded_value_is_corrected_with_if_match(client, world, as_secretary, token_for):
+    created = client.post("/api/v1/indicators", headers=as_secretary, json={
+        "code": "CROSSING-TIME", "name": {"ru": "Время пересечения"}, "original_language": "ru",
+        "unit": "hours", "group_id": world.group.id})
+    url = created.headers["Location"]
+    for day, value in (("2025-12-31", 6), ("2026-01-31", 5.5)):
+        assert client.post(f"{url}/observations", headers=as_secretary, json={
+            "observed_on": day, "value": value, "source": "Border service"}).status_code == 201
+    [latest, first] = client.get(f"{url}/observations", headers=as_secretary).json["items"]
+    observation = f"{url}/observations/{latest['id']}"
+    assert client.get(observation, headers=as_secretary).json == latest
+    chair = bearer(token_for(world.kz_chair))  # the co-chair of the indicator's group records values
+    corrected = edit(client, observation, chair, {"value": 4.75, "note": "Revised by the border service"})
+    assert corrected.status_code == 200, corrected.json
+    assert corrected.json["value"] == 4.75 and corrected.json["observed_on"] == "2026-01-31"
+    assert client.get(url, headers=as_secretary).json["latest_observation"]["value"] == 4.75
+    clash = edit(client, observation, chair, {"observed_on": first["observed_on"]})
+    assert clash.status_code == 409 and clash.json["error"]["field"] == "observed_on"
+    missing = client.patch(observation, json={"value": 1}, headers=chair)
+    assert missing.status_code == 428
+    member = bearer(token_for(world.member))
+    assert edit(client, observation, member, {"value": 1}).status_code == 403
+    assert client.get(f"{url}/observations/{first['id'] + 1000}", headers=chair).status_code == 404
+    assert client.get(observation, headers=as_secretary).json["value"] == 4.75
 
 
 def test_a_meeting_is_scheduled_as_a_draft_and_its_agenda_built(client, world, as_secretary):
@@ -297,6 +371,36 @@ def test_a_refusal_is_not_kept_and_a_key_expires_after_a_day(client, world, as_s
     late = client.post("/api/v1/recommendations", json=recommendation_body(world), headers=headers)
     assert late.status_code == 409 and "Idempotent-Replayed" not in late.headers
     assert count(Recommendation) == 1
+
+
+def test_expired_keys_are_cleared_by_beat_in_batches_whoever_sent_them(app, client, world, token_for):
+    """Keys of tokens that never come back are cleared too: an hourly beat task deletes every key past
+    its day, in batches; the keys still within their day keep answering retries."""
+    from council.celery import beat_schedule
+
+    entry = beat_schedule(app.config)["idempotency-keys"]
+    assert entry["task"] == "council.api.clear_idempotency_keys"
+    secretary, chair = bearer(token_for(world.secretary)), bearer(token_for(world.kz_chair))
+    for number, headers in enumerate([secretary, secretary, chair, chair, chair]):
+        answer = client.post("/api/v1/recommendations", headers={**headers, "Idempotency-Key": f"k-{number}"},
+                             json=recommendation_body(world, code=f"TRD-2026-10{number}"))
+        assert answer.status_code == 201, answer.json
+    rows = list(db.session.scalars(select(IdempotentRequest).order_by(IdempotentRequest.id)))
+    for row in rows[:4]:  # both tokens' first keys are past their day; neither token sends again
+        row.created_at -= timedelta(hours=25)
+    db.session.commit()
+
+    from council.api import writes
+
+    assert writes.clear_expired_keys(batch_size=3) == 4  # two batches: 3, then 1
+    # Through the worker's entry point as beat calls it: nothing is left to clear.
+    clear = app.extensions["celery"].tasks["council.api.clear_idempotency_keys"]
+    assert clear.apply().get() == 0
+    db.session.expire_all()
+    assert [row.key for row in db.session.scalars(select(IdempotentRequest))] == ["k-4"]
+    replay = client.post("/api/v1/recommendations", headers={**chair, "Idempotency-Key": "k-4"},
+                         json=recommendation_body(world, code="TRD-2026-104"))
+    assert replay.headers["Idempotent-Replayed"] == "true"
 
 
 def test_a_malformed_key_is_refused(client, world, as_secretary):

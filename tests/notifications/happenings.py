@@ -27,9 +27,11 @@ def recommendation(world: Any) -> Recommendation:
 
 def assign(world: Any, *, actor: Any = None, owner: Any = None, organisation: Any = None,
            due_date: date = DUE, commit: bool = True) -> Commitment:
-    """A co-chair assigns a commitment (by default to the member, of the Kazakh akimat)."""
+    """The organisation's side's co-chair assigns a commitment (by default to the member, of the Kazakh
+    akimat; parity: a co-chair takes on commitments for their own country only)."""
+    side_chair = world.tm_chair if organisation is world.tm_org else world.kz_chair
     commitment = tracker.create_commitment(
-        actor or world.kz_chair, recommendation(world),
+        actor or side_chair, recommendation(world),
         organisation=organisation or world.kz_org,
         owner=owner if owner is not None else (None if organisation else world.member),
         description={"ru": "Запустить электронную очередь", "en": "Launch the electronic queue"},

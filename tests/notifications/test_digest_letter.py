@@ -131,8 +131,9 @@ def test_a_busy_record_is_one_line_in_its_current_state(world, mail_sink):
         made = new_recommendation(world, "TRD-2026-009", "Joint veterinary posts")
         tracker.change_recommendation_status(world.kz_chair, made, "adopted")
         db.session.commit()
-        for organisation, owner in ((world.kz_org, world.member), (world.tm_org, world.tm_member)):
-            tracker.create_commitment(world.kz_chair, made, organisation=organisation, owner=owner,
+        for organisation, owner, chair in ((world.kz_org, world.member, world.kz_chair),
+                                           (world.tm_org, world.tm_member, world.tm_chair)):
+            tracker.create_commitment(chair, made, organisation=organisation, owner=owner,
                                       description={"en": f"Post of {organisation.code}"},
                                       original_language="en", start_date=None, due_date=date(2027, 1, 31))
         db.session.commit()

@@ -91,7 +91,7 @@ def test_the_list_reads_the_same_number_of_queries_for_many_notifications(client
     meeting_event("meeting.invited", world, world.secretary, meeting_id=1, user_ids=[world.member.id])
     few = count_queries("/notifications")
     for number in range(2, 12):
-        assign(world, actor=world.tm_chair)
+        assign(world, actor=world.secretary)
         meeting_event("meeting.invited", world, world.secretary, meeting_id=number,
                       user_ids=[world.member.id])
     assert count_queries("/notifications") == few

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from council.errors import Conflict, NotAllowed, ValidationFailed
+from council.events import history
 from council.extensions import db
 from council.timeutil import council_today
 from council.tracker import initiatives
@@ -145,3 +146,98 @@ def test_indicator_pages_and_observations(client, auth, world):
     auth.login(world.member)
     assert client.post(url, data={"observed_on": "2024-12-31", "value": "1",
                                   "source": "x"}).status_code == 403
+
+
+# Editing a milestone and correcting a value (issue 20) -----------------------------------------------
+
+
+def test_a_milestones_title_and_due_date_are_changed_with_an_event(world):
+    initiative = InitiativeFactory(council=world.council)
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+                                          original_language="ru", due_date=date(2026, 9, 1))
+    db.session.commit()
+    initiatives.update_milestone(world.secretary, milestone, title={"ru": "Пуск очереди", "en": "Queue"},
+                                 original_language="ru", due_date=date(2026, 12, 1))
+    db.session.commit()
+    assert (milestone.title["en"], milestone.due_date) == ("Queue", date(2026, 12, 1))
+    [event] = [e for e in history("initiative", initiative.id) if e.kind == "initiative.milestone_updated"]
+    assert event.payload["milestone_id"] == milestone.id and set(event.payload["changes"]) == {
+        "title", "due_date"}
+    with pytest.raises(ValidationFailed) as raised:
+        initiatives.update_milestone(world.secretary, milestone, title={"ru": " "}, original_language="ru",
+                                     due_date=None)
+    assert raised.value.field == "title"
+    with pytest.raises(NotAllowed):
+        initiatives.update_milestone(world.kz_chair, milestone, title={"ru": "Моё"}, original_language="ru",
+                                     due_date=None)
+
+
+def test_a_value_is_corrected_by_whoever_records_values(world):
+    indicator = IndicatorFactory(council=world.council, group_id=world.group.id)
+    first = initiatives.record_observation(world.secretary, indicator, observed_on=date(2022, 12, 31),
+                                           value="438,2", source="Study, 2025")
+    later = initiatives.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
+                                           value="700", source="Statistics bureau")
+    db.session.commit()
+    # The co-chair of the indicator's group records values, so corrects them too.
+    initiatives.update_observation(world.kz_chair, later, observed_on=date(2023, 12, 30), value="719",
+                                   source="Statistics bureau, final", note="Revised figure")
+    db.session.commit()
+    assert (later.observed_on, later.value, later.note) == (date(2023, 12, 30), 719, "Revised figure")
+    [event] = [e for e in history("indicator", indicator.id) if e.kind == "indicator.observation_updated"]
+    assert event.payload["value"] == "719" and set(event.payload["changes"]) == {
+        "observed_on", "value", "source", "note"}
+    with pytest.raises(Conflict) as clash:  # still one value per date
+        initiatives.update_observation(world.secretary, later, observed_on=first.observed_on, value="1",
+                                       source="x")
+    assert clash.value.field == "observed_on"
+    db.session.rollback()
+    with pytest.raises(ValidationFailed) as raised:  # every wrong field at once
+        initiatives.update_observation(world.secretary, later, observed_on=council_today() + timedelta(1),
+                                       value="lots", source=" ")
+    assert {problem.field for problem in raised.value.problems} == {"observed_on", "value", "source"}
+    db.session.rollback()
+    for who in (world.member, world.tm_member, world.observer):
+        with pytest.raises(NotAllowed):
+            initiatives.update_observation(who, later, observed_on=later.observed_on, value="1", source="x")
+    db.session.expire_all()
+    assert db.session.get(Observation, later.id).value == 719
+
+
+def test_milestone_and_value_forms_show_every_problem_then_save(client, auth, world):
+    initiative = InitiativeFactory(council=world.council)
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+                                          original_language="ru", due_date=None)
+    indicator = IndicatorFactory(council=world.council)
+    observation = initiatives.record_observation(world.secretary, indicator, observed_on=date(2023, 12, 31),
+                                                 value="700.5", source="Statistics bureau")
+    db.session.commit()
+    auth.login(world.secretary)
+    page = page_text(client.get(f"/tracker/initiatives/{initiative.id}"))
+    assert f"/milestones/{milestone.id}/edit" in page
+    url = f"/tracker/initiatives/{initiative.id}/milestones/{milestone.id}/edit"
+    refused = client.post(url, data={"title-ru": "", "original_language": "ru", "due_date": "31.02.2026"})
+    text = page_text(refused)
+    assert refused.status_code == 422 and "There is a problem" in text and "Not a valid date value." in text
+    assert client.post(url, data={"title-ru": "Пуск очереди", "original_language": "ru",
+                                  "due_date": "2026-12-01"}).status_code == 302
+    page = page_text(client.get(f"/tracker/initiatives/{initiative.id}"))
+    assert "Пуск очереди" in page and "changed a milestone" in page
+
+    url = f"/tracker/indicators/{indicator.id}/observations/{observation.id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="700.5"' in form  # as recorded, not the stored 700.5000
+    future = (council_today() + timedelta(days=2)).isoformat()
+    refused = client.post(url, data={"observed_on": future, "value": "many", "source": "Stat"})
+    text = page_text(refused)
+    assert refused.status_code == 422 and "There is a problem" in text
+    assert "Enter a number." in text and "cannot be dated in the future" in text  # both at once
+    assert client.post(url, data={"observed_on": "2023-12-31", "value": "719",
+                                  "source": "Statistics bureau"}).status_code == 302
+    page = page_text(client.get(f"/tracker/indicators/{indicator.id}"))
+    assert "corrected the value for" in page and "719" in page
+    auth.logout()
+    auth.login(world.kz_chair)
+    assert client.get(url).status_code == 403  # the indicator belongs to no group: secretaries only
+    milestone_page = f"/tracker/initiatives/{initiative.id}/milestones/{milestone.id}/edit"
+    assert client.get(milestone_page).status_code == 403

@@ -25,7 +25,7 @@ from council.tracker.models import (
     RecommendationStatus,
     overdue_condition,
 )
-from tests.factories import CommitmentFactory, RecommendationFactory, UserFactory
+from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, UserFactory
 from tests.tracker.conftest import PDF, PNG, stored_files
 
 RS = RecommendationStatus
@@ -201,6 +201,41 @@ def test_counterpart_is_on_the_other_side_and_pairs_both_ways(world, adopted, co
     db.session.commit()
     assert turkmen.code == "TRD-2026-001-TM1"
     assert turkmen.counterpart_id == commitment.id and commitment.counterpart_id == turkmen.id
+
+
+def test_each_side_makes_its_own_half_of_a_counterpart_pair(world, adopted):
+    """Parity: the Kazakh co-chair takes on the Kazakh commitment, the Turkmen co-chair its Turkmen
+    counterpart; neither makes the other side's, and the refusal says who can."""
+    kazakh = services.create_commitment(world.kz_chair, adopted, **commitment_values(world))
+    db.session.commit()
+    turkmen_values = commitment_values(world, organisation=world.tm_org, owner=world.tm_member,
+                                       counterpart=kazakh)
+    with pytest.raises(NotAllowed) as refused:
+        services.create_commitment(world.kz_chair, adopted, **turkmen_values)
+    assert refused.value.message == (
+        "Only the co-chair of the Trade working group (Turkmenistan) or the council's secretaries can "
+        "take on a commitment for Organisation balkan-hyakimlik.")
+    db.session.rollback()
+    turkmen = services.create_commitment(world.tm_chair, adopted, **turkmen_values)
+    db.session.commit()
+    assert (turkmen.counterpart_id, kazakh.counterpart_id) == (kazakh.id, turkmen.id)
+    # Moving one's own commitment to the other side's organisation is making one for that side.
+    with pytest.raises(NotAllowed):
+        services.update_commitment(world.kz_chair, kazakh, **commitment_values(
+            world, organisation=world.tm_org, owner=world.tm_member))
+    db.session.rollback()
+    assert db.session.get(type(kazakh), kazakh.id).organisation_id == world.kz_org.id
+
+
+def test_an_international_organisations_commitment_is_the_secretariats(world, adopted):
+    undp = OrganisationFactory(council=world.council, code="undp", kind="international")
+    values = commitment_values(world, organisation=undp, owner=None)
+    for co_chair in (world.kz_chair, world.tm_chair):
+        with pytest.raises(NotAllowed) as refused:
+            services.create_commitment(co_chair, adopted, **values)
+        assert refused.value.message.startswith("Only the council's secretaries can take on")
+        db.session.rollback()
+    assert services.create_commitment(world.secretary, adopted, **values).organisation_id == undp.id
 
 
 def test_owner_and_due_date_changes_are_events_of_their_own(world, commitment):
@@ -416,7 +451,7 @@ ROLES = ["secretary", "kz_chair", "tm_chair", "member", "tm_member", "observer",
 def person(world, role):
     if role == "other_chair":
         from council.directory.models import GroupRole
-        from tests.factories import MembershipFactory, OrganisationFactory, WorkingGroupFactory
+        from tests.factories import MembershipFactory, WorkingGroupFactory
 
         other_group = WorkingGroupFactory(council=world.council, slug="ecology", code="ECO")
         chair = UserFactory(organisation=OrganisationFactory(council=world.council))
@@ -434,6 +469,12 @@ def act(action, actor, world, adopted, commitment):
         services.change_recommendation_status(actor, adopted, RS.IMPLEMENTED, "All done")
     elif action == "create commitment":
         services.create_commitment(actor, adopted, **commitment_values(world))
+    elif action == "create Turkmen commitment":
+        services.create_commitment(actor, adopted, **commitment_values(
+            world, organisation=world.tm_org, owner=world.tm_member))
+    elif action == "create international commitment":
+        undp = OrganisationFactory(council=world.council, code="undp", kind="international")
+        services.create_commitment(actor, adopted, **commitment_values(world, organisation=undp, owner=None))
     elif action == "edit commitment":
         services.update_commitment(actor, commitment, **commitment_values(world, due_date=date(2027, 1, 1)))
     elif action == "report progress":
@@ -451,7 +492,11 @@ def act(action, actor, world, adopted, commitment):
 ALLOWED = {  # action: roles that may
     "create recommendation": {"secretary", "kz_chair", "tm_chair", "admin"},
     "change recommendation status": {"secretary", "kz_chair", "tm_chair", "admin"},
-    "create commitment": {"secretary", "kz_chair", "tm_chair", "admin"},
+    # Parity: a co-chair for their own country's organisations; an international one is the
+    # secretariat's (the world's commitment is for the Kazakh akimat).
+    "create commitment": {"secretary", "kz_chair", "admin"},
+    "create Turkmen commitment": {"secretary", "tm_chair", "admin"},
+    "create international commitment": {"secretary", "admin"},
     "edit commitment": {"secretary", "kz_chair", "tm_chair", "admin"},
     "report progress": {"secretary", "kz_chair", "tm_chair", "admin", "member"},
     "verify": {"secretary", "kz_chair", "admin"},  # a Kazakh commitment: its side's co-chair

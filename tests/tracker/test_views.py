@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -229,6 +230,21 @@ def test_co_chair_adds_a_commitment(client, auth, world, tracker):
     assert response.status_code == 302
     created = db.session.scalar(select(Commitment).where(Commitment.code == "TRD-2026-001-KZ2"))
     assert created.owner_id == world.member.id
+
+
+def test_a_co_chair_is_offered_and_allowed_their_own_sides_organisations_only(client, auth, world, tracker):
+    auth.login(world.tm_chair)
+    url = f"/tracker/recommendations/{tracker.recommendation.id}/commitments/new"
+    form = client.get(url).get_data(as_text=True)
+    organisations = re.search(r'<select[^>]*id="organisation_id"[^>]*>(.*?)</select>', form, re.DOTALL)
+    assert organisations is not None
+    assert "balkan-hyakimlik" in organisations.group(1) and "mangystau-akimat" not in organisations.group(1)
+    response = client.post(url, data=commitment_form(world))  # the Kazakh akimat, sent all the same
+    assert response.status_code == 403
+    refusal = html.unescape(page_text(response))
+    assert ("Only the co-chair of the Trade working group (Kazakhstan) or the council's secretaries can "
+            "take on a commitment for Organisation mangystau-akimat.") in refusal
+    assert db.session.scalar(select(func.count()).select_from(Commitment)) == 2
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

@@ -4,6 +4,7 @@ stopped. tests/webhooks/test_worker.py runs the same through Redis and a real Ce
 from __future__ import annotations
 
 import json
+import socket
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,85 @@ def test_a_name_that_resolves_to_loopback_is_refused_at_delivery_time(world, rec
     [row] = rows()
     assert receiver.received == [] and row.state == DeliveryState.PENDING
     assert "private, loopback or link-local" in row.last_error and "localhost" in row.last_error
+
+
+class ChangingName:
+    """A host name whose answers change from one lookup to the next, as a rebinding attacker's DNS
+    does (loopback addresses only: nothing leaves this machine). Other names resolve as usual."""
+
+    NAME = "hooks.akimat.test"
+
+    def __init__(self, monkeypatch, *answers):
+        self.answer(*answers)
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host != self.NAME:
+                return real(host, port, *args, **kwargs)
+            address = self.answers[min(self.lookups, len(self.answers) - 1)]
+            self.lookups += 1
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+    def answer(self, *answers):
+        """From now on: these answers in turn, the last one for ever after."""
+        self.answers, self.lookups = list(answers), 0
+
+
+def test_the_address_checked_is_the_address_connected_to(world, receiver, monkeypatch):
+    """Resolved once per delivery: a name that answers the receiver's address to the check and another
+    one a moment later still reaches the address that was checked, named by its host."""
+    commitment = commitment_of(world)
+    name = ChangingName(monkeypatch, "127.0.0.1")
+    endpoint_for(world, f"http://{ChangingName.NAME}:{receiver.port}/hooks/council", [BLOCKED])
+    name.answer("127.0.0.1", "127.0.0.2")  # nothing listens on the second
+    block(world, commitment)
+    [row] = rows()
+    assert row.state == DeliveryState.DELIVERED, row.last_error
+    assert name.lookups == 1
+    [received] = receiver.received
+    assert received.headers["Host"] == f"{ChangingName.NAME}:{receiver.port}"
+
+
+def test_a_name_that_turns_to_loopback_after_registration_is_refused_at_delivery(world, receiver,
+                                                                                monkeypatch,
+                                                                                webhook_settings):
+    """Registered while its loopback address was allowed (as a public one would be); at delivery the
+    configuration does not allow it: refused before any connection, and logged saying why."""
+    commitment = commitment_of(world)
+    ChangingName(monkeypatch, "127.0.0.1")
+    endpoint = endpoint_for(world, f"https://{ChangingName.NAME}:{receiver.port}/hooks", [BLOCKED])
+    webhook_settings["WEBHOOKS_ALLOW_PRIVATE"] = False
+    block(world, commitment)
+    [row] = rows()
+    assert receiver.received == [] and row.state == DeliveryState.PENDING
+    assert "private, loopback or link-local" in row.last_error and ChangingName.NAME in row.last_error
+    assert endpoint.active  # refused deliveries are retried; three days of them turn it off
+
+
+def test_an_edited_milestone_and_a_corrected_value_are_delivered(world, receiver):
+    from datetime import date
+
+    from council.tracker import initiatives
+    from tests.factories import IndicatorFactory, InitiativeFactory
+
+    initiative = InitiativeFactory(council=world.council)
+    milestone = initiatives.add_milestone(world.secretary, initiative, title={"ru": "Этап"},
+                                          original_language="ru", due_date=None)
+    indicator = IndicatorFactory(council=world.council)
+    observation = initiatives.record_observation(world.secretary, indicator, observed_on=date(2026, 1, 31),
+                                                 value="5", source="Border service")
+    db.session.commit()
+    endpoint = endpoint_for(world, receiver.url, ["initiative.milestone_updated",
+                                                  "indicator.observation_updated"])
+    initiatives.update_milestone(world.secretary, milestone, title={"ru": "Паромный терминал"},
+                                 original_language="ru", due_date=date(2026, 12, 1))
+    initiatives.update_observation(world.secretary, observation, observed_on=date(2026, 1, 31),
+                                   value="4.75", source="Border service")
+    db.session.commit()
+    bodies = [Webhook(endpoint.secret).verify(item.body, item.headers) for item in receiver.received]
+    assert [body["type"] for body in bodies] == ["initiative.milestone_updated",
+                                                 "indicator.observation_updated"]
+    assert bodies[0]["data"]["milestones"][0]["due_date"] == "2026-12-01"
+    assert bodies[1]["data"]["latest_observation"]["value"] == 4.75
