@@ -12,6 +12,7 @@ import base64
 import email.message
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.policy import SMTP
@@ -20,9 +21,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_mailman import EmailMessage
 from flask_mailman.backends.smtp import EmailBackend as SMTPBackend
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from council.extensions import mail
 from council.timeutil import utcnow
@@ -48,9 +52,29 @@ def render_email(template: str, language: str, **context: Any) -> tuple[str, str
     reader, the CSRF token, the unread count), and a digest run renders thousands."""
     environment = current_app.jinja_env
     with force_locale(language):
+        context = {**context, "gettext": _gettext_of(language)}
         subject, text, html = (environment.get_template(f"email/{template}/{name}").render(context)
                                for name in ("subject.txt", "body.txt", "body.html"))
     return " ".join(subject.split()), text, html
+
+
+def _gettext_of(language: str) -> Callable[..., str]:
+    """`_()` of the e-mail templates bound to the language's catalogue, found once per process (the
+    page's `_()` asks Flask-Babel for the current catalogue at every call: most of a digest's
+    rendering). It behaves as Jinja's newstyle gettext: the text escaped in HTML, then filled in."""
+    known: dict[str, Callable[..., str]] = current_app.extensions.setdefault("council.email_gettext", {})
+    if language not in known:
+        lookup = get_translations().ugettext  # inside force_locale(language)
+
+        @pass_context
+        def gettext(context: Context, string: str, **variables: Any) -> str:
+            text = lookup(string)
+            if context.eval_ctx.autoescape:
+                text = Markup(text)  # noqa: S704  our own catalogue, as Jinja's gettext does
+            return text % variables  # type: ignore[no-any-return]
+
+        known[language] = gettext
+    return known[language]
 
 
 def mail_domain() -> str:
@@ -162,8 +186,8 @@ def wire_format(*, subject: str, sender: str, to: str, text: str, html: str, hea
                                        (("method", calendar.method),)))
     body = _multipart("alternative", alternatives)
     if calendar is not None:
-        attachment = ("Content-Type: application/ics\r\nContent-Transfer-Encoding: base64\r\n"
-                      'Content-Disposition: attachment; filename="invite.ics"\r\n\r\n').encode() \
+        attachment = (b"Content-Type: application/ics\r\nContent-Transfer-Encoding: base64\r\n"
+                      b'Content-Disposition: attachment; filename="invite.ics"\r\n\r\n') \
             + _base64(calendar.data)
         body = _multipart("mixed", [body, attachment])
     return ("\r\n".join(lines) + "\r\nMIME-Version: 1.0\r\n").encode("ascii") + body

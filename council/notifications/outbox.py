@@ -39,7 +39,7 @@ from council.extensions import db
 from council.meetings.models import MeetingEvent
 from council.notifications.messages import Reader, describe_row, subject_of
 from council.notifications.models import Channel, DeliveryState, Notification
-from council.notifications.sections import digest_context
+from council.notifications.sections import Lines, digest_context
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
 
@@ -299,6 +299,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
                                  - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
     accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
+    lines: Lines = {}  # digest lines written once per language and time zone for the chunk
 
     def record_group() -> None:
         if accepted:
@@ -316,7 +317,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
                 if not _extend_claim(notification_id):
                     continue  # our claim ran out: the row is in doubt, for the sweep
             try:
-                letter = build_notification(row)
+                letter = build_notification(row, lines)
             except Exception as error:  # a row that cannot be rendered fails alone
                 record_group()
                 db.session.rollback()
@@ -529,8 +530,9 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     send_letter(build_notification(row), connection)
 
 
-def build_notification(row: Notification) -> Letter:
-    """Render one outbox row in its recipient's language, as it goes on the wire."""
+def build_notification(row: Notification, lines: Lines | None = None) -> Letter:
+    """Render one outbox row in its recipient's language, as it goes on the wire (`lines`: see
+    `digest_context`)."""
     from council.auth.services import INVITATION, PASSWORD_RESET, make_token
 
     person = row.recipient
@@ -557,7 +559,7 @@ def build_notification(row: Notification) -> Letter:
                   preferences_link=external_url("notifications.preferences"))
     if row.kind == "digest":
         with force_locale(person.language):
-            context = digest_context(row.payload, reader)
+            context = digest_context(row.payload, reader, lines)
         return build_email(person.email, "digest", person.language,
                            headers=_headers(row, unsubscribe_link), **common, **context)
     with force_locale(person.language):
