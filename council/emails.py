@@ -71,7 +71,7 @@ def _gettext_of(language: str) -> Callable[..., str]:
             text = lookup(string)
             if context.eval_ctx.autoescape:
                 text = Markup(text)  # noqa: S704  our own catalogue, as Jinja's gettext does
-            return text % variables  # type: ignore[no-any-return]
+            return text % variables
 
         known[language] = gettext
     return known[language]
@@ -98,15 +98,6 @@ def build_email(to: str, template: str, language: str, headers: dict[str, str] |
     return Letter(_sender(sender).addr_spec, to, wire_format(
         subject=subject, sender=sender, to=to, text=text, html=html, headers=headers or {},
         calendar=calendar, domain=mail_domain()))
-
-
-def send_email(to: str, template: str, language: str, headers: dict[str, str] | None = None, *,
-               connection: Any = None, calendar: CalendarPart | None = None, **context: Any) -> None:
-    """Render and send at once; raises on SMTP failure so the caller (a task) can retry.
-
-    With `connection` (an open one, see `smtp_connection`) the caller closes it, after recording that
-    the message went; without, one is opened and closed here."""
-    send_letter(build_email(to, template, language, headers, calendar=calendar, **context), connection)
 
 
 def send_letter(letter: Letter, connection: Any = None) -> None:
@@ -149,11 +140,10 @@ class _PrebuiltBytes(email.message.Message):
         super().__init__()
         self._data = data
 
-    def as_bytes(self, unixfrom: bool = False, policy: Any = None, linesep: str | None = None) -> bytes:
+    def as_bytes(self, *_args: Any, **_options: Any) -> bytes:
         return self._data
 
-    def as_string(self, unixfrom: bool = False, maxheaderlen: int = 0, policy: Any = None,
-                  linesep: str | None = None) -> str:
+    def as_string(self, *_args: Any, **_options: Any) -> str:
         return self._data.decode("utf-8", "replace")
 
 
@@ -273,7 +263,7 @@ def _policy_header(name: str, value: str) -> str:
 def _sender(value: str) -> Address:
     from email.headerregistry import HeaderRegistry
 
-    return HeaderRegistry()("From", value).addresses[0]  # type: ignore[attr-defined, no-any-return]
+    return HeaderRegistry()("From", value).addresses[0]  # type: ignore[attr-defined]
 
 
 def sender_address() -> Address:

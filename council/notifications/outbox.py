@@ -11,6 +11,9 @@ Nothing is lost and nothing is sent twice by our side:
   database, between the server's answer and the row's commit). It is sent again with the same
   Message-ID, so a mail client shows one message, and counted in `in_doubt_sends`. This is the one case
   where the server may receive a message twice; it is the README's delivery contract;
+- rows sent together over one SMTP session (`deliver_many`, a digest chunk) are marked sent together, in
+  one commit after the server accepted each of them: a crash before that commit leaves the whole group
+  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
