@@ -293,7 +293,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     from council.emails import smtp_connection
 
     now = utcnow()
-    claimed = claim_many(notification_ids, now)
+    claimed = sorted(claim_many(notification_ids, now))  # in id order (RETURNING has none)
     outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
     rows = {row.id: row for row in db.session.scalars(
         select(Notification).where(Notification.id.in_(claimed))
