@@ -260,13 +260,14 @@ def deliver(notification_id: int) -> Outcome:
     return Outcome(sent=True)
 
 
-def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
+def claim_many(notification_ids: list[int], now: datetime) -> dict[int, int]:
     """`claim` for several rows in one statement (and one commit): those claimable are taken, each
-    with its own Message-ID; returns their ids."""
+    with its own Message-ID; returns their ids, each with its attempts (the mark of this claim: anyone
+    who claims the row after us counts one more)."""
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
     in_doubt = case((Notification.state == DeliveryState.SENDING, 1), else_=0)
     own_id = literal("<notification-") + cast(Notification.id, String) + literal(f"@{mail_domain()}>")
-    claimed = list(db.session.scalars(
+    claimed = {notification_id: attempts for notification_id, attempts in db.session.execute(
         update(Notification)
         .where(Notification.id.in_(sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
                _claimable(now))
@@ -274,8 +275,8 @@ def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
                 attempts=Notification.attempts + 1,
                 in_doubt_sends=Notification.in_doubt_sends + in_doubt,
                 message_id=func.coalesce(Notification.message_id, own_id))
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)))
+        .returning(Notification.id, Notification.attempts)
+        .execution_options(synchronize_session=False))}
     db.session.commit()
     return claimed
 
@@ -293,10 +294,10 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     from council.emails import smtp_connection
 
     now = utcnow()
-    claimed = sorted(claim_many(notification_ids, now))  # in id order (RETURNING has none)
+    claimed = claim_many(notification_ids, now)
     outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
     rows = {row.id: row for row in db.session.scalars(
-        select(Notification).where(Notification.id.in_(claimed))
+        select(Notification).where(Notification.id.in_(list(claimed)))
         .options(selectinload(Notification.recipient), selectinload(Notification.event)))}
     # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
@@ -311,14 +312,14 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
 
     connection: Any = None
     try:
-        for notification_id in claimed:
+        for notification_id in sorted(claimed):  # in id order (RETURNING has none)
             row = rows.get(notification_id)
             if row is None:  # deleted along with its recipient
                 continue
             if utcnow() > last_start:
                 record_group()
-                if not _extend_claim(notification_id):
-                    continue  # our claim ran out: the row is in doubt, for the sweep
+                if not _extend_claim(notification_id, claimed[notification_id]):
+                    continue  # someone else claimed it since ours ran out
             try:
                 letter = build_notification(row, lines)
             except Exception as error:  # a row that cannot be rendered fails alone
@@ -348,15 +349,17 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
-def _extend_claim(notification_id: int) -> bool:
+def _extend_claim(notification_id: int, attempts: int) -> bool:
     """Renew our claim on a row before sending it, when the shared claim is running short (a slow
-    server, or a short NOTIFICATION_CLAIM_SECONDS); False if it has already run out."""
+    server, or a short NOTIFICATION_CLAIM_SECONDS). A claim that ran out before we sent the row is
+    renewed too if nobody claimed the row since (its attempts are still our claim's): we know we have
+    not sent it, so it is not in doubt. False if someone else has it now."""
     now = utcnow()
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
     result = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING,
-               Notification.claimed_until > now)
+               Notification.attempts == attempts)
         .values(claimed_until=now + lease)
         .execution_options(synchronize_session=False))
     db.session.commit()

@@ -182,3 +182,25 @@ def test_rows_sent_together_are_marked_sent_and_one_refused_is_retried_on_its_ow
     assert sink.messages[2]["Message-ID"] == f"<notification-{ids[1]}@council.test>"
     db.session.expire_all()
     assert {db.session.get(Notification, id_).state for id_ in ids} == {DeliveryState.SENT}
+
+
+def test_a_row_of_a_group_whose_claim_ran_out_before_its_turn_is_still_sent_once(other_app, own_smtp, world):
+    import time
+
+    sink, port = own_smtp
+    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
+                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
+                         next_attempt_at=utcnow() - timedelta(minutes=1))
+            for person in (world.observer, world.member)]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    sink.before_accept = lambda message: bool(time.sleep(1.5)) or True  # slower than the claim
+    other = other_app(MAIL_PORT=port, NOTIFICATION_CLAIM_SECONDS=1.0)
+    with other.app_context():
+        outcomes = outbox.deliver_many(ids)
+    assert [outcomes[id_].sent for id_ in ids] == [True, True]
+    assert [m["To"] for m in sink.messages] == [world.observer.email, world.member.email]
+    db.session.expire_all()
+    assert [(row.state, row.in_doubt_sends) for row in (db.session.get(Notification, id_) for id_ in ids)] \
+        == [(DeliveryState.SENT, 0)] * 2
