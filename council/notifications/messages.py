@@ -6,6 +6,7 @@ payload (its code and title snapshot, statuses, dates) and a few names looked up
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,19 +77,12 @@ class Reader:
     def date(self, value: date | datetime | str | None, format: str = "long") -> str:
         if value is None or value == "":
             return ""
-        if isinstance(value, str):
-            value = date.fromisoformat(value[:10])
-        if isinstance(value, datetime):
-            value = value.astimezone(ZoneInfo(self.time_zone)).date()
-        return str(format_date(value, date_pattern(format, self.language), locale=self.language))
+        return _date_text(value, format, self.language, self.time_zone)
 
     def when(self, value: datetime | str | None, format: str = "medium") -> str:
         if value is None or value == "":
             return ""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return str(format_datetime(value, datetime_pattern(format, self.language),
-                                   tzinfo=ZoneInfo(self.time_zone), locale=self.language))
+        return _when_text(value, format, self.language, self.time_zone)
 
     def meeting_time(self, value: datetime | str, zone: str | None) -> str:
         """When a meeting starts, to the minute, in the meeting's own zone and named with it; then in
@@ -118,6 +112,24 @@ class Reader:
             text = shortened(shown.text, length)
             return f"{text} {fallback_note(shown.language)}" if shown.is_fallback else text
         return shortened(value or "", length)
+
+
+# A digest run writes the same few dates for thousands of readers; Babel parses its pattern each time.
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: date | datetime | str, format: str, language: str, time_zone: str) -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(time_zone)).date()
+    return str(format_date(value, date_pattern(format, language), locale=language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _when_text(value: datetime | str, format: str, language: str, time_zone: str) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return str(format_datetime(value, datetime_pattern(format, language), tzinfo=ZoneInfo(time_zone),
+                               locale=language))
 
 
 @dataclass

@@ -11,6 +11,9 @@ Nothing is lost and nothing is sent twice by our side:
   database, between the server's answer and the row's commit). It is sent again with the same
   Message-ID, so a mail client shows one message, and counted in `in_doubt_sends`. This is the one case
   where the server may receive a message twice; it is the README's delivery contract;
+- rows sent together over one SMTP session (`deliver_many`, a digest chunk) are marked sent together, in
+  one commit after the server accepted each of them: a crash before that commit leaves the whole group
+  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
@@ -34,12 +37,12 @@ from sqlalchemy.orm import Session, SessionTransaction, selectinload
 from council.addresses import external_url
 from council.auth.models import AuthEvent
 from council.directory.models import User
-from council.emails import CalendarPart, mail_domain, send_email, sender_address
+from council.emails import CalendarPart, Letter, build_email, mail_domain, send_letter, sender_address
 from council.extensions import db
 from council.meetings.models import MeetingEvent
 from council.notifications.messages import Reader, describe_row, subject_of
 from council.notifications.models import Channel, DeliveryState, Notification
-from council.notifications.sections import digest_context
+from council.notifications.sections import Lines, digest_context
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
 
@@ -257,13 +260,14 @@ def deliver(notification_id: int) -> Outcome:
     return Outcome(sent=True)
 
 
-def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
+def claim_many(notification_ids: list[int], now: datetime) -> dict[int, int]:
     """`claim` for several rows in one statement (and one commit): those claimable are taken, each
-    with its own Message-ID; returns their ids."""
+    with its own Message-ID; returns their ids, each with its attempts (the mark of this claim: anyone
+    who claims the row after us counts one more)."""
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
     in_doubt = case((Notification.state == DeliveryState.SENDING, 1), else_=0)
     own_id = literal("<notification-") + cast(Notification.id, String) + literal(f"@{mail_domain()}>")
-    claimed = list(db.session.scalars(
+    claimed = {notification_id: attempts for notification_id, attempts in db.session.execute(
         update(Notification)
         .where(Notification.id.in_(sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
                _claimable(now))
@@ -271,66 +275,91 @@ def claim_many(notification_ids: list[int], now: datetime) -> list[int]:
                 attempts=Notification.attempts + 1,
                 in_doubt_sends=Notification.in_doubt_sends + in_doubt,
                 message_id=func.coalesce(Notification.message_id, own_id))
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)))
+        .returning(Notification.id, Notification.attempts)
+        .execution_options(synchronize_session=False))}
     db.session.commit()
     return claimed
 
 
 def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
-    """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`:
-    the rows are claimed (and the claim committed) before anything is sent; each row is marked sent,
-    and committed, before the next message; a row that fails is recorded like `deliver`'s and the
-    session is opened anew for the next. Claimed together, the rows share one claim; when it runs short
-    before a row's turn, that row's claim is renewed first (one more commit, as `deliver` has)."""
+    """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`
+    but recording "sent" for the group at once (README, "E-mail delivery"): the rows are claimed (and
+    the claim committed) before anything is sent; each row the server accepts joins the group, and the
+    group is marked sent in one commit before QUIT, and before anything else is written (a failure, a
+    claim renewed). A row the server refuses, or that cannot be rendered, is recorded like `deliver`'s
+    and retried on its own; the others go on. A worker killed before the group's commit leaves the group
+    in doubt: each of its rows is sent again with its own Message-ID. Claimed together, the rows share
+    one claim; when it runs short before a row's turn, the group is recorded and that row's claim
+    renewed first."""
     from council.emails import smtp_connection
 
     now = utcnow()
     claimed = claim_many(notification_ids, now)
     outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
     rows = {row.id: row for row in db.session.scalars(
-        select(Notification).where(Notification.id.in_(claimed))
-        .options(selectinload(Notification.recipient)))}
+        select(Notification).where(Notification.id.in_(list(claimed)))
+        .options(selectinload(Notification.recipient), selectinload(Notification.event)))}
     # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
                                  - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
+    accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
+    lines: Lines = {}  # digest lines written once per language and time zone for the chunk
+
+    def record_group() -> None:
+        if accepted:
+            _record_sent_many(accepted)
+            accepted.clear()
+
     connection: Any = None
     try:
-        for notification_id in claimed:
+        for notification_id in sorted(claimed):  # in id order (RETURNING has none)
             row = rows.get(notification_id)
             if row is None:  # deleted along with its recipient
                 continue
-            if utcnow() > last_start and not _extend_claim(notification_id):
-                continue  # our claim ran out: the row is in doubt, for the sweep
+            if utcnow() > last_start:
+                record_group()
+                if not _extend_claim(notification_id, claimed[notification_id]):
+                    continue  # someone else claimed it since ours ran out
+            try:
+                letter = build_notification(row, lines)
+            except Exception as error:  # a row that cannot be rendered fails alone
+                record_group()
+                db.session.rollback()
+                outcomes[notification_id] = _record_failure(notification_id, error)
+                continue
             try:
                 if connection is None:
                     connection = smtp_connection()
                     connection.open()
-                send_notification(row, connection=connection)
-            except Exception as error:  # as in deliver: recorded, retried, none dropped
+                send_letter(letter, connection)
+            except Exception as error:  # as in deliver: recorded, retried on its own, none dropped
+                record_group()  # before QUIT
                 if connection is not None:
                     _close(connection)
                 connection = None
                 db.session.rollback()
                 outcomes[notification_id] = _record_failure(notification_id, error)
                 continue
-            _record_sent(notification_id)  # before the next message, as deliver does before QUIT
+            accepted.append(notification_id)
             outcomes[notification_id] = Outcome(sent=True)
+        record_group()  # before QUIT, as deliver does
     finally:
         if connection is not None:
             _close(connection)
     return outcomes
 
 
-def _extend_claim(notification_id: int) -> bool:
+def _extend_claim(notification_id: int, attempts: int) -> bool:
     """Renew our claim on a row before sending it, when the shared claim is running short (a slow
-    server, or a short NOTIFICATION_CLAIM_SECONDS); False if it has already run out."""
+    server, or a short NOTIFICATION_CLAIM_SECONDS). A claim that ran out before we sent the row is
+    renewed too if nobody claimed the row since (its attempts are still our claim's): we know we have
+    not sent it, so it is not in doubt. False if someone else has it now."""
     now = utcnow()
     lease = timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"])
     result = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING,
-               Notification.claimed_until > now)
+               Notification.attempts == attempts)
         .values(claimed_until=now + lease)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -338,8 +367,12 @@ def _extend_claim(notification_id: int) -> bool:
 
 
 def _record_sent(notification_id: int) -> None:
-    """Mark the row sent. While the database is unreachable, keep trying for as long as our claim
-    lasts: once it expires the row is in doubt and may be sent again by someone else."""
+    _record_sent_many([notification_id])
+
+
+def _record_sent_many(notification_ids: list[int]) -> None:
+    """Mark the rows sent, in one commit. While the database is unreachable, keep trying for as long
+    as our claim lasts: once it expires the rows are in doubt and may be sent again by someone else."""
 
     lease = float(current_app.config["NOTIFICATION_CLAIM_SECONDS"])
     give_up = time.monotonic() + max(lease - _CLAIM_MARGIN_SECONDS, 0.0)
@@ -347,7 +380,7 @@ def _record_sent(notification_id: int) -> None:
         try:
             db.session.execute(
                 update(Notification)
-                .where(Notification.id == notification_id, Notification.state == DeliveryState.SENDING)
+                .where(Notification.id.in_(notification_ids), Notification.state == DeliveryState.SENDING)
                 .values(state=DeliveryState.SENT, sent_at=utcnow(), claimed_until=None)
                 .execution_options(synchronize_session=False))
             db.session.commit()
@@ -355,9 +388,10 @@ def _record_sent(notification_id: int) -> None:
         except DATABASE_ERRORS as error:
             db.session.rollback()
             if time.monotonic() >= give_up:
-                logger.error("Notification %s was accepted by the SMTP server but could not be marked "
-                             "sent (%s); it is in doubt and will be sent again with the same "
-                             "Message-ID.", notification_id, error.__class__.__name__)
+                logger.error("Notification(s) %s were accepted by the SMTP server but could not be "
+                             "marked sent (%s); they are in doubt and will be sent again with the same "
+                             "Message-ID.", ", ".join(map(str, notification_ids)),
+                             error.__class__.__name__)
                 raise
             time.sleep(1.0)
 
@@ -499,6 +533,12 @@ def _calendar_part(row: Notification) -> CalendarPart | None:
 def send_notification(row: Notification, connection: Any = None) -> None:
     """Render one outbox row in its recipient's language and send it (through `connection`, an open
     SMTP connection the caller closes, if given); raises if SMTP refuses."""
+    send_letter(build_notification(row), connection)
+
+
+def build_notification(row: Notification, lines: Lines | None = None) -> Letter:
+    """Render one outbox row in its recipient's language, as it goes on the wire (`lines`: see
+    `digest_context`)."""
     from council.auth.services import INVITATION, PASSWORD_RESET, make_token
 
     person = row.recipient
@@ -506,34 +546,32 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     if row.kind == AuthEvent.PERSON_INVITED:
         inviter = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
         link = external_url("auth.accept_invitation", token=make_token(person, INVITATION))
-        send_email(person.email, "invitation", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, inviter=inviter or person, link=link,
-                   days=current_app.config["INVITATION_MAX_AGE"] // 86400)
-        return
+        return build_email(person.email, "invitation", person.language, headers=_headers(row, None),
+                           person=person, inviter=inviter or person, link=link,
+                           days=current_app.config["INVITATION_MAX_AGE"] // 86400)
     if row.kind == AuthEvent.PASSWORD_RESET_REQUESTED:
         link = external_url("auth.reset_password", token=make_token(person, PASSWORD_RESET))
-        send_email(person.email, "password_reset", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, link=link,
-                   hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
-        return
+        return build_email(person.email, "password_reset", person.language, headers=_headers(row, None),
+                           person=person, link=link,
+                           hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
     if row.kind == AuthEvent.SECOND_FACTOR_RESET:
         actor = db.session.get(User, row.event.actor_id) if row.event and row.event.actor_id else None
-        send_email(person.email, "second_factor_reset", person.language, headers=_headers(row, None),
-                   connection=connection, person=person, actor=actor,
-                   when=Reader.of(person).when(row.created_at),
-                   link=external_url("directory.profile", _anchor="security"))
-        return
+        return build_email(person.email, "second_factor_reset", person.language,
+                           headers=_headers(row, None), person=person, actor=actor,
+                           when=Reader.of(person).when(row.created_at),
+                           link=external_url("directory.profile", _anchor="security"))
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
     common: dict[str, Any] = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
                   preferences_link=external_url("notifications.preferences"))
     if row.kind == "digest":
         with force_locale(person.language):
-            context = digest_context(row.payload, reader)
-        send_email(person.email, "digest", person.language, headers=_headers(row, unsubscribe_link),
-                   connection=connection, **common, **context)
-        return
+            context = digest_context(row.payload, reader, lines)
+        return build_email(person.email, "digest", person.language,
+                           headers=_headers(row, unsubscribe_link), **common, **context)
     with force_locale(person.language):
         message = describe_row(row, reader)
-    send_email(person.email, "notification", person.language, headers=_headers(row, unsubscribe_link),
-               connection=connection, message=message, calendar=_calendar_part(row),
-               link=external_url("notifications.open_notification", notification_id=row.id), **common)
+    return build_email(person.email, "notification", person.language,
+                       headers=_headers(row, unsubscribe_link), message=message,
+                       calendar=_calendar_part(row),
+                       link=external_url("notifications.open_notification", notification_id=row.id),
+                       **common)

@@ -7,6 +7,7 @@ domain registers its own sections with @digest_section; ORDER puts them in the l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,21 +93,33 @@ def by_window(readers: Readers, key: Callable[[Window], Any]) -> dict[Any, list[
     return positions
 
 
-def _grouped(section: DigestSection, items: list[dict[str, Any]], reader: Reader) -> list[dict[str, Any]]:
-    """Lines under their headings, in the items' order (collect sorts them by heading)."""
+# Lines already written for a reader's language and time zone: (section, reader, item as JSON) -> Line.
+Lines = dict[tuple[str, Reader, str], Line]
+
+
+def _grouped(section: DigestSection, items: list[dict[str, Any]], reader: Reader,
+             lines: Lines | None = None) -> list[dict[str, Any]]:
+    """Lines under their headings, in the items' order (collect sorts them by heading). With `lines`,
+    an item another reader of the same language and time zone was shown is written once."""
     groups: list[dict[str, Any]] = []
     for item in items:
         heading = reader.text(item["heading"]) if item.get("heading") else (
             _("The council") if "heading" in item else "")
         if not groups or groups[-1]["heading"] != heading:
             groups.append({"heading": heading, "lines": []})
-        groups[-1]["lines"].append(section.render(item, reader))
+        if lines is None:
+            line = section.render(item, reader)
+        else:
+            key = (section.key, reader, json.dumps(item, sort_keys=True, default=str))
+            line = lines.get(key) or lines.setdefault(key, section.render(item, reader))
+        groups[-1]["lines"].append(line)
     return groups
 
 
-def digest_context(content: dict[str, Any], reader: Reader) -> dict[str, Any]:
+def digest_context(content: dict[str, Any], reader: Reader, lines: Lines | None = None) -> dict[str, Any]:
     """What the digest templates show, in the reader's words (call inside force_locale); the text and
-    the HTML part are both made from these lines, so they say the same."""
+    the HTML part are both made from these lines, so they say the same. `lines` (an empty dict, kept
+    for a batch of digests sent together) writes each item once per language and time zone."""
     since, until = datetime.fromisoformat(content["since"]), datetime.fromisoformat(content["until"])
     if content["mode"] == EmailMode.WEEKLY:
         subject = _("Council: your weekly digest, %(start)s – %(end)s",
@@ -125,7 +138,7 @@ def digest_context(content: dict[str, Any], reader: Reader) -> dict[str, Any]:
         if section.needs_reader:
             needs_reader += data["total"]
         sections.append({"key": section.key, "title": str(section.title),
-                         "groups": _grouped(section, data["items"], reader),
+                         "groups": _grouped(section, data["items"], reader, lines),
                          "more": ngettext("and %(num)d more", "and %(num)d more", more) if more else "",
                          "more_link": external_url(section.more_endpoint)})
     since_text = reader.date(since)

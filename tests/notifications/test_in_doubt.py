@@ -1,6 +1,7 @@
 """The e-mail delivery contract (README, "E-mail delivery"): a row is committed as "sending", with its
 Message-ID, before the SMTP conversation; a row still "sending" after its claim expired is in doubt and
-is sent again with the same Message-ID, and counted.
+is sent again with the same Message-ID, and counted. Rows sent together (a digest chunk) are marked sent
+together, after the session: a crash before that commit leaves the whole group in doubt.
 
 The sender that dies is a real process, killed (SIGKILL) by the real SMTP sink while the sink holds its
 message: the moment between the server's acceptance and the row's commit.
@@ -34,12 +35,13 @@ from tests.conftest import settings_for
 
 app = create_app(settings_for(sys.argv[1], int(sys.argv[2]), NOTIFICATION_CLAIM_SECONDS=60.0))
 with app.app_context():
-    outbox.deliver(int(sys.argv[3]))
+    ids = [int(each) for each in sys.argv[3:]]
+    outbox.deliver(ids[0]) if len(ids) == 1 else outbox.deliver_many(ids)
 """
 
 
-def outbox_row(world: Any) -> Notification:
-    row = Notification(council_id=world.council.id, recipient_id=world.observer.id,
+def outbox_row(world: Any, recipient: Any = None) -> Notification:
+    row = Notification(council_id=world.council.id, recipient_id=(recipient or world.observer).id,
                        kind="commitment.verified", channel=Channel.EMAIL, state=DeliveryState.PENDING,
                        payload={"code": "TRD-1"}, next_attempt_at=utcnow() - timedelta(minutes=1))
     db.session.add(row)
@@ -147,3 +149,51 @@ def test_a_row_interrupted_at_every_attempt_is_marked_failed_not_sent_forever(ap
     assert row.state == DeliveryState.FAILED and row.failed_at is not None
     assert "Interrupted while sending" in (row.last_error or "")
     assert mail_sink.messages == []
+
+
+def test_a_sender_killed_inside_a_group_leaves_the_group_in_doubt_and_each_is_sent_again_once(
+        other_app, own_smtp, world):
+    sink, port = own_smtp
+    people = (world.observer, world.member, world.tm_member)
+    rows = [outbox_row(world, person) for person in people]
+    url = db.engine.url.render_as_string(hide_password=False)
+    seen: list[list[str]] = []
+    sender = subprocess.Popen([sys.executable, "-c", SENDER, url, str(port), *(str(row.id) for row in rows)],  # noqa: S603  our own script
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    def kill_at_the_third(message: Any) -> bool:
+        # What another connection sees while the server receives each message: the group's rows
+        # stay "sending" until the session ends.
+        seen.append([state_in_database(url, row.id)[0] for row in rows])
+        if len(seen) < 3:
+            return True
+        os.kill(sender.pid, signal.SIGKILL)  # the third is never accepted
+        sender.wait(10)
+        return False
+
+    sink.before_accept = kill_at_the_third
+    try:
+        assert sender.wait(60) == -signal.SIGKILL
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    sink.before_accept = None
+    assert seen == [["sending"] * 3] * 3
+    first = wait_for(lambda: sink.messages if len(sink.messages) == 2 else None,
+                     message="the two messages the server accepted")
+    assert [m["To"] for m in first] == [people[0].email, people[1].email]
+
+    other = other_app(MAIL_PORT=port)
+    with other.app_context(), time_machine.travel(utcnow() + timedelta(seconds=61)):
+        assert outbox.sweep() == 3  # all three in doubt: none lost
+    by_id: dict[str, list[str]] = {}
+    for message in sink.messages:
+        by_id.setdefault(str(message["Message-ID"]), []).append(str(message["To"]))
+    assert by_id == {f"<notification-{row.id}@council.test>": [person.email] * (2 if n < 2 else 1)
+                     for n, (row, person) in enumerate(zip(rows, people, strict=True))}
+    db.session.expire_all()
+    for row in rows:
+        stored = db.session.get(Notification, row.id)
+        assert stored is not None
+        assert (stored.state, stored.in_doubt_sends) == (DeliveryState.SENT, 1)
+    assert outbox.sweep(utcnow() + timedelta(hours=1)) == 0  # and never again

@@ -152,3 +152,57 @@ def test_savepoints_neither_send_early_nor_forget_the_rows_of_earlier_ones(world
     assert sorted(str(m["To"]) for m in mail_sink.messages) == ["member@example.org",
                                                                  "observer@example.org"]
     assert {row.state for row in email_rows()} == {DeliveryState.SENT}
+
+
+def test_rows_sent_together_are_marked_sent_and_one_refused_is_retried_on_its_own(other_app, own_smtp, world):
+    sink, port = own_smtp
+    people = (world.observer, world.member, world.tm_member)
+    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
+                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
+                         next_attempt_at=utcnow() - timedelta(minutes=1)) for person in people]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    refused = world.member.email
+    sink.before_accept = lambda message: str(message["To"]) != refused
+    other = other_app(MAIL_PORT=port, NOTIFICATION_RETRY_BASE_SECONDS=30.0,
+                      NOTIFICATION_SWEEP_GRACE_SECONDS=0.0)
+    with other.app_context():
+        outcomes = outbox.deliver_many(ids)
+        assert [outcomes[id_].sent for id_ in ids] == [True, False, True]
+        assert outcomes[ids[1]].retry_in == 30.0
+    assert [m["To"] for m in sink.messages] == [world.observer.email, world.tm_member.email]
+    db.session.expire_all()
+    stored = [db.session.get(Notification, id_) for id_ in ids]
+    assert [row.state for row in stored] == [DeliveryState.SENT, DeliveryState.PENDING, DeliveryState.SENT]
+    assert "451" in (stored[1].last_error or "") and stored[1].in_doubt_sends == 0
+
+    sink.before_accept = None
+    with other.app_context(), time_machine.travel(utcnow() + timedelta(seconds=31)):
+        assert outbox.sweep() == 1  # the refused one alone, with its own Message-ID
+    assert [m["To"] for m in sink.messages][2:] == [world.member.email]
+    assert sink.messages[2]["Message-ID"] == f"<notification-{ids[1]}@council.test>"
+    db.session.expire_all()
+    assert {db.session.get(Notification, id_).state for id_ in ids} == {DeliveryState.SENT}
+
+
+def test_a_row_of_a_group_whose_claim_ran_out_before_its_turn_is_still_sent_once(other_app, own_smtp, world):
+    import time
+
+    sink, port = own_smtp
+    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
+                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
+                         next_attempt_at=utcnow() - timedelta(minutes=1))
+            for person in (world.observer, world.member)]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    sink.before_accept = lambda message: bool(time.sleep(1.5)) or True  # slower than the claim
+    other = other_app(MAIL_PORT=port, NOTIFICATION_CLAIM_SECONDS=1.0)
+    with other.app_context():
+        outcomes = outbox.deliver_many(ids)
+    assert [outcomes[id_].sent for id_ in ids] == [True, True]
+    assert [m["To"] for m in sink.messages] == [world.observer.email, world.member.email]
+    db.session.expire_all()
+    assert [(row.state, row.in_doubt_sends) for row in (db.session.get(Notification, id_) for id_ in ids)] \
+        == [(DeliveryState.SENT, 0)] * 2
