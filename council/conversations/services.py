@@ -118,6 +118,13 @@ def answerers(comment: Comment) -> set[int]:
     return people
 
 
+def askers(ref: RecordRef) -> set[int]:
+    """Who asked a question on the record: they hear what is said after it in the thread (the answer)."""
+    return set(db.session.scalars(select(Comment.author_id).where(
+        Comment.record_type == ref.type, Comment.record_id == ref.id, Comment.question_state.is_not(None),
+        Comment.author_id.is_not(None))))
+
+
 def _payload(ref: RecordRef, comment: Comment, **extra: Any) -> dict[str, Any]:
     """What notifications need, and what the history shows: the record, its group, the comment quoted."""
     return {"record_type": ref.type.value, "record_id": ref.id, "code": ref.code, "title": ref.title,
@@ -152,7 +159,7 @@ def add_comment(author: User, ref: RecordRef, *, text: str | None, language: str
     db.session.add(comment)
     db.session.flush()
     mentioned = [person.id for person in people or []]
-    told = set(mentioned) | ref.responsible()
+    told = set(mentioned) | ref.responsible() | askers(ref)
     if organisation is not None:
         told |= answerers(comment)
         events.record(ConversationEvent.ASKED, comment, author, **_payload(
