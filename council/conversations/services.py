@@ -74,9 +74,8 @@ def _mentioned(ids: Iterable[int], ref: RecordRef) -> list[User]:
     wanted = sorted({int(value) for value in ids})
     if not wanted:
         return []
-    people = list(db.session.scalars(select(User).where(User.id.in_(wanted))))
-    found = {person.id: person for person in people
-             if person.council_id == ref.council_id and person.active}
+    people = list(db.session.scalars(select(User).where(User.id.in_(wanted), mentionable(ref.council_id))))
+    found = {person.id: person for person in people}
     if len(found) != len(wanted):
         raise ValidationFailed(_("Choose people of this council to mention."), field="mentions")
     unable = [person.name for person in found.values() if not can(person, "conversation.read", ref)]
@@ -288,10 +287,16 @@ def thread_page(ref: RecordRef, page: int | None) -> tuple[list[Comment], int, i
     return comments, shown, pages
 
 
+def mentionable(council_id: int) -> ColumnElement[bool]:
+    """Who may be named with @: the council's active people; the platform's administrators are not of
+    its conversations (they run the platform, they do not answer for its records)."""
+    return and_(User.council_id == council_id, User.active.is_(True), User.role != PlatformRole.ADMIN)
+
+
 def mention_candidates(council_id: int) -> list[User]:
-    """The people the @ picker offers: the council's active people, by name, with their organisation."""
+    """The people the @ picker offers, by name, with their organisation."""
     return list(db.session.scalars(
-        select(User).where(User.council_id == council_id, User.active.is_(True))
+        select(User).where(mentionable(council_id))
         .options(selectinload(User.organisation)).order_by(User.name)))
 
 

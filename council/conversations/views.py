@@ -39,16 +39,24 @@ class Thread:
     asked: list[Any] = field(default_factory=list)  # organisations a question may go to
 
 
-def _people_choices(ref: RecordRef) -> list[Any]:
-    """The @ picker: each person with their position and organisation, to tell namesakes apart."""
-    choices = []
+@dataclass(frozen=True)
+class Mentionable:
+    """One person of the @ picker: the name, and what tells namesakes apart (never their e-mail)."""
+
+    id: int
+    name: str
+    detail: str
+
+
+def _mentionable(ref: RecordRef) -> list[Mentionable]:
+    people = []
     for person in services.mention_candidates(ref.council_id):
-        parts = [person.name, person.position or ""]
+        parts = [person.position or ""]
         if person.organisation is not None:
             parts.append(localize(person.organisation.name, person.organisation.original_language,
                                   current_language()).text)
-        choices.append(option(person.id, " · ".join(part for part in parts if part)))
-    return choices
+        people.append(Mentionable(person.id, person.name, " · ".join(part for part in parts if part)))
+    return people
 
 
 def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **data: Any) -> CommentForm:
@@ -56,7 +64,8 @@ def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **
     form = form_class(prefix=thread_anchor(ref) if form_class is CommentForm else "", **data)
     if not form.is_submitted():
         form.language.data = form.language.data if data.get("language") else current_language()
-    form.mentions.choices = _people_choices(ref)
+    form.people = _mentionable(ref)
+    form.mentions.choices = [option(person.id, person.name) for person in form.people]
     return form
 
 

@@ -147,9 +147,19 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     form = thread(member).locator("form.comment-form")
     form.locator("textarea").fill(ANSWER)
     expect(form.locator("select[name$=language]")).to_have_value("kk")
+    # The @ picker: typing a name leaves that person (name, position, organisation; no e-mail).
+    form.locator("input.picker-filter").fill("merdan")
+    shown = form.locator(".mention-choice:visible")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text("Merdan Annaýew")
+    expect(shown).not_to_contain_text("@")
+    shown.locator("input[type=checkbox]").check()
+    form.locator("input.picker-filter").fill("")
     follow(member, "form.comment-form button[type=submit]")
     expect(member.locator(".flash-success")).to_have_text(tr(member, "Comment added."))
     expect(thread(member)).to_contain_text(ANSWER)
+    expect(thread(member).locator("article.comment", has_text=ANSWER).locator(".mentions")) \
+        .to_contain_text("Merdan Annaýew")
     # Only the asker or a co-chair marks a question answered: not the member.
     expect(thread(member).locator("form[action$='/answered']")).to_have_count(0)
     screenshot(member, "conversations-thread-kk-1366")
