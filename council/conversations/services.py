@@ -8,6 +8,7 @@ the caller rolls back on a DomainError).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -260,13 +261,17 @@ def get_comment(reader: User, comment_id: int) -> Comment:
 def thread_query(ref: RecordRef) -> Select[Comment]:
     """The record's comments, oldest first, with everything a thread shows loaded in a fixed number of
     queries whatever its length."""
-    return (select(Comment).where(Comment.record_type == ref.type, Comment.record_id == ref.id)
-            .options(selectinload(Comment.author).selectinload(User.organisation),
-                     selectinload(Comment.mentions).selectinload(CommentMention.user),
-                     selectinload(Comment.addressed_organisation),
-                     selectinload(Comment.answered_by), selectinload(Comment.hidden_by),
-                     selectinload(Comment.revisions))
-            .order_by(Comment.id))
+    return thread_query_options(select(Comment).where(
+        Comment.record_type == ref.type, Comment.record_id == ref.id)).order_by(Comment.id)
+
+
+def thread_query_options(query: Select[Any]) -> Select[Any]:
+    """Load with the comments what a thread shows of each (author, mentions, addressee, history)."""
+    return query.options(selectinload(Comment.author).selectinload(User.organisation),
+                         selectinload(Comment.mentions).selectinload(CommentMention.user),
+                         selectinload(Comment.addressed_organisation),
+                         selectinload(Comment.answered_by), selectinload(Comment.hidden_by),
+                         selectinload(Comment.revisions))
 
 
 def thread_size(ref: RecordRef) -> int:
@@ -285,6 +290,38 @@ def thread_page(ref: RecordRef, page: int | None) -> tuple[list[Comment], int, i
     shown = min(max(page or pages, 1), pages)
     comments = list(db.session.scalars(thread_query(ref).offset((shown - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     return comments, shown, pages
+
+
+@dataclass
+class ThreadSummary:
+    """A record's thread in brief (an agenda item's, on its meeting page): its size, its latest comments."""
+
+    total: int
+    latest: list[Comment] = field(default_factory=list)
+
+
+def summaries(record_type: RecordType, ids: Iterable[int], latest: int = 3) -> dict[int, ThreadSummary]:
+    """Each record's comment count and its `latest` comments (oldest of them first), for records of one
+    kind: a fixed number of queries whatever the number of records or comments (none: one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    ranked = (select(Comment.id, Comment.record_id,
+                     func.row_number().over(partition_by=Comment.record_id,
+                                            order_by=Comment.id.desc()).label("rank"),
+                     func.count().over(partition_by=Comment.record_id).label("total"))
+              .where(Comment.record_type == record_type, Comment.record_id.in_(wanted)).subquery())
+    rows = db.session.execute(select(ranked.c.id, ranked.c.record_id, ranked.c.total)
+                              .where(ranked.c.rank <= latest)).all()
+    if not rows:
+        return {}
+    comments = {comment.id: comment for comment in db.session.scalars(
+        thread_query_options(select(Comment).where(Comment.id.in_([row.id for row in rows])))
+        .order_by(Comment.id))}
+    found: dict[int, ThreadSummary] = {}
+    for row in sorted(rows, key=lambda row: row.id):
+        found.setdefault(row.record_id, ThreadSummary(row.total)).latest.append(comments[row.id])
+    return found
 
 
 def mentionable(council_id: int) -> ColumnElement[bool]:

@@ -14,12 +14,13 @@ from werkzeug.wrappers import Response
 from council.auth.permissions import can, require
 from council.conversations import services
 from council.conversations.forms import ActionForm, CommentForm, EditForm, HideForm, QuestionForm
-from council.conversations.models import Comment
+from council.conversations.models import Comment, RecordType
 from council.conversations.records import RecordRef, find, ref_of
 from council.conversations.rendering import to_html
 from council.directory.models import PlatformRole
 from council.forms import option, submit_form
 from council.i18n import LANGUAGE_NAMES, current_language, localize
+from council.meetings.models import AgendaItem, Meeting
 from council.tracker.models import Commitment
 from council.web import arg_int
 
@@ -103,6 +104,28 @@ def thread_of(record: Any) -> Thread | None:
     if not can(current_user, "conversation.read", ref):
         return None
     return _thread(ref)
+
+
+@dataclass
+class AgendaThreads:
+    """The threads of a meeting's agenda items, in brief, for the agenda on the meeting page."""
+
+    by_item: dict[int, services.ThreadSummary]
+    may_write: bool
+
+    def of(self, item: AgendaItem) -> services.ThreadSummary:
+        return self.by_item.get(item.id) or services.ThreadSummary(0)
+
+
+@bp.app_template_global()
+def agenda_threads(meeting: Meeting, items: list[AgendaItem]) -> AgendaThreads | None:
+    """Every agenda item's comment count and latest comments in a fixed number of queries; None when
+    the reader may not read the meeting's conversations (an agenda item's thread has its meeting's rules)."""
+    ref = ref_of(meeting)
+    if not can(current_user, "conversation.read", ref):
+        return None
+    return AgendaThreads(services.summaries(RecordType.AGENDA_ITEM, [item.id for item in items]),
+                         may_write=can(current_user, "conversation.write", ref))
 
 
 @bp.app_template_filter()
