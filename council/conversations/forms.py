@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import MultipleFileField, SelectField, SelectMultipleField, TextAreaField
 
 from council.forms import CouncilForm, language_options, optional_int
 
@@ -21,6 +21,8 @@ class CommentForm(CouncilForm):
     # Any of the council's people can be offered; whoever cannot read the record is refused by name.
     mentions = SelectMultipleField(_l("Mention (@)"), coerce=int, validate_choice=False, description=_l(
         "They are told of your comment. Tick each person to mention; type a name to find one."))
+    files = MultipleFileField(_l("Attach files"), description=_l(
+        "PDF, PNG, JPEG, DOCX, XLSX or ODT, up to 10 MB each; at most 5."))
 
 
 class QuestionForm(CommentForm):

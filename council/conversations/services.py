@@ -19,6 +19,7 @@ from council import events
 from council.auth.permissions import can, require
 from council.conversations.models import (
     Comment,
+    CommentAttachment,
     CommentMention,
     CommentRevision,
     CommentState,
@@ -40,8 +41,10 @@ from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES
 from council.timeutil import utcnow
+from council.tracker import evidence as evidence_files
 
 MAX_TEXT = 10_000
+MAX_FILES = 5  # a comment is short: a few files; a report's evidence goes with a progress report
 MAX_REASON = 1000
 PAGE_SIZE = 50
 EXCERPT = 300  # what a notification or the digest quotes of a comment
@@ -135,18 +138,44 @@ def _payload(ref: RecordRef, comment: Comment, **extra: Any) -> dict[str, Any]:
 # Writing ----------------------------------------------------------------------------------------------
 
 
+def _uploads(files: Iterable[evidence_files.Upload | None]) -> list[evidence_files.Upload]:
+    uploads = [upload for upload in files if upload is not None and upload.filename]
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(_("Attach at most %(count)s files to a comment (%(given)s were chosen).",
+                                 count=MAX_FILES, given=len(uploads)), field="files")
+    return uploads
+
+
+def _attach(comment: Comment, uploads: list[evidence_files.Upload]) -> None:
+    """Store every file or none (the evidence rules: type by content, size limit); a refused file removes
+    those already written, and the caller's rollback removes the comment."""
+    written: list[str] = []
+    try:
+        for upload in uploads:
+            stored = evidence_files.store_in(upload, f"comments/{comment.id}")
+            written.append(stored.stored_name)
+            comment.attachments.append(CommentAttachment(
+                filename=stored.filename, stored_name=stored.stored_name, content_type=stored.content_type,
+                size=stored.size, sha256=stored.sha256, created_at=utcnow()))
+    except Exception:
+        evidence_files.remove(written)
+        raise
+
+
 def add_comment(author: User, ref: RecordRef, *, text: str | None, language: str | None,
                 mentions: Iterable[int] = (), organisation_id: int | None = None,
-                question: bool = False) -> Comment:
+                question: bool = False, files: Iterable[evidence_files.Upload | None] = ()) -> Comment:
     """Write a comment on the record, or (with `question`) a question to an organisation of the other
-    side. Mentioned people, the record's responsible people and, for a question, the other side's
-    people who must answer are told (notifications listen to the event)."""
+    side, with files attached under the evidence rules. Mentioned people, the record's responsible
+    people and, for a question, the other side's people who must answer are told (notifications listen
+    to the event)."""
     require(author, "conversation.write", ref)
     problems = Problems()
     body = problems.check(_text, text)
     lang = problems.check(_language, language)
     people = problems.check(_mentioned, mentions, ref)
     organisation = problems.check(_addressee, author, ref, organisation_id) if question else None
+    uploads = problems.check(_uploads, files)
     problems.raise_any()
     assert body is not None and lang is not None  # noqa: S101  checked above; narrows the types
     comment = Comment(council_id=ref.council_id, record_type=ref.type, record_id=ref.id,
@@ -158,6 +187,7 @@ def add_comment(author: User, ref: RecordRef, *, text: str | None, language: str
         comment.question_state = QuestionState.OPEN
     db.session.add(comment)
     db.session.flush()
+    _attach(comment, uploads or [])
     mentioned = [person.id for person in people or []]
     told = set(mentioned) | ref.responsible() | askers(ref)
     if organisation is not None:
@@ -258,6 +288,18 @@ def get_comment(reader: User, comment_id: int) -> Comment:
     return comment
 
 
+def get_attachment(reader: User, attachment_id: int) -> CommentAttachment:
+    """A file of a visible comment on a record the reader may read, or NotFound (a withdrawn or hidden
+    comment's files go with its text)."""
+    attachment = db.session.get(CommentAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound(_("There is nothing at this address."))
+    comment = get_comment(reader, attachment.comment_id)
+    if comment.state != CommentState.VISIBLE:
+        raise NotFound(_("There is nothing at this address."))
+    return attachment
+
+
 def thread_query(ref: RecordRef) -> Select[Comment]:
     """The record's comments, oldest first, with everything a thread shows loaded in a fixed number of
     queries whatever its length."""
@@ -271,7 +313,7 @@ def thread_query_options(query: Select[Any]) -> Select[Any]:
                          selectinload(Comment.mentions).selectinload(CommentMention.user),
                          selectinload(Comment.addressed_organisation),
                          selectinload(Comment.answered_by), selectinload(Comment.hidden_by),
-                         selectinload(Comment.revisions))
+                         selectinload(Comment.revisions), selectinload(Comment.attachments))
 
 
 def thread_size(ref: RecordRef) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -21,6 +21,7 @@ from council.directory.models import PlatformRole
 from council.forms import option, submit_form
 from council.i18n import LANGUAGE_NAMES, current_language, localize
 from council.meetings.models import AgendaItem, Meeting
+from council.tracker import evidence as evidence_files
 from council.tracker.models import Commitment
 from council.web import arg_int
 
@@ -173,7 +174,7 @@ def add_comment(record_type: str, record_id: int) -> Any:
     form = comment_form(ref)
     return submit_form(form, lambda: _thread_page(ref, form), lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
-        mentions=form.mentions.data or []), _("Comment added."), _back)
+        mentions=form.mentions.data or [], files=form.files.data or []), _("Comment added."), _back)
 
 
 @bp.route("/commitments/<int:commitment_id>/ask", methods=["GET", "POST"])
@@ -199,7 +200,8 @@ def ask(commitment_id: int) -> Any:
 
     return submit_form(form, page, lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
-        mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True),
+        mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True,
+        files=form.files.data or []),
         _("Question sent to the other side."), _back)
 
 
@@ -208,6 +210,19 @@ def ask(commitment_id: int) -> Any:
 def comment(comment_id: int) -> Response:
     """A comment's address (in notifications): its place in its record's thread."""
     return redirect(_back(services.get_comment(current_user, comment_id)))
+
+
+@bp.get("/comments/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> Response:
+    """A comment's file, for the record's readers only (never public, never cached)."""
+    found = services.get_attachment(current_user, attachment_id)
+    path = evidence_files.path_of(found.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
