@@ -212,3 +212,4 @@ written_at  # shown in a comment's earlier versions (templates/conversations/_th
 replaced_at  # council/conversations/models.py: when an edit replaced the text
 author_name  # a field of the API's comments (council/api/conversations.py), read by marshmallow
 body_html  # a field of the API's comments (council/api/conversations.py), read by marshmallow
+may_write  # read by templates/conversations/_item_thread.html (an agenda item's thread in brief)

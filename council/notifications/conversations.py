@@ -151,7 +151,7 @@ def collect_questions(readers: Readers) -> list[tuple[Items, int]]:
         Organisation.id.in_(organisations))).all())
     theirs: dict[int, list[Comment]] = {}
     for position, person in askable.items():
-        country = countries.get(person.organisation_id)
+        country = countries.get(person.organisation_id) if person.organisation_id is not None else None
         theirs[position] = [
             question for question in questions if question.council_id == person.council_id and (
                 question.addressed_organisation_id == person.organisation_id or (
@@ -202,7 +202,8 @@ def collect_conversations(readers: Readers) -> list[tuple[Items, int]]:
             Comment.author_id, Comment.record_type, Comment.record_id).distinct().where(
             Comment.author_id.in_(ids), Comment.question_state.is_not(None),
             Comment.record_id.in_(sorted({record_id for _type, record_id in records})))):
-        askers.setdefault(author_id, set()).add((record_type, record_id))
+        if author_id is not None:
+            askers.setdefault(author_id, set()).add((record_type, record_id))
     theirs: dict[int, list[Comment]] = {}
     for position, (person, window) in enumerate(readers):
         theirs[position] = [

@@ -63,7 +63,8 @@ def test_a_file_attached_to_a_comment_is_listed_and_downloads(client, auth, worl
 
 
 @pytest.mark.parametrize(("files", "message"), [
-    ([(io.BytesIO(b"#!/bin/sh\nrm -rf /"), "akt.pdf")], "akt.pdf is not a PDF, PNG, JPEG, DOCX, XLSX or ODT file."),
+    ([(io.BytesIO(b"#!/bin/sh\nrm -rf /"), "akt.pdf")],
+     "akt.pdf is not a PDF, PNG, JPEG, DOCX, XLSX or ODT file."),
     ([(io.BytesIO(PDF), "good.pdf"), (io.BytesIO(b""), "empty.pdf")], "empty.pdf is empty."),
     ([(io.BytesIO(PDF), f"{n}.pdf") for n in range(6)],
      "Attach at most 5 files to a comment (6 were chosen)."),
