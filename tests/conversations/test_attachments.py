@@ -5,7 +5,6 @@ file on disk); served only to the record's readers, never on the public portal."
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,21 +15,13 @@ from council.extensions import db
 from council.tracker.evidence import EvidenceUpload
 from tests.conftest import error_summary, page_text
 from tests.factories import UserFactory
+from tests.tracker import conftest as evidence_tests
+from tests.tracker.conftest import PDF
+from tests.tracker.conftest import stored_files as stored
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+uploads = evidence_tests.uploads  # the evidence tests' upload folder (a fixture), for these files too
+
 PREFIX = "thread-commitment-{id}-"
-
-
-@pytest.fixture
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-def stored(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
 def _post(client, scene, files, **fields):

@@ -49,6 +49,7 @@ def tr(page: Page, message: str) -> str:
 class Stuck:
     recommendation_id: int
     commitment_id: int
+    counterpart_id: int
     code: str
     member_email: str
     member_name: str
@@ -90,7 +91,7 @@ def stuck(live_server: LiveServer) -> Iterator[Stuck]:
         services.report_progress(member, kazakh, progress=20, status="blocked",
                                  note="Нет программного обеспечения.")
         db.session.commit()
-        found = Stuck(recommendation.id, kazakh.id, kazakh.code, member.email, member.name)
+        found = Stuck(recommendation.id, kazakh.id, turkmen.id, kazakh.code, member.email, member.name)
         db.session.remove()
     yield found
     with live_server.app_context():  # the member goes (the records stay, like every journey's)
@@ -166,6 +167,17 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     member.set_viewport_size(MOBILE)
     screenshot(member, "conversations-thread-kk-390")
     assert horizontal_overflow(member) == 0
+
+    # The Kazakh member's own ask form (to the Turkmen counterpart), in Kazakh at both widths.
+    member.set_viewport_size(DESK)
+    member.goto(f"/commitments/{stuck.counterpart_id}/ask")
+    expect(member.locator("h1")).to_have_text(tr(member, "Ask the other side"))
+    screenshot(member, "conversations-ask-kk-1366")
+    member.set_viewport_size(MOBILE)
+    screenshot(member, "conversations-ask-kk-390")
+    assert horizontal_overflow(member) == 0
+    assert axe_violations(member) == []
+    member.set_viewport_size(DESK)
 
     # The co-chair reads the answer on the record and marks the question answered.
     chair.reload()
