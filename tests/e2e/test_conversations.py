@@ -193,7 +193,7 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     assert axe_violations(chair) == []
 
     # The member sees it answered on the record, and it has left their home page.
-    member.reload()
+    member.goto(f"/tracker/commitments/{stuck.commitment_id}")
     expect(thread(member).locator("article.question")).to_contain_text(tr(member, "Answered"))
     member.goto("/")
     expect(member.locator("section[aria-labelledby=home-questions] li", has_text=QUESTION[:40])) \
