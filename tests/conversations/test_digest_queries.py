@@ -16,11 +16,10 @@ from council.timeutil import utcnow
 from tests.dashboard.test_query_counts import counted
 from tests.factories import MembershipFactory, UserFactory
 
-UNTIL = utcnow() + timedelta(minutes=1)
-
-
 def readers_of(people):
-    return [(person, Window(UNTIL - timedelta(days=1), UNTIL, EmailMode.DAILY)) for person in people]
+    """Each person's daily window, ending now (read when the test runs, not when it is collected)."""
+    until = utcnow() + timedelta(minutes=1)
+    return [(person, Window(until - timedelta(days=1), until, EmailMode.DAILY)) for person in people]
 
 
 def _collect(readers):
