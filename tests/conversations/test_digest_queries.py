@@ -16,6 +16,7 @@ from council.timeutil import utcnow
 from tests.dashboard.test_query_counts import counted
 from tests.factories import MembershipFactory, UserFactory
 
+
 def readers_of(people):
     """Each person's daily window, ending now (read when the test runs, not when it is collected)."""
     until = utcnow() + timedelta(minutes=1)
