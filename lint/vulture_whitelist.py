@@ -221,3 +221,4 @@ body_html  # a field of the API's comments (council/api/conversations.py), read 
 partly  # a record's languages begun but not finished, read by templates/translating/_status.html
 _.default_port  # http.client reads it for the Host header (council/webhooks/delivery.py)
 _.as_bytes  # Flask-Mailman's console backend calls it on a message (council/emails.py, _PrebuiltBytes)
+may_write  # read by templates/conversations/_item_thread.html (an agenda item's thread in brief)

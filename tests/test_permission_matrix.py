@@ -265,6 +265,8 @@ MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "conversations.withdraw_comment": (NOBODY, roles("member")),
     "conversations.hide_comment": (STAFF, STAFF),
     "conversations.mark_answered": (NOBODY, NOBODY),
+    # A comment's file: whoever reads the record's thread, signed in (never the public).
+    "conversations.attachment": (SIGNED_IN, NOBODY),
 }
 
 REFUSED = {403, 404, 405, 409, 410}
@@ -376,7 +378,8 @@ def build_world(world: Any, uploads: Any) -> Records:
     from council.conversations import services as conversations
     from council.conversations.records import ref_of
 
-    comment = conversations.add_comment(world.member, ref_of(recommendation), text="Matrix", language="ru")
+    comment = conversations.add_comment(world.member, ref_of(recommendation), text="Matrix", language="ru",
+                                        files=[EvidenceUpload("matrix.pdf", io.BytesIO(pdf))])
     db.session.commit()
     membership = db.session.scalar(select(Membership).where(Membership.user_id == world.member.id))
     users = {"anon": None, "observer": world.observer, "outsider": world.outsider, "member": world.member,
@@ -393,7 +396,8 @@ def build_world(world: Any, uploads: Any) -> Records:
               "slug": world.council.slug, "kind": "recommendation", "record_id": recommendation.id,
               "lang": "kk", "language": "kk", "report_id": report.id, "file_format": "pdf",
               "endpoint_id": endpoint.id, "delivery_id": delivered.id, "observation_id": observation.id,
-              "record_type": "recommendation", "comment_id": comment.id}
+              "record_type": "recommendation", "comment_id": comment.id,
+              "attachment_id": comment.attachments[0].id}
     return Records(users, params)
 
 

@@ -55,6 +55,12 @@ class CommentSchema(Schema):
     answered_at = fields.DateTime(allow_none=True)
     answered_by_id = fields.Integer(allow_none=True)
     hidden_reason = fields.String(allow_none=True)
+    attachments = fields.Function(lambda c: [
+        {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
+         "url": url_for("conversations.attachment", attachment_id=a.id)}
+        for a in c.attachments] if c.state == CommentState.VISIBLE else [], metadata={
+        "description": "Files attached to the comment (the signed-in site serves them to the record's "
+                       "readers); none once withdrawn or hidden."})
 
 
 class CommentInputSchema(Schema):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import MultipleFileField, SelectField, SelectMultipleField, TextAreaField
 
 from council.forms import CouncilForm, language_options, optional_int
 
 
 class CommentForm(CouncilForm):
+    people: list[Any]  # the @ picker's people (views.Mentionable), set with the choices
+
     # Lengths and scripts are the service's to refuse, by name and with the count (one message each).
     text = TextAreaField(_l("Your comment"), description=_l(
         "Short formatted text: **bold**, *italic*, lists, > quotes and links. At most 10 000 characters."),
@@ -16,7 +20,9 @@ class CommentForm(CouncilForm):
     language = SelectField(_l("Written in"), choices=language_options())
     # Any of the council's people can be offered; whoever cannot read the record is refused by name.
     mentions = SelectMultipleField(_l("Mention (@)"), coerce=int, validate_choice=False, description=_l(
-        "They are told of your comment. Type a name to find a person; several people may be chosen."))
+        "They are told of your comment. Tick each person to mention; type a name to find one."))
+    files = MultipleFileField(_l("Attach files"), description=_l(
+        "PDF, PNG, JPEG, DOCX, XLSX or ODT, up to 10 MB each; at most 5."))
 
 
 class QuestionForm(CommentForm):

@@ -102,6 +102,8 @@ class Comment(Model):
         back_populates="comment", cascade="all, delete-orphan", order_by="CommentMention.user_id")
     revisions: Mapped[list[CommentRevision]] = relationship(
         back_populates="comment", cascade="all, delete-orphan", order_by="CommentRevision.id")
+    attachments: Mapped[list[CommentAttachment]] = relationship(
+        back_populates="comment", cascade="all, delete-orphan", order_by="CommentAttachment.id")
 
     @property
     def is_question(self) -> bool:
@@ -134,3 +136,22 @@ class CommentRevision(Model):
     replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     comment: Mapped[Comment] = relationship(back_populates="revisions")
+
+
+class CommentAttachment(Model):
+    """A file attached to a comment, under the evidence rules (types sniffed, size limited); kept on disk
+    under UPLOAD_FOLDER/comments/<comment>/, never in the database, and served only to the record's
+    readers."""
+
+    __tablename__ = "comment_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))  # as the author named it
+    stored_name: Mapped[str] = mapped_column(String(255))  # path under UPLOAD_FOLDER
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="attachments")

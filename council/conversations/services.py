@@ -8,6 +8,7 @@ the caller rolls back on a DomainError).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from council import events
 from council.auth.permissions import can, require
 from council.conversations.models import (
     Comment,
+    CommentAttachment,
     CommentMention,
     CommentRevision,
     CommentState,
@@ -39,8 +41,10 @@ from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES
 from council.timeutil import utcnow
+from council.tracker import evidence as evidence_files
 
 MAX_TEXT = 10_000
+MAX_FILES = 5  # a comment is short: a few files; a report's evidence goes with a progress report
 MAX_REASON = 1000
 PAGE_SIZE = 50
 EXCERPT = 300  # what a notification or the digest quotes of a comment
@@ -74,9 +78,8 @@ def _mentioned(ids: Iterable[int], ref: RecordRef) -> list[User]:
     wanted = sorted({int(value) for value in ids})
     if not wanted:
         return []
-    people = list(db.session.scalars(select(User).where(User.id.in_(wanted))))
-    found = {person.id: person for person in people
-             if person.council_id == ref.council_id and person.active}
+    people = list(db.session.scalars(select(User).where(User.id.in_(wanted), mentionable(ref.council_id))))
+    found = {person.id: person for person in people}
     if len(found) != len(wanted):
         raise ValidationFailed(_("Choose people of this council to mention."), field="mentions")
     unable = [person.name for person in found.values() if not can(person, "conversation.read", ref)]
@@ -118,6 +121,13 @@ def answerers(comment: Comment) -> set[int]:
     return people
 
 
+def askers(ref: RecordRef) -> set[int]:
+    """Who asked a question on the record: they hear what is said after it in the thread (the answer)."""
+    return set(db.session.scalars(select(Comment.author_id).where(
+        Comment.record_type == ref.type, Comment.record_id == ref.id, Comment.question_state.is_not(None),
+        Comment.author_id.is_not(None))))
+
+
 def _payload(ref: RecordRef, comment: Comment, **extra: Any) -> dict[str, Any]:
     """What notifications need, and what the history shows: the record, its group, the comment quoted."""
     return {"record_type": ref.type.value, "record_id": ref.id, "code": ref.code, "title": ref.title,
@@ -128,18 +138,44 @@ def _payload(ref: RecordRef, comment: Comment, **extra: Any) -> dict[str, Any]:
 # Writing ----------------------------------------------------------------------------------------------
 
 
+def _uploads(files: Iterable[evidence_files.Upload | None]) -> list[evidence_files.Upload]:
+    uploads = [upload for upload in files if upload is not None and upload.filename]
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(_("Attach at most %(count)s files to a comment (%(given)s were chosen).",
+                                 count=MAX_FILES, given=len(uploads)), field="files")
+    return uploads
+
+
+def _attach(comment: Comment, uploads: list[evidence_files.Upload]) -> None:
+    """Store every file or none (the evidence rules: type by content, size limit); a refused file removes
+    those already written, and the caller's rollback removes the comment."""
+    written: list[str] = []
+    try:
+        for upload in uploads:
+            stored = evidence_files.store_in(upload, f"comments/{comment.id}")
+            written.append(stored.stored_name)
+            comment.attachments.append(CommentAttachment(
+                filename=stored.filename, stored_name=stored.stored_name, content_type=stored.content_type,
+                size=stored.size, sha256=stored.sha256, created_at=utcnow()))
+    except Exception:
+        evidence_files.remove(written)
+        raise
+
+
 def add_comment(author: User, ref: RecordRef, *, text: str | None, language: str | None,
                 mentions: Iterable[int] = (), organisation_id: int | None = None,
-                question: bool = False) -> Comment:
+                question: bool = False, files: Iterable[evidence_files.Upload | None] = ()) -> Comment:
     """Write a comment on the record, or (with `question`) a question to an organisation of the other
-    side. Mentioned people, the record's responsible people and, for a question, the other side's
-    people who must answer are told (notifications listen to the event)."""
+    side, with files attached under the evidence rules. Mentioned people, the record's responsible
+    people and, for a question, the other side's people who must answer are told (notifications listen
+    to the event)."""
     require(author, "conversation.write", ref)
     problems = Problems()
     body = problems.check(_text, text)
     lang = problems.check(_language, language)
     people = problems.check(_mentioned, mentions, ref)
     organisation = problems.check(_addressee, author, ref, organisation_id) if question else None
+    uploads = problems.check(_uploads, files)
     problems.raise_any()
     assert body is not None and lang is not None  # noqa: S101  checked above; narrows the types
     comment = Comment(council_id=ref.council_id, record_type=ref.type, record_id=ref.id,
@@ -151,8 +187,9 @@ def add_comment(author: User, ref: RecordRef, *, text: str | None, language: str
         comment.question_state = QuestionState.OPEN
     db.session.add(comment)
     db.session.flush()
+    _attach(comment, uploads or [])
     mentioned = [person.id for person in people or []]
-    told = set(mentioned) | ref.responsible()
+    told = set(mentioned) | ref.responsible() | askers(ref)
     if organisation is not None:
         told |= answerers(comment)
         events.record(ConversationEvent.ASKED, comment, author, **_payload(
@@ -251,16 +288,32 @@ def get_comment(reader: User, comment_id: int) -> Comment:
     return comment
 
 
+def get_attachment(reader: User, attachment_id: int) -> CommentAttachment:
+    """A file of a visible comment on a record the reader may read, or NotFound (a withdrawn or hidden
+    comment's files go with its text)."""
+    attachment = db.session.get(CommentAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound(_("There is nothing at this address."))
+    comment = get_comment(reader, attachment.comment_id)
+    if comment.state != CommentState.VISIBLE:
+        raise NotFound(_("There is nothing at this address."))
+    return attachment
+
+
 def thread_query(ref: RecordRef) -> Select[Comment]:
     """The record's comments, oldest first, with everything a thread shows loaded in a fixed number of
     queries whatever its length."""
-    return (select(Comment).where(Comment.record_type == ref.type, Comment.record_id == ref.id)
-            .options(selectinload(Comment.author).selectinload(User.organisation),
-                     selectinload(Comment.mentions).selectinload(CommentMention.user),
-                     selectinload(Comment.addressed_organisation),
-                     selectinload(Comment.answered_by), selectinload(Comment.hidden_by),
-                     selectinload(Comment.revisions))
-            .order_by(Comment.id))
+    return thread_query_options(select(Comment).where(
+        Comment.record_type == ref.type, Comment.record_id == ref.id)).order_by(Comment.id)
+
+
+def thread_query_options(query: Select[Any]) -> Select[Any]:
+    """Load with the comments what a thread shows of each (author, mentions, addressee, history)."""
+    return query.options(selectinload(Comment.author).selectinload(User.organisation),
+                         selectinload(Comment.mentions).selectinload(CommentMention.user),
+                         selectinload(Comment.addressed_organisation),
+                         selectinload(Comment.answered_by), selectinload(Comment.hidden_by),
+                         selectinload(Comment.revisions), selectinload(Comment.attachments))
 
 
 def thread_size(ref: RecordRef) -> int:
@@ -281,10 +334,48 @@ def thread_page(ref: RecordRef, page: int | None) -> tuple[list[Comment], int, i
     return comments, shown, pages
 
 
+@dataclass
+class ThreadSummary:
+    """A record's thread in brief (an agenda item's, on its meeting page): its size, its latest comments."""
+
+    total: int
+    latest: list[Comment] = field(default_factory=list)
+
+
+def summaries(record_type: RecordType, ids: Iterable[int], latest: int = 3) -> dict[int, ThreadSummary]:
+    """Each record's comment count and its `latest` comments (oldest of them first), for records of one
+    kind: a fixed number of queries whatever the number of records or comments (none: one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    ranked = (select(Comment.id, Comment.record_id,
+                     func.row_number().over(partition_by=Comment.record_id,
+                                            order_by=Comment.id.desc()).label("rank"),
+                     func.count().over(partition_by=Comment.record_id).label("total"))
+              .where(Comment.record_type == record_type, Comment.record_id.in_(wanted)).subquery())
+    rows = db.session.execute(select(ranked.c.id, ranked.c.record_id, ranked.c.total)
+                              .where(ranked.c.rank <= latest)).all()
+    if not rows:
+        return {}
+    comments = {comment.id: comment for comment in db.session.scalars(
+        thread_query_options(select(Comment).where(Comment.id.in_([row.id for row in rows])))
+        .order_by(Comment.id))}
+    found: dict[int, ThreadSummary] = {}
+    for row in sorted(rows, key=lambda row: row.id):
+        found.setdefault(row.record_id, ThreadSummary(row.total)).latest.append(comments[row.id])
+    return found
+
+
+def mentionable(council_id: int) -> ColumnElement[bool]:
+    """Who may be named with @: the council's active people; the platform's administrators are not of
+    its conversations (they run the platform, they do not answer for its records)."""
+    return and_(User.council_id == council_id, User.active.is_(True), User.role != PlatformRole.ADMIN)
+
+
 def mention_candidates(council_id: int) -> list[User]:
-    """The people the @ picker offers: the council's active people, by name, with their organisation."""
+    """The people the @ picker offers, by name, with their organisation."""
     return list(db.session.scalars(
-        select(User).where(User.council_id == council_id, User.active.is_(True))
+        select(User).where(mentionable(council_id))
         .options(selectinload(User.organisation)).order_by(User.name)))
 
 

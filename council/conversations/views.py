@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -14,12 +14,14 @@ from werkzeug.wrappers import Response
 from council.auth.permissions import can, require
 from council.conversations import services
 from council.conversations.forms import ActionForm, CommentForm, EditForm, HideForm, QuestionForm
-from council.conversations.models import Comment
+from council.conversations.models import Comment, RecordType
 from council.conversations.records import RecordRef, find, ref_of
 from council.conversations.rendering import to_html
 from council.directory.models import PlatformRole
 from council.forms import option, submit_form
 from council.i18n import current_language, localize
+from council.meetings.models import AgendaItem, Meeting
+from council.tracker import evidence as evidence_files
 from council.tracker.models import Commitment
 from council.web import arg_int
 
@@ -39,16 +41,24 @@ class Thread:
     asked: list[Any] = field(default_factory=list)  # organisations a question may go to
 
 
-def _people_choices(ref: RecordRef) -> list[Any]:
-    """The @ picker: each person with their position and organisation, to tell namesakes apart."""
-    choices = []
+@dataclass(frozen=True)
+class Mentionable:
+    """One person of the @ picker: the name, and what tells namesakes apart (never their e-mail)."""
+
+    id: int
+    name: str
+    detail: str
+
+
+def _mentionable(ref: RecordRef) -> list[Mentionable]:
+    people = []
     for person in services.mention_candidates(ref.council_id):
-        parts = [person.name, person.position or ""]
+        parts = [person.position or ""]
         if person.organisation is not None:
             parts.append(localize(person.organisation.name, person.organisation.original_language,
                                   current_language()).text)
-        choices.append(option(person.id, " · ".join(part for part in parts if part)))
-    return choices
+        people.append(Mentionable(person.id, person.name, " · ".join(part for part in parts if part)))
+    return people
 
 
 def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **data: Any) -> CommentForm:
@@ -56,7 +66,8 @@ def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **
     form = form_class(prefix=thread_anchor(ref) if form_class is CommentForm else "", **data)
     if not form.is_submitted():
         form.language.data = form.language.data if data.get("language") else current_language()
-    form.mentions.choices = _people_choices(ref)
+    form.people = _mentionable(ref)
+    form.mentions.choices = [option(person.id, person.name) for person in form.people]
     return form
 
 
@@ -94,6 +105,28 @@ def thread_of(record: Any) -> Thread | None:
     if not can(current_user, "conversation.read", ref):
         return None
     return _thread(ref)
+
+
+@dataclass
+class AgendaThreads:
+    """The threads of a meeting's agenda items, in brief, for the agenda on the meeting page."""
+
+    by_item: dict[int, services.ThreadSummary]
+    may_write: bool
+
+    def of(self, item: AgendaItem) -> services.ThreadSummary:
+        return self.by_item.get(item.id) or services.ThreadSummary(0)
+
+
+@bp.app_template_global()
+def agenda_threads(meeting: Meeting, items: list[AgendaItem]) -> AgendaThreads | None:
+    """Every agenda item's comment count and latest comments in a fixed number of queries; None when
+    the reader may not read the meeting's conversations (an agenda item's thread has its meeting's rules)."""
+    ref = ref_of(meeting)
+    if not can(current_user, "conversation.read", ref):
+        return None
+    return AgendaThreads(services.summaries(RecordType.AGENDA_ITEM, [item.id for item in items]),
+                         may_write=can(current_user, "conversation.write", ref))
 
 
 @bp.app_template_filter()
@@ -136,7 +169,7 @@ def add_comment(record_type: str, record_id: int) -> Any:
     form = comment_form(ref)
     return submit_form(form, lambda: _thread_page(ref, form), lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
-        mentions=form.mentions.data or []), _("Comment added."), _back)
+        mentions=form.mentions.data or [], files=form.files.data or []), _("Comment added."), _back)
 
 
 @bp.route("/commitments/<int:commitment_id>/ask", methods=["GET", "POST"])
@@ -162,7 +195,8 @@ def ask(commitment_id: int) -> Any:
 
     return submit_form(form, page, lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
-        mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True),
+        mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True,
+        files=form.files.data or []),
         _("Question sent to the other side."), _back)
 
 
@@ -171,6 +205,19 @@ def ask(commitment_id: int) -> Any:
 def comment(comment_id: int) -> Response:
     """A comment's address (in notifications): its place in its record's thread."""
     return redirect(_back(services.get_comment(current_user, comment_id)))
+
+
+@bp.get("/comments/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> Response:
+    """A comment's file, for the record's readers only (never public, never cached)."""
+    found = services.get_attachment(current_user, attachment_id)
+    path = evidence_files.path_of(found.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -16,8 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from council.conversations.models import (
     Comment,
@@ -28,14 +28,14 @@ from council.conversations.models import (
 )
 from council.conversations.records import co_chairs
 from council.conversations.rendering import to_plain
-from council.conversations.services import answerers, open_for, records_of
-from council.directory.models import User
+from council.conversations.services import answerers, records_of
+from council.directory.models import GroupRole, Membership, Organisation, PlatformRole
 from council.extensions import db
 from council.notifications.audiences import HEARERS, Audience, Hearers
 from council.notifications.messages import EVENT_HEADLINES, SUBJECT_PAGES, Reader, page_link
 from council.notifications.models import ReminderKind
 from council.notifications.reminders import Reminder, reminder_source
-from council.notifications.sections import SECTION_LIMIT, Items, Line, Readers, Window, digest_section
+from council.notifications.sections import SECTION_LIMIT, Items, Line, Readers, digest_section
 
 REMINDER_DAYS = 5
 ESCALATION_DAYS = 14
@@ -119,46 +119,103 @@ def _render(item: dict[str, Any], reader: Reader) -> Line:
 @digest_section("questions", _l("Questions of the other side waiting for your answer"), _render,
                 more="home.home", needs_reader=True)
 def collect_questions(readers: Readers) -> list[tuple[Items, int]]:
-    # One query tells whether the batch's councils have an open question at all; only then is each
-    # reader asked for theirs (per reader, for now: questions are few).
-    councils = {person.council_id for person, _window in readers}
-    if not readers or db.session.scalar(select(Comment.id).where(
-            Comment.council_id.in_(councils), Comment.question_state == QuestionState.OPEN,
-            Comment.state == CommentState.VISIBLE).limit(1)) is None:
-        return [([], 0) for _reader in readers]
-    return [_questions_of(person) for person, _window in readers]
-
-
-def _questions_of(person: User) -> tuple[Items, int]:
-    condition = open_for(person)
-    questions = list(db.session.scalars(select(Comment).where(condition).options(
-        selectinload(Comment.author)).order_by(Comment.created_at, Comment.id).limit(SECTION_LIMIT)))
-    total = db.session.scalar(select(func.count()).select_from(Comment).where(condition)) or 0
-    codes = records_of(questions)
-    return [_item(question, codes, True) for question in questions], total
+    """The open questions each reader must answer (home's `questions_for`, the rule of `open_for`):
+    addressed to their organisation or, for a co-chair, to their side in a group they co-chair. One
+    query finds the batch's questions (none: done); the readers' share is taken in Python."""
+    results: list[tuple[Items, int]] = [([], 0) for _reader in readers]
+    askable = {position: person for position, (person, _window) in enumerate(readers)
+               if person.active and person.role != PlatformRole.OBSERVER}
+    if not askable:
+        return results
+    chaired: dict[int, set[int]] = {person.id: set() for person in askable.values()}
+    for user_id, group_id in db.session.execute(select(Membership.user_id, Membership.group_id).where(
+            Membership.user_id.in_(sorted(chaired)), Membership.role == GroupRole.CO_CHAIR)):
+        chaired[user_id].add(group_id)
+    organisations = sorted({person.organisation_id for person in askable.values()
+                            if person.organisation_id is not None})
+    groups = sorted({group for found in chaired.values() for group in found})
+    if not organisations:
+        return results
+    addressed = [Comment.addressed_organisation_id.in_(organisations)]
+    if groups:
+        addressed.append(Comment.group_id.in_(groups))
+    questions = list(db.session.scalars(
+        select(Comment).where(Comment.council_id.in_(sorted({p.council_id for p in askable.values()})),
+                              Comment.question_state == QuestionState.OPEN,
+                              Comment.state == CommentState.VISIBLE, or_(*addressed))
+        .options(selectinload(Comment.author), selectinload(Comment.addressed_organisation))
+        .order_by(Comment.created_at, Comment.id)))
+    if not questions:
+        return results
+    countries = dict(db.session.execute(select(Organisation.id, Organisation.country_code).where(
+        Organisation.id.in_(organisations))).all())
+    theirs: dict[int, list[Comment]] = {}
+    for position, person in askable.items():
+        country = countries.get(person.organisation_id) if person.organisation_id is not None else None
+        theirs[position] = [
+            question for question in questions if question.council_id == person.council_id and (
+                question.addressed_organisation_id == person.organisation_id or (
+                    country is not None and question.group_id in chaired[person.id]
+                    and question.addressed_organisation is not None
+                    and question.addressed_organisation.country_code == country))]
+    codes = records_of({question.id: question for found in theirs.values()
+                        for question in found[:SECTION_LIMIT]}.values())
+    for position, found in theirs.items():
+        results[position] = ([_item(question, codes, True) for question in found[:SECTION_LIMIT]],
+                             len(found))
+    return results
 
 
 @digest_section("conversations", _l("Conversations"), _render, more="home.home")
 def collect_conversations(readers: Readers) -> list[tuple[Items, int]]:
-    # One query tells whether anything was said in the batch's windows; only then per reader.
-    if not readers or db.session.scalar(select(Comment.id).where(
-            Comment.created_at > min(window.since for _person, window in readers),
-            Comment.created_at <= max(window.until for _person, window in readers),
-            Comment.state == CommentState.VISIBLE).limit(1)) is None:
-        return [([], 0) for _reader in readers]
-    return [_conversations_of(person, window) for person, window in readers]
-
-
-def _conversations_of(person: User, window: Window) -> tuple[Items, int]:
-    """Comments of the period that mention the person or are on their commitments' and groups'
-    threads where they were told (the comment's event named them), not their own."""
-    mentioned = select(CommentMention.comment_id).where(CommentMention.user_id == person.id)
-    conditions = (Comment.created_at > window.since, Comment.created_at <= window.until,
-                  Comment.state == CommentState.VISIBLE, Comment.author_id != person.id,
-                  or_(Comment.id.in_(mentioned), Comment.addressed_organisation_id == person.organisation_id
-                      if person.organisation_id is not None else Comment.id.in_(mentioned)))
-    comments = list(db.session.scalars(select(Comment).where(*conditions).options(
-        selectinload(Comment.author)).order_by(Comment.id).limit(SECTION_LIMIT)))
-    total = db.session.scalar(select(func.count()).select_from(Comment).where(*conditions)) or 0
-    codes = records_of(comments)
-    return [_item(comment, codes, comment.is_question) for comment in comments], total
+    """Comments of each reader's period, not their own, that mention them, are questions to their
+    organisation, or are said on a record where they asked a question (the asker hears the answers).
+    One query finds the batch's comments (none: done); two more say whom each one concerns."""
+    results: list[tuple[Items, int]] = [([], 0) for _reader in readers]
+    if not readers:
+        return results
+    ids = sorted({person.id for person, _window in readers})
+    organisations = sorted({person.organisation_id for person, _window in readers
+                            if person.organisation_id is not None})
+    asked = aliased(Comment)
+    concerns = [Comment.id.in_(select(CommentMention.comment_id).where(CommentMention.user_id.in_(ids))),
+                exists().where(asked.record_type == Comment.record_type, asked.record_id == Comment.record_id,
+                               asked.author_id.in_(ids), asked.question_state.is_not(None))]
+    if organisations:
+        concerns.append(Comment.addressed_organisation_id.in_(organisations))
+    comments = list(db.session.scalars(
+        select(Comment).where(Comment.created_at > min(window.since for _person, window in readers),
+                              Comment.created_at <= max(window.until for _person, window in readers),
+                              Comment.state == CommentState.VISIBLE, or_(*concerns))
+        .options(selectinload(Comment.author)).order_by(Comment.id)))
+    if not comments:
+        return results
+    mentioned: dict[int, set[int]] = {}
+    for comment_id, user_id in db.session.execute(select(
+            CommentMention.comment_id, CommentMention.user_id).where(
+            CommentMention.comment_id.in_([comment.id for comment in comments]),
+            CommentMention.user_id.in_(ids))):
+        mentioned.setdefault(user_id, set()).add(comment_id)
+    askers: dict[int, set[tuple[str, int]]] = {}
+    records = {(comment.record_type, comment.record_id) for comment in comments}
+    for author_id, record_type, record_id in db.session.execute(select(
+            Comment.author_id, Comment.record_type, Comment.record_id).distinct().where(
+            Comment.author_id.in_(ids), Comment.question_state.is_not(None),
+            Comment.record_id.in_(sorted({record_id for _type, record_id in records})))):
+        if author_id is not None:
+            askers.setdefault(author_id, set()).add((record_type, record_id))
+    theirs: dict[int, list[Comment]] = {}
+    for position, (person, window) in enumerate(readers):
+        theirs[position] = [
+            comment for comment in comments
+            if window.since < comment.created_at <= window.until and comment.author_id != person.id and (
+                comment.id in mentioned.get(person.id, ()) or (
+                    person.organisation_id is not None
+                    and comment.addressed_organisation_id == person.organisation_id)
+                or (comment.record_type, comment.record_id) in askers.get(person.id, ()))]
+    codes = records_of({comment.id: comment for found in theirs.values()
+                        for comment in found[:SECTION_LIMIT]}.values())
+    for position, found in theirs.items():
+        shown = found[:SECTION_LIMIT]
+        results[position] = ([_item(comment, codes, comment.is_question) for comment in shown], len(found))
+    return results

@@ -108,6 +108,31 @@
       });
     });
   });
+  // The same for a long list of checkboxes (the @ picker of a conversation): the box hides the people
+  // whose name, position and organisation do not contain the words; ticked ones stay shown.
+  document.addEventListener("DOMContentLoaded", function () {
+    var label = document.documentElement.getAttribute("data-filter-label");
+    document.querySelectorAll("form[method=post] [data-picker]").forEach(function (list, index) {
+      var choices = list.querySelectorAll("label");
+      if (choices.length <= PICKER_SIZE || !label) { return; }
+      var legend = list.closest("fieldset") && list.closest("fieldset").querySelector("legend");
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "picker-filter";
+      box.id = "picker-list-filter-" + index;
+      box.setAttribute("aria-label", label + (legend ? ": " + legend.textContent.trim() : ""));
+      box.placeholder = label;
+      list.parentNode.insertBefore(box, list);
+      box.addEventListener("input", function () {
+        var words = folded(box.value).split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(choices, function (choice) {
+          var text = folded(choice.textContent);
+          var ticked = choice.querySelector("input:checked") !== null;
+          choice.hidden = !ticked && !words.every(function (word) { return text.indexOf(word) !== -1; });
+        });
+      });
+    });
+  });
   // htmx requests carry the CSRF token from the page's meta tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -111,8 +111,14 @@ def store(upload: Upload, commitment_id: int) -> StoredFile:
 
     Raises ValidationFailed (field "files") and leaves nothing on disk when the file is refused.
     """
+    return store_in(upload, f"evidence/{commitment_id}")
+
+
+def store_in(upload: Upload, place: str) -> StoredFile:
+    """Copy an upload under UPLOAD_FOLDER/<place>/ with the evidence rules (size, sniffed type): what a
+    progress report and a comment attach alike. Refused: ValidationFailed (field "files"), nothing on disk."""
     filename = clean_filename(upload.filename)
-    folder = upload_root() / "evidence" / str(commitment_id)
+    folder = upload_root() / place
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{secrets.token_hex(16)}.part"
     digest = hashlib.sha256()
@@ -133,7 +139,7 @@ def store(upload: Upload, commitment_id: int) -> StoredFile:
         if content_type is None:
             raise ValidationFailed(_("%(name)s is not a PDF, PNG, JPEG, DOCX, XLSX or ODT file.",
                                      name=filename), field="files")
-        stored_name = f"evidence/{commitment_id}/{secrets.token_hex(16)}.{ALLOWED_TYPES[content_type]}"
+        stored_name = f"{place}/{secrets.token_hex(16)}.{ALLOWED_TYPES[content_type]}"
         partial.rename(upload_root() / stored_name)
     finally:
         partial.unlink(missing_ok=True)

@@ -148,3 +148,63 @@ def test_500_comments_in_constant_queries_and_pages_of_50(client, auth, world, s
     assert "Комментарий 494<" in page
     first = page_text(client.get(f"/threads/commitment/{scene.kz_commitment.id}?page=1"))
     assert "Комментарий 0<" in first and "Комментарий 50<" not in first
+
+
+def test_a_question_shows_only_on_the_record_where_it_was_asked(client, auth, world, scene):
+    """Asked on the Kazakh commitment: not on its Turkmen counterpart, its recommendation, nor on a record
+    of another kind that shares its id (pages and API)."""
+    from tests.factories import InitiativeFactory
+
+    question = services.add_comment(world.tm_chair, scene.kz_ref, text="Näme üçin togtady?", language="tk",
+                                    organisation_id=world.kz_org.id, question=True)
+    while (initiative := InitiativeFactory(council=world.council)).id < scene.kz_commitment.id:
+        pass
+    db.session.commit()
+    auth.login(world.tm_chair)
+    assert "Näme üçin togtady?" in page_text(client.get(f"/tracker/commitments/{scene.kz_commitment.id}"))
+    for url in (f"/tracker/commitments/{scene.tm_commitment.id}",
+                f"/tracker/recommendations/{scene.recommendation.id}",
+                f"/threads/commitment/{scene.tm_commitment.id}",
+                f"/threads/recommendation/{scene.recommendation.id}",
+                f"/threads/initiative/{scene.kz_commitment.id}",
+                f"/tracker/initiatives/{initiative.id}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Näme üçin togtady?" not in page_text(response), url
+        assert f"comment-{question.id}" not in page_text(response), url
+    from tests.conversations.test_api import _headers
+
+    headers = _headers(world.tm_chair)
+    for kind, record_id in (("commitment", scene.tm_commitment.id),
+                            ("recommendation", scene.recommendation.id),
+                            ("initiative", scene.kz_commitment.id)):
+        listed = client.get(f"/api/v1/threads/{kind}/{record_id}/comments", headers=headers)
+        assert listed.status_code == 200 and listed.json["total"] == 0, (kind, listed.json)
+    listed = client.get(f"/api/v1/threads/commitment/{scene.kz_commitment.id}/comments", headers=headers)
+    assert [item["id"] for item in listed.json["items"]] == [question.id]
+
+
+def test_the_mention_picker_lists_people_without_e_mail_or_administrators(client, auth, world, scene):
+    world.tm_member.position = "Gümrük gullugynyň hünärmeni"
+    db.session.commit()
+    auth.login(world.member)
+    page = page_text(client.get(f"/tracker/commitments/{scene.kz_commitment.id}"))
+    picker = page[page.index('<fieldset class="mention-picker'):]
+    picker = picker[:picker.index("</fieldset>")]
+    prefix = PREFIX.format(id=scene.kz_commitment.id)
+    # Plain checkboxes (they work without JavaScript), one per person, with position and organisation.
+    assert f'name="{prefix}mentions" value="{world.tm_member.id}"' in picker
+    assert world.tm_member.name in picker and "Gümrük gullugynyň hünärmeni" in picker
+    assert world.tm_org.name["ru"] in picker or world.tm_org.name.get("en", "") in picker
+    assert "@" not in picker.replace("(@)", "")  # no e-mail address
+    assert f'value="{world.admin.id}"' not in picker
+    # Ticking two people (what a browser without JavaScript posts) mentions both.
+    response = _post(client, scene, text="Посмотрите", language="ru",
+                     mentions=[world.tm_member.id, world.kz_chair.id])
+    assert response.status_code == 302
+    comment = db.session.scalar(select(Comment))
+    assert {m.user_id for m in comment.mentions} == {world.tm_member.id, world.kz_chair.id}
+    # An administrator is not of the council's conversations: refused, not silently dropped.
+    refused = _post(client, scene, text="Admin?", language="ru", mentions=[world.admin.id])
+    assert refused.status_code == 422
+    assert (f"{prefix}mentions", "Choose people of this council to mention.") in error_summary(refused)
