@@ -12,7 +12,7 @@ import council.dbtypes  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = 'conv18b0001'
-down_revision = 'conv0001'
+down_revision = 'integ20b0001'
 branch_labels = None
 depends_on = None
 
