@@ -143,8 +143,10 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     expect(waiting).to_have_count(1)
     follow(member, f"section[aria-labelledby=home-questions] li:has-text('{QUESTION[:40]}') a")
     expect(thread(member).locator("article.question")).to_contain_text(QUESTION)
-    # The question is in Turkmen, shown to a Kazakh reader with the usual notice.
-    expect(thread(member).locator("article.question .untranslated")).to_be_visible()
+    # The question is in Turkmen, shown to a Kazakh reader with the compact language mark.
+    mark = thread(member).locator("article.question .lang-mark")
+    expect(mark).to_be_visible()
+    expect(mark.locator("[aria-hidden=true]")).to_have_text("TK")
     form = thread(member).locator("form.comment-form")
     form.locator("textarea").fill(ANSWER)
     expect(form.locator("select[name$=language]")).to_have_value("kk")
