@@ -55,11 +55,11 @@ def write_reminder(reminder: Reminder) -> int:
     recipients = set(reminder.recipient_ids) - already
     if not recipients:
         return 0
-    rows = write_notifications(kind=reminder.kind, council_id=reminder.council_id, direct=recipients,
-                               group_members=set(), importance=Importance.IMPORTANT,
-                               group_id=reminder.group_id, payload=reminder.payload,
-                               dedupe_key=reminder.key)
-    try:
+    try:  # the insert is flushed inside write_notifications, so another run's rows can clash there too
+        rows = write_notifications(kind=reminder.kind, council_id=reminder.council_id, direct=recipients,
+                                   group_members=set(), importance=Importance.IMPORTANT,
+                                   group_id=reminder.group_id, payload=reminder.payload,
+                                   dedupe_key=reminder.key)
         db.session.commit()
     except IntegrityError:  # another run wrote it a moment ago
         db.session.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from council.directory.models import User
 from council.extensions import db
@@ -129,3 +129,31 @@ def test_reminders_of_digest_readers_wait_for_the_digest(world, mail_sink):
     text = mail_sink.text_of(mail_to(mail_sink, "member@example.org")[0])
     assert "(in 1 day)" in text and "Due in 1 day" not in text  # in its section, not twice
     assert "Commitment TRD-2026-004-KZ1" in text
+
+
+def test_a_reminder_another_run_wrote_a_moment_ago_is_not_an_error_and_is_sent_once(world, mail_sink):
+    """Two scans at once (beat's run and a retried one): the other commits its rows between our check of
+    who has had the reminder and our insert. Ours gives way instead of failing the whole scan."""
+    commitment(world, TODAY + timedelta(days=7), owner=world.member)
+    other_run_done = []
+
+    def other_run_commits_first(session, flush_context, instances) -> None:
+        if other_run_done:
+            return
+        rows = [{column: getattr(row, column) for column in (
+            "council_id", "recipient_id", "channel", "state", "kind", "payload", "dedupe_key", "created_at",
+            "group_id", "event_id", "next_attempt_at", "sent_at")} for row in session.new
+            if isinstance(row, Notification)]
+        with db.engine.begin() as other:  # a connection of its own: another worker's transaction
+            other.execute(Notification.__table__.insert(), rows)
+        other_run_done.append(len(rows))
+
+    event.listen(db.session, "before_flush", other_run_commits_first)
+    try:
+        assert send_reminders(MORNING) == 0
+    finally:
+        event.remove(db.session, "before_flush", other_run_commits_first)
+    assert other_run_done and other_run_done[0] >= 2  # in the app and by e-mail
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.recipient_id == world.member.id, Notification.channel == Channel.EMAIL)) == 1
+    assert send_reminders(MORNING + timedelta(minutes=30)) == 0  # and nothing is added later
