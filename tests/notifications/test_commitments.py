@@ -137,7 +137,7 @@ def test_a_reminder_another_run_wrote_a_moment_ago_is_not_an_error_and_is_sent_o
     commitment(world, TODAY + timedelta(days=7), owner=world.member)
     other_run_done = []
 
-    def other_run_commits_first(session, flush_context, instances) -> None:
+    def other_run_commits_first(session, *_flush_arguments) -> None:
         if other_run_done:
             return
         rows = [{column: getattr(row, column) for column in (
