@@ -23,29 +23,21 @@ does not answer at all costs a page up to a second per block: the client's timeo
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.orm import Session
 
-from council import events
+from council import events, generations
 from council.dashboard.figures import Scope
 from council.extensions import cache, db
+from council.generations import EVERY_COUNCIL, safely
 from council.tracker.models import Commitment, TrackerEvent
-
-log = logging.getLogger(__name__)
 
 # Written in a cached block where a form's CSRF token goes; replaced by the reader's token when served.
 CSRF_MARK = "\x00csrf-token\x00"
-_EVERY_COUNCIL = "all"
-_STALE = "dashboard_stale"  # session.info: the generations this transaction's events move on
 # A change of one commitment changes the figures of the scopes it is in, nothing else.
 COMMITMENT_CHANGES = frozenset({
     TrackerEvent.COMMITMENT_CREATED, TrackerEvent.COMMITMENT_STATUS_CHANGED,
@@ -69,10 +61,6 @@ BLOCK_PARTS: dict[str, tuple[str, ...]] = {
 TIMEOUT = 3600
 
 
-def _generation_key(part: int | str) -> str:
-    return f"dashboard-generation:{part}"
-
-
 def scope_parts(scope: Scope) -> list[str]:
     """The generations a scope's commitment figures depend on: its group's, organisation's or owner's
     (each moved by a change of a commitment in it), else the council's own figures; public ones apart."""
@@ -86,26 +74,16 @@ def scope_parts(scope: Scope) -> list[str]:
 
 
 def _block_parts(scope: Scope, name: str) -> list[str]:
-    parts = [_EVERY_COUNCIL, str(scope.council_id)]
+    parts = [EVERY_COUNCIL, str(scope.council_id)]
     for depends in BLOCK_PARTS.get(name, ("scope", INITIATIVES)):
         parts += scope_parts(scope) if depends == "scope" else [f"{scope.council_id}:{depends}"]
     return parts
 
 
-def _safely(action: Callable[[], Any], default: Any = None) -> Any:
-    try:
-        return action()
-    except Exception as error:  # a cache that fails is one that misses: pages render as without one
-        log.warning("dashboard cache unavailable: %s", error)
-        return default
-
-
 def block_key(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
     """The cache key of one block of one scope's dashboard, as of the generations it depends on."""
-    parts = _block_parts(scope, name)
-    generations = _safely(lambda: cache.get_many(*map(_generation_key, parts))) or [None] * len(parts)
     return ":".join(str(part) for part in (
-        "dashboard-block", *(generation or 0 for generation in generations), scope.council_id,
+        "dashboard-block", *generations.current(_block_parts(scope, name)), scope.council_id,
         scope.group_id, scope.organisation_id, scope.owner_id, int(scope.public), get_locale(),
         today.isoformat(), name, variant))
 
@@ -115,10 +93,10 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
     """Jinja: `{% call cached_block(board.scope, board.today, 'figures') %}…{% endcall %}` renders the
     body once per key and serves it from the cache afterwards."""
     key = block_key(scope, today, name, variant)
-    html = _safely(lambda: cache.get(key))
+    html = safely(lambda: cache.get(key))
     if html is None:
         html = str(caller())
-        _safely(lambda: cache.set(key, html, timeout=TIMEOUT))
+        safely(lambda: cache.set(key, html, timeout=TIMEOUT))
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, generate_csrf())
     return Markup(html)  # noqa: S704  (rendered by Jinja with autoescape, as the page around it)
@@ -136,14 +114,14 @@ def _changed(event: events.Event) -> None:
     """Remember what an event changes; those blocks are invalidated when the transaction commits."""
     if event.kind in UNSEEN:
         return
-    db.session.info.setdefault(_STALE, set()).update(changed_parts(event))
+    generations.mark_stale(changed_parts(event))
 
 
 def changed_parts(event: events.Event) -> set[str]:
     """The generations an event moves on."""
     council = event.council_id
     if council is None:
-        return {_EVERY_COUNCIL}
+        return {EVERY_COUNCIL}
     payload = event.payload or {}
     if event.kind not in COMMITMENT_CHANGES or event.subject_type != "commitment" \
             or payload.get("group_id") is None or payload.get("organisation_id") is None:
@@ -156,17 +134,3 @@ def changed_parts(event: events.Event) -> set[str]:
     if commitment is None or commitment.initiative_id is not None:
         parts.add(f"{council}:{INITIATIVES}")
     return parts
-
-
-@sqlalchemy_event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    parts = session.info.pop(_STALE, None)
-    if not parts or not current_app:
-        return
-    _safely(lambda: cache.set_many({_generation_key(part): uuid.uuid4().hex for part in parts},
-                                   timeout=0))
-
-
-@sqlalchemy_event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_STALE, None)

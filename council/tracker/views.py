@@ -46,10 +46,11 @@ from council.directory.services import (
 from council.errors import NotAllowed
 from council.extensions import db
 from council.forms import choice_needed, grouped_options, option, submit_form
-from council.i18n import current_language, localize, marked_localized, plain_localized
+from council.i18n import current_language, marked_localized, plain_localized
 from council.timeutil import council_today
 from council.tracker import evidence as evidence_files
 from council.tracker import exports, queries, services
+from council.tracker.filter_choices import filter_choices
 from council.tracker.forms import (
     CommitmentForm,
     ProgressForm,
@@ -170,22 +171,11 @@ def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
 
 
 def _filter_choices(council_id: int) -> dict[str, Any]:
-    """Options of the filter bar: groups and owners as (value, label) pairs, organisations as such
-    pairs under their country (a few queries, bounded; each written in one pass by `select_options`:
-    a council's hundreds of organisations and owners rendered through template loops were a good part
-    of a list page's time)."""
-    language = current_language()
+    """Options of the filter bar (council/tracker/filter_choices.py, from the cache but for a change),
+    and the council's groups as records (the recommendations list asks which the reader manages)."""
     groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
                                 .order_by(WorkingGroup.code)).all()
-    return dict(
-        groups=groups,
-        group_options=[(group.id, f"{group.code} · {_named(group, language)}") for group in groups],
-        organisations=organisation_groups(council_organisations(council_id)),
-        owners=queries.owners_with_commitments(council_id))
-
-
-def _named(group: WorkingGroup, language: str) -> str:
-    return localize(group.name, group.original_language, language).text
+    return dict(groups=groups, **filter_choices(council_id))
 
 
 @bp.app_template_global()

@@ -1,0 +1,68 @@
+"""Generations: what makes a cached value's key change when the data under it changes.
+
+A cached value (a dashboard block, a list's filter choices) keys itself with the generation of every
+part of a council it depends on ("3:group:2", "3:filters", …). Whoever knows what an event changes marks
+those parts stale during the transaction (`mark_stale`, usually from an events listener); when the
+transaction commits they get new generations, so the next read builds the value anew, and a value built
+from data read before the commit was stored under the old generations and is never served again. A
+rolled-back transaction moves nothing.
+
+The generations live in the app's cache (council.extensions.cache: Redis when the app has one, shared by
+every web process, else each process's memory). The cache failing only means building every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session
+
+from council.extensions import cache, db
+
+log = logging.getLogger(__name__)
+
+EVERY_COUNCIL = "all"  # moved by a change that belongs to no council: every value depends on it
+_STALE = "generations_stale"  # session.info: the parts this transaction's events move on
+
+
+def _key(part: str) -> str:
+    # The dashboard's blocks were the first users: the prefix stays, so a deployment keeps its cache.
+    return f"dashboard-generation:{part}"
+
+
+def safely(action: Callable[[], Any], default: Any = None) -> Any:
+    """`action()`, or `default` when the cache fails (a cache that fails is one that misses)."""
+    try:
+        return action()
+    except Exception as error:  # Redis unreachable, a value that cannot be read: build as without a cache
+        log.warning("cache unavailable: %s", error)
+        return default
+
+
+def current(parts: list[str]) -> list[Any]:
+    """The generation of each part, 0 for a part never moved (or when the cache fails)."""
+    generations = safely(lambda: cache.get_many(*map(_key, parts))) or [None] * len(parts)
+    return [generation or 0 for generation in generations]
+
+
+def mark_stale(parts: Iterable[str]) -> None:
+    """These parts change in the current transaction: they move on when it commits."""
+    db.session.info.setdefault(_STALE, set()).update(parts)
+
+
+@sqlalchemy_event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    parts = session.info.pop(_STALE, None)
+    if not parts or not current_app:
+        return
+    safely(lambda: cache.set_many({_key(part): uuid.uuid4().hex for part in parts}, timeout=0))
+
+
+@sqlalchemy_event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_STALE, None)
