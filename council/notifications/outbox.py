@@ -302,8 +302,22 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
                                  - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
-    accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
+    # The whole chunk is rendered and written before the session opens: between two messages the
+    # sender then only talks SMTP, as plain smtplib does, rather than rendering while the server
+    # waits (and, with the CPU busy, answering late). A row that cannot be rendered fails alone, and
+    # at once: nothing has been accepted yet, so there is no group to record first.
+    letters: list[tuple[int, Letter]] = []
     lines: Lines = {}  # digest lines written once per language and time zone for the chunk
+    for notification_id in sorted(claimed):  # in id order (RETURNING has none)
+        row = rows.get(notification_id)
+        if row is None:  # deleted along with its recipient
+            continue
+        try:
+            letters.append((notification_id, build_notification(row, lines)))
+        except Exception as error:
+            db.session.rollback()
+            outcomes[notification_id] = _record_failure(notification_id, error)
+    accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
 
     def record_group() -> None:
         if accepted:
@@ -312,21 +326,11 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
 
     connection: Any = None
     try:
-        for notification_id in sorted(claimed):  # in id order (RETURNING has none)
-            row = rows.get(notification_id)
-            if row is None:  # deleted along with its recipient
-                continue
+        for notification_id, letter in letters:
             if utcnow() > last_start:
                 record_group()
                 if not _extend_claim(notification_id, claimed[notification_id]):
                     continue  # someone else claimed it since ours ran out
-            try:
-                letter = build_notification(row, lines)
-            except Exception as error:  # a row that cannot be rendered fails alone
-                record_group()
-                db.session.rollback()
-                outcomes[notification_id] = _record_failure(notification_id, error)
-                continue
             try:
                 if connection is None:
                     connection = smtp_connection()
