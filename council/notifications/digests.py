@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import Table, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from council.directory.models import User
@@ -171,9 +171,10 @@ def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datet
             if (person.id, period) not in done]
     windows = [_window(preference.email_mode, at, last.get(person.id)) for person, preference, _ in todo]
     contents = compose_many([(person, window) for (person, _, _), window in zip(todo, windows, strict=True)])
-    # Written set-based, a few statements for the batch (the ORM inserts one row at a time on SQLite,
+    # Written set-based, a statement a table for the batch (the ORM inserts one row at a time on SQLite,
     # where it cannot match RETURNING to its objects): the outbox rows with their recipients returned,
     # then the runs pointing at them. A person has one digest per batch, so the recipient is the key.
+    # Core's executemany ("insertmanyvalues") compiles each statement once, whatever the batch's size.
     now = utcnow()
     outbox_rows = [dict(council_id=person.council_id, recipient_id=person.id, kind="digest",
                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload=content,
@@ -182,15 +183,16 @@ def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datet
                    if content is not None]
     try:
         notification_of: dict[int, int] = {}
-        for part in _parts(outbox_rows):
-            returned = db.session.execute(insert(Notification).values(part)
-                                          .returning(Notification.recipient_id, Notification.id))
+        if outbox_rows:
+            returned = db.session.execute(
+                insert(_table(Notification)).returning(Notification.recipient_id, Notification.id),
+                outbox_rows)
             notification_of.update((recipient, notification) for recipient, notification in returned)
-        runs = [dict(user_id=person.id, period=period, since=window.since, until=window.until,
+        if todo:
+            db.session.execute(insert(_table(DigestRun)), [
+                dict(user_id=person.id, period=period, since=window.since, until=window.until,
                      notification_id=notification_of.get(person.id), created_at=now)
-                for (person, _preference, period), window in zip(todo, windows, strict=True)]
-        for part in _parts(runs):
-            db.session.execute(insert(DigestRun).values(part))
+                for (person, _preference, period), window in zip(todo, windows, strict=True)])
         db.session.commit()
     except IntegrityError:  # another worker recorded one of these digests first
         db.session.rollback()
@@ -201,13 +203,10 @@ def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datet
     return len(ids_to_send)
 
 
-# Rows a statement inserts at most: its parameters stay well within SQLite's limit (32,766).
-_ROWS_A_STATEMENT = 500
-
-
-def _parts(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), _ROWS_A_STATEMENT):
-        yield rows[start:start + _ROWS_A_STATEMENT]
+def _table(model: type[Any]) -> Table:
+    """The model's table, for Core's executemany (no ORM objects, no per-row flush)."""
+    table: Table = model.__table__
+    return table
 
 
 def _digest_zones() -> list[str]:
