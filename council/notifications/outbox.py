@@ -13,7 +13,10 @@ Nothing is lost and nothing is sent twice by our side:
   where the server may receive a message twice; it is the README's delivery contract;
 - rows sent together over one SMTP session (`deliver_many`, a digest chunk) are marked sent together, in
   one commit after the server accepted each of them: a crash before that commit leaves the whole group
-  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID;
+  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID. The
+  server's verdict on a message (its "250" after the data) is read once the next message is written,
+  so that the server takes one in while the worker writes the next; a row joins the group only when
+  its "250" has been read;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
@@ -298,7 +301,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     and retried on its own; the others go on. A worker killed before the group's commit leaves the group
     in doubt: each of its rows is sent again with its own Message-ID. Claimed together, the rows share
     one claim; when it runs short before a row's turn, the group is recorded and that row's claim
-    renewed first."""
+    renewed first. A row that cannot be rendered is recorded after the group."""
     from council.emails import smtp_connection
 
     now = utcnow()
