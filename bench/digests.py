@@ -13,8 +13,9 @@ daily digests with news, commitments due and overdue, then, in this process and 
 The digest run's throughput (messages a second) is stated as a share of each baseline's (the mean of
 its two rounds). The sink runs in a process of its own by default, as a real SMTP server does: with
 `--sink thread` it runs in a thread of this process (the earlier setup), where it competes for the GIL
-with both the baseline's client and the digest run. Also: queries per person and per batch, and with --memory the peak of Python memory
-of a second run (tracemalloc, which slows it down), which should not grow with the number of people.
+with both the baseline's client and the digest run. Also: queries per person and per batch, and with
+--memory the peak of Python memory of a second run (tracemalloc, which slows it down), which should not
+grow with the number of people.
 """
 
 from __future__ import annotations
@@ -90,13 +91,12 @@ class ThreadSink:
 
 def _serve(port: int, commands: Connection) -> None:
     """The sink process: serve SMTP on `port`, hand over what it received when asked."""
-    for name in ("mail.log",):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     commands.send("ready")
-    while (command := commands.recv()) != "stop":
+    while commands.recv() != "stop":  # "take"
         commands.send(sink.take())
     controller.stop()
     commands.send("stopped")
@@ -249,7 +249,8 @@ def measure(people: int, database: str, memory: bool, expected_size: int, sink_k
     rate = count_sent / elapsed
     reuse = count_sent / statistics.mean((before_reuse, after_reuse))
     each = count_sent / statistics.mean((before_each, after_each))
-    return {"people": people, "sink": sink_kind, "digests_sent": sent, "received_by_sink": count_sent, "runs": runs,
+    return {"people": people, "sink": sink_kind, "digests_sent": sent, "received_by_sink": count_sent,
+            "runs": runs,
             "batches": batches[0], "mean_message_bytes": round(statistics.mean(len(m) for _, m in delivered))
             if delivered else 0,
             "digest_seconds": round(elapsed, 2), "digest_per_second": round(rate, 1),
@@ -274,11 +275,12 @@ def main() -> None:
     parser.add_argument("--message-bytes", type=int, default=9000,
                         help="size of the first baseline round's messages (the second uses the digests)")
     parser.add_argument("--sink", choices=("process", "thread"), default="process",
-                        help="the SMTP sink in a process of its own (as a real server) or in a thread of this one")
+                        help="the SMTP sink in a process of its own (as a real server) or in a thread here")
     arguments = parser.parse_args()
     for people in arguments.people:
         database = arguments.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-        print(measure(people, database, arguments.memory, arguments.message_bytes, arguments.sink), flush=True)
+        print(measure(people, database, arguments.memory, arguments.message_bytes, arguments.sink),
+              flush=True)
 
 
 if __name__ == "__main__":
