@@ -1,7 +1,7 @@
 """Digest run against plain smtplib: throughput of everyone's digests, composed and delivered into an SMTP
 sink, beside smtplib sending the same number of messages of the same size into the same sink.
 
-    python -m bench.digests [--people 500 2000] [--database URL] [--memory]
+    python -m bench.digests [--people 500 2000] [--database URL] [--memory] [--sink process|thread]
 
 Builds a council in a scratch database (a SQLite file by default, its tables dropped), puts everyone on
 daily digests with news, commitments due and overdue, then, in this process and in one run:
@@ -11,14 +11,18 @@ daily digests with news, commitments due and overdue, then, in this process and 
    do, the e-mails delivered by the outbox's own `deliver` (Celery eager, no broker) into the same sink;
 3. the baseline again, with the very messages the digest run sent (so of the same size).
 The digest run's throughput (messages a second) is stated as a share of each baseline's (the mean of
-its two rounds). Also: queries per person and per batch, and with --memory the peak of Python memory
-of a second run (tracemalloc, which slows it down), which should not grow with the number of people.
+its two rounds). The sink runs in a process of its own by default, as a real SMTP server does: with
+`--sink thread` it runs in a thread of this process (the earlier setup), where it competes for the GIL
+with both the baseline's client and the digest run. Also: queries per person and per batch, and with
+--memory the peak of Python memory of a second run (tracemalloc, which slows it down), which should not
+grow with the number of people.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import smtplib
 import statistics
@@ -27,6 +31,7 @@ import threading
 import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -66,6 +71,58 @@ class Sink:
         with self.lock:
             taken, self.messages = self.messages, []
         return taken
+
+
+class ThreadSink:
+    """The sink in a thread of this process."""
+
+    def __init__(self) -> None:
+        self.sink = Sink()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+        self.port = self.controller.port
+
+    def take(self) -> list[tuple[str, bytes]]:
+        return self.sink.take()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def _serve(port: int, commands: Connection) -> None:
+    """The sink process: serve SMTP on `port`, hand over what it received when asked."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    commands.send("ready")
+    while commands.recv() != "stop":  # "take"
+        commands.send(sink.take())
+    controller.stop()
+    commands.send("stopped")
+
+
+class ProcessSink:
+    """The sink in a process of its own, as a real SMTP server is: it does not share this process's GIL."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.commands, theirs = multiprocessing.get_context("spawn").Pipe()
+        self.process = multiprocessing.get_context("spawn").Process(target=_serve, args=(self.port, theirs),
+                                                                    daemon=True)
+        self.process.start()
+        if self.commands.recv() != "ready":
+            raise RuntimeError("the SMTP sink did not start")
+
+    def take(self) -> list[tuple[str, bytes]]:
+        self.commands.send("take")
+        taken: list[tuple[str, bytes]] = self.commands.recv()
+        return taken
+
+    def stop(self) -> None:
+        self.commands.send("stop")
+        self.commands.recv()
+        self.process.join(10)
 
 
 def populate(people: int) -> None:
@@ -127,15 +184,14 @@ def filler(count: int, size: int) -> list[tuple[str, bytes]]:
     return [(f"reader{n}@example.org", body) for n in range(count)]
 
 
-def measure(people: int, database: str, memory: bool, expected_size: int) -> dict[str, Any]:
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
+def measure(people: int, database: str, memory: bool, expected_size: int, sink_kind: str = "process") \
+        -> dict[str, Any]:
+    sink: ThreadSink | ProcessSink = ProcessSink() if sink_kind == "process" else ThreadSink()
     os.environ.pop("COUNCIL_REDIS_URL", None)  # Celery eager: deliveries run here, after each commit
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://",
                       "SERVER_NAME": "council.test", "BASE_URL": "https://council.test", "TESTING": True,
                       "SECRET_KEY": BENCH_SECRET_KEY, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1",
-                      "MAIL_PORT": controller.port, "MAIL_DEFAULT_SENDER": f"Council <{SENDER}>"})
+                      "MAIL_PORT": sink.port, "MAIL_DEFAULT_SENDER": f"Council <{SENDER}>"})
     # The sink's and the tasks' INFO lines would cost both sides more than the work measured.
     for name in ("mail.log", "celery", "council"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -161,8 +217,8 @@ def measure(people: int, database: str, memory: bool, expected_size: int) -> dic
                     digests.send_due(batch, MORNING)
                 return time.perf_counter() - started
 
-            before_reuse = smtplib_baseline(controller.port, filler(people, expected_size), reuse=True)
-            before_each = smtplib_baseline(controller.port, filler(people, expected_size), reuse=False)
+            before_reuse = smtplib_baseline(sink.port, filler(people, expected_size), reuse=True)
+            before_each = smtplib_baseline(sink.port, filler(people, expected_size), reuse=False)
             sink.take()
             event.listen(db.engine, "before_cursor_execute", count)
             elapsed = run()
@@ -171,8 +227,8 @@ def measure(people: int, database: str, memory: bool, expected_size: int) -> dic
             sent = db.session.scalar(select(func.count()).select_from(Notification).where(
                 Notification.kind == "digest", Notification.state == DeliveryState.SENT))
             runs = db.session.scalar(select(func.count()).select_from(DigestRun))
-            after_reuse = smtplib_baseline(controller.port, delivered, reuse=True)
-            after_each = smtplib_baseline(controller.port, delivered, reuse=False)
+            after_reuse = smtplib_baseline(sink.port, delivered, reuse=True)
+            after_each = smtplib_baseline(sink.port, delivered, reuse=False)
             sink.take()
             peak = None
             if memory:  # again, from scratch, under tracemalloc
@@ -188,12 +244,13 @@ def measure(people: int, database: str, memory: bool, expected_size: int) -> dic
             db.drop_all()
             db.engine.dispose()
     finally:
-        controller.stop()
+        sink.stop()
     count_sent = len(delivered)
     rate = count_sent / elapsed
     reuse = count_sent / statistics.mean((before_reuse, after_reuse))
     each = count_sent / statistics.mean((before_each, after_each))
-    return {"people": people, "digests_sent": sent, "received_by_sink": count_sent, "runs": runs,
+    return {"people": people, "sink": sink_kind, "digests_sent": sent, "received_by_sink": count_sent,
+            "runs": runs,
             "batches": batches[0], "mean_message_bytes": round(statistics.mean(len(m) for _, m in delivered))
             if delivered else 0,
             "digest_seconds": round(elapsed, 2), "digest_per_second": round(rate, 1),
@@ -217,10 +274,13 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="a second run under tracemalloc")
     parser.add_argument("--message-bytes", type=int, default=9000,
                         help="size of the first baseline round's messages (the second uses the digests)")
+    parser.add_argument("--sink", choices=("process", "thread"), default="process",
+                        help="the SMTP sink in a process of its own (as a real server) or in a thread here")
     arguments = parser.parse_args()
     for people in arguments.people:
         database = arguments.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-        print(measure(people, database, arguments.memory, arguments.message_bytes), flush=True)
+        print(measure(people, database, arguments.memory, arguments.message_bytes, arguments.sink),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import email.message
 import functools
+import re
 import secrets
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -116,14 +118,50 @@ def smtp_connection() -> Any:
 
 
 def _send(connection: Any, letter: Letter) -> None:
-    if isinstance(connection, SMTPBackend):  # the bytes as they are, with no second MIME pass
-        connection.open()
-        connection.connection.sendmail(letter.sender, [letter.to], letter.data)
-        return
-    # Other backends (the console in the embedded default) take Flask-Mailman's message objects.
-    message = _Prebuilt(to=[letter.to], from_email=letter.sender, connection=connection)
-    message.data = letter.data
-    message.send(fail_silently=False)
+    begin_letter(letter, connection)()
+
+
+def begin_letter(letter: Letter, connection: Any) -> Callable[[], None]:
+    """Send a built message through `connection` up to the end of its data, without waiting for the
+    server's verdict; the function returned waits for it and raises if the server refused the message.
+    In between, the caller may write its next message while the server takes this one in (its queue
+    file, its checks): that wait is most of an SMTP exchange. Other backends send it whole here."""
+    if not isinstance(connection, SMTPBackend):
+        # Other backends (the console in the embedded default) take Flask-Mailman's message objects.
+        message = _Prebuilt(to=[letter.to], from_email=letter.sender, connection=connection)
+        message.data = letter.data
+        message.send(fail_silently=False)
+        return _sent
+    connection.open()
+    client: smtplib.SMTP = connection.connection  # the bytes as they are, with no second MIME pass
+    # What smtplib's sendmail says and checks, up to the data's end (it would then wait for the reply).
+    client.ehlo_or_helo_if_needed()
+    options = [f"size={len(letter.data)}"] if client.does_esmtp and client.has_extn("size") else []
+    code, answer = client.mail(letter.sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, answer, letter.sender)
+    code, answer = client.rcpt(letter.to)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({letter.to: (code, answer)})
+    code, answer = client.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, answer)
+    data = _LEADING_DOT.sub(b"..", letter.data)
+    client.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+
+    def verdict() -> None:
+        code, answer = client.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, answer)
+
+    return verdict
+
+
+def _sent() -> None:
+    """The verdict of a message another backend has taken whole."""
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")  # a line's leading dot doubled (RFC 5321, 4.5.2)
 
 
 class _Prebuilt(EmailMessage):

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import Table, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from council.directory.models import User
@@ -171,25 +171,42 @@ def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datet
             if (person.id, period) not in done]
     windows = [_window(preference.email_mode, at, last.get(person.id)) for person, preference, _ in todo]
     contents = compose_many([(person, window) for (person, _, _), window in zip(todo, windows, strict=True)])
-    notifications = []
-    for (person, _preference, period), window, content in zip(todo, windows, contents, strict=True):
-        run = DigestRun(user_id=person.id, period=period, since=window.since, until=window.until)
-        if content is not None:
-            run.notification = Notification(
-                council_id=person.council_id, recipient_id=person.id, kind="digest", channel=Channel.EMAIL,
-                state=DeliveryState.PENDING, payload=content, dedupe_key=f"digest:{period}",
-                next_attempt_at=utcnow())
-            notifications.append(run.notification)
-        db.session.add(run)
+    # Written set-based, a statement a table for the batch (the ORM inserts one row at a time on SQLite,
+    # where it cannot match RETURNING to its objects): the outbox rows with their recipients returned,
+    # then the runs pointing at them. A person has one digest per batch, so the recipient is the key.
+    # Core's executemany ("insertmanyvalues") compiles each statement once, whatever the batch's size.
+    now = utcnow()
+    outbox_rows = [dict(council_id=person.council_id, recipient_id=person.id, kind="digest",
+                        channel=Channel.EMAIL, state=DeliveryState.PENDING, payload=content,
+                        dedupe_key=f"digest:{period}", next_attempt_at=now, created_at=now)
+                   for (person, _preference, period), content in zip(todo, contents, strict=True)
+                   if content is not None]
     try:
-        db.session.flush()
-        ids_to_send = [notification.id for notification in notifications]
+        notification_of: dict[int, int] = {}
+        if outbox_rows:
+            returned = db.session.execute(
+                insert(_table(Notification)).returning(Notification.recipient_id, Notification.id),
+                outbox_rows)
+            notification_of.update((recipient, notification) for recipient, notification in returned)
+        if todo:
+            db.session.execute(insert(_table(DigestRun)), [
+                dict(user_id=person.id, period=period, since=window.since, until=window.until,
+                     notification_id=notification_of.get(person.id), created_at=now)
+                for (person, _preference, period), window in zip(todo, windows, strict=True)])
         db.session.commit()
     except IntegrityError:  # another worker recorded one of these digests first
         db.session.rollback()
         return None
+    ids_to_send = [notification_of[person.id] for (person, _preference, _period), content
+                   in zip(todo, contents, strict=True) if content is not None]
     deliver_in_chunks(ids_to_send)
     return len(ids_to_send)
+
+
+def _table(model: type[Any]) -> Table:
+    """The model's table, for Core's executemany (no ORM objects, no per-row flush)."""
+    table: Table = model.__table__
+    return table
 
 
 def _digest_zones() -> list[str]:

@@ -13,7 +13,10 @@ Nothing is lost and nothing is sent twice by our side:
   where the server may receive a message twice; it is the README's delivery contract;
 - rows sent together over one SMTP session (`deliver_many`, a digest chunk) are marked sent together, in
   one commit after the server accepted each of them: a crash before that commit leaves the whole group
-  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID;
+  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID. The
+  server's verdict on a message (its "250" after the data) is read once the next message is written,
+  so that the server takes one in while the worker writes the next; a row joins the group only when
+  its "250" has been read;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,7 +40,15 @@ from sqlalchemy.orm import Session, SessionTransaction, selectinload
 from council.addresses import external_url
 from council.auth.models import AuthEvent
 from council.directory.models import User
-from council.emails import CalendarPart, Letter, build_email, mail_domain, send_letter, sender_address
+from council.emails import (
+    CalendarPart,
+    Letter,
+    begin_letter,
+    build_email,
+    mail_domain,
+    send_letter,
+    sender_address,
+)
 from council.extensions import db
 from council.meetings.models import MeetingEvent
 from council.notifications.messages import Reader, describe_row, subject_of
@@ -290,7 +301,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     and retried on its own; the others go on. A worker killed before the group's commit leaves the group
     in doubt: each of its rows is sent again with its own Message-ID. Claimed together, the rows share
     one claim; when it runs short before a row's turn, the group is recorded and that row's claim
-    renewed first."""
+    renewed first. A row that cannot be rendered is recorded after the group."""
     from council.emails import smtp_connection
 
     now = utcnow()
@@ -302,50 +313,74 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
                                  - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
+    # Each message is sent up to the end of its data, and the server's verdict on it read only after
+    # the next message is written: the server takes one message in while we write the next, instead
+    # of each waiting for the other. A message is accepted (joins the group) only once its "250" is
+    # read. Between the SMTP round trips of a message there is no other work.
     accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
+    unwritten: list[tuple[int, Exception]] = []  # rows that could not be rendered, recorded after the group
     lines: Lines = {}  # digest lines written once per language and time zone for the chunk
+    connection: Any = None
+    in_flight: tuple[int, Callable[[], None]] | None = None  # sent; the server's verdict not read yet
 
     def record_group() -> None:
         if accepted:
             _record_sent_many(accepted)
             accepted.clear()
 
-    connection: Any = None
+    def failed(notification_id: int, error: Exception) -> None:
+        """As in deliver: recorded, retried on its own, none dropped; the group first (before QUIT)."""
+        nonlocal connection
+        record_group()
+        if connection is not None:
+            _close(connection)
+        connection = None
+        db.session.rollback()
+        outcomes[notification_id] = _record_failure(notification_id, error)
+
+    def settle() -> None:
+        nonlocal in_flight
+        if in_flight is None:
+            return
+        (notification_id, verdict), in_flight = in_flight, None
+        try:
+            verdict()
+        except Exception as error:
+            failed(notification_id, error)
+            return
+        accepted.append(notification_id)
+        outcomes[notification_id] = Outcome(sent=True)
+
     try:
         for notification_id in sorted(claimed):  # in id order (RETURNING has none)
             row = rows.get(notification_id)
             if row is None:  # deleted along with its recipient
                 continue
+            try:
+                letter = build_notification(row, lines)  # while the server takes the last one in
+            except Exception as error:  # a row that cannot be rendered fails alone
+                db.session.rollback()
+                unwritten.append((notification_id, error))
+                continue
+            settle()
             if utcnow() > last_start:
                 record_group()
                 if not _extend_claim(notification_id, claimed[notification_id]):
                     continue  # someone else claimed it since ours ran out
             try:
-                letter = build_notification(row, lines)
-            except Exception as error:  # a row that cannot be rendered fails alone
-                record_group()
-                db.session.rollback()
-                outcomes[notification_id] = _record_failure(notification_id, error)
-                continue
-            try:
                 if connection is None:
                     connection = smtp_connection()
                     connection.open()
-                send_letter(letter, connection)
-            except Exception as error:  # as in deliver: recorded, retried on its own, none dropped
-                record_group()  # before QUIT
-                if connection is not None:
-                    _close(connection)
-                connection = None
-                db.session.rollback()
-                outcomes[notification_id] = _record_failure(notification_id, error)
-                continue
-            accepted.append(notification_id)
-            outcomes[notification_id] = Outcome(sent=True)
+                in_flight = (notification_id, begin_letter(letter, connection))
+            except Exception as error:
+                failed(notification_id, error)
+        settle()
         record_group()  # before QUIT, as deliver does
     finally:
         if connection is not None:
             _close(connection)
+    for notification_id, failure in unwritten:
+        outcomes[notification_id] = _record_failure(notification_id, failure)
     return outcomes
 
 

@@ -186,6 +186,31 @@ def test_rows_sent_together_are_marked_sent_and_one_refused_is_retried_on_its_ow
     assert {db.session.get(Notification, id_).state for id_ in ids} == {DeliveryState.SENT}
 
 
+def test_the_last_row_of_a_group_refused_at_the_end_of_its_data_is_not_marked_sent(
+        other_app, own_smtp, world):
+    """The server's verdict on a message is read only after the next one is written; the last one's is
+    read before the group is recorded: refused, it is retried on its own, the others are sent once."""
+    sink, port = own_smtp
+    people = (world.observer, world.member, world.tm_member)
+    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
+                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
+                         next_attempt_at=utcnow() - timedelta(minutes=1)) for person in people]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    refused = world.tm_member.email
+    sink.before_accept = lambda message: str(message["To"]) != refused
+    other = other_app(MAIL_PORT=port, NOTIFICATION_RETRY_BASE_SECONDS=30.0)
+    with other.app_context():
+        outcomes = outbox.deliver_many(ids)
+    assert [outcomes[id_].sent for id_ in ids] == [True, True, False]
+    assert [m["To"] for m in sink.messages] == [world.observer.email, world.member.email]
+    db.session.expire_all()
+    stored = [db.session.get(Notification, id_) for id_ in ids]
+    assert [row.state for row in stored] == [DeliveryState.SENT, DeliveryState.SENT, DeliveryState.PENDING]
+    assert "451" in (stored[2].last_error or "") and stored[2].in_doubt_sends == 0
+
+
 def test_a_row_of_a_group_whose_claim_ran_out_before_its_turn_is_still_sent_once(other_app, own_smtp, world):
     import time
 
