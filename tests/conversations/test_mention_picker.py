@@ -71,7 +71,8 @@ def test_the_records_people_are_capped_owner_first(client, auth, world, scene):
     assert first and int(first.group(1)) == world.member.id  # the owner answers for it: first
 
 
-def test_the_search_finds_kazakh_and_turkmen_names_in_any_case_and_by_organisation(client, auth, world, scene):
+def test_the_search_finds_kazakh_and_turkmen_names_in_any_case_and_by_organisation(
+        client, auth, world, scene):
     aliya = UserFactory(organisation=world.kz_org, name="Әлия Жұмабаева", email="aliya@example.org",
                         position="Кеден бөлімінің бастығы")
     shatlyk = UserFactory(organisation=world.tm_org, name="Şatlyk Ýazmuhammedow", email="shatlyk@example.org")
