@@ -244,7 +244,8 @@ def test_without_javascript_the_member_finds_someone_to_mention_and_keeps_the_dr
         form.locator("input[type=search][name$=find]").press("Enter")
     form = thread(member).locator("form.comment-form")
     search = form.locator("input[type=search][name$=find]")
-    expect(member.locator(".error-summary a")).to_have_attribute("href", "#" + (search.get_attribute("id") or ""))
+    search_id = search.get_attribute("id") or ""
+    expect(member.locator(".error-summary a")).to_have_attribute("href", f"#{search_id}")
     expect(search).to_have_attribute("aria-invalid", "true")
     search.fill("GURBAN")
     with member.expect_navigation():
