@@ -222,3 +222,5 @@ partly  # a record's languages begun but not finished, read by templates/transla
 _.default_port  # http.client reads it for the Host header (council/webhooks/delivery.py)
 _.as_bytes  # Flask-Mailman's console backend calls it on a message (council/emails.py, _PrebuiltBytes)
 may_write  # read by templates/conversations/_item_thread.html (an agenda item's thread in brief)
+_.found_message  # the @ picker's search result, read by templates/conversations/_mentions.html
+files_dropped  # read by templates/conversations/_mentions.html (files_again)

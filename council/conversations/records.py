@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from council.conversations.models import RecordType
-from council.directory.models import GroupRole, Membership, User
+from council.directory.models import GroupRole, Membership, PlatformRole, User
 from council.errors import NotFound
 from council.extensions import db
 from council.i18n import Translations
-from council.meetings.models import AgendaItem, Meeting, Minutes
+from council.meetings.models import AgendaItem, Meeting, Minutes, session_chair
 from council.tracker.models import Commitment, Initiative, Recommendation
 
 MODELS: dict[RecordType, type[Any]] = {
@@ -101,6 +101,32 @@ class RecordRef:
         if meeting is not None:
             return {chair.id for chair in meeting.session_chairs}
         return set()
+
+    def concerned(self) -> list[ColumnElement[bool]]:
+        """SQL conditions on a person, most concerned first, for the few people a comment on the record
+        most likely names (the @ picker offers them before any search): who answers for it, the other
+        side's counterpart, the people of its organisation, its group's co-chairs, the secretaries."""
+        found: list[ColumnElement[bool]] = []
+        record = self.record
+        if self.type == RecordType.COMMITMENT:
+            counterpart = record.counterpart
+            found += [User.id == owner for owner in (record.owner_id, counterpart.owner_id if counterpart
+                                                     else None) if owner is not None]
+            found.append(User.organisation_id == record.organisation_id)
+        elif self.type == RecordType.RECOMMENDATION:
+            found.append(User.id.in_(select(Commitment.owner_id).where(
+                Commitment.recommendation_id == record.id)))
+        elif self.type == RecordType.AGENDA_ITEM and record.presenter_id is not None:
+            found.append(User.id == record.presenter_id)
+        meeting = self.meeting
+        if meeting is not None and self.group_id is None:
+            found.append(User.id.in_(select(session_chair.c.user_id).where(
+                session_chair.c.meeting_id == meeting.id)))
+        if self.group_id is not None:
+            found.append(User.id.in_(select(Membership.user_id).where(
+                Membership.group_id == self.group_id, Membership.role == GroupRole.CO_CHAIR)))
+        found.append(User.role == PlatformRole.SECRETARY)
+        return found
 
     def organisations(self) -> list[Any]:
         """The organisations a question on this record may be addressed to: a commitment's own and

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from council import events
@@ -40,8 +40,10 @@ from council.directory.models import GroupRole, Membership, Organisation, Platfo
 from council.errors import Conflict, NotFound, Problems, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGES
+from council.input_checks import MAX_INT
 from council.timeutil import utcnow
 from council.tracker import evidence as evidence_files
+from council.tracker.search import contains
 
 MAX_TEXT = 10_000
 MAX_FILES = 5  # a comment is short: a few files; a report's evidence goes with a progress report
@@ -372,11 +374,58 @@ def mentionable(council_id: int) -> ColumnElement[bool]:
     return and_(User.council_id == council_id, User.active.is_(True), User.role != PlatformRole.ADMIN)
 
 
-def mention_candidates(council_id: int) -> list[User]:
-    """The people the @ picker offers, by name, with their organisation."""
-    return list(db.session.scalars(
-        select(User).where(mentionable(council_id))
-        .options(selectinload(User.organisation)).order_by(User.name)))
+MAX_SUGGESTED = 12  # people of the record offered before any search
+MAX_FOUND = 20  # people a search offers: enough to pick from, few enough to read
+MIN_SEARCH = 2
+MAX_SEARCH = 100
+
+
+def _people(query: Select[Any]) -> list[User]:
+    return list(db.session.scalars(query.options(selectinload(User.organisation))))
+
+
+def suggested_people(ref: RecordRef, reader: User, limit: int = MAX_SUGGESTED) -> list[User]:
+    """The few people a comment on the record most likely names, most concerned first (the record's
+    `concerned` people; never the reader): what the @ picker offers before any search, in one query
+    and its organisations' (never the whole council: a record page stays cheap however large it is)."""
+    concerned = ref.concerned()
+    rank = case(*((condition, number) for number, condition in enumerate(concerned)),
+                else_=len(concerned))
+    return _people(select(User).where(mentionable(ref.council_id), User.id != reader.id, or_(*concerned))
+                   .order_by(rank, User.name, User.id).limit(limit))
+
+
+def chosen_people(council_id: int, ids: Iterable[Any]) -> list[User]:
+    """The people already ticked in a form shown again (refused, or after a search), by name; ids that
+    are not numbers or not mentionable are left out here (the service refuses them on saving)."""
+    wanted = sorted({value for value in ids if isinstance(value, int) and 0 < value <= MAX_INT})
+    if not wanted:
+        return []
+    return _people(select(User).where(User.id.in_(wanted), mentionable(council_id)).order_by(User.name))
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search for people, case-folded; too short or too long a search is refused with
+    a message for the search box."""
+    words = " ".join((text or "").split())
+    if len(words) < MIN_SEARCH:
+        raise ValidationFailed(_("Type at least two letters of a name, a position or an organisation to "
+                                 "find people."), field="find")
+    if len(words) > MAX_SEARCH:
+        raise ValidationFailed(_("Use at most %(count)s characters to find people (this search has "
+                                 "%(given)s).", count=MAX_SEARCH, given=len(words)), field="find")
+    return words.casefold().split()
+
+
+def find_people(council_id: int, text: str | None, limit: int = MAX_FOUND) -> list[User]:
+    """People who may be named with @ whose name, position or organisation holds every word of `text`
+    (case-folded by Python, so Kazakh Cyrillic and Turkmen Latin match whatever their case), by name,
+    at most `limit`. Never matched on an e-mail address: a search would spell it out letter by letter."""
+    words = search_words(text)
+    own_text = func.replace(User.search_text, User.email, "")
+    matches = [or_(contains(own_text, word), contains(Organisation.search_text, word)) for word in words]
+    return _people(select(User).outerjoin(Organisation, User.organisation_id == Organisation.id)
+                   .where(mentionable(council_id), *matches).order_by(User.name, User.id).limit(limit))
 
 
 def open_for(person: User) -> ColumnElement[bool]:

@@ -3,11 +3,14 @@ meetings' pages need not know conversations), the thread's own page, and each st
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -17,13 +20,14 @@ from council.conversations.forms import ActionForm, CommentForm, EditForm, HideF
 from council.conversations.models import Comment, RecordType
 from council.conversations.records import RecordRef, find, ref_of
 from council.conversations.rendering import to_html
-from council.directory.models import PlatformRole
+from council.directory.models import PlatformRole, User
+from council.errors import ValidationFailed
 from council.forms import option, submit_form
 from council.i18n import current_language, localize
 from council.meetings.models import AgendaItem, Meeting
 from council.tracker import evidence as evidence_files
 from council.tracker.models import Commitment
-from council.web import arg_int
+from council.web import arg_int, no_store
 
 bp = Blueprint("conversations", __name__)
 
@@ -50,15 +54,26 @@ class Mentionable:
     detail: str
 
 
-def _mentionable(ref: RecordRef) -> list[Mentionable]:
-    people = []
-    for person in services.mention_candidates(ref.council_id):
+def _mentionable(people: Iterable[User]) -> list[Mentionable]:
+    shown = []
+    for person in people:
         parts = [person.position or ""]
         if person.organisation is not None:
             parts.append(localize(person.organisation.name, person.organisation.original_language,
                                   current_language()).text)
-        people.append(Mentionable(person.id, person.name, " · ".join(part for part in parts if part)))
-    return people
+        shown.append(Mentionable(person.id, person.name, " · ".join(part for part in parts if part)))
+    return shown
+
+
+def _picker(form: CommentForm, ref: RecordRef, found: list[User] | None = None) -> None:
+    """The @ picker's checkboxes: the people already ticked (a form shown again), those a search found,
+    then the few the record concerns; never the whole council (anyone else is a search away)."""
+    people: dict[int, User] = {}
+    for person in [*services.chosen_people(ref.council_id, form.mentions.data or []), *(found or []),
+                   *services.suggested_people(ref, current_user)]:
+        people.setdefault(person.id, person)
+    form.people = _mentionable(people.values())
+    form.mentions.choices = [option(person.id, person.name) for person in form.people]
 
 
 def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **data: Any) -> CommentForm:
@@ -66,9 +81,38 @@ def comment_form(ref: RecordRef, form_class: type[CommentForm] = CommentForm, **
     form = form_class(prefix=thread_anchor(ref) if form_class is CommentForm else "", **data)
     if not form.is_submitted():
         form.language.data = form.language.data if data.get("language") else current_language()
-    form.people = _mentionable(ref)
-    form.mentions.choices = [option(person.id, person.name) for person in form.people]
+    if not form.find_people.data:
+        _picker(form, ref)
     return form
+
+
+def _find_people(form: CommentForm, ref: RecordRef, page: Callable[[], str]) -> tuple[str, int]:
+    """"Find people" pressed (a browser without JavaScript): the page again, nothing saved, with the
+    people found added to the picker as checkboxes; what was typed and ticked stays (files cannot: a
+    browser does not send them back, the page says so)."""
+    found: list[User] = []
+    status = HTTPStatus.OK.value
+    try:
+        found = services.find_people(ref.council_id, form.find.data)
+        form.found_message = _found_message(len(found), form.find.data)
+    except ValidationFailed as error:
+        form.find.errors = [error.message]
+        status = HTTPStatus.UNPROCESSABLE_ENTITY.value
+    form.files_dropped = any(getattr(upload, "filename", None) for upload in form.files.data or [])
+    _picker(form, ref, found)
+    return page(), status
+
+
+def _found_message(count: int, text: str | None) -> str:
+    words = " ".join((text or "").split())
+    if not count:
+        return _("Nobody found for “%(words)s”. Try part of a name, a position or an organisation.",
+                 words=words)
+    if count >= services.MAX_FOUND:
+        return _("The first %(num)d people found for “%(words)s” are listed: type more to narrow the "
+                 "search.", num=count, words=words)
+    return ngettext("%(num)d person found for “%(words)s”.", "%(num)d people found for “%(words)s”.",
+                    count, words=words)
 
 
 def _thread(ref: RecordRef, page: int | None = None, form: CommentForm | None = None) -> Thread:
@@ -167,9 +211,25 @@ def add_comment(record_type: str, record_id: int) -> Any:
     ref = find(record_type, record_id, current_user.council_id)
     require(current_user, "conversation.write", ref)
     form = comment_form(ref)
+    if form.find_people.data:
+        return _find_people(form, ref, lambda: _thread_page(ref, form))
     return submit_form(form, lambda: _thread_page(ref, form), lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
         mentions=form.mentions.data or [], files=form.files.data or []), _("Comment added."), _back)
+
+
+@bp.get("/threads/<record_type>/<int:record_id>/people")
+@login_required
+def people(record_type: str, record_id: int) -> Response:
+    """The @ picker's search as one types (app.js): who may be named in this thread, by part of their
+    name, position or organisation; never an e-mail address. A search too short or too long is a 422."""
+    ref = find(record_type, record_id, current_user.council_id)
+    require(current_user, "conversation.write", ref)
+    text = request.args.get("q")
+    found = services.find_people(ref.council_id, text)
+    response = jsonify(people=[asdict(person) for person in _mentionable(found)],
+                       message=_found_message(len(found), text))
+    return no_store(response)
 
 
 @bp.route("/commitments/<int:commitment_id>/ask", methods=["GET", "POST"])
@@ -193,6 +253,8 @@ def ask(commitment_id: int) -> Any:
         return render_template("conversations/ask.html", form=form, ref=ref, commitment=record,
                                others=others)
 
+    if form.find_people.data:
+        return _find_people(form, ref, page)
     return submit_form(form, page, lambda: services.add_comment(
         current_user, ref, text=form.text.data, language=form.language.data,
         mentions=form.mentions.data or [], organisation_id=form.organisation_id.data, question=True,

@@ -216,10 +216,12 @@ class User(UserMixin, Model):
     council: Mapped[Council] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
 
-    @validates("name", "email")
-    def _refresh_search_text(self, key: str, value: str) -> str:
-        other = self.email if key == "name" else self.name
-        self.search_text = search_key(value, other)
+    # The name and position (what the @ picker and the people list find a person by) and the e-mail
+    # address (searched only by those who may see it: the searches cut it out of this text).
+    @validates("name", "position", "email")
+    def _refresh_search_text(self, key: str, value: str | None) -> str | None:
+        values = {"name": self.name, "position": self.position, "email": self.email, key: value}
+        self.search_text = search_key(values["name"], values["position"], values["email"])
         return value
 
     @property

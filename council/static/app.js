@@ -108,28 +108,100 @@
       });
     });
   });
-  // The same for a long list of checkboxes (the @ picker of a conversation): the box hides the people
-  // whose name, position and organisation do not contain the words; ticked ones stay shown.
+  // The @ picker's search (templates/conversations/_mentions.html): the page lists only the people of
+  // the record; typing two letters or more asks the server for the people whose name, position or
+  // organisation match (at most 20), added to the list as the same checkboxes. Ticked ones stay; the
+  // ones found before and left unticked go. Without JavaScript, "Find people" sends the form back to be
+  // shown again with them; if the search does not answer, that button does so here too.
+  var SEARCH_DELAY = 300;
   document.addEventListener("DOMContentLoaded", function () {
-    var label = document.documentElement.getAttribute("data-filter-label");
-    document.querySelectorAll("form[method=post] [data-picker]").forEach(function (list, index) {
-      var choices = list.querySelectorAll("label");
-      if (choices.length <= PICKER_SIZE || !label) { return; }
-      var legend = list.closest("fieldset") && list.closest("fieldset").querySelector("legend");
-      var box = document.createElement("input");
-      box.type = "search";
-      box.className = "picker-filter";
-      box.id = "picker-list-filter-" + index;
-      box.setAttribute("aria-label", label + (legend ? ": " + legend.textContent.trim() : ""));
-      box.placeholder = label;
-      list.parentNode.insertBefore(box, list);
-      box.addEventListener("input", function () {
-        var words = folded(box.value).split(/\s+/).filter(Boolean);
-        Array.prototype.forEach.call(choices, function (choice) {
-          var text = folded(choice.textContent);
-          var ticked = choice.querySelector("input:checked") !== null;
-          choice.hidden = !ticked && !words.every(function (word) { return text.indexOf(word) !== -1; });
+    document.querySelectorAll("[data-people-search]").forEach(function (search) {
+      var list = document.getElementById(search.getAttribute("data-list"));
+      var box = search.querySelector("input[type=search]");
+      var button = search.querySelector("button");
+      var status = search.querySelector("[role=status]");
+      if (!list || !box || !button || !status || !window.fetch) { return; }
+      var name = search.getAttribute("data-name");
+      var prefix = search.getAttribute("data-id");
+      var asked = 0;
+      var waiting;
+      var choice = function (person) {
+        var label = document.createElement("label");
+        label.className = "mention-choice";
+        label.htmlFor = prefix + "-" + person.id;
+        label.setAttribute("data-found", "");
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.id = label.htmlFor;
+        input.name = name;
+        input.value = String(person.id);
+        var text = document.createElement("span");
+        var shownName = document.createElement("span");
+        shownName.className = "mention-name";
+        shownName.textContent = person.name;
+        text.appendChild(shownName);
+        if (person.detail) {
+          var detail = document.createElement("small");
+          detail.className = "mention-detail";
+          detail.textContent = person.detail;
+          text.appendChild(detail);
+        }
+        label.appendChild(input);
+        label.appendChild(text);
+        return label;
+      };
+      var show = function (people) {
+        list.querySelectorAll("label[data-found]").forEach(function (label) {
+          if (!label.querySelector("input:checked")) { label.remove(); }
         });
+        var first = list.firstChild;
+        people.forEach(function (person) {
+          var input = document.getElementById(prefix + "-" + person.id);
+          var label = input ? input.closest("label") : choice(person);
+          list.insertBefore(label, first);  // the people found first, in the server's order
+          first = label.nextSibling;
+        });
+        list.hidden = !list.querySelector("label");
+      };
+      var run = function () {
+        var words = box.value.trim();
+        window.clearTimeout(waiting);
+        if (words.length < 2) { return; }
+        var number = ++asked;
+        fetch(search.getAttribute("data-people-search") + "?q=" + encodeURIComponent(words), {
+          headers: {"Accept": "application/json"}, credentials: "same-origin"
+        }).then(function (answer) {
+          return answer.json().then(function (body) { return {ok: answer.ok, body: body}; });
+        }).then(function (answer) {
+          if (number !== asked) { return; }  // a later search is on its way
+          if (!answer.ok) {
+            status.textContent = (answer.body.error && answer.body.error.message) || search.getAttribute("data-failed");
+            return;
+          }
+          show(answer.body.people);
+          status.textContent = answer.body.message;
+        }).catch(function () {
+          if (number !== asked) { return; }
+          status.textContent = search.getAttribute("data-failed");
+          search.setAttribute("data-fallback", "");  // the button sends the form, as without JavaScript
+        });
+      };
+      box.addEventListener("input", function () {
+        window.clearTimeout(waiting);
+        waiting = window.setTimeout(run, SEARCH_DELAY);
+      });
+      // Enter in the box searches here rather than sending the form.
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !search.hasAttribute("data-fallback")) {
+          event.preventDefault();
+          run();
+        }
+      });
+      button.addEventListener("click", function (event) {
+        if (!search.hasAttribute("data-fallback")) {
+          event.preventDefault();
+          run();
+        }
       });
     });
   });

@@ -196,9 +196,10 @@ class Pages:
     contexts: list[Any] = field(default_factory=list)
 
     def __call__(self, account: str | None = None, *, viewport: dict[str, int] | None = None,
-                 locale: str = "ru-RU") -> Page:
+                 locale: str = "ru-RU", javascript: bool = True) -> Page:
         context = self.browser.new_context(base_url=self.server.url, viewport=viewport or DESKTOP,  # type: ignore[arg-type]
-                                           locale=locale, storage_state=self.states.get(account or ""))
+                                           locale=locale, storage_state=self.states.get(account or ""),
+                                           java_script_enabled=javascript)
         # Generous: on a loaded 2-core machine a page can take seconds; a real hang still fails.
         context.set_default_timeout(30_000)
         self.contexts.append(context)

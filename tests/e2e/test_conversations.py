@@ -128,7 +128,7 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     assert axe_violations(chair) == []
     chair.set_viewport_size(DESK)
     chair.locator("#text").fill(QUESTION)
-    follow(chair, "main form button[type=submit]")
+    follow(chair, "main form button[type=submit]:not(.find-people)")
     expect(chair.locator(".flash-success")).to_have_text(tr(chair, "Question sent to the other side."))
     assert f"/commitments/{stuck.commitment_id}" in chair.url
     question = thread(chair).locator("article.question")
@@ -150,19 +150,28 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     form = thread(member).locator("form.comment-form")
     form.locator("textarea").fill(ANSWER)
     expect(form.locator("select[name$=language]")).to_have_value("kk")
-    # The @ picker: typing a name leaves that person (name, position, organisation; no e-mail).
-    form.locator("input.picker-filter").fill("merdan")
-    shown = form.locator(".mention-choice:visible")
-    expect(shown).to_have_count(1)
-    expect(shown).to_contain_text("Merdan Annaýew")
-    expect(shown).not_to_contain_text("@")
-    shown.locator("input[type=checkbox]").check()
-    form.locator("input.picker-filter").fill("")
-    follow(member, "form.comment-form button[type=submit]")
+    # The @ picker offers the record's people (the group's co-chairs among them), never the whole council.
+    picker = form.locator(".mention-list")
+    expect(picker.locator(".mention-choice", has_text="Merdan Annaýew")).to_have_count(1)
+    expect(picker).not_to_contain_text("Maral Gurbanowa")
+    assert picker.locator(".mention-choice").count() <= 12
+    picker.locator(".mention-choice", has_text="Merdan Annaýew").locator("input[type=checkbox]").check()
+    # Anyone else is found by typing part of a name (Turkmen, in another case): added, ticked stay.
+    form.locator("input[type=search][name$=find]").fill("GURBAN")
+    found = picker.locator(".mention-choice", has_text="Maral Gurbanowa")
+    expect(found).to_have_count(1)
+    expect(form.locator(".mention-status")).to_contain_text("GURBAN")
+    expect(picker).not_to_contain_text("@")
+    found.locator("input[type=checkbox]").check()
+    form.locator("input[type=search][name$=find]").fill("merdan annaýew")
+    expect(form.locator(".mention-status")).to_contain_text("merdan annaýew")
+    expect(found.locator("input[type=checkbox]")).to_be_checked()  # ticked: kept through a new search
+    follow(member, "form.comment-form button[type=submit]:not(.find-people)")
     expect(member.locator(".flash-success")).to_have_text(tr(member, "Comment added."))
     expect(thread(member)).to_contain_text(ANSWER)
-    expect(thread(member).locator("article.comment", has_text=ANSWER).locator(".mentions")) \
-        .to_contain_text("Merdan Annaýew")
+    mentions = thread(member).locator("article.comment", has_text=ANSWER).locator(".mentions")
+    expect(mentions).to_contain_text("Merdan Annaýew")
+    expect(mentions).to_contain_text("Maral Gurbanowa")
     # Only the asker or a co-chair marks a question answered: not the member.
     expect(thread(member).locator("form[action$='/answered']")).to_have_count(0)
     screenshot(member, "conversations-thread-kk-1366")
@@ -220,3 +229,35 @@ def test_a_turkmen_co_chair_asks_the_kazakh_side_and_a_kazakh_member_answers(
     _subject, text, html = letters["tk"]
     assert translated("tk", "Conversations") in text
     assert ANSWER[:40] in text and ANSWER[:40] in html
+
+
+def test_without_javascript_the_member_finds_someone_to_mention_and_keeps_the_draft(
+        new_page: Pages, live_server: LiveServer, stuck: Stuck) -> None:
+    member = new_page(stuck.member_email, viewport=DESK, javascript=False)
+    new_page.watch(member).allow(r"status of 422")
+    member.goto(f"/tracker/commitments/{stuck.commitment_id}")
+    form = thread(member).locator("form.comment-form")
+    form.locator("textarea").fill(ANSWER)
+    form.locator("input[type=search][name$=find]").fill("g")
+    # Enter in the search box presses "Find people" (the form's first button): too short, named.
+    with member.expect_navigation():
+        form.locator("input[type=search][name$=find]").press("Enter")
+    form = thread(member).locator("form.comment-form")
+    search = form.locator("input[type=search][name$=find]")
+    search_id = search.get_attribute("id") or ""
+    expect(member.locator(".error-summary a")).to_have_attribute("href", f"#{search_id}")
+    expect(search).to_have_attribute("aria-invalid", "true")
+    search.fill("GURBAN")
+    with member.expect_navigation():
+        form.locator("button.find-people").click()
+    form = thread(member).locator("form.comment-form")
+    expect(form.locator("textarea")).to_have_value(ANSWER)  # what was typed stays
+    expect(form.locator(".mention-status")).to_contain_text("GURBAN")
+    found = form.locator(".mention-choice", has_text="Maral Gurbanowa")
+    found.locator("input[type=checkbox]").check()
+    # (No axe-core here: it runs as the page's script, which this browser does not run.)
+    screenshot(member, "conversations-find-people-nojs-kk-1366")
+    follow(member, "form.comment-form button[type=submit]:not(.find-people)")
+    expect(member.locator(".flash-success")).to_have_text(tr(member, "Comment added."))
+    expect(thread(member).locator("article.comment", has_text=ANSWER).locator(".mentions")) \
+        .to_contain_text("Maral Gurbanowa")
