@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from council.api.models import TokenScope
 from council.events import history
 from council.extensions import db
+from council.timeutil import council_today
 from council.tracker import initiatives, services
 from council.tracker.models import CommitmentStatus, Priority, RecommendationStatus
 from tests.api.conftest import bearer
@@ -21,7 +22,7 @@ from tests.factories import (
     WorkingGroupFactory,
 )
 
-TODAY = date.today()
+TODAY = council_today()  # the council's calendar day, against which the API checks dates
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,11 +15,12 @@ from council.api.models import ApiToken, IdempotentRequest, TokenScope
 from council.api.services import hash_secret
 from council.extensions import db
 from council.meetings.models import AgendaItem, Meeting, MeetingStatus
+from council.timeutil import council_today
 from council.tracker.models import Commitment, Indicator, Initiative, Recommendation
 from tests.api.conftest import bearer
 from tests.factories import CommitmentFactory, RecommendationFactory
 
-TODAY = date.today()
+TODAY = council_today()  # the council's calendar day, against which the API checks dates
 
 
 def count(model: Any) -> int:
