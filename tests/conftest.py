@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.result import _set_task_join_will_block  # what celery.contrib.testing.worker uses
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, text
@@ -279,6 +280,11 @@ def make_app(app: Flask, smtp_sink: tuple[MailSink, int]) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def app_context(app: Flask) -> Iterator[None]:
     """Each test runs in an app context; afterwards every table is emptied."""
+    # A real worker in this process (celery.contrib.testing's start_worker, in the notification and
+    # webhook tests) sets Celery's process-wide "inside a task" flag from its thread, which may outlive
+    # the test: a later test's own result.get() was then refused ("Never call result.get() within a
+    # task!"). Each test starts outside any task, as Celery's testing worker itself resets it.
+    _set_task_join_will_block(False)
     with app.app_context():
         yield
         db.session.remove()

@@ -193,11 +193,15 @@ def broker_app(other_app: Callable[..., Flask]) -> Callable[..., Flask]:
 def worker_thread(app: Flask, pool: str = "solo") -> Iterator[None]:
     """A real Celery worker in this process (celery.contrib.testing.worker), consuming app's queue."""
     from celery.contrib.testing.worker import start_worker
+    from celery.result import _set_task_join_will_block
 
     celery = app.extensions["celery"]
-    with start_worker(celery, pool=pool, perform_ping_check=False, shutdown_timeout=30,
-                      loglevel="WARNING"):
-        yield
+    try:
+        with start_worker(celery, pool=pool, perform_ping_check=False, shutdown_timeout=30,
+                          loglevel="WARNING"):
+            yield
+    finally:
+        _set_task_join_will_block(False)  # the worker's pool set it for the whole process
 
 
 def worker_environment(app: Flask, queue: str) -> dict[str, str]:
