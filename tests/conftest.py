@@ -28,7 +28,7 @@ from sqlalchemy import Engine, event, text
 
 from council import create_app
 from council.extensions import db
-from tests.factories import PASSWORD_HASH_METHOD
+from tests.factories import PASSWORD, PASSWORD_HASH_METHOD
 
 
 def _worker_number() -> int | None:
@@ -364,6 +364,33 @@ class Auth:
 
     def logout(self) -> Any:
         return self.client.post("/logout")
+
+
+@pytest.fixture
+def cached(make_app: Any) -> Any:
+    """A function signing a person in on an app with the in-process cache (the suite's app has none)."""
+    app = make_app(CACHE_TYPE="SimpleCache")
+    app.test_client_class = IsolatedClient
+
+    def client_for(person: Any, language: str = "en") -> Any:
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        db.session.commit()  # a fresh look at the code the other app's sign-in used
+        sign_in(client, person.email, PASSWORD)
+        return client
+
+    client_for.app = app  # type: ignore[attr-defined]
+    return client_for
+
+
+def uncached(app: Flask, person: Any, language: str = "en") -> Any:
+    """The same person signed in on the suite's app (no cache), each request in its own context."""
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    db.session.commit()  # a fresh look at the code the other app's sign-in used
+    sign_in(client, person.email, PASSWORD)
+    return client
 
 
 @pytest.fixture

@@ -12,39 +12,13 @@ import pytest
 from sqlalchemy import event
 
 from council.extensions import db
-from tests.conftest import IsolatedClient, page_text, sign_in
+from tests.conftest import IsolatedClient, page_text, sign_in, uncached
 from tests.dashboard.conftest import number_links
 from tests.factories import PASSWORD
 
 COMMITMENTS = "/tracker/commitments"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-@pytest.fixture
-def cached(make_app):
-    """A client of an app with the cache on, and a function signing a person in on it."""
-    app = make_app(CACHE_TYPE="SimpleCache")
-    app.test_client_class = IsolatedClient
-
-    def client_for(person, language: str = "en"):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-        db.session.commit()  # a fresh look at the code the other app's sign-in used
-        sign_in(client, person.email, PASSWORD)
-        return client
-
-    client_for.app = app  # type: ignore[attr-defined]
-    return client_for
-
-
-def uncached(app, person, language: str = "en"):
-    app.test_client_class = IsolatedClient
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    db.session.commit()  # a fresh look at the code the other app's sign-in used
-    sign_in(client, person.email, PASSWORD)
-    return client
 
 
 def without_tokens(html: str) -> str:

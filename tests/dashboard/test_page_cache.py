@@ -7,8 +7,8 @@ renders for them, whoever filled the cache before, and a change shows on the nex
 from __future__ import annotations
 
 from council.extensions import db
-from tests.conftest import IsolatedClient, page_text
-from tests.dashboard.test_figure_cache import cached, uncached, without_tokens  # noqa: F401  (fixture)
+from tests.conftest import IsolatedClient, page_text, uncached
+from tests.dashboard.test_figure_cache import without_tokens
 
 
 def signed_in_pages(tracked) -> list[str]:
@@ -30,7 +30,7 @@ def anonymous(app):
     return client
 
 
-def test_each_reader_gets_their_own_page(app, cached, tracked):  # noqa: F811
+def test_each_reader_gets_their_own_page(app, cached, tracked):
     """A secretary, a co-chair, a member of the other side and an observer, in two languages, one after
     another on one cache: the verification queue of one's groups, another's organisation, another's
     commitments never show on someone else's page."""
@@ -52,7 +52,7 @@ def test_each_reader_gets_their_own_page(app, cached, tracked):  # noqa: F811
         assert without_tokens(served) == without_tokens(page_text(plain_visitor.get(url))), url
 
 
-def test_my_work_keeps_what_is_the_readers_own(app, cached, tracked):  # noqa: F811
+def test_my_work_keeps_what_is_the_readers_own(app, cached, tracked):
     """The co-chair verifies in their group; the observer in none: neither sees the other's queue."""
     world = tracked.world
     chair, observer = cached(world.kz_chair), cached(world.observer)
@@ -63,7 +63,7 @@ def test_my_work_keeps_what_is_the_readers_own(app, cached, tracked):  # noqa: F
     assert "waits for verification" not in text and "wait for verification" not in text
 
 
-def test_a_change_shows_at_once_on_every_cached_page(app, cached, tracked):  # noqa: F811
+def test_a_change_shows_at_once_on_every_cached_page(app, cached, tracked):
     world = tracked.world
     member, chair, visitor = cached(world.member), cached(world.kz_chair), anonymous(cached.app)
     portal = f"/public/{world.council.slug}"

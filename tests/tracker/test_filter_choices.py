@@ -5,35 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import event
 
 from council.extensions import db
-from tests.conftest import IsolatedClient, page_text, sign_in
-from tests.factories import PASSWORD
+from tests.conftest import page_text, uncached
 from tests.tracker.test_views import commitment_form
 
 LIST = "/tracker/commitments"
 OWNERS = re.compile(r'<select[^>]*name="owner".*?</select>', re.S)
 ORGANISATIONS = re.compile(r'<select[^>]*name="organisation".*?</select>', re.S)
 GROUPS = re.compile(r'<select[^>]*name="group".*?</select>', re.S)
-
-
-@pytest.fixture
-def cached(make_app):
-    """Sign a person in on an app with the in-process cache (the suite's app has none)."""
-    app = make_app(CACHE_TYPE="SimpleCache")
-    app.test_client_class = IsolatedClient
-
-    def client_for(person, language: str = "en"):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-        db.session.commit()
-        sign_in(client, person.email, PASSWORD)
-        return client
-
-    client_for.app = app  # type: ignore[attr-defined]
-    return client_for
 
 
 def bar(html: str) -> tuple[str, str, str]:
@@ -63,9 +44,7 @@ def test_the_bar_is_what_the_uncached_app_shows_in_each_language(app, cached, wo
     for language in ("en", "ru", "kk", "tk"):
         world.member.language = language  # the reader's own choice, taken at sign-in
         db.session.commit()
-        app.test_client_class = IsolatedClient  # each request in its own context, as the cached app's
-        reader, plain = cached(world.member), app.test_client()
-        sign_in(plain, world.member.email, PASSWORD)
+        reader, plain = cached(world.member), uncached(app, world.member)
         for _ in range(2):  # the second from the cache
             assert bar(page_text(reader.get(LIST))) == bar(page_text(plain.get(LIST))), language
         if language == "kk":
