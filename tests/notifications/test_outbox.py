@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from sqlalchemy import select
@@ -154,15 +155,19 @@ def test_savepoints_neither_send_early_nor_forget_the_rows_of_earlier_ones(world
     assert {row.state for row in email_rows()} == {DeliveryState.SENT}
 
 
-def test_rows_sent_together_are_marked_sent_and_one_refused_is_retried_on_its_own(other_app, own_smtp, world):
-    sink, port = own_smtp
-    people = (world.observer, world.member, world.tm_member)
-    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
+def pending_emails(*people: Any) -> list[int]:
+    """An e-mail due now to each of `people`, committed, in this order: their ids."""
+    rows = [Notification(council_id=person.council_id, recipient_id=person.id, kind="commitment.verified",
                          channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
                          next_attempt_at=utcnow() - timedelta(minutes=1)) for person in people]
     db.session.add_all(rows)
     db.session.commit()
-    ids = [row.id for row in rows]
+    return [row.id for row in rows]
+
+
+def test_rows_sent_together_are_marked_sent_and_one_refused_is_retried_on_its_own(other_app, own_smtp, world):
+    sink, port = own_smtp
+    ids = pending_emails(world.observer, world.member, world.tm_member)
     refused = world.member.email
     sink.before_accept = lambda message: str(message["To"]) != refused
     other = other_app(MAIL_PORT=port, NOTIFICATION_RETRY_BASE_SECONDS=30.0,
@@ -191,13 +196,7 @@ def test_the_last_row_of_a_group_refused_at_the_end_of_its_data_is_not_marked_se
     """The server's verdict on a message is read only after the next one is written; the last one's is
     read before the group is recorded: refused, it is retried on its own, the others are sent once."""
     sink, port = own_smtp
-    people = (world.observer, world.member, world.tm_member)
-    rows = [Notification(council_id=world.council.id, recipient_id=person.id, kind="commitment.verified",
-                         channel=Channel.EMAIL, state=DeliveryState.PENDING, payload={"code": "TRD-1"},
-                         next_attempt_at=utcnow() - timedelta(minutes=1)) for person in people]
-    db.session.add_all(rows)
-    db.session.commit()
-    ids = [row.id for row in rows]
+    ids = pending_emails(world.observer, world.member, world.tm_member)
     refused = world.tm_member.email
     sink.before_accept = lambda message: str(message["To"]) != refused
     other = other_app(MAIL_PORT=port, NOTIFICATION_RETRY_BASE_SECONDS=30.0)
