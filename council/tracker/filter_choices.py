@@ -12,14 +12,13 @@ move it, nor does signing in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import select
 
 from council import events, generations
 from council.directory.models import WorkingGroup
 from council.directory.services import council_organisations, organisation_groups
-from council.extensions import cache, db
+from council.extensions import cache
 from council.generations import EVERY_COUNCIL, safely
 from council.i18n import current_language, localize
 from council.tracker import queries
@@ -35,22 +34,21 @@ def _part(council_id: int) -> str:
     return f"{council_id}:filters"
 
 
-def filter_choices(council_id: int) -> dict[str, Any]:
-    """`group_options` and `owners` as (value, label) pairs, `organisations` as such pairs under their
-    country's heading (`organisation_groups`), in the reader's language."""
+def filter_choices(council_id: int, groups: Sequence[WorkingGroup]) -> dict[str, Any]:
+    """`group_options` (of the council's `groups`, which the caller has read) and `owners` as (value,
+    label) pairs, `organisations` as such pairs under their country's heading (`organisation_groups`),
+    in the reader's language."""
     language = current_language()
     key = ":".join(str(part) for part in (
         "tracker-filters", *generations.current([EVERY_COUNCIL, _part(council_id)]), council_id, language))
     choices = safely(lambda: cache.get(key))
     if choices is None:
-        choices = _build(council_id, language)
+        choices = _build(council_id, groups, language)
         safely(lambda: cache.set(key, choices, timeout=TIMEOUT))
     return dict(choices)
 
 
-def _build(council_id: int, language: str) -> dict[str, Any]:
-    groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
-                                .order_by(WorkingGroup.code))
+def _build(council_id: int, groups: Sequence[WorkingGroup], language: str) -> dict[str, Any]:
     return dict(
         group_options=[(group.id, f"{group.code} · {_named(group, language)}") for group in groups],
         organisations=organisation_groups(council_organisations(council_id)),

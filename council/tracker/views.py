@@ -175,7 +175,7 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
     and the council's groups as records (the recommendations list asks which the reader manages)."""
     groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
                                 .order_by(WorkingGroup.code)).all()
-    return dict(groups=groups, **filter_choices(council_id))
+    return dict(groups=groups, **filter_choices(council_id, groups))
 
 
 @bp.app_template_global()
