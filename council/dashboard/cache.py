@@ -17,12 +17,21 @@ public figures), and the initiatives' blocks if it counts towards an initiative;
 and the indicators stay. Any other event of a council moves the whole council on, an event without a
 council every council, and the events that change no figure (signing in, notification choices) nothing.
 A block rendered from data read before the commit was stored under the old generations and is never
-served again. The cache failing (Redis down) only means rendering every time (a Redis that
+served again.
+
+What a block shows (`shown`): the figures block is also kept under a digest of every value it shows, as
+shown (averages rounded), with the council's own generations but not its scope's. A progress report
+moves the scope's generations on, yet most reports move no number a council's dashboard shows (one
+report among thousands of commitments rarely changes a rounded average): the figures are then read
+again (cheaply, council/dashboard/slices.py) and the block rendered for the same values is served.
+
+The cache failing (Redis down) only means rendering every time (a Redis that
 does not answer at all costs a page up to a second per block: the client's timeouts).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -88,15 +97,36 @@ def block_key(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
         today.isoformat(), name, variant))
 
 
+def shown_key(scope: Scope, today: Any, name: str, variant: Any, shown: Any) -> str:
+    """The cache key of a block by what it shows (`shown`, a value whose repr is every figure as shown)
+    rather than by its scope's generations; the council's own generations stay in it, for what the
+    block shows besides figures (names of groups and organisations, the directory)."""
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return ":".join(str(part) for part in (
+        "dashboard-shown", *generations.current([EVERY_COUNCIL, str(scope.council_id)]), scope.council_id,
+        scope.group_id, scope.organisation_id, scope.owner_id, int(scope.public), get_locale(),
+        today.isoformat(), name, variant, digest))
+
+
 def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
-                 caller: Callable[[], str]) -> Markup:
+                 caller: Callable[[], str], shown: Callable[[], Any] | None = None) -> Markup:
     """Jinja: `{% call cached_block(board.scope, board.today, 'figures') %}…{% endcall %}` renders the
-    body once per key and serves it from the cache afterwards."""
+    body once per key and serves it from the cache afterwards.
+
+    `shown` (optional) gives every value the block shows, as shown. When a change has moved the block's
+    generations on but those values are the same, the block rendered for them is served again: most
+    progress reports move no number a council's dashboard shows once averages are rounded.
+    """
     key = block_key(scope, today, name, variant)
     html = safely(lambda: cache.get(key))
     if html is None:
-        html = str(caller())
-        safely(lambda: cache.set(key, html, timeout=TIMEOUT))
+        same = shown_key(scope, today, name, variant, shown()) if shown is not None else None
+        html = safely(lambda: cache.get(same)) if same is not None else None
+        if html is None:
+            html = str(caller())
+        rendered = html
+        safely(lambda: cache.set_many({each: rendered for each in (key, same) if each is not None},
+                                      timeout=TIMEOUT))
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, generate_csrf())
     return Markup(html)  # noqa: S704  (rendered by Jinja with autoescape, as the page around it)

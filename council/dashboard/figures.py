@@ -143,23 +143,31 @@ class Tally:
     def progress(self) -> int | None:
         return average_progress(self.progress_sum, self.counted)
 
+    def shown(self) -> tuple[Any, ...]:
+        """What a dashboard shows of it: the counts and the average as rounded (not the raw sum)."""
+        return tuple(sorted(self.statuses.items())), self.overdue, self.due_soon, self.progress
+
 
 def _flag_sum(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _cells(scope: Scope, today: date) -> Any:
-    """The one pass over the scope's commitments: counts per working group, organisation and status.
+def cells_query(scope: Scope, today: date, group_ids: Sequence[int] | None = None) -> Any:
+    """The one pass over the scope's commitments (of these groups only, if given): counts per working
+    group, organisation and status.
 
     It walks ix_commitment_figures in its own order (council, group, organisation, status), so neither
     database sorts; every figure of a page is a roll-up of these few thousand rows at most.
     """
+    conditions = scope.commitment_conditions()
+    if group_ids is not None:
+        conditions.append(Commitment.group_id.in_(group_ids))
     return (select(Commitment.group_id, Commitment.organisation_id, Commitment.status,
                    func.count().label("total"),
                    func.coalesce(func.sum(Commitment.progress), 0).label("progress_sum"),
                    _flag_sum(overdue_condition(today)).label("overdue"),
                    _flag_sum(due_within_condition(today, DUE_SOON_DAYS)).label("due_soon"))
-            .where(*scope.commitment_conditions())
+            .where(*conditions)
             .group_by(Commitment.group_id, Commitment.organisation_id, Commitment.status)
             .cte("cells"))
 
@@ -214,6 +222,15 @@ class CommitmentFigures:
     def side(self, group_id: int, country: str) -> Tally:
         return self.by_group_country.get((group_id, country)) or Tally()
 
+    def shown(self) -> tuple[Any, ...]:
+        """Every figure as a dashboard shows it (council/dashboard/cache.py keys blocks with it)."""
+        def tallies(by: dict[Any, Tally]) -> list[Any]:
+            return sorted((key, tally.shown()) for key, tally in by.items())
+        return (self.total.shown(), tallies(self.by_group), tallies(self.by_country),
+                tallies(self.by_group_country), self.organisation_count,
+                [(row.organisation.id, row.total, row.overdue, row.due_soon, row.done, row.progress)
+                 for row in self.organisations])
+
 
 def commitment_figures(scope: Scope, today: date, *, organisations: int = 0) -> CommitmentFigures:
     """Counts by working group × country × status with overdue, due soon and progress; with
@@ -222,7 +239,7 @@ def commitment_figures(scope: Scope, today: date, *, organisations: int = 0) -> 
     One statement, one pass over the commitments: the roll-ups are UNION ALL members reading the same
     materialised CTE, told apart by their first column.
     """
-    cells = _cells(scope, today)
+    cells = cells_query(scope, today)
     no_number = cast(null(), Integer)
     parts = [select(literal("side").label("kind"), cells.c.group_id, Organisation.country_code,
                     cells.c.status, func.sum(cells.c.total), func.sum(cells.c.progress_sum),
@@ -296,7 +313,7 @@ def organisations_page(scope: Scope, today: date, *, page: int, per_page: int,
     """Organisations with commitments in the scope and their figures, sorted and paged in SQL (one
     statement; the number of organisations rides along as a window count)."""
     page = max(1, page)
-    figures = _per_organisation(_cells(scope, today)).subquery("figures")
+    figures = _per_organisation(cells_query(scope, today)).subquery("figures")
     query = (select(Organisation, figures.c.total, figures.c.overdue, figures.c.due_soon, figures.c.done,
                     figures.c.progress_sum, figures.c.counted, func.count().over())
              .join(figures, figures.c.organisation_id == Organisation.id)
@@ -327,6 +344,10 @@ class RecommendationFigures:
 
     def group_status(self, group_id: int, status: str) -> int:
         return self.by_group.get(group_id, {}).get(status, 0)
+
+    def shown(self) -> tuple[Any, ...]:
+        return (sorted(self.total.items()),
+                sorted((group, sorted(counts.items())) for group, counts in self.by_group.items()))
 
 
 def recommendation_figures(scope: Scope) -> RecommendationFigures:

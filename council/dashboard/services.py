@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from council import events
 from council.auth.permissions import group_roles, require
+from council.dashboard import slices
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     SHORT_LIST,
@@ -176,6 +177,9 @@ class Dashboard:
     @cached_property
     def commitments(self) -> CommitmentFigures:
         top = TOP_ORGANISATIONS if self.scope.organisation_id is None else 0
+        if slices.applies(self.scope):  # a sum of group slices, most of them from the cache
+            return slices.commitment_figures(self.scope, self.today, [group.id for group in self.groups],
+                                             organisations=top)
         return commitment_figures(self.scope, self.today, organisations=top)
 
     @cached_property
@@ -210,6 +214,13 @@ class Dashboard:
     def group_cards(self) -> list[GroupCard]:
         """The council's home shows each group's co-chairs and size."""
         return group_cards(self.groups) if self._council_wide else []
+
+    def shown_figures(self) -> tuple[Any, ...]:
+        """Every value the figures block shows, as shown: a block rendered for the same values is the
+        same (council/dashboard/cache.py serves it again after a report that moved no shown number)."""
+        return (self.facts, [country.code for country in self.countries],
+                [group.id for group in self.groups_with_figures], self.commitments.shown(),
+                self.recommendations.shown(), [(month.month, month.count) for month in self.completed])
 
     @property
     def groups_with_figures(self) -> list[WorkingGroup]:

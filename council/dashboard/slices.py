@@ -1,0 +1,130 @@
+"""A council's or a working group's commitment figures, kept in the cache one working group at a time.
+
+Every progress report changes the council's figures (its average progress at least), and people report
+several times a minute at a busy council, so the council dashboard's figures were computed anew at
+nearly every view: one pass over all of the council's commitments. Kept per working group, under the
+generations a change of one of its commitments moves (council/dashboard/cache.py, `changed_parts`), a
+report recomputes its own group's slice only; the council's figures are the sum of its groups' slices,
+and a group's figures are its slice. Each slice holds the group's counts by country and status and its
+figures per organisation, so the sums give exactly what the one-pass query of figures.py gives (the
+tests compare the two).
+
+A slice's key holds the day: overdue and due soon depend on it. A slice computed from data read before
+a commit that changes it is stored under the generations of before and never served again, as the
+blocks are. The cache failing only means computing every group's slice, in one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
+
+from council import generations
+from council.dashboard.figures import CommitmentFigures, OrganisationRow, Scope, Tally, cells_query
+from council.directory.models import Organisation
+from council.extensions import cache, db
+from council.generations import EVERY_COUNCIL, safely
+from council.tracker.models import CommitmentStatus
+from council.tracker.queries import average_progress
+
+# One group's figures: by (country, status) the total, progress sum, overdue and due soon; by
+# organisation the total, overdue, due soon, done, progress sum and number counted in the average.
+Sides = dict[tuple[str, str], tuple[int, int, int, int]]
+Organisations = dict[int, tuple[int, int, int, int, int, int]]
+Slice = tuple[Sides, Organisations]
+TIMEOUT = 3600  # as the blocks: a generation's move lost could not leave a slice stale longer
+
+
+def applies(scope: Scope) -> bool:
+    """Whether the scope's figures are sums of group slices: the council's and a group's, not public."""
+    return scope.organisation_id is None and scope.owner_id is None and not scope.public
+
+
+def commitment_figures(scope: Scope, today: date, group_ids: Iterable[int], *,
+                       organisations: int = 0) -> CommitmentFigures:
+    """figures.commitment_figures for a scope that `applies`, from the slices of its groups (`group_ids`:
+    the council's, or the scope's one group), those not in the cache computed in one statement."""
+    groups = [scope.group_id] if scope.group_id is not None else list(group_ids)
+    slices = _slices(scope.council_id, groups, today)
+    figures = CommitmentFigures()
+    merged: dict[int, list[int]] = {}
+    for group_id in groups:
+        sides, by_organisation = slices[group_id]
+        for (country, status), (total, progress, overdue, due_soon) in sides.items():
+            values = (status, total, progress, overdue, due_soon)
+            figures.total.add(*values)
+            figures.by_group.setdefault(group_id, Tally()).add(*values)
+            figures.by_country.setdefault(country, Tally()).add(*values)
+            figures.by_group_country.setdefault((group_id, country), Tally()).add(*values)
+        for organisation_id, counts in by_organisation.items():
+            sums = merged.setdefault(organisation_id, [0] * 6)
+            for index, count in enumerate(counts):
+                sums[index] += count
+    if organisations:
+        figures.organisation_count = len(merged)
+    if organisations and merged:
+        # The most overdue first, then the most commitments, as the one-pass query orders them.
+        top = sorted(merged.items(), key=lambda item: (-item[1][1], -item[1][0], item[0]))[:organisations]
+        named = {organisation.id: organisation for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_([organisation_id for organisation_id, _ in top])))}
+        figures.organisations = [
+            OrganisationRow(named[organisation_id], total, overdue, due_soon, done,
+                            average_progress(progress, counted))
+            for organisation_id, (total, overdue, due_soon, done, progress, counted) in top]
+    return figures
+
+
+def _key(council_id: int, group_id: int, today: date, generation: list[Any]) -> str:
+    return ":".join(str(part) for part in ("dashboard-slice", *generation, council_id, group_id,
+                                           today.isoformat()))
+
+
+def _slices(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:
+    """Each group's slice, from the cache or computed (the missing ones in one statement)."""
+    if not group_ids:
+        return {}
+    parts = [EVERY_COUNCIL, str(council_id), *(f"{council_id}:group:{group}" for group in group_ids)]
+    every, council, *per_group = generations.current(parts)
+    keys = {group: _key(council_id, group, today, [every, council, generation])
+            for group, generation in zip(group_ids, per_group, strict=True)}
+    found = safely(lambda: cache.get_many(*keys.values())) or [None] * len(keys)
+    slices = {group: value for group, value in zip(keys, found, strict=True) if value is not None}
+    missing = [group for group in group_ids if group not in slices]
+    if missing:
+        computed = _compute(council_id, missing, today)
+        slices.update(computed)
+        safely(lambda: cache.set_many({keys[group]: computed[group] for group in missing}, timeout=TIMEOUT))
+    return slices
+
+
+def _compute(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:
+    """The slices of these groups: one pass over their commitments (figures.cells_query), rolled up by
+    country and status and by organisation in the same statement."""
+    cells = cells_query(Scope(council_id), today, group_ids)
+    counted = cells.c.status != CommitmentStatus.CANCELLED
+    no_number = cast(null(), Integer)
+    by_side = (select(literal("side"), cells.c.group_id, null(), Organisation.country_code, cells.c.status,
+                      func.sum(cells.c.total), func.sum(cells.c.progress_sum), func.sum(cells.c.overdue),
+                      func.sum(cells.c.due_soon), no_number, no_number)
+               .join(Organisation, Organisation.id == cells.c.organisation_id)
+               .group_by(cells.c.group_id, Organisation.country_code, cells.c.status))
+    by_organisation = (select(
+        literal("organisation"), cells.c.group_id, cells.c.organisation_id, null(), null(),
+        func.sum(cells.c.total), func.sum(case((counted, cells.c.progress_sum), else_=0)),
+        func.sum(cells.c.overdue), func.sum(cells.c.due_soon),
+        func.sum(case((cells.c.status == CommitmentStatus.VERIFIED, cells.c.total), else_=0)),
+        func.sum(case((counted, cells.c.total), else_=0)))
+        .group_by(cells.c.group_id, cells.c.organisation_id))
+    slices: dict[int, Slice] = {group: ({}, {}) for group in group_ids}
+    for kind, group, organisation, country, status, total, progress, overdue, due_soon, done, \
+            in_average in db.session.execute(union_all(by_side, by_organisation)):
+        sides, organisations = slices[group]
+        if kind == "side":
+            sides[(country, str(status))] = (int(total), int(progress), int(overdue), int(due_soon))
+        else:
+            organisations[organisation] = (int(total), int(overdue), int(due_soon), int(done),
+                                           int(progress), int(in_average))
+    return slices

@@ -1,0 +1,102 @@
+"""The council's and a group's figures as sums of group slices (council/dashboard/slices.py), and blocks
+served again by what they show (council/dashboard/cache.py, `shown`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from council.dashboard import figures, slices
+from council.dashboard.figures import Scope
+from council.directory.models import WorkingGroup
+from council.extensions import cache, db
+from council.timeutil import council_today
+from council.tracker.models import CommitmentStatus as CS
+from tests.conftest import page_text, uncached
+from tests.dashboard.test_figure_cache import without_tokens
+from tests.factories import CommitmentFactory, OrganisationFactory, RecommendationFactory, WorkingGroupFactory
+
+
+def more_groups(tracked) -> list[int]:
+    """Two more groups with commitments of every status, both countries, past and coming due dates and
+    organisations ranked by overdue; the council's group ids."""
+    world, today = tracked.world, council_today()
+    organisations = [world.kz_org, world.tm_org, OrganisationFactory(council=world.council),
+                     OrganisationFactory(council=world.council, turkmen=True)]
+    for n in range(2):
+        recommendation = RecommendationFactory(group=WorkingGroupFactory(council=world.council))
+        for index, status in enumerate([*CS, CS.PLANNED, CS.IN_PROGRESS, CS.BLOCKED] * 2):
+            CommitmentFactory(recommendation=recommendation, organisation=organisations[(index + n) % 4],
+                              status=status, progress=(index * 17 + n) % 101,
+                              due_date=today + timedelta(days=(index % 7) * 5 - 12 + n))
+    db.session.commit()
+    return sorted(db.session.scalars(db.select(WorkingGroup.id).where(
+        WorkingGroup.council_id == world.council.id)))
+
+
+def test_the_sums_of_slices_are_the_one_pass_figures(tracked, cached):
+    """Without a cache, with one filling, and served from it: the council's and each group's figures are
+    those of figures.commitment_figures, the organisations in the same order."""
+    groups = more_groups(tracked)
+    council, today = tracked.world.council.id, council_today()
+    scopes = [Scope(council), *(Scope(council, group_id=group) for group in groups)]
+    for scope in scopes:
+        assert slices.commitment_figures(scope, today, groups, organisations=3) == \
+            figures.commitment_figures(scope, today, organisations=3)
+    with cached.app.test_request_context():
+        for _ in range(2):  # filling the cache, then from it
+            for scope in scopes:
+                assert slices.commitment_figures(scope, today, groups, organisations=10) == \
+                    figures.commitment_figures(scope, today, organisations=10)
+        cache.clear()
+
+
+def test_a_report_computes_its_own_group_again_only(tracked, cached, monkeypatch):
+    """After a report on C1 (trade), the trade group's slice is computed anew and the others come from
+    the cache; the sum is the council's new figures."""
+    groups = more_groups(tracked)
+    world, today = tracked.world, council_today()
+    computed: list[list[int]] = []
+    compute = slices._compute
+    monkeypatch.setattr(slices, "_compute", lambda council, ids, day: computed.append(ids) or
+                        compute(council, ids, day))
+    member = cached(world.member)
+    with cached.app.test_request_context():
+        slices.commitment_figures(Scope(world.council.id), today, groups)
+    assert computed == [groups]
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "90", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    with cached.app.test_request_context():
+        after = slices.commitment_figures(Scope(world.council.id), today, groups)
+        assert computed[1:] == [[world.group.id]]
+        assert after == figures.commitment_figures(Scope(world.council.id), today)
+        assert after.group(world.group.id).progress == 73  # C1 40 → 90: (90 + 0 + 100 + 100) / 4, half up
+        cache.clear()
+
+
+def test_a_report_that_moves_no_shown_number_serves_the_block_again(app, cached, tracked):
+    """A report that keeps C1 at 40 % changes no figure the dashboard shows: the figures block is the one
+    rendered before (marked here in the cache to tell), and the page is the uncached app's. A report
+    that moves a number is rendered anew."""
+    world = tracked.world
+    member = cached(world.member)
+    member.get("/dashboard")
+    with cached.app.app_context():
+        [key] = [key for key in cache.cache._cache if key.startswith("dashboard-shown")]  # SimpleCache's
+        cache.set(key, cache.get(key) + "<!-- served again -->")
+    url = f"/tracker/commitments/{tracked.commitments['C1'].id}/progress"
+    response = member.post(url, data={"progress": "40", "status": "", "note": "Still 40"})
+    member.get(response.headers["Location"])  # where its message is shown
+    served = page_text(member.get("/dashboard"))
+    assert "<!-- served again -->" in served
+    plain = uncached(app, world.member)
+    assert without_tokens(served.replace("<!-- served again -->", "")) == \
+        without_tokens(page_text(plain.get("/dashboard")))
+
+    response = member.post(url, data={"progress": "90", "status": "", "note": "Queues run"})
+    member.get(response.headers["Location"])
+    served = page_text(member.get("/dashboard"))
+    assert "<!-- served again -->" not in served
+    assert without_tokens(served) == without_tokens(page_text(plain.get("/dashboard")))
+    with cached.app.app_context():
+        cache.clear()
