@@ -20,6 +20,7 @@ from council.directory.models import PlatformRole, User
 from council.errors import Conflict, NotFound, ValidationFailed
 from council.extensions import db
 from council.i18n import LANGUAGE_NAMES, LANGUAGES, Translations
+from council.translating import navigation
 from council.translating.registry import (
     KINDS,
     Kind,
@@ -197,8 +198,17 @@ def translation_work(user: User, *, language: str | None = None, kind_key: str |
     return work
 
 
+def _has_translation_work(user: User) -> bool:
+    # The minutes' nested notes are left out here (they would need Python on every page); a meeting
+    # with minutes to translate almost always has its title or agenda to translate too.
+    checks = [exists(kind.editable(user).where(_any_missing(kind, list(LANGUAGES))).with_only_columns(
+        kind.model.id)) for kind in KINDS.values() if kind.columns]
+    return bool(db.session.scalar(select(or_(*checks))))
+
+
 def has_translation_work(user: Any) -> bool:
-    """Whether the navigation shows the "to translate" link: one EXISTS query, once per request."""
+    """Whether the navigation shows the "to translate" link: once per request, from the cache while the
+    council's texts are unchanged (council/translating/navigation.py)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
     if user.role == PlatformRole.OBSERVER:
@@ -206,11 +216,7 @@ def has_translation_work(user: Any) -> bool:
     cache_key = "_translation_work"
     if has_request_context() and cache_key in g:
         return bool(g.get(cache_key))
-    # The minutes' nested notes are left out here (they would need Python on every page); a meeting
-    # with minutes to translate almost always has its title or agenda to translate too.
-    checks = [exists(kind.editable(user).where(_any_missing(kind, list(LANGUAGES))).with_only_columns(
-        kind.model.id)) for kind in KINDS.values() if kind.columns]
-    found = bool(db.session.scalar(select(or_(*checks))))
+    found = navigation.remembered(user, lambda: _has_translation_work(user))
     if has_request_context():
         setattr(g, cache_key, found)
     return found
