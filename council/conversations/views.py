@@ -23,7 +23,7 @@ from council.conversations.rendering import to_html
 from council.directory.models import PlatformRole, User
 from council.errors import ValidationFailed
 from council.forms import option, submit_form
-from council.i18n import current_language, localize
+from council.i18n import current_language, localize, marked_localized
 from council.meetings.models import AgendaItem, Meeting
 from council.tracker import evidence as evidence_files
 from council.tracker.models import Commitment
@@ -59,8 +59,8 @@ def _mentionable(people: Iterable[User]) -> list[Mentionable]:
     for person in people:
         parts = [person.position or ""]
         if person.organisation is not None:
-            parts.append(localize(person.organisation.name, person.organisation.original_language,
-                                  current_language()).text)
+            # Not in the reader's language: said so, as in a select's options (plain text: JSON too).
+            parts.append(marked_localized(person.organisation.name, person.organisation.original_language))
         shown.append(Mentionable(person.id, person.name, " · ".join(part for part in parts if part)))
     return shown
 
@@ -243,8 +243,8 @@ def ask(commitment_id: int) -> Any:
     others = [organisation for organisation in ref.organisations()
               if organisation.country_code != current_user.country_code]
     form.organisation_id.choices = [
-        option(organisation.id, localize(organisation.name, organisation.original_language,
-                                         current_language()).text) for organisation in others]
+        option(organisation.id, marked_localized(organisation.name, organisation.original_language))
+        for organisation in others]
     if not form.is_submitted() and others:
         form.organisation_id.data = others[-1].id  # the counterpart's, when the commitment has one
     record: Commitment = ref.record

@@ -101,6 +101,12 @@ def test_the_search_finds_kazakh_and_turkmen_names_in_any_case_and_by_organisati
     person = _search(client, scene, "Әлия").json["people"][0]
     assert set(person) == {"id", "name", "detail"}
     assert person["detail"] == "Кеден бөлімінің бастығы · " + world.kz_org.name["en"]
+    # An organisation with no name in the reader's language: shown in its own, and said so.
+    port = OrganisationFactory(council=world.council, code="kuryk-port", name={"ru": "Порт Курык"})
+    UserFactory(organisation=port, name="Ерлан Портов", email="erlan@example.org", position="")
+    db.session.commit()
+    [erlan] = _search(client, scene, "Портов").json["people"]
+    assert erlan["detail"] == "Порт Курык [in Русский; not translated yet]"
 
 
 def test_the_search_leaves_out_administrators_and_people_no_longer_active(client, auth, world, scene):
