@@ -55,7 +55,7 @@ def database_url(backend: str, size: str) -> str:
     return make_url(POSTGRES).set(database=f"{POSTGRES_PREFIX}_{size}").render_as_string(hide_password=False)
 
 
-def _ensure_database(url: str) -> None:
+def ensure_database(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,7 @@ def _ensure_database(url: str) -> None:
     engine.dispose()
 
 
-def _has_volume(url: str, size: str) -> bool:
+def has_volume(url: str, size: str) -> bool:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -319,8 +319,8 @@ def measure_digests(targets: list[Target], repeat: int) -> dict[str, Any]:
 
 def _target(backend: str, size: str, regenerate: bool) -> Target:
     url = database_url(backend, size)
-    _ensure_database(url)
-    if regenerate or not _has_volume(url, size):
+    ensure_database(url)
+    if regenerate or not has_volume(url, size):
         print(f"[{backend} {size}] generating", file=sys.stderr, flush=True)
         generate(url, size, echo=False)
     app = trivial.add_trivial_page(create_app({
