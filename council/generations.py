@@ -1,11 +1,14 @@
-"""Generations: what makes a cached value's key change when the data under it changes.
+"""Generations: how a cached value knows that the data under it changed.
 
-A cached value (a dashboard block, a list's filter choices) keys itself with the generation of every
-part of a council it depends on ("3:group:2", "3:filters", …). Whoever knows what an event changes marks
-those parts stale during the transaction (`mark_stale`, usually from an events listener); when the
-transaction commits they get new generations, so the next read builds the value anew, and a value built
-from data read before the commit was stored under the old generations and is never served again. A
-rolled-back transaction moves nothing.
+A cached value (a dashboard block, a list's filter choices) is kept in one slot of the cache together
+with the generation of every part of a council it depends on ("3:group:2", "3:filters", …), read before
+the value was built (`kept`). Whoever knows what an event changes marks those parts stale during the
+transaction (`mark_stale`, usually from an events listener); when the transaction commits they get new
+generations, so the next read finds the slot's generations old and builds the value anew in its place;
+a value built from data read before the commit carries the generations of before and is never served
+after it. A rolled-back transaction moves nothing. One slot per value, however often its parts move:
+the cache holds no trail of superseded values (a council reporting a few times a second would leave
+hundreds of megabytes of them an hour).
 
 The generations live in the app's cache (council.extensions.cache: Redis when the app has one, shared by
 every web process, else each process's memory). The cache failing only means building every time.
@@ -15,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import event as sqlalchemy_event
@@ -26,6 +29,7 @@ from council.extensions import cache, db
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 EVERY_COUNCIL = "all"  # moved by a change that belongs to no council: every value depends on it
 _STALE = "generations_stale"  # session.info: the parts this transaction's events move on
 
@@ -48,6 +52,18 @@ def current(parts: list[str]) -> list[Any]:
     """The generation of each part, 0 for a part never moved (or when the cache fails)."""
     generations = safely(lambda: cache.get_many(*map(_key, parts))) or [None] * len(parts)
     return [generation or 0 for generation in generations]
+
+
+def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: int) -> T:
+    """The value kept in `slot` if it was built at the current generations of `parts`; else `build()`,
+    kept in the slot in its stead (with the generations read before building it)."""
+    generation = current(list(parts))
+    entry = safely(lambda: cache.get(slot))
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+        return entry[1]
+    value = build()
+    safely(lambda: cache.set(slot, (generation, value), timeout=timeout))
+    return value
 
 
 def mark_stale(parts: Iterable[str]) -> None:

@@ -1,29 +1,29 @@
 """The dashboards' figure blocks, rendered once per (council, scope, language, day) and kept in the cache.
 
 The cache is Flask-Caching's (council.extensions.cache): Redis when the app has one, so every web process
-shares it, else each process's memory (the embedded default). A block's key holds everything its HTML
-depends on: the council's generation (below), the whole scope (group, organisation, owner, public or
+shares it, else each process's memory (the embedded default). A block has one slot in the cache per
+everything its HTML depends on besides the data: the whole scope (group, organisation, owner, public or
 not), the reader's language, the council's day and what the block shows differently to different readers
 (`variant`, e.g. whether they may publish indicators). Nothing personal is in a block: the CSRF token of a
 form inside one is written as a mark and put in for each reader when the block is served.
 
-Invalidation, by generations: a block's key holds the generation of every part of the council its
-HTML depends on, and a domain event (council/events.py; every change of a commitment, a recommendation,
-an indicator, a meeting or the directory records one) moves on, when its transaction commits, the
-generations of what it changes, so the next page renders those blocks anew. A change of one commitment
-(a progress report, a status, its owner or due date) moves only the scopes that commitment is in: the
-council's own figures, its working group's, its organisation's, its owner's, the portal's (the council's
-public figures), and the initiatives' blocks if it counts towards an initiative; the working-group cards
-and the indicators stay. Any other event of a council moves the whole council on, an event without a
-council every council, and the events that change no figure (signing in, notification choices) nothing.
-A block rendered from data read before the commit was stored under the old generations and is never
-served again.
+Invalidation, by generations (council/generations.py): a slot holds its block with the generation of
+every part of the council its HTML depends on, read before rendering it, and a domain event
+(council/events.py; every change of a commitment, a recommendation, an indicator, a meeting or the
+directory records one) moves on, when its transaction commits, the generations of what it changes, so the
+next page renders those blocks anew in their slots. A change of one commitment (a progress report, a
+status, its owner or due date) moves only the scopes that commitment is in: the council's own figures,
+its working group's, its organisation's, its owner's, the portal's (the council's public figures), and
+the initiatives' blocks if it counts towards an initiative; the working-group cards and the indicators
+stay. Any other event of a council moves the whole council on, an event without a council every
+council, and the events that change no figure (signing in, notification choices) nothing. A block
+rendered from data read before the commit carries the old generations and is never served after it.
 
-What a block shows (`shown`): the figures block is also kept under a digest of every value it shows, as
-shown (averages rounded), with the council's own generations but not its scope's. A progress report
-moves the scope's generations on, yet most reports move no number a council's dashboard shows (one
-report among thousands of commitments rarely changes a rounded average): the figures are then read
-again (cheaply, council/dashboard/slices.py) and the block rendered for the same values is served.
+What a block shows (`shown`): the figures block's slot also holds a digest of every value it shows, as
+shown (averages rounded). A progress report moves the scope's generations on, yet most reports move no
+number a council's dashboard shows (one report among thousands of commitments rarely changes a rounded
+average): the figures are then read again (cheaply, council/dashboard/slices.py) and, the digest and the
+council's own generations being the same, the block in the slot is served again.
 
 The cache failing (Redis down) only means rendering every time (a Redis that
 does not answer at all costs a page up to a second per block: the client's timeouts).
@@ -89,44 +89,42 @@ def _block_parts(scope: Scope, name: str) -> list[str]:
     return parts
 
 
-def block_key(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
-    """The cache key of one block of one scope's dashboard, as of the generations it depends on."""
+def block_slot(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
+    """The cache slot of one block of one scope's dashboard, in one language on one day."""
     return ":".join(str(part) for part in (
-        "dashboard-block", *generations.current(_block_parts(scope, name)), scope.council_id,
-        scope.group_id, scope.organisation_id, scope.owner_id, int(scope.public), get_locale(),
-        today.isoformat(), name, variant))
+        "dashboard-block", scope.council_id, scope.group_id, scope.organisation_id, scope.owner_id,
+        int(scope.public), get_locale(), today.isoformat(), name, variant))
 
 
-def shown_key(scope: Scope, today: Any, name: str, variant: Any, shown: Any) -> str:
-    """The cache key of a block by what it shows (`shown`, a value whose repr is every figure as shown)
-    rather than by its scope's generations; the council's own generations stay in it, for what the
-    block shows besides figures (names of groups and organisations, the directory)."""
-    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
-    return ":".join(str(part) for part in (
-        "dashboard-shown", *generations.current([EVERY_COUNCIL, str(scope.council_id)]), scope.council_id,
-        scope.group_id, scope.organisation_id, scope.owner_id, int(scope.public), get_locale(),
-        today.isoformat(), name, variant, digest))
+def _digest(shown: Any) -> str:
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
                  caller: Callable[[], str], shown: Callable[[], Any] | None = None) -> Markup:
     """Jinja: `{% call cached_block(board.scope, board.today, 'figures') %}…{% endcall %}` renders the
-    body once per key and serves it from the cache afterwards.
+    body once per slot and generations, and serves it from the cache afterwards.
 
-    `shown` (optional) gives every value the block shows, as shown. When a change has moved the block's
-    generations on but those values are the same, the block rendered for them is served again: most
-    progress reports move no number a council's dashboard shows once averages are rounded.
+    A slot holds (generations, digest, HTML): the generations of the block's parts read before it was
+    rendered and, with `shown`, the digest of every value it shows as shown. When a change has moved
+    the block's generations on but the council's own are the same and so are those values, the block
+    is served again: most progress reports move no number a dashboard shows once averages are rounded.
     """
-    key = block_key(scope, today, name, variant)
-    html = safely(lambda: cache.get(key))
-    if html is None:
-        same = shown_key(scope, today, name, variant, shown()) if shown is not None else None
-        html = safely(lambda: cache.get(same)) if same is not None else None
-        if html is None:
+    slot = block_slot(scope, today, name, variant)
+    generation = generations.current(_block_parts(scope, name))
+    entry = safely(lambda: cache.get(slot))
+    kept = entry if isinstance(entry, tuple) and len(entry) == 3 else None
+    if kept is not None and kept[0] == generation:
+        html = str(kept[2])
+    else:
+        digest = _digest(shown()) if shown is not None else None
+        # The first two parts are the council's own (EVERY_COUNCIL, the council): the directory's names.
+        if kept is not None and digest is not None and kept[1] == digest and kept[0][:2] == generation[:2]:
+            html = str(kept[2])
+        else:
             html = str(caller())
         rendered = html
-        safely(lambda: cache.set_many({each: rendered for each in (key, same) if each is not None},
-                                      timeout=TIMEOUT))
+        safely(lambda: cache.set(slot, (generation, digest, rendered), timeout=TIMEOUT))
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, generate_csrf())
     return Markup(html)  # noqa: S704  (rendered by Jinja with autoescape, as the page around it)

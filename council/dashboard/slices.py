@@ -9,8 +9,8 @@ and a group's figures are its slice. Each slice holds the group's counts by coun
 figures per organisation, so the sums give exactly what the one-pass query of figures.py gives (the
 tests compare the two).
 
-A slice's key holds the day: overdue and due soon depend on it. A slice computed from data read before
-a commit that changes it is stored under the generations of before and never served again, as the
+A slice's slot is per day: overdue and due soon depend on it. A slice computed from data read before
+a commit that changes it carries the generations of before and is never served after it, as the
 blocks are. The cache failing only means computing every group's slice, in one statement.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
 
@@ -77,26 +76,29 @@ def commitment_figures(scope: Scope, today: date, group_ids: Iterable[int], *,
     return figures
 
 
-def _key(council_id: int, group_id: int, today: date, generation: list[Any]) -> str:
-    return ":".join(str(part) for part in ("dashboard-slice", *generation, council_id, group_id,
-                                           today.isoformat()))
+def _slot(council_id: int, group_id: int, today: date) -> str:
+    return f"dashboard-slice:{council_id}:{group_id}:{today.isoformat()}"
 
 
 def _slices(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:
-    """Each group's slice, from the cache or computed (the missing ones in one statement)."""
+    """Each group's slice, from the cache or computed (the missing ones in one statement). A group's
+    slot holds its slice with the generations read before computing it (as generations.kept)."""
     if not group_ids:
         return {}
     parts = [EVERY_COUNCIL, str(council_id), *(f"{council_id}:group:{group}" for group in group_ids)]
     every, council, *per_group = generations.current(parts)
-    keys = {group: _key(council_id, group, today, [every, council, generation])
-            for group, generation in zip(group_ids, per_group, strict=True)}
-    found = safely(lambda: cache.get_many(*keys.values())) or [None] * len(keys)
-    slices = {group: value for group, value in zip(keys, found, strict=True) if value is not None}
+    wanted = {group: [every, council, generation]
+              for group, generation in zip(group_ids, per_group, strict=True)}
+    slots = {group: _slot(council_id, group, today) for group in group_ids}
+    found = safely(lambda: cache.get_many(*slots.values())) or [None] * len(slots)
+    slices = {group: entry[1] for group, entry in zip(slots, found, strict=True)
+              if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[group]}
     missing = [group for group in group_ids if group not in slices]
     if missing:
         computed = _compute(council_id, missing, today)
         slices.update(computed)
-        safely(lambda: cache.set_many({keys[group]: computed[group] for group in missing}, timeout=TIMEOUT))
+        safely(lambda: cache.set_many({slots[group]: (wanted[group], computed[group]) for group in missing},
+                                      timeout=TIMEOUT))
     return slices
 
 

@@ -18,8 +18,7 @@ from typing import Any
 from council import events, generations
 from council.directory.models import WorkingGroup
 from council.directory.services import council_organisations, organisation_groups
-from council.extensions import cache
-from council.generations import EVERY_COUNCIL, safely
+from council.generations import EVERY_COUNCIL
 from council.i18n import current_language, localize
 from council.tracker import queries
 from council.tracker.models import TrackerEvent
@@ -39,12 +38,8 @@ def filter_choices(council_id: int, groups: Sequence[WorkingGroup]) -> dict[str,
     label) pairs, `organisations` as such pairs under their country's heading (`organisation_groups`),
     in the reader's language."""
     language = current_language()
-    key = ":".join(str(part) for part in (
-        "tracker-filters", *generations.current([EVERY_COUNCIL, _part(council_id)]), council_id, language))
-    choices = safely(lambda: cache.get(key))
-    if choices is None:
-        choices = _build(council_id, groups, language)
-        safely(lambda: cache.set(key, choices, timeout=TIMEOUT))
+    choices = generations.kept(f"tracker-filters:{council_id}:{language}", [EVERY_COUNCIL, _part(council_id)],
+                               lambda: _build(council_id, groups, language), timeout=TIMEOUT)
     return dict(choices)
 
 

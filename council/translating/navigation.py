@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 from council import events, generations
 from council.directory.models import User
-from council.extensions import cache
-from council.generations import EVERY_COUNCIL, safely
+from council.generations import EVERY_COUNCIL
 from council.tracker.models import TrackerEvent
 
 # Events that add or change no text and change no one's right to translate one.
@@ -33,14 +32,8 @@ def _part(council_id: int) -> str:
 
 def remembered(user: User, compute: Callable[[], bool]) -> bool:
     """`compute()`'s answer for this person, from the cache while the council's texts are unchanged."""
-    key = ":".join(str(part) for part in (
-        "translation-work", *generations.current([EVERY_COUNCIL, _part(user.council_id)]), user.id,
-        user.role))
-    found = safely(lambda: cache.get(key))
-    if found is None:
-        found = compute()
-        safely(lambda: cache.set(key, int(found), timeout=TIMEOUT))
-    return bool(found)
+    parts = [EVERY_COUNCIL, _part(user.council_id)]
+    return generations.kept(f"translation-work:{user.id}:{user.role}", parts, compute, timeout=TIMEOUT)
 
 
 @events.listen

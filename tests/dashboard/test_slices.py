@@ -82,8 +82,10 @@ def test_a_report_that_moves_no_shown_number_serves_the_block_again(app, cached,
     member = cached(world.member)
     member.get("/dashboard")
     with cached.app.app_context():
-        [key] = [key for key in cache.cache._cache if key.startswith("dashboard-shown")]  # SimpleCache's
-        cache.set(key, cache.get(key) + "<!-- served again -->")
+        [slot] = [key for key in cache.cache._cache if key.startswith("dashboard-block")
+                  and ":figures:" in key]  # SimpleCache's own table
+        generation, digest, html = cache.get(slot)
+        cache.set(slot, (generation, digest, html + "<!-- served again -->"))
     url = f"/tracker/commitments/{tracked.commitments['C1'].id}/progress"
     response = member.post(url, data={"progress": "40", "status": "", "note": "Still 40"})
     member.get(response.headers["Location"])  # where its message is shown
@@ -98,5 +100,26 @@ def test_a_report_that_moves_no_shown_number_serves_the_block_again(app, cached,
     served = page_text(member.get("/dashboard"))
     assert "<!-- served again -->" not in served
     assert without_tokens(served) == without_tokens(page_text(plain.get("/dashboard")))
+    with cached.app.app_context():
+        cache.clear()
+
+
+def test_a_renamed_group_is_renamed_in_a_block_served_by_what_it_shows(app, cached, tracked):
+    """Renaming a working group changes no figure, but it moves the council's own generations: the
+    figures block, which names the groups, is rendered anew."""
+    from council.directory import services as directory
+
+    world = tracked.world
+    member = cached(world.member)
+    assert "Ecology" in page_text(member.get("/dashboard"))
+    with cached.app.test_request_context():
+        ecology = db.session.get(WorkingGroup, tracked.ecology.id)
+        directory.update_group(world.secretary, ecology, slug=ecology.slug, code=ecology.code,
+                               name={"ru": "Экология", "en": "Environment"}, description={},
+                               original_language="ru")
+        db.session.commit()
+    served = page_text(member.get("/dashboard"))
+    assert "Environment" in served and ">Ecology<" not in served
+    assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get("/dashboard")))
     with cached.app.app_context():
         cache.clear()
