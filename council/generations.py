@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -29,6 +29,7 @@ from council.extensions import cache, db
 
 log = logging.getLogger(__name__)
 
+K = TypeVar("K")
 T = TypeVar("T")
 EVERY_COUNCIL = "all"  # moved by a change that belongs to no council: every value depends on it
 _STALE = "generations_stale"  # session.info: the parts this transaction's events move on
@@ -57,18 +58,42 @@ def current(parts: list[str]) -> list[Any]:
 def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: int) -> T:
     """The value kept in `slot` if it was built at the current generations of `parts`; else `build()`,
     kept in the slot in its stead (with the generations read before building it)."""
-    generation = current(list(parts))
-    entry = safely(lambda: cache.get(slot))
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
-        return entry[1]
-    value = build()
-    safely(lambda: cache.set(slot, (generation, value), timeout=timeout))
-    return value
+    return kept_many({slot: slot}, {slot: parts}, lambda missing: {slot: build()}, timeout=timeout)[slot]
+
+
+def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
+              build: Callable[[list[K]], Mapping[K, T]], *, timeout: int) -> dict[K, T]:
+    """`kept` for several values at once: one read of the generations and one of the slots, and
+    `build(missing)` once for all those not kept at their current generations."""
+    names = sorted({part for each in parts.values() for part in each})
+    now = dict(zip(names, current(names), strict=True))
+    wanted = {key: [now[part] for part in parts[key]] for key in slots}
+    found = safely(lambda: cache.get_many(*slots.values())) or [None] * len(slots)
+    values = {key: entry[1] for key, entry in zip(slots, found, strict=True)
+              if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[key]}
+    missing = [key for key in slots if key not in values]
+    if missing:
+        built = build(missing)
+        values.update(built)
+        safely(lambda: cache.set_many({slots[key]: (wanted[key], built[key]) for key in missing},
+                                      timeout=timeout))
+    return values
 
 
 def mark_stale(parts: Iterable[str]) -> None:
     """These parts change in the current transaction: they move on when it commits."""
     db.session.info.setdefault(_STALE, set()).update(parts)
+
+
+def council_part(council_id: int | None, name: str) -> str:
+    """A council's part by its name: "3:filters"."""
+    return f"{council_id}:{name}"
+
+
+def mark_council_stale(council_id: int | None, name: str) -> None:
+    """The council's `name` part moves on when the transaction commits; for a change of no council,
+    every value (EVERY_COUNCIL)."""
+    mark_stale([EVERY_COUNCIL] if council_id is None else [council_part(council_id, name)])
 
 
 @sqlalchemy_event.listens_for(Session, "after_commit")

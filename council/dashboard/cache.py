@@ -123,8 +123,7 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
             html = str(kept[2])
         else:
             html = str(caller())
-        rendered = html
-        safely(lambda: cache.set(slot, (generation, digest, rendered), timeout=TIMEOUT))
+        safely(lambda: cache.set(slot, (generation, digest, html), timeout=TIMEOUT))
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, generate_csrf())
     return Markup(html)  # noqa: S704  (rendered by Jinja with autoescape, as the page around it)

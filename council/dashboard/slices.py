@@ -24,8 +24,8 @@ from sqlalchemy import Integer, case, cast, func, literal, null, select, union_a
 from council import generations
 from council.dashboard.figures import CommitmentFigures, OrganisationRow, Scope, Tally, cells_query
 from council.directory.models import Organisation
-from council.extensions import cache, db
-from council.generations import EVERY_COUNCIL, safely
+from council.extensions import db
+from council.generations import EVERY_COUNCIL
 from council.tracker.models import CommitmentStatus
 from council.tracker.queries import average_progress
 
@@ -81,25 +81,11 @@ def _slot(council_id: int, group_id: int, today: date) -> str:
 
 
 def _slices(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:
-    """Each group's slice, from the cache or computed (the missing ones in one statement). A group's
-    slot holds its slice with the generations read before computing it (as generations.kept)."""
-    if not group_ids:
-        return {}
-    parts = [EVERY_COUNCIL, str(council_id), *(f"{council_id}:group:{group}" for group in group_ids)]
-    every, council, *per_group = generations.current(parts)
-    wanted = {group: [every, council, generation]
-              for group, generation in zip(group_ids, per_group, strict=True)}
-    slots = {group: _slot(council_id, group, today) for group in group_ids}
-    found = safely(lambda: cache.get_many(*slots.values())) or [None] * len(slots)
-    slices = {group: entry[1] for group, entry in zip(slots, found, strict=True)
-              if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[group]}
-    missing = [group for group in group_ids if group not in slices]
-    if missing:
-        computed = _compute(council_id, missing, today)
-        slices.update(computed)
-        safely(lambda: cache.set_many({slots[group]: (wanted[group], computed[group]) for group in missing},
-                                      timeout=TIMEOUT))
-    return slices
+    """Each group's slice, from the cache or computed (the missing ones in one statement)."""
+    return generations.kept_many(
+        {group: _slot(council_id, group, today) for group in group_ids},
+        {group: [EVERY_COUNCIL, str(council_id), f"{council_id}:group:{group}"] for group in group_ids},
+        lambda missing: _compute(council_id, missing, today), timeout=TIMEOUT)
 
 
 def _compute(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:

@@ -26,11 +26,8 @@ from council.tracker.models import TrackerEvent
 # Tracker events that change none of the choices: all but a new commitment and a new owner.
 _UNCHANGED = frozenset(str(kind) for kind in TrackerEvent) - {
     str(TrackerEvent.COMMITMENT_CREATED), str(TrackerEvent.COMMITMENT_OWNER_CHANGED)}
+PART = "filters"  # the council's part (council/generations.py) that moves this cache on
 TIMEOUT = 3600  # were a generation's move lost (Redis briefly unreachable), an hour at most
-
-
-def _part(council_id: int) -> str:
-    return f"{council_id}:filters"
 
 
 def filter_choices(council_id: int, groups: Sequence[WorkingGroup]) -> dict[str, Any]:
@@ -38,7 +35,8 @@ def filter_choices(council_id: int, groups: Sequence[WorkingGroup]) -> dict[str,
     label) pairs, `organisations` as such pairs under their country's heading (`organisation_groups`),
     in the reader's language."""
     language = current_language()
-    choices = generations.kept(f"tracker-filters:{council_id}:{language}", [EVERY_COUNCIL, _part(council_id)],
+    parts = [EVERY_COUNCIL, generations.council_part(council_id, PART)]
+    choices = generations.kept(f"tracker-filters:{council_id}:{language}", parts,
                                lambda: _build(council_id, groups, language), timeout=TIMEOUT)
     return dict(choices)
 
@@ -58,4 +56,4 @@ def _named(group: WorkingGroup, language: str) -> str:
 def _changed(event: events.Event) -> None:
     if event.kind in _UNCHANGED or event.kind.startswith("auth."):
         return
-    generations.mark_stale([EVERY_COUNCIL] if event.council_id is None else [_part(event.council_id)])
+    generations.mark_council_stale(event.council_id, PART)

@@ -22,17 +22,14 @@ from council.tracker.models import TrackerEvent
 _TEXTLESS = frozenset(str(kind) for kind in (
     TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerEvent.COMMITMENT_STATUS_CHANGED,
     TrackerEvent.COMMITMENT_SENT_BACK, TrackerEvent.COMMITMENT_VERIFIED, TrackerEvent.COMMITMENT_DUE_CHANGED))
+PART = "texts"  # the council's part (council/generations.py) that moves this cache on
 # Were a generation's move lost (Redis briefly unreachable), a wrong link for ten minutes at most.
 TIMEOUT = 600
 
 
-def _part(council_id: int) -> str:
-    return f"{council_id}:texts"
-
-
 def remembered(user: User, compute: Callable[[], bool]) -> bool:
     """`compute()`'s answer for this person, from the cache while the council's texts are unchanged."""
-    parts = [EVERY_COUNCIL, _part(user.council_id)]
+    parts = [EVERY_COUNCIL, generations.council_part(user.council_id, PART)]
     return generations.kept(f"translation-work:{user.id}:{user.role}", parts, compute, timeout=TIMEOUT)
 
 
@@ -40,4 +37,4 @@ def remembered(user: User, compute: Callable[[], bool]) -> bool:
 def _changed(event: events.Event) -> None:
     if event.kind in _TEXTLESS or event.kind.startswith("auth."):
         return
-    generations.mark_stale([EVERY_COUNCIL] if event.council_id is None else [_part(event.council_id)])
+    generations.mark_council_stale(event.council_id, PART)
