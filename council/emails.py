@@ -28,7 +28,7 @@ from flask_mailman import EmailMessage
 from flask_mailman.backends.smtp import EmailBackend as SMTPBackend
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from council.extensions import mail
 from council.timeutil import utcnow
@@ -58,6 +58,38 @@ def render_email(template: str, language: str, **context: Any) -> tuple[str, str
         subject, text, html = (environment.get_template(f"email/{template}/{name}").render(context)
                                for name in ("subject.txt", "body.txt", "body.html"))
     return " ".join(subject.split()), text, html
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A message rendered once for every reader who gets the same words (a mail merge): each reader's
+    own values (their name, their links) are stand-ins until `filled` puts them in, escaped in the HTML
+    part as the template would have escaped them."""
+
+    subject: str
+    text: str
+    html: str
+    stand_ins: dict[str, str]
+
+    def filled(self, **values: str) -> tuple[str, str, str]:
+        subject, text, html = self.subject, self.text, self.html
+        for name, stand_in in self.stand_ins.items():
+            subject = subject.replace(stand_in, values[name])
+            text = text.replace(stand_in, values[name])
+            html = html.replace(stand_in, escape(values[name]))
+        return " ".join(subject.split()), text, html
+
+
+# A stand-in is letters, digits and hyphens, which no escaping changes, with a part drawn at random for
+# the process: no reader's text holds it by chance.
+_STAND_IN = f"merge-{secrets.token_hex(8)}"
+
+
+def render_merged(template: str, language: str, personal: tuple[str, ...], **context: Any) -> Merged:
+    """Render a message as `render_email` does, with a stand-in for each of the `personal` context
+    values; `Merged.filled` writes each reader's copy."""
+    stand_ins = {name: f"{_STAND_IN}-{name}-" for name in personal}
+    return Merged(*render_email(template, language, **context, **stand_ins), stand_ins=stand_ins)
 
 
 def _gettext_of(language: str) -> Callable[..., str]:
@@ -95,7 +127,13 @@ class Letter:
 def build_email(to: str, template: str, language: str, headers: dict[str, str] | None = None, *,
                 calendar: CalendarPart | None = None, **context: Any) -> Letter:
     """Render a message and write it as it goes on the wire."""
-    subject, text, html = render_email(template, language, **context)
+    return write_letter(to, *render_email(template, language, **context), headers=headers,
+                        calendar=calendar)
+
+
+def write_letter(to: str, subject: str, text: str, html: str, *, headers: dict[str, str] | None = None,
+                 calendar: CalendarPart | None = None) -> Letter:
+    """A rendered message as it goes on the wire."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     return Letter(_sender(sender).addr_spec, to, wire_format(
         subject=subject, sender=sender, to=to, text=text, html=html, headers=headers or {},

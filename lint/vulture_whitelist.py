@@ -225,3 +225,6 @@ _.as_bytes  # Flask-Mailman's console backend calls it on a message (council/ema
 may_write  # read by templates/conversations/_item_thread.html (an agenda item's thread in brief)
 _.found_message  # the @ picker's search result, read by templates/conversations/_mentions.html
 files_dropped  # read by templates/conversations/_mentions.html (files_again)
+_.inherit_cache  # read by SQLAlchemy's statement cache (council/dbtypes.py, Among)
+_among_listed  # registered with SQLAlchemy's @compiles (council/dbtypes.py)
+_among_array  # registered with SQLAlchemy's @compiles (council/dbtypes.py)

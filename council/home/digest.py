@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from council.auth.permissions import is_secretary
 from council.dashboard.figures import SHORT_LIST
+from council.dbtypes import among
 from council.directory.models import GroupRole, Membership, Organisation, PlatformRole, User
 from council.extensions import db
 from council.home.services import DUE_SOON_DAYS, SECTION_SIZE
@@ -98,7 +99,7 @@ def _roles(readers: Readers) -> dict[int, dict[int, GroupRole]]:
     roles: dict[int, dict[int, GroupRole]] = {person.id: {} for person, _window in readers}
     for user_id, group_id, role in db.session.execute(
             select(Membership.user_id, Membership.group_id, Membership.role)
-            .where(Membership.user_id.in_(sorted(roles)))):
+            .where(among(Membership.user_id, sorted(roles)))):
         roles[user_id][group_id] = role
     return roles
 
@@ -147,7 +148,7 @@ def _theirs(readers: Readers, condition: Callable[[date], ColumnElement[bool]]) 
         unowned = Commitment.owner_id.is_(None)
         keys = (unowned, func.coalesce(Commitment.owner_id, Commitment.organisation_id),
                 Commitment.council_id)
-        ranked = _ranked(keys, or_(Commitment.owner_id.in_(_known(person.id for person in people)),
+        ranked = _ranked(keys, or_(among(Commitment.owner_id, _known(person.id for person in people)),
                                    and_(unowned, Commitment.organisation_id.in_(
                                        _known(person.organisation_id for person in people)))),
                          Commitment.council_id.in_(_known(person.council_id for person in people)),

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from council.dbtypes import among
 from council.directory.models import User, WorkingGroup
 from council.events import Event
 from council.extensions import db
@@ -114,7 +115,8 @@ def _collect(people: dict[int, int], since: datetime, until: datetime) -> dict[i
                       func.max(Notification.group_id).label("group_id"),
                       func.max(Notification.created_at).label("at"))
                .join(Event, Notification.event_id == Event.id)
-               .where(Notification.recipient_id.in_(sorted(people)), Notification.channel == Channel.IN_APP,
+               .where(among(Notification.recipient_id, sorted(people)),
+                      Notification.channel == Channel.IN_APP,
                       Notification.created_at > since, Notification.created_at <= until,
                       Notification.kind.in_(NEWS_KINDS))
                .group_by(Notification.recipient_id, Event.subject_type, Event.subject_id).subquery())

@@ -29,6 +29,7 @@ from council.conversations.models import (
 from council.conversations.records import co_chairs
 from council.conversations.rendering import to_plain
 from council.conversations.services import answerers, records_of
+from council.dbtypes import among
 from council.directory.models import GroupRole, Membership, Organisation, PlatformRole
 from council.extensions import db
 from council.notifications.audiences import HEARERS, Audience, Hearers
@@ -129,7 +130,7 @@ def collect_questions(readers: Readers) -> list[tuple[Items, int]]:
         return results
     chaired: dict[int, set[int]] = {person.id: set() for person in askable.values()}
     for user_id, group_id in db.session.execute(select(Membership.user_id, Membership.group_id).where(
-            Membership.user_id.in_(sorted(chaired)), Membership.role == GroupRole.CO_CHAIR)):
+            among(Membership.user_id, sorted(chaired)), Membership.role == GroupRole.CO_CHAIR)):
         chaired[user_id].add(group_id)
     organisations = sorted({person.organisation_id for person in askable.values()
                             if person.organisation_id is not None})
@@ -178,9 +179,9 @@ def collect_conversations(readers: Readers) -> list[tuple[Items, int]]:
     organisations = sorted({person.organisation_id for person, _window in readers
                             if person.organisation_id is not None})
     asked = aliased(Comment)
-    concerns = [Comment.id.in_(select(CommentMention.comment_id).where(CommentMention.user_id.in_(ids))),
+    concerns = [Comment.id.in_(select(CommentMention.comment_id).where(among(CommentMention.user_id, ids))),
                 exists().where(asked.record_type == Comment.record_type, asked.record_id == Comment.record_id,
-                               asked.author_id.in_(ids), asked.question_state.is_not(None))]
+                               among(asked.author_id, ids), asked.question_state.is_not(None))]
     if organisations:
         concerns.append(Comment.addressed_organisation_id.in_(organisations))
     comments = list(db.session.scalars(
@@ -194,13 +195,13 @@ def collect_conversations(readers: Readers) -> list[tuple[Items, int]]:
     for comment_id, user_id in db.session.execute(select(
             CommentMention.comment_id, CommentMention.user_id).where(
             CommentMention.comment_id.in_([comment.id for comment in comments]),
-            CommentMention.user_id.in_(ids))):
+            among(CommentMention.user_id, ids))):
         mentioned.setdefault(user_id, set()).add(comment_id)
     askers: dict[int, set[tuple[str, int]]] = {}
     records = {(comment.record_type, comment.record_id) for comment in comments}
     for author_id, record_type, record_id in db.session.execute(select(
             Comment.author_id, Comment.record_type, Comment.record_id).distinct().where(
-            Comment.author_id.in_(ids), Comment.question_state.is_not(None),
+            among(Comment.author_id, ids), Comment.question_state.is_not(None),
             Comment.record_id.in_(sorted({record_id for _type, record_id in records})))):
         if author_id is not None:
             askers.setdefault(author_id, set()).add((record_type, record_id))

@@ -17,9 +17,11 @@ from flask import current_app
 from sqlalchemy import Table, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from council.dbtypes import among
 from council.directory.models import User
 from council.extensions import db
-from council.notifications.messages import Reader, external_url
+from council.notifications.letters import digest_letter
+from council.notifications.messages import external_url
 from council.notifications.models import (
     Channel,
     DeliveryState,
@@ -29,7 +31,7 @@ from council.notifications.models import (
     NotificationPreference,
 )
 from council.notifications.outbox import deliver_after_commit, deliver_in_chunks, dispatch
-from council.notifications.sections import Readers, Window, digest_context, in_order
+from council.notifications.sections import Readers, Window, in_order
 from council.notifications.services import preference_of
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
@@ -137,7 +139,7 @@ def send_due(user_ids: list[int], at: datetime) -> int:
     people = db.session.execute(
         select(User, NotificationPreference)
         .join(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(User.id.in_(user_ids)).order_by(User.id)).all()
+        .where(among(User.id, user_ids)).order_by(User.id)).all()
     due = []
     for person, preference in people:
         if not person.active or preference.email_mode not in PERIOD_LENGTH:
@@ -164,9 +166,10 @@ def _record_batch(due: list[tuple[User, NotificationPreference, str]], at: datet
     """Record the batch's digests in one transaction; None when one was recorded by someone else."""
     ids = [person.id for person, _preference, _period in due]
     done = set(db.session.execute(select(DigestRun.user_id, DigestRun.period).where(
-        DigestRun.user_id.in_(ids), DigestRun.period.in_(sorted({period for *_rest, period in due})))).all())
+        among(DigestRun.user_id, ids),
+        DigestRun.period.in_(sorted({period for *_rest, period in due})))).all())
     last = dict(db.session.execute(select(DigestRun.user_id, func.max(DigestRun.until))
-                                   .where(DigestRun.user_id.in_(ids)).group_by(DigestRun.user_id)).all())
+                                   .where(among(DigestRun.user_id, ids)).group_by(DigestRun.user_id)).all())
     todo = [(person, preference, period) for person, preference, period in due
             if (person.id, period) not in done]
     windows = [_window(preference.email_mode, at, last.get(person.id)) for person, preference, _ in todo]
@@ -261,20 +264,11 @@ def plan(at: datetime | None = None) -> int:
 def preview(person: User, mode: EmailMode | None = None,
             at: datetime | None = None) -> tuple[str, str, str] | None:
     """What the person's next digest would say now (subject, text, HTML), without recording it."""
-    from flask_babel import force_locale
-
-    from council.emails import render_email
-
     preference = preference_of(person)
     if mode is None:
         mode = preference.email_mode if preference.email_mode in PERIOD_LENGTH else EmailMode.DAILY
     content = compose(person, window_for(person, mode, at or utcnow()))
     if content is None:
         return None
-    reader = Reader.of(person)
-    with force_locale(person.language):
-        context = digest_context(content, reader)
-    return render_email("digest", person.language, person=person, reader=reader,
-                        unsubscribe_link=external_url("notifications.unsubscribe",
-                                                      token=unsubscribe_token(person)),
-                        preferences_link=external_url("notifications.preferences"), **context)
+    return digest_letter(content, person, external_url("notifications.unsubscribe",
+                                                        token=unsubscribe_token(person)))

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
+from council.dbtypes import among
 from council.directory.models import User
 from council.extensions import db
 from council.meetings.models import Invitation, Meeting, MeetingStatus, Response
@@ -63,7 +64,7 @@ def collect_upcoming(readers: Readers) -> list[tuple[Items, int]]:
                    Meeting.online_url, Invitation.user_id, Invitation.delegate_id, Invitation.organisation_id,
                    Invitation.response)
             .join(Invitation, Invitation.meeting_id == Meeting.id)
-            .where(or_(Invitation.user_id.in_(ids), Invitation.delegate_id.in_(ids),
+            .where(or_(among(Invitation.user_id, ids), among(Invitation.delegate_id, ids),
                        Invitation.organisation_id.in_(organisations)),
                    Meeting.status == MeetingStatus.AGENDA_PUBLISHED, Meeting.starts_at > until,
                    Meeting.starts_at <= until + timedelta(days=UPCOMING_DAYS))).all()

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from council.addresses import external_url
 from council.auth.models import AuthEvent
+from council.dbtypes import among
 from council.directory.models import User
 from council.emails import (
     CalendarPart,
@@ -48,12 +49,13 @@ from council.emails import (
     mail_domain,
     send_letter,
     sender_address,
+    write_letter,
 )
 from council.extensions import db
 from council.meetings.models import MeetingEvent
+from council.notifications.letters import Written, digest_letter
 from council.notifications.messages import Reader, describe_row, subject_of
 from council.notifications.models import Channel, DeliveryState, Notification
-from council.notifications.sections import Lines, digest_context
 from council.notifications.tokens import unsubscribe_token
 from council.timeutil import utcnow
 
@@ -280,7 +282,7 @@ def claim_many(notification_ids: list[int], now: datetime) -> dict[int, int]:
     own_id = literal("<notification-") + cast(Notification.id, String) + literal(f"@{mail_domain()}>")
     claimed = {notification_id: attempts for notification_id, attempts in db.session.execute(
         update(Notification)
-        .where(Notification.id.in_(sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
+        .where(among(Notification.id, sorted(set(notification_ids))), Notification.channel == Channel.EMAIL,
                _claimable(now))
         .values(state=DeliveryState.SENDING, claimed_until=now + lease,
                 attempts=Notification.attempts + 1,
@@ -308,7 +310,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     claimed = claim_many(notification_ids, now)
     outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
     rows = {row.id: row for row in db.session.scalars(
-        select(Notification).where(Notification.id.in_(list(claimed)))
+        select(Notification).where(among(Notification.id, sorted(claimed)))
         .options(selectinload(Notification.recipient), selectinload(Notification.event)))}
     # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
@@ -319,7 +321,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
     # read. Between the SMTP round trips of a message there is no other work.
     accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
     unwritten: list[tuple[int, Exception]] = []  # rows that could not be rendered, recorded after the group
-    lines: Lines = {}  # digest lines written once per language and time zone for the chunk
+    written = Written()  # each distinct digest written once per language and time zone
     connection: Any = None
     in_flight: tuple[int, Callable[[], None]] | None = None  # sent; the server's verdict not read yet
 
@@ -357,7 +359,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
             if row is None:  # deleted along with its recipient
                 continue
             try:
-                letter = build_notification(row, lines)  # while the server takes the last one in
+                letter = build_notification(row, written)  # while the server takes the last one in
             except Exception as error:  # a row that cannot be rendered fails alone
                 db.session.rollback()
                 unwritten.append((notification_id, error))
@@ -415,7 +417,7 @@ def _record_sent_many(notification_ids: list[int]) -> None:
         try:
             db.session.execute(
                 update(Notification)
-                .where(Notification.id.in_(notification_ids), Notification.state == DeliveryState.SENDING)
+                .where(among(Notification.id, notification_ids), Notification.state == DeliveryState.SENDING)
                 .values(state=DeliveryState.SENT, sent_at=utcnow(), claimed_until=None)
                 .execution_options(synchronize_session=False))
             db.session.commit()
@@ -571,9 +573,9 @@ def send_notification(row: Notification, connection: Any = None) -> None:
     send_letter(build_notification(row), connection)
 
 
-def build_notification(row: Notification, lines: Lines | None = None) -> Letter:
-    """Render one outbox row in its recipient's language, as it goes on the wire (`lines`: see
-    `digest_context`)."""
+def build_notification(row: Notification, written: Written | None = None) -> Letter:
+    """Render one outbox row in its recipient's language, as it goes on the wire (`written`: what the
+    digests sent with it wrote, see `letters`)."""
     from council.auth.services import INVITATION, PASSWORD_RESET, make_token
 
     person = row.recipient
@@ -596,13 +598,11 @@ def build_notification(row: Notification, lines: Lines | None = None) -> Letter:
                            when=Reader.of(person).when(row.created_at),
                            link=external_url("directory.profile", _anchor="security"))
     unsubscribe_link = external_url("notifications.unsubscribe", token=unsubscribe_token(person))
+    if row.kind == "digest":
+        return write_letter(person.email, *digest_letter(row.payload, person, unsubscribe_link, written),
+                            headers=_headers(row, unsubscribe_link))
     common: dict[str, Any] = dict(person=person, reader=reader, unsubscribe_link=unsubscribe_link,
                   preferences_link=external_url("notifications.preferences"))
-    if row.kind == "digest":
-        with force_locale(person.language):
-            context = digest_context(row.payload, reader, lines)
-        return build_email(person.email, "digest", person.language,
-                           headers=_headers(row, unsubscribe_link), **common, **context)
     with force_locale(person.language):
         message = describe_row(row, reader)
     return build_email(person.email, "notification", person.language,
