@@ -196,6 +196,7 @@ def _register_number_helpers(app: Flask) -> None:
     from flask_babel import get_translations
 
     from council.formatting import counted, file_size, iso_date, number_symbols, number_text, percent
+    from council.i18n import page_gettext
     from council.timeutil import time_zone_name
     from council.tracker.units import UNIT_LABELS, format_amount, format_figure, unit_label
 
@@ -213,6 +214,10 @@ def _register_number_helpers(app: Flask) -> None:
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: counted(get_translations().unpgettext(c, s, p, n), n),
     )
+
+    @app.context_processor
+    def translations_of_the_page() -> dict[str, Any]:
+        return page_gettext(get_translations())
 
 
 def _register_template_helpers(app: Flask) -> None:
