@@ -39,7 +39,7 @@ from council.tracker.models import (
     Observation,
 )
 from council.tracker.views import _group_choices, _initiative_choices, bp
-from council.web import current_council, paginate
+from council.web import arg_int, current_council, paginate
 
 
 @bp.get("/initiatives")
@@ -105,7 +105,7 @@ def _initiative_page(record: Initiative, **forms: Any) -> str:
     forms.setdefault("milestone_form", MilestoneForm(formdata=None))
     forms.setdefault("done_form", MilestoneDoneForm(formdata=None, completed_on=today))
     return render_template("tracker/initiative.html", initiative=record, page=page, today=today,
-                           history=queries.history_of("initiative", record.id), **forms)
+                           history=queries.history_of("initiative", record.id, arg_int("history")), **forms)
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -222,7 +222,7 @@ def _indicator_page(record: Indicator, **forms: Any) -> str:
     forms.setdefault("observation_form", ObservationForm(formdata=None))
     return render_template("tracker/indicator.html", indicator=record,
                            observations=record.observations[:200],
-                           history=queries.history_of("indicator", record.id), **forms)
+                           history=queries.history_of("indicator", record.id, arg_int("history")), **forms)
 
 
 @bp.get("/indicators/<int:indicator_id>")

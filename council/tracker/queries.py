@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import council_sides
-from council.events import Event, history
+from council.events import Event
 from council.extensions import db
 from council.tracker.models import (
     PRIORITY_ORDER,
@@ -23,6 +23,7 @@ from council.tracker.models import (
     CommitmentStatus,
     Initiative,
     Observation,
+    ProgressUpdate,
     Recommendation,
     TrackerEvent,
     due_within_condition,
@@ -346,6 +347,34 @@ def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryV
 # History ---------------------------------------------------------------------------------------------
 
 
+HISTORY_PER_PAGE = 20
+REPORTS_PER_PAGE = 10
+
+
+@dataclass
+class NewestFirst:
+    """One page of a section of a record's page (its progress reports, its history), newest first:
+    page 1 is the latest; the pages before it are never cut off."""
+
+    items: list[Any]
+    page: int
+    pages: int
+
+
+def newest_first(query: Select[Any], per_page: int, page: int | None) -> NewestFirst:
+    """Page `page` of `query` (ordered newest first; past the last page, the last). Most records fit on
+    one page: their rows are read with one query, and the rows are counted only when there are more."""
+    if (page or 1) <= 1:
+        rows = list(db.session.scalars(query.limit(per_page + 1)))
+        if len(rows) <= per_page:
+            return NewestFirst(rows, 1, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(-(-total // per_page), 1)
+    shown = min(max(page or 1, 1), pages)
+    return NewestFirst(list(db.session.scalars(query.offset((shown - 1) * per_page).limit(per_page))),
+                       shown, pages)
+
+
 @dataclass
 class HistoryEntry:
     event: Event
@@ -353,17 +382,27 @@ class HistoryEntry:
     names: dict[int, str]  # people named in the payload (owners), by id
 
 
-def history_of(subject_type: str, subject_id: int) -> list[HistoryEntry]:
-    """A record's events, newest first, with the names of who acted and of owners mentioned."""
-    events = history(subject_type, subject_id)
-    ids = {e.actor_id for e in events if e.actor_id}
-    for event in events:
+def history_of(subject_type: str, subject_id: int, page: int | None = None) -> NewestFirst:
+    """A page of a record's events, newest first, with the names of who acted and of owners mentioned."""
+    events = newest_first(select(Event).where(Event.subject_type == subject_type,
+                                              Event.subject_id == subject_id)
+                          .order_by(Event.id.desc()), HISTORY_PER_PAGE, page)
+    ids = {e.actor_id for e in events.items if e.actor_id}
+    for event in events.items:
         if event.kind == TrackerEvent.COMMITMENT_OWNER_CHANGED:
             ids.update(value for value in (event.payload.get("from"), event.payload.get("to")) if value)
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) \
         if ids else {}
-    return [HistoryEntry(event, names.get(event.actor_id) if event.actor_id else None, names)
-            for event in events]
+    events.items = [HistoryEntry(event, names.get(event.actor_id) if event.actor_id else None, names)
+                    for event in events.items]
+    return events
+
+
+def progress_reports(commitment_id: int, page: int | None = None) -> NewestFirst:
+    """A page of a commitment's progress reports, newest first, with their evidence and authors."""
+    return newest_first(select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment_id)
+                        .options(selectinload(ProgressUpdate.evidence), selectinload(ProgressUpdate.author))
+                        .order_by(ProgressUpdate.id.desc()), REPORTS_PER_PAGE, page)
 
 
 # Indicators ----------------------------------------------------------------------------------------------

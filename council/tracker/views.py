@@ -67,7 +67,6 @@ from council.tracker.models import (
     EvidenceKind,
     Initiative,
     Milestone,
-    ProgressUpdate,
     Recommendation,
     RecommendationStatus,
 )
@@ -308,7 +307,7 @@ def _recommendation_page(record: Recommendation, status_form: StatusForm | None 
     today = council_today()
     return render_template("tracker/recommendation.html", recommendation=record,
                            view=queries.two_country_view(record, today), today=today,
-                           history=queries.history_of("recommendation", record.id),
+                           history=queries.history_of("recommendation", record.id, arg_int("history")),
                            status_form=status_form or StatusForm(formdata=None))
 
 
@@ -445,16 +444,13 @@ def edit_commitment(commitment_id: int) -> Any:
 
 
 def _commitment_page(record: Commitment, **forms: Any) -> str:
-    updates = db.session.scalars(
-        select(ProgressUpdate).where(ProgressUpdate.commitment_id == record.id)
-        .options(selectinload(ProgressUpdate.evidence), selectinload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.id.desc())).all()
     forms.setdefault("progress_form", ProgressForm(formdata=None, progress=record.progress))
     forms.setdefault("verification_form", VerificationForm(formdata=None))
     forms.setdefault("status_form", StatusForm(formdata=None))
-    return render_template("tracker/commitment.html", commitment=record, updates=updates,
+    return render_template("tracker/commitment.html", commitment=record,
+                           reports=queries.progress_reports(record.id, arg_int("reports")),
                            today=council_today(),
-                           history=queries.history_of("commitment", record.id), **forms)
+                           history=queries.history_of("commitment", record.id, arg_int("history")), **forms)
 
 
 @bp.get("/commitments/<int:commitment_id>")
