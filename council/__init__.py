@@ -195,8 +195,15 @@ def _register_number_helpers(app: Flask) -> None:
     """Amounts, units, percentages, sizes and time zones written the reader's way (Babel)."""
     from flask_babel import get_translations
 
-    from council.formatting import counted, file_size, iso_date, number_symbols, number_text, percent
-    from council.i18n import page_gettext
+    from council.formatting import (
+        counted,
+        file_size,
+        iso_date,
+        number_symbols,
+        number_text,
+        page_gettext,
+        percent,
+    )
     from council.timeutil import time_zone_name
     from council.tracker.units import UNIT_LABELS, format_amount, format_figure, unit_label
 

@@ -22,6 +22,9 @@ from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 from flask_babel import get_locale, get_timezone
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -169,3 +172,34 @@ def counted(message: str, n: int) -> str:
     for placeholder in _COUNT_PLACEHOLDERS:
         message = message.replace(placeholder, shown)
     return message
+
+
+def page_gettext(translations: Any) -> dict[str, Callable[..., str]]:
+    """The templates' `_()`, `ngettext()`, `pgettext()` and `npgettext()` bound to one catalogue, for the
+    context of one page: the reader's catalogue is looked up once, not at each of a page's hundred-odd
+    calls (Flask-Babel's callables ask for it every time: 22 µs a call against 8). They behave as
+    Jinja's newstyle callables (the text marked safe where the template escapes, then always filled in
+    with %), counts written the reader's way. Macros imported without context use the environment's."""
+    return {
+        "gettext": _newstyle(translations.ugettext, {}),
+        "ngettext": _newstyle(lambda s, p, n: counted(translations.ungettext(s, p, n), n), {"num": 2}),
+        "pgettext": _newstyle(translations.upgettext, {"context": 0}),
+        "npgettext": _newstyle(lambda c, s, p, n: counted(translations.unpgettext(c, s, p, n), n),
+                               {"context": 0, "num": 3}),
+    }
+
+
+def _newstyle(lookup: Callable[..., str], named: dict[str, int]) -> Callable[..., str]:
+    """`lookup` as Jinja's newstyle gettext calls it; `named`: arguments that are also placeholders
+    ("num", "context"), by position."""
+
+    @pass_context
+    def translated(context: Context, *arguments: Any, **variables: Any) -> str:
+        for name, position in named.items():
+            variables.setdefault(name, arguments[position])
+        text = lookup(*arguments)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704  our own catalogue, as Jinja's gettext does
+        return text % variables
+
+    return translated

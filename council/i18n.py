@@ -6,17 +6,13 @@ as a JSON object {language: text} with its original, authoritative language mark
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import flask_babel
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 LANGUAGES: tuple[str, ...] = ("ru", "kk", "tk", "en")
@@ -188,35 +184,3 @@ def marked_localized(texts: Translations | None, original: str | None = None,
         return shown.text
     return f"{shown.text} [{short_fallback_label(shown.language)}]"
 
-
-def page_gettext(translations: Any) -> dict[str, Callable[..., str]]:
-    """The templates' `_()`, `ngettext()`, `pgettext()` and `npgettext()` bound to one catalogue, for the
-    context of one page: the reader's catalogue is looked up once, not at each of a page's hundred-odd
-    calls (Flask-Babel's callables ask for it every time: 22 µs a call against 8). They behave as
-    Jinja's newstyle callables (the text marked safe where the template escapes, then always filled in
-    with %), counts written the reader's way. Macros imported without context use the environment's."""
-    from council.formatting import counted
-
-    return {
-        "gettext": _newstyle(translations.ugettext, {}),
-        "ngettext": _newstyle(lambda s, p, n: counted(translations.ungettext(s, p, n), n), {"num": 2}),
-        "pgettext": _newstyle(translations.upgettext, {"context": 0}),
-        "npgettext": _newstyle(lambda c, s, p, n: counted(translations.unpgettext(c, s, p, n), n),
-                               {"context": 0, "num": 3}),
-    }
-
-
-def _newstyle(lookup: Callable[..., str], named: dict[str, int]) -> Callable[..., str]:
-    """`lookup` as Jinja's newstyle gettext calls it; `named`: arguments that are also placeholders
-    ("num", "context"), by position."""
-
-    @pass_context
-    def translated(context: Context, *arguments: Any, **variables: Any) -> str:
-        for name, position in named.items():
-            variables.setdefault(name, arguments[position])
-        text = lookup(*arguments)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704  our own catalogue, as Jinja's gettext does
-        return text % variables
-
-    return translated

@@ -1,6 +1,6 @@
 """A page's `_()`, `ngettext()`, `pgettext()` are bound to the reader's catalogue once per page
-(council/i18n.py, page_gettext): they say exactly what Flask-Babel's callables say, escaped the same way,
-counts written the reader's way, in every language."""
+(council/formatting.py, page_gettext): they say exactly what Flask-Babel's callables say, escaped the
+same way, counts written the reader's way, in every language."""
 
 from __future__ import annotations
 
