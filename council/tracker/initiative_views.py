@@ -220,8 +220,11 @@ def edit_indicator(indicator_id: int) -> Any:
 
 def _indicator_page(record: Indicator, **forms: Any) -> str:
     forms.setdefault("observation_form", ObservationForm(formdata=None))
-    return render_template("tracker/indicator.html", indicator=record,
-                           observations=record.observations[:200],
+    observations = queries.observations_of(record.id, arg_int("observations"))
+    latest = observations.items[0] if observations.page == 1 and observations.items else \
+        queries.latest_observations([record.id]).get(record.id)
+    return render_template("tracker/indicator.html", indicator=record, observations=observations,
+                           latest=latest,
                            history=queries.history_of("indicator", record.id, arg_int("history")), **forms)
 
 

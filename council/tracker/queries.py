@@ -349,6 +349,7 @@ def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryV
 
 HISTORY_PER_PAGE = 20
 REPORTS_PER_PAGE = 10
+OBSERVATIONS_PER_PAGE = 25
 
 
 @dataclass
@@ -406,6 +407,13 @@ def progress_reports(commitment_id: int, page: int | None = None) -> NewestFirst
 
 
 # Indicators ----------------------------------------------------------------------------------------------
+
+
+def observations_of(indicator_id: int, page: int | None = None) -> NewestFirst:
+    """A page of an indicator's recorded values, the latest first."""
+    return newest_first(select(Observation).where(Observation.indicator_id == indicator_id)
+                        .order_by(Observation.observed_on.desc(), Observation.id.desc()),
+                        OBSERVATIONS_PER_PAGE, page)
 
 
 def latest_observations(indicator_ids: list[int]) -> dict[int, Observation]:

@@ -78,3 +78,31 @@ def test_the_pagers_speak_the_reader_s_language(client, auth, world, tracker):
     page = page_text(client.get(f"/tracker/commitments/{tracker.kz.id}"))
     assert "Орындалу барысы туралы ертерек есептер" in page
     assert "Earlier progress reports" not in page
+
+
+def test_an_indicator_shows_its_latest_values_and_measures_progress_by_the_latest(client, auth, world):
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from council.tracker.models import Observation
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(council=world.council, baseline_value=Decimal(0), target_value=Decimal(100))
+    first = date(2026, 1, 1)
+    for day in range(30):  # 1, 2, … 30 on thirty days: the latest value is 30, 30 % of the way
+        db.session.add(Observation(indicator_id=indicator.id, observed_on=first + timedelta(days=day),
+                                   value=Decimal(day + 1), source=f"Customs, day {day + 1}"))
+    db.session.commit()
+    auth.login(world.secretary)
+    address = f"/tracker/indicators/{indicator.id}"
+    latest = page_text(client.get(address))
+    days = [int(number) for number in re.findall(r"Customs, day (\d+)", latest)]
+    assert days == list(range(30, 5, -1))  # 25 rows
+    earlier_link = f'href="{address}?observations=2#observations-heading" rel="next">Earlier observations</a>'
+    assert earlier_link in latest
+    earlier = page_text(client.get(f"{address}?observations=2"))
+    assert [int(number) for number in re.findall(r"Customs, day (\d+)", earlier)] == [5, 4, 3, 2, 1]
+    # The way towards the target is the latest value's, on every page.
+    towards = re.compile(r"Towards the target</dt><dd>(.*?)</dd>", re.S)
+    assert towards.search(latest).group(1) == towards.search(earlier).group(1)
+    assert "30" in towards.search(latest).group(1)
