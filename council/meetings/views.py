@@ -61,6 +61,7 @@ from council.timeutil import council_today
 from council.tracker.models import (
     Commitment,
 )
+from council.tracker.queries import HISTORY_PER_PAGE, newest_first
 from council.web import arg_int, current_council, known_choice, paginate
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -234,13 +235,15 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
             option(p.id, p.name) for p in services.delegate_candidates(invitation)]
     document_form = forms.get("document_form") or DocumentForm(formdata=None)
     document_form.agenda_item_id.choices = _item_choices(meeting)
-    history = events.history("meeting", meeting.id, limit=50)
+    history = newest_first(select(events.Event).where(events.Event.subject_type == "meeting",
+                                                      events.Event.subject_id == meeting.id)
+                           .order_by(events.Event.id.desc()), HISTORY_PER_PAGE, arg_int("history"))
     sides = council_sides(meeting.council_id)
     present = meeting_attendance.represented_countries(meeting)
     context = dict(
         meeting=meeting, agenda=_agenda_context(meeting), invitation=invitation,
         response_form=response_form, document_form=document_form,
-        history=history, event_labels=EVENT_LABELS, actors=_names({e.actor_id for e in history}),
+        history=history, event_labels=EVENT_LABELS, actors=_names({e.actor_id for e in history.items}),
         sides=sides, present_countries=present,
         both_sides=meeting_attendance.both_sides_present(meeting, sides, present),
         attendance_users=_attendance_users(meeting),
