@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy import JSON, ForeignKey, Index, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from council.extensions import Model, db
@@ -64,8 +64,12 @@ def record(kind: StrEnum, subject: Subject, actor: Subject | None = None, *,
     return event
 
 
+def history_query(subject_type: str, subject_id: int) -> Select[Event]:
+    """A record's events, newest first (pages show it a page at a time: tracker.queries.newest_first)."""
+    return (select(Event).where(Event.subject_type == subject_type, Event.subject_id == subject_id)
+            .order_by(Event.id.desc()))
+
+
 def history(subject_type: str, subject_id: int, limit: int = 200) -> list[Event]:
-    """A record's history, newest first."""
-    query = (select(Event).where(Event.subject_type == subject_type, Event.subject_id == subject_id)
-             .order_by(Event.id.desc()).limit(limit))
-    return list(db.session.scalars(query))
+    """A record's latest events, newest first."""
+    return list(db.session.scalars(history_query(subject_type, subject_id).limit(limit)))

@@ -183,4 +183,3 @@ def marked_localized(texts: Translations | None, original: str | None = None,
     if not shown.is_fallback:
         return shown.text
     return f"{shown.text} [{short_fallback_label(shown.language)}]"
-

@@ -235,9 +235,8 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
             option(p.id, p.name) for p in services.delegate_candidates(invitation)]
     document_form = forms.get("document_form") or DocumentForm(formdata=None)
     document_form.agenda_item_id.choices = _item_choices(meeting)
-    history = newest_first(select(events.Event).where(events.Event.subject_type == "meeting",
-                                                      events.Event.subject_id == meeting.id)
-                           .order_by(events.Event.id.desc()), HISTORY_PER_PAGE, arg_int("history"))
+    history = newest_first(events.history_query("meeting", meeting.id), HISTORY_PER_PAGE,
+                           arg_int("history"))
     sides = council_sides(meeting.council_id)
     present = meeting_attendance.represented_countries(meeting)
     context = dict(

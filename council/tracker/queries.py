@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import council_sides
-from council.events import Event
+from council.events import Event, history_query
 from council.extensions import db
 from council.tracker.models import (
     PRIORITY_ORDER,
@@ -385,9 +385,7 @@ class HistoryEntry:
 
 def history_of(subject_type: str, subject_id: int, page: int | None = None) -> NewestFirst:
     """A page of a record's events, newest first, with the names of who acted and of owners mentioned."""
-    events = newest_first(select(Event).where(Event.subject_type == subject_type,
-                                              Event.subject_id == subject_id)
-                          .order_by(Event.id.desc()), HISTORY_PER_PAGE, page)
+    events = newest_first(history_query(subject_type, subject_id), HISTORY_PER_PAGE, page)
     ids = {e.actor_id for e in events.items if e.actor_id}
     for event in events.items:
         if event.kind == TrackerEvent.COMMITMENT_OWNER_CHANGED:
