@@ -12,4 +12,4 @@ RUN pip install --no-cache-dir . && pybabel compile -q -d council/translations \
     && useradd --create-home council && mkdir -p /app/instance && chown council /app/instance
 USER council
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "council:create_app()"]
+CMD ["gunicorn", "-c", "python:council.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "council:create_app()"]

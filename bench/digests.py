@@ -39,7 +39,7 @@ from sqlalchemy import delete, event, func, select
 
 from bench.generate import BENCH_SECRET_KEY
 from bench.stack import free_port
-from council import create_app
+from council import create_app, heap
 from council.directory.models import GroupRole, Membership, User
 from council.extensions import db
 from council.notifications import digests
@@ -184,8 +184,8 @@ def filler(count: int, size: int) -> list[tuple[str, bytes]]:
     return [(f"reader{n}@example.org", body) for n in range(count)]
 
 
-def measure(people: int, database: str, memory: bool, expected_size: int, sink_kind: str = "process") \
-        -> dict[str, Any]:
+def measure(people: int, database: str, memory: bool, expected_size: int, sink_kind: str = "process",
+            settle: bool = True) -> dict[str, Any]:
     sink: ThreadSink | ProcessSink = ProcessSink() if sink_kind == "process" else ThreadSink()
     os.environ.pop("COUNCIL_REDIS_URL", None)  # Celery eager: deliveries run here, after each commit
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://",
@@ -203,6 +203,8 @@ def measure(people: int, database: str, memory: bool, expected_size: int, sink_k
 
             with time_machine.travel(MORNING - timedelta(hours=12), tick=False):
                 populate(people)
+            if settle:  # as a worker process does once the app is built, before its first task
+                heap.settle()
             statements = [0]
 
             def count(*_args: Any) -> None:
@@ -276,11 +278,14 @@ def main() -> None:
                         help="size of the first baseline round's messages (the second uses the digests)")
     parser.add_argument("--sink", choices=("process", "thread"), default="process",
                         help="the SMTP sink in a process of its own (as a real server) or in a thread here")
+    parser.add_argument("--no-settle", action="store_true",
+                        help="leave the app's start-up objects to the garbage collector (council/heap.py), "
+                             "as workers did before 2026-12-07")
     arguments = parser.parse_args()
     for people in arguments.people:
         database = arguments.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-        print(measure(people, database, arguments.memory, arguments.message_bytes, arguments.sink),
-              flush=True)
+        print(measure(people, database, arguments.memory, arguments.message_bytes, arguments.sink,
+                      settle=not arguments.no_settle), flush=True)
 
 
 if __name__ == "__main__":

@@ -264,7 +264,8 @@ class Stack:
             self.extra_web_ports.append(free_port())
         for number, url in enumerate(self.base_urls):
             name = "web" if number == 0 else f"web{number + 1}"
-            self.spawn(name, [str(BIN / "gunicorn"), "--bind", url.removeprefix("http://"), "--workers", "2",
+            self.spawn(name, [str(BIN / "gunicorn"), "-c", "python:council.gunicorn_conf",
+                              "--bind", url.removeprefix("http://"), "--workers", "2",
                               "--timeout", "60", "bench.trivial:create_app()"])
         for number, url in enumerate(self.base_urls):
             name = "web" if number == 0 else f"web{number + 1}"

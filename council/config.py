@@ -76,6 +76,9 @@ class Config:
         self.MAIL_USE_TLS = _flag("SMTP_STARTTLS")
         self.MAIL_USE_SSL = _flag("SMTP_SSL")
         self.MAIL_TIMEOUT = 10
+        # SMTP sessions a digest chunk is sent over at once, in one worker thread: each session waits
+        # for the server's answers while the others' commands and the next message are written.
+        self.MAIL_SESSIONS = _number("MAIL_SESSIONS", 2)
         self.MAIL_DEFAULT_SENDER = _env("MAIL_FROM", "Council <council@localhost>")
         self.MAIL_BACKEND = "smtp" if _env("SMTP_HOST") else "console"
 

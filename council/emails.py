@@ -14,7 +14,7 @@ import functools
 import re
 import secrets
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.policy import SMTP
@@ -156,47 +156,55 @@ def smtp_connection() -> Any:
 
 
 def _send(connection: Any, letter: Letter) -> None:
-    begin_letter(letter, connection)()
+    for _step in exchange(letter, connection):
+        pass
 
 
-def begin_letter(letter: Letter, connection: Any) -> Callable[[], None]:
-    """Send a built message through `connection` up to the end of its data, without waiting for the
-    server's verdict; the function returned waits for it and raises if the server refused the message.
-    In between, the caller may write its next message while the server takes this one in (its queue
-    file, its checks): that wait is most of an SMTP exchange. Other backends send it whole here."""
+def exchange(letter: Letter, connection: Any) -> Iterator[None]:
+    """The SMTP exchange of a built message through `connection`, one command at a time: each step
+    writes a command (MAIL FROM with SIZE, RCPT TO, DATA, then the dot-stuffed data: what smtplib's
+    `sendmail` sends) and yields; the next step first reads the server's answer to it, raising if the
+    server refused. The exchange ends once the data's "250" is read: only then is the message accepted.
+    Between steps the caller may do other work (write its next message, advance another session's
+    exchange): the server answers meanwhile, and that wait is most of an exchange. Other backends (the
+    console in the embedded default) take the message whole at the first step."""
     if not isinstance(connection, SMTPBackend):
-        # Other backends (the console in the embedded default) take Flask-Mailman's message objects.
         message = _Prebuilt(to=[letter.to], from_email=letter.sender, connection=connection)
         message.data = letter.data
         message.send(fail_silently=False)
-        return _sent
+        return
     connection.open()
     client: smtplib.SMTP = connection.connection  # the bytes as they are, with no second MIME pass
-    # What smtplib's sendmail says and checks, up to the data's end (it would then wait for the reply).
     client.ehlo_or_helo_if_needed()
-    options = [f"size={len(letter.data)}"] if client.does_esmtp and client.has_extn("size") else []
-    code, answer = client.mail(letter.sender, options)
+    size = f" size={len(letter.data)}" if client.does_esmtp and client.has_extn("size") else ""
+    client.putcmd("mail", f"FROM:{_quoted(letter.sender)}{size}")
+    yield
+    code, answer = client.getreply()
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, answer, letter.sender)
-    code, answer = client.rcpt(letter.to)
+    client.putcmd("rcpt", f"TO:{_quoted(letter.to)}")
+    yield
+    code, answer = client.getreply()
     if code not in (250, 251):
         raise smtplib.SMTPRecipientsRefused({letter.to: (code, answer)})
-    code, answer = client.docmd("data")
+    client.putcmd("data")
+    yield
+    code, answer = client.getreply()
     if code != 354:
         raise smtplib.SMTPDataError(code, answer)
     data = _LEADING_DOT.sub(b"..", letter.data)
     client.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
-
-    def verdict() -> None:
-        code, answer = client.getreply()
-        if code != 250:
-            raise smtplib.SMTPDataError(code, answer)
-
-    return verdict
+    yield
+    code, answer = client.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
 
 
-def _sent() -> None:
-    """The verdict of a message another backend has taken whole."""
+@functools.lru_cache(maxsize=4096)
+def _quoted(address: str) -> str:
+    """An address as MAIL FROM and RCPT TO write it: smtplib's quoteaddr parses it each time, a tenth of
+    the worker's part of an exchange; the sender and the readers of a daily digest come back."""
+    return smtplib.quoteaddr(address)
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")  # a line's leading dot doubled (RFC 5321, 4.5.2)

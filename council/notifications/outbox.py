@@ -11,12 +11,12 @@ Nothing is lost and nothing is sent twice by our side:
   database, between the server's answer and the row's commit). It is sent again with the same
   Message-ID, so a mail client shows one message, and counted in `in_doubt_sends`. This is the one case
   where the server may receive a message twice; it is the README's delivery contract;
-- rows sent together over one SMTP session (`deliver_many`, a digest chunk) are marked sent together, in
-  one commit after the server accepted each of them: a crash before that commit leaves the whole group
-  in doubt, so up to a chunk of messages may be received twice, each with its own same Message-ID. The
-  server's verdict on a message (its "250" after the data) is read once the next message is written,
-  so that the server takes one in while the worker writes the next; a row joins the group only when
-  its "250" has been read;
+- rows sent together (`deliver_many`, a digest chunk) are marked sent together, in one commit after
+  the server accepted each of them: a crash before that commit leaves the whole group in doubt, so up
+  to a chunk of messages may be received twice, each with its own same Message-ID. A chunk goes over
+  MAIL_SESSIONS SMTP sessions at once, a command at a time in each, so that the server answers one
+  session while the worker writes its next message or another session's command; a row joins the
+  group only when the server's "250" after its data has been read;
 - SMTP errors are retried with exponential backoff; after the last attempt the row is marked failed,
   shown to admins, and can be retried from their page.
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,11 +44,12 @@ from council.directory.models import User
 from council.emails import (
     CalendarPart,
     Letter,
-    begin_letter,
     build_email,
+    exchange,
     mail_domain,
     send_letter,
     sender_address,
+    smtp_connection,
     write_letter,
 )
 from council.extensions import db
@@ -247,8 +248,6 @@ def claim(notification_id: int, now: datetime) -> bool:
 
 def deliver(notification_id: int) -> Outcome:
     """Send one outbox row if it is still pending; safe to call any number of times, concurrently."""
-    from council.emails import smtp_connection
-
     now = utcnow()
     if not claim(notification_id, now):
         return Outcome(skipped=True)
@@ -295,63 +294,72 @@ def claim_many(notification_ids: list[int], now: datetime) -> dict[int, int]:
 
 
 def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
-    """Send several outbox rows (a digest batch's) over one SMTP session, under the rules of `deliver`
-    but recording "sent" for the group at once (README, "E-mail delivery"): the rows are claimed (and
-    the claim committed) before anything is sent; each row the server accepts joins the group, and the
-    group is marked sent in one commit before QUIT, and before anything else is written (a failure, a
-    claim renewed). A row the server refuses, or that cannot be rendered, is recorded like `deliver`'s
-    and retried on its own; the others go on. A worker killed before the group's commit leaves the group
-    in doubt: each of its rows is sent again with its own Message-ID. Claimed together, the rows share
-    one claim; when it runs short before a row's turn, the group is recorded and that row's claim
-    renewed first. A row that cannot be rendered is recorded after the group."""
-    from council.emails import smtp_connection
-
+    """Send several outbox rows (a digest chunk's) over MAIL_SESSIONS SMTP sessions at once, under the
+    rules of `deliver` but recording "sent" for the group at once (README, "E-mail delivery"): the rows
+    are claimed (and the claim committed) before anything is sent; each row the server accepts joins
+    the group, and the group is marked sent in one commit before any QUIT, and before anything else is
+    written (a failure, a claim renewed). A row the server refuses, or that cannot be rendered, is
+    recorded like `deliver`'s and retried on its own; the others go on. A worker killed before the
+    group's commit leaves the group in doubt: each of its rows is sent again with its own Message-ID.
+    Claimed together, the rows share one claim; when it runs short before a row's turn, the group is
+    recorded and that row's claim renewed first. A row that cannot be rendered is recorded after the
+    group."""
     now = utcnow()
     claimed = claim_many(notification_ids, now)
     outcomes = {notification_id: Outcome(skipped=True) for notification_id in notification_ids}
     rows = {row.id: row for row in db.session.scalars(
         select(Notification).where(among(Notification.id, sorted(claimed)))
         .options(selectinload(Notification.recipient), selectinload(Notification.event)))}
-    # A send may take MAIL_TIMEOUT; the last one must still be marked sent within the claim.
+    sessions = [_Session() for _ in range(max(1, int(current_app.config["MAIL_SESSIONS"])))]
+    # A message's exchange may take MAIL_TIMEOUT for each session's turn; the last one must still be
+    # marked sent within the claim.
     last_start = now + timedelta(seconds=current_app.config["NOTIFICATION_CLAIM_SECONDS"]
-                                 - _CLAIM_MARGIN_SECONDS - current_app.config["MAIL_TIMEOUT"])
-    # Each message is sent up to the end of its data, and the server's verdict on it read only after
-    # the next message is written: the server takes one message in while we write the next, instead
-    # of each waiting for the other. A message is accepted (joins the group) only once its "250" is
-    # read. Between the SMTP round trips of a message there is no other work.
+                                 - _CLAIM_MARGIN_SECONDS
+                                 - current_app.config["MAIL_TIMEOUT"] * len(sessions))
+    # Each session has one message in flight, a command at a time (emails.exchange): while the server
+    # answers one session's command, the worker writes its next message or the other session's
+    # command, instead of waiting for each answer in turn. A message is accepted (joins the group) only
+    # once its data's "250" is read.
     accepted: list[int] = []  # accepted by the server, not yet recorded: the group in doubt
     unwritten: list[tuple[int, Exception]] = []  # rows that could not be rendered, recorded after the group
     written = Written()  # each distinct digest written once per language and time zone
-    connection: Any = None
-    in_flight: tuple[int, Callable[[], None]] | None = None  # sent; the server's verdict not read yet
 
     def record_group() -> None:
         if accepted:
             _record_sent_many(accepted)
             accepted.clear()
 
-    def failed(notification_id: int, error: Exception) -> None:
+    def failed(session: _Session, notification_id: int, error: Exception) -> None:
         """As in deliver: recorded, retried on its own, none dropped; the group first (before QUIT)."""
-        nonlocal connection
         record_group()
-        if connection is not None:
-            _close(connection)
-        connection = None
+        if session.connection is not None:
+            _close(session.connection)
+        session.connection = None
         db.session.rollback()
         outcomes[notification_id] = _record_failure(notification_id, error)
 
-    def settle() -> None:
-        nonlocal in_flight
-        if in_flight is None:
+    def step(session: _Session) -> None:
+        """The session's message one command further: its last answer read, its next command written."""
+        notification_id, steps = session.notification_id, session.steps
+        if notification_id is None or steps is None:
             return
-        (notification_id, verdict), in_flight = in_flight, None
         try:
-            verdict()
-        except Exception as error:
-            failed(notification_id, error)
+            next(steps)
             return
-        accepted.append(notification_id)
-        outcomes[notification_id] = Outcome(sent=True)
+        except StopIteration:
+            accepted.append(notification_id)
+            outcomes[notification_id] = Outcome(sent=True)
+        except Exception as error:
+            failed(session, notification_id, error)
+        session.steps = session.notification_id = None
+
+    def free_session() -> _Session:
+        while True:
+            busy = [session for session in sessions if session.steps is not None]
+            if len(busy) < len(sessions):
+                return next(session for session in sessions if session.steps is None)
+            for session in busy:
+                step(session)
 
     try:
         for notification_id in sorted(claimed):  # in id order (RETURNING has none)
@@ -359,31 +367,47 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
             if row is None:  # deleted along with its recipient
                 continue
             try:
-                letter = build_notification(row, written)  # while the server takes the last one in
+                letter = build_notification(row, written)  # while the server answers the sessions
             except Exception as error:  # a row that cannot be rendered fails alone
                 db.session.rollback()
                 unwritten.append((notification_id, error))
                 continue
-            settle()
+            session = free_session()
             if utcnow() > last_start:
                 record_group()
                 if not _extend_claim(notification_id, claimed[notification_id]):
                     continue  # someone else claimed it since ours ran out
             try:
-                if connection is None:
-                    connection = smtp_connection()
-                    connection.open()
-                in_flight = (notification_id, begin_letter(letter, connection))
+                if session.connection is None:
+                    session.connection = smtp_connection()
+                    session.connection.open()
             except Exception as error:
-                failed(notification_id, error)
-        settle()
+                failed(session, notification_id, error)
+                continue
+            session.notification_id, session.steps = notification_id, exchange(letter, session.connection)
+            step(session)
+        while any(session.steps is not None for session in sessions):
+            for session in sessions:
+                if session.steps is not None:
+                    step(session)
         record_group()  # before QUIT, as deliver does
     finally:
-        if connection is not None:
-            _close(connection)
+        for session in sessions:
+            if session.connection is not None:
+                _close(session.connection)
     for notification_id, failure in unwritten:
         outcomes[notification_id] = _record_failure(notification_id, failure)
     return outcomes
+
+
+@dataclass
+class _Session:
+    """One of deliver_many's SMTP sessions, with the message it has in flight and that message's
+    exchange (emails.exchange), if any."""
+
+    connection: Any = None
+    notification_id: int | None = None
+    steps: Iterator[None] | None = None
 
 
 def _extend_claim(notification_id: int, attempts: int) -> bool:

@@ -126,7 +126,10 @@ class SwitchableSink(MailSink):
     on_quit: Callable[[], None] | None = None  # called when a client says goodbye (after its messages)
     refused: int = 0
 
+    peers: list[Any] = field(default_factory=list)  # each message's session, by the client's address
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.peers.append(session.peer)
         if self.refusing:
             self.refused += 1
             return "451 4.3.0 Mail server busy, try again later"
