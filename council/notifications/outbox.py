@@ -329,12 +329,12 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
             _record_sent_many(accepted)
             accepted.clear()
 
-    def failed(session: _Session, notification_id: int, error: Exception) -> None:
+    def failed(session: _Session | None, notification_id: int, error: Exception) -> None:
         """As in deliver: recorded, retried on its own, none dropped; the group first (before QUIT)."""
         record_group()
-        if session.connection is not None:
+        if session is not None and session.connection is not None:
             _close(session.connection)
-        session.connection = None
+            session.connection = None
         db.session.rollback()
         outcomes[notification_id] = _record_failure(notification_id, error)
 
@@ -361,6 +361,24 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
             for session in busy:
                 step(session)
 
+    def open_session() -> _Session:
+        """A free session, connected: one the server refuses while another of ours is open is given up
+        for the chunk (a server may take fewer sessions at once from one client), not held against the
+        row; refused with none open, the error is the row's."""
+        while True:
+            session = free_session()
+            if session.connection is not None:
+                return session
+            try:
+                session.connection = smtp_connection()
+                session.connection.open()
+                return session
+            except Exception:
+                session.connection = None
+                if not any(other.connection is not None for other in sessions if other is not session):
+                    raise
+                sessions.remove(session)
+
     try:
         for notification_id in sorted(claimed):  # in id order (RETURNING has none)
             row = rows.get(notification_id)
@@ -372,17 +390,14 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
                 db.session.rollback()
                 unwritten.append((notification_id, error))
                 continue
-            session = free_session()
             if utcnow() > last_start:
                 record_group()
                 if not _extend_claim(notification_id, claimed[notification_id]):
                     continue  # someone else claimed it since ours ran out
             try:
-                if session.connection is None:
-                    session.connection = smtp_connection()
-                    session.connection.open()
+                session = open_session()
             except Exception as error:
-                failed(session, notification_id, error)
+                failed(None, notification_id, error)
                 continue
             session.notification_id, session.steps = notification_id, exchange(letter, session.connection)
             step(session)

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import redis
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from flask import Flask
 
 from council.extensions import db
@@ -127,6 +128,7 @@ class SwitchableSink(MailSink):
     refused: int = 0
 
     peers: list[Any] = field(default_factory=list)  # each message's session, by the client's address
+    open_sessions: int = 0  # counted by _OneSessionAtATime
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.peers.append(session.peer)
@@ -150,6 +152,39 @@ def own_smtp() -> Iterator[tuple[SwitchableSink, int]]:
     sink = SwitchableSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+class _OneSessionAtATime(SMTP):
+    """A server that takes one session from its clients at a time: another is greeted with 421."""
+
+    async def _handle_client(self) -> None:
+        sink: SwitchableSink = self.event_handler
+        if sink.open_sessions >= 1:
+            await self.push("421 4.7.0 One session at a time")
+            if self.transport is not None:
+                self.transport.close()
+            return
+        sink.open_sessions += 1
+        try:
+            await super()._handle_client()
+        finally:
+            sink.open_sessions -= 1
+
+
+class _OneSessionController(Controller):
+    def factory(self) -> SMTP:
+        return _OneSessionAtATime(self.handler, **self.SMTP_kwargs)
+
+
+@pytest.fixture
+def one_session_smtp() -> Iterator[tuple[SwitchableSink, int]]:
+    """A real SMTP server that refuses a second session while one is open (some relays do)."""
+    sink = SwitchableSink()
+    port = free_port()
+    controller = _OneSessionController(sink, hostname="127.0.0.1", port=port)
     controller.start()
     yield sink, port
     controller.stop()

@@ -237,6 +237,22 @@ def test_a_chunk_goes_over_several_sessions_at_once_and_a_refusal_in_one_spares_
     assert all(row.in_doubt_sends == 0 for row in stored.values())
 
 
+def test_a_server_that_takes_one_session_at_a_time_gets_the_whole_chunk_over_one(
+        other_app, one_session_smtp, world):
+    """The sessions it refuses beyond the first are given up for the chunk: no row fails for them."""
+    sink, port = one_session_smtp
+    ids = pending_emails(world.observer, world.member, world.tm_member, world.observer)
+    other = other_app(MAIL_PORT=port, MAIL_SESSIONS=3)
+    with other.app_context():
+        outcomes = outbox.deliver_many(ids)
+    assert all(outcomes[id_].sent for id_ in ids)
+    assert sorted(str(m["Message-ID"]) for m in sink.messages) == sorted(
+        f"<notification-{id_}@council.test>" for id_ in ids)
+    assert len(set(sink.peers)) == 1
+    db.session.expire_all()
+    assert {db.session.get(Notification, id_).state for id_ in ids} == {DeliveryState.SENT}
+
+
 def test_one_session_sends_a_chunk_in_order(other_app, own_smtp, world):
     sink, port = own_smtp
     ids = pending_emails(world.observer, world.member, world.tm_member, world.observer)
