@@ -10,11 +10,17 @@ port; the machine's shared server is never stopped). While the clients browse an
 1. after a warm-up, Redis is stopped for --outage seconds and started again, empty (no persistence:
    the queued deliveries and their retries are lost with it, and only the outbox can bring them back);
 2. after a pause, the SMTP sink answers 451 to every message for --outage seconds;
-3. after a pause, the Celery worker (with --hosts 2, the first of the two) is killed (SIGKILL, with its
-   pool) while it holds e-mails, and a new one started;
+3. after a pause, everyone but the co-chairs is switched to a daily digest and the digests due are
+   handed to the worker (`flask council digests send`, with COUNCIL_DIGEST_HOUR=0 so that they are
+   due whatever the hour); the Celery worker (with --hosts 2, the first of the two) is killed (SIGKILL,
+   with its pool) while it holds e-mails, a chunk of digests if it gets there in time, and a new one
+   started;
 4. after a pause, PostgreSQL is stopped (fast shutdown: every connection cut) for --db-outage seconds
    and started again.
-Halfway through each fault a new person signs in (the login form is rate limited in Redis).
+Halfway through each fault a new person signs in (the login form is rate limited in Redis). Every
+other progress report of a client says "blocked" (the next one on it "in progress" again): that e-mails
+the group's co-chairs at once, so that e-mails are being sent when each fault strikes (a report on one's
+own commitment otherwise e-mails nobody; the rest read it in the day's round-up).
 Then the clients stop and the script waits for the outbox to drain (the beat's sweep and the retries
 with backoff), and checks:
 - every progress report the clients were answered with a redirect (saved) is in the database, and no
@@ -39,6 +45,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -49,7 +56,7 @@ import httpx
 
 from bench.generate import PASSWORD
 from bench.load import Client, Person, Stats, arguments, csrf_token, people, run_clients, table
-from bench.stack import Stack, stop_on_signals
+from bench.stack import BIN, Stack, stop_on_signals
 
 MESSAGE_ID = re.compile(r"<notification-(\d+)@")
 
@@ -89,6 +96,20 @@ async def sign_in_now(stack: Stack, stats: Stats, kind: str, person: Person,
         await client.close()
 
 
+def digest_burst(stack: Stack) -> str:
+    """Everyone but the co-chairs (whom the "blocked" reports e-mail at once) switched to a daily digest,
+    and the digests due handed to the worker, as beat does: chunks of them go out together (several SMTP
+    sessions, one commit for each chunk) while step 3 kills the worker."""
+    with stack.connect() as connection:
+        connection.execute(
+            "UPDATE notification_preference SET email_mode = 'daily' WHERE user_id NOT IN "
+            "(SELECT user_id FROM membership WHERE role = 'co_chair')")
+    answer = subprocess.run([str(BIN / "flask"), "council", "digests", "send"],  # noqa: S603  fixed
+                            env=stack.env(),
+                            capture_output=True, text=True, check=True, timeout=300)
+    return answer.stdout.strip()
+
+
 def faults(stack: Stack, stats: Stats, options: Any, spare: Person, held: Held) -> Any:
     outage, pause = options.outage, options.pause
 
@@ -118,17 +139,20 @@ def faults(stack: Stack, stats: Stats, options: Any, spare: Person, held: Held) 
 
         phase_log("killing the Celery worker (SIGKILL, pool included), starting a new one")
         stats.phase = "worker killed"
-        # Kill it while it holds e-mails (claimed, being sent), waiting up to --pause for such a moment.
+        # Kill it while it holds e-mails (claimed, being sent): a chunk of digests, sent together over
+        # several SMTP sessions and recorded in one commit, if it gets there within --pause (else any).
+        phase_log(f"digests handed to the worker: {await asyncio.to_thread(digest_burst, stack)}")
         until = time.monotonic() + pause
         with stack.connect() as connection:
             while True:
-                holding, waiting = connection.execute(
+                holding, waiting, chunk = connection.execute(
                     "SELECT count(*) FILTER (WHERE state = 'sending' AND claimed_until > now()), "
-                    "count(*) FILTER (WHERE state = 'pending') FROM notification "
+                    "count(*) FILTER (WHERE state = 'pending'), "
+                    "count(*) FILTER (WHERE state = 'sending' AND kind = 'digest') FROM notification "
                     "WHERE channel = 'email'").fetchone()
-                if holding or time.monotonic() > until:
+                if chunk or (holding and time.monotonic() > until) or time.monotonic() > until + pause:
                     break
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.005)
         stack.processes["worker"].signal_group(signal.SIGKILL)
         stack.processes["worker"].popen.wait(10)
         # With one worker, what is "sending" now is what the dead worker held. Asked twice, a second
@@ -261,7 +285,8 @@ def main() -> None:
                              "Celery workers, as on that many hosts sharing PostgreSQL and Redis")
     options = parser.parse_args()
     duration = options.warmup + 2 * options.outage + options.db_outage + 4 * options.pause
-    stack = Stack(size=options.size, own_postgres=True, webs=options.hosts, workers=options.hosts)
+    stack = Stack(size=options.size, own_postgres=True, webs=options.hosts, workers=options.hosts,
+                  digest_hour=0)  # digests due whatever the hour (step 3's burst)
     stop_on_signals(stack)
     ok = False
     try:

@@ -159,6 +159,7 @@ class Stack:
     size: str = "10k"
     database: str = DATABASE
     retry_base_seconds: float = 2.0
+    digest_hour: int | None = None  # COUNCIL_DIGEST_HOUR, when a run needs digests due now
     sweep_seconds: float = 5.0
     claim_seconds: float = 30.0
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="council-bench-")))
@@ -213,6 +214,7 @@ class Stack:
             # Short delays so a run sees retries, sweeps and expired claims within minutes.
             "COUNCIL_NOTIFICATION_RETRY_BASE_SECONDS": str(self.retry_base_seconds),
             "COUNCIL_NOTIFICATION_RETRY_MAX_DELAY": "30",
+            **({"COUNCIL_DIGEST_HOUR": str(self.digest_hour)} if self.digest_hour is not None else {}),
             "COUNCIL_NOTIFICATION_MAX_ATTEMPTS": "20",
             "COUNCIL_OUTBOX_SWEEP_SECONDS": str(self.sweep_seconds),
             "COUNCIL_NOTIFICATION_SWEEP_GRACE_SECONDS": "5",
