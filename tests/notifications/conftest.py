@@ -147,16 +147,6 @@ class SwitchableSink(MailSink):
         return "221 Bye"
 
 
-@pytest.fixture
-def own_smtp() -> Iterator[tuple[SwitchableSink, int]]:
-    sink = SwitchableSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
-
-
 class _OneSessionAtATime(SMTP):
     """A server that takes one session from its clients at a time: another is greeted with 421."""
 
@@ -179,15 +169,29 @@ class _OneSessionController(Controller):
         return _OneSessionAtATime(self.handler, **self.SMTP_kwargs)
 
 
+@contextmanager
+def _serving(controller_class: type[Controller] = Controller) -> Iterator[tuple[SwitchableSink, int]]:
+    sink = SwitchableSink()
+    port = free_port()
+    controller = controller_class(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def own_smtp() -> Iterator[tuple[SwitchableSink, int]]:
+    with _serving() as served:
+        yield served
+
+
 @pytest.fixture
 def one_session_smtp() -> Iterator[tuple[SwitchableSink, int]]:
     """A real SMTP server that refuses a second session while one is open (some relays do)."""
-    sink = SwitchableSink()
-    port = free_port()
-    controller = _OneSessionController(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
+    with _serving(_OneSessionController) as served:
+        yield served
 
 
 # Celery -----------------------------------------------------------------------------------------
