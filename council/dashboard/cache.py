@@ -61,6 +61,10 @@ UNSEEN = frozenset({
     "person.notifications_changed", "person.unsubscribed", "notification.retried",
     "notification.retried_all"})
 INITIATIVES = "initiatives"
+# Commitments verified month by month (the trend): moved by a change of a commitment's status, never by
+# a progress report alone, which is most of what a busy council writes (services.Dashboard.completed).
+COMPLETED = "completed"
+KEEPS_COMPLETED = frozenset({TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerEvent.COMMITMENT_DUE_CHANGED})
 # What each block shows besides the council's records at large (the default: its scope's commitment
 # figures and the initiatives' progress, to be safe with a block added later).
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
@@ -68,6 +72,11 @@ BLOCK_PARTS: dict[str, tuple[str, ...]] = {
 # A block lives an hour at most: were a generation's move lost (Redis unreachable at that commit, but
 # not emptied), no block could stay stale longer than that.
 TIMEOUT = 3600
+
+
+def completed_parts(scope: Scope) -> list[str]:
+    """The generations the trend of commitments verified month by month depends on."""
+    return [EVERY_COUNCIL, str(scope.council_id), f"{scope.council_id}:{COMPLETED}"]
 
 
 def scope_parts(scope: Scope) -> list[str]:
@@ -157,6 +166,8 @@ def changed_parts(event: events.Event) -> set[str]:
              f"{council}:organisation:{payload['organisation_id']}"}
     owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
     parts |= {f"{council}:owner:{owner}" for owner in owners}
+    if event.kind not in KEEPS_COMPLETED:
+        parts.add(f"{council}:{COMPLETED}")
     commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query
     if commitment is None or commitment.initiative_id is not None:
         parts.add(f"{council}:{INITIATIVES}")

@@ -21,9 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from council import events
+from council import events, generations
 from council.auth.permissions import group_roles, require
 from council.dashboard import slices
+from council.dashboard.cache import completed_parts
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     SHORT_LIST,
@@ -188,7 +189,13 @@ class Dashboard:
 
     @cached_property
     def completed(self) -> list[MonthCount]:
-        return completed_per_month(self.scope, self.today)
+        """Kept apart from the other figures: a progress report moves those and not this."""
+        scope = self.scope
+        slot = ":".join(str(part) for part in (
+            "dashboard-completed", scope.council_id, scope.group_id, scope.organisation_id, scope.owner_id,
+            int(scope.public), self.today.isoformat()))
+        return generations.kept(slot, completed_parts(scope), lambda: completed_per_month(scope, self.today),
+                                timeout=slices.TIMEOUT)
 
     @cached_property
     def groups(self) -> list[WorkingGroup]:

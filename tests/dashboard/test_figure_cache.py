@@ -189,6 +189,39 @@ def test_a_report_renders_again_only_the_scopes_its_commitment_is_in(app, cached
         assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
 
 
+def verified_this_month(html: str) -> str:
+    """The last month's count in the trend of commitments verified month by month."""
+    trend = html.split("Completed commitments per month")[1].split("</table>")[0]
+    return re.findall(r'data-value="(\d+)"', trend)[-1]
+
+
+def test_the_trend_of_verified_commitments_is_kept_across_reports_and_new_after_a_verification(
+        app, cached, tracked):
+    """A progress report moves the figures, not the month-by-month count of verified commitments: it is
+    served again without its query; a verification moves it, and every scope shows the new count."""
+    world = tracked.world
+    member, tm_chair = cached(world.member), cached(world.tm_chair)
+    pages = ["/dashboard", f"/dashboard/groups/{world.group.id}", f"/dashboard/organisations/{world.tm_org.id}"]
+    before = {url: verified_this_month(page_text(member.get(url))) for url in pages}
+    statements = Statements(cached.app)
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "70", "status": "", "note": "Queues run"})
+    assert response.status_code == 302
+    with statements:
+        page = page_text(member.get("/dashboard"))
+    assert statements.figures_computed  # the report moved the council's figures
+    assert not [statement for statement in statements.seen if "verified_at" in statement]
+    assert verified_this_month(page) == before["/dashboard"]
+
+    # The Turkmen co-chair verifies C4, the Turkmen hyakimlik's: one more verified this month.
+    assert tm_chair.post(f"/tracker/commitments/{tracked.commitments['C4'].id}/verify").status_code == 302
+    plain = uncached(app, world.member)
+    for url in pages:
+        served = page_text(member.get(url))
+        assert int(verified_this_month(served)) == int(before[url]) + 1, url
+        assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
+
+
 def test_an_initiative_s_progress_is_new_on_every_dashboard_that_shows_it(app, cached, tracked):
     """An initiative of the trade group counts the ecology group's commitment C6: a report on C6 is
     news for the trade group's dashboard too (its initiatives), though none of its figures changed."""
