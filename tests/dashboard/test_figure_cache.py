@@ -201,7 +201,8 @@ def test_the_trend_of_verified_commitments_is_kept_across_reports_and_new_after_
     served again without its query; a verification moves it, and every scope shows the new count."""
     world = tracked.world
     member, tm_chair = cached(world.member), cached(world.tm_chair)
-    pages = ["/dashboard", f"/dashboard/groups/{world.group.id}", f"/dashboard/organisations/{world.tm_org.id}"]
+    pages = ["/dashboard", f"/dashboard/groups/{world.group.id}",
+             f"/dashboard/organisations/{world.tm_org.id}"]
     before = {url: verified_this_month(page_text(member.get(url))) for url in pages}
     statements = Statements(cached.app)
     response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
