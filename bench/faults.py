@@ -29,9 +29,10 @@ with backoff), and checks:
   <notification-ID@host>, counted in the sink), to the row's recipient, exactly once, except rows in
   doubt: a row the killed worker held "sending" may have reached the server before the worker died, and
   a row being sent when PostgreSQL stopped may have been accepted while it could not be marked sent;
-  either is sent again with the same Message-ID. Rows sent together (a digest chunk over one SMTP session)
-  are marked sent in one commit after the session, so every row of a group being sent is still
-  "sending" when the fault strikes and is among those held: a second copy of each is allowed, no more.
+  either is sent again with the same Message-ID. Rows sent together (a digest chunk, over several SMTP
+  sessions) are marked sent in one commit at the chunk's end, so every row of a group being sent is
+  still "sending" when the fault strikes and is among those held: a second copy of each is allowed, no
+  more.
   Those re-sends are counted apart (the row's in_doubt_sends); any other duplicate, or any loss, fails
   the run.
 Prints the counts, and exits non-zero when a check fails. The run lasts --warmup + 2 × --outage +

@@ -67,8 +67,8 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError
 
 DELIVER_TASK = "council.notifications.deliver"
 DELIVER_MANY_TASK = "council.notifications.deliver_many"
-# Rows handed to one deliver_many task: one SMTP session for them, and still several tasks for a
-# digest batch, so several workers share it.
+# Rows handed to one deliver_many task: sent together (over MAIL_SESSIONS sessions), and still several
+# tasks for a digest batch, so several workers share it.
 DELIVERY_CHUNK = 50
 _QUEUED = "council_outbox"
 _MARKS = "council_outbox_savepoints"  # savepoint -> how many ids were queued when it began
