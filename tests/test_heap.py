@@ -1,7 +1,7 @@
 """Web and worker processes set the app's start-up objects aside from the garbage collector (heap.py).
 
 Before, each full collection walked the ~300,000 objects of the built app again: a pause of 150–250 ms
-in someone's request or in a digest batch (bench/README.md, "Target 5, fifth step").
+in someone's request or in a digest batch (bench/README.md, "Issue 17, 2026-12-07 morning").
 """
 
 from __future__ import annotations
