@@ -403,8 +403,7 @@ def deliver_many(notification_ids: list[int]) -> dict[int, Outcome]:
             step(session)
         while any(session.steps is not None for session in sessions):
             for session in sessions:
-                if session.steps is not None:
-                    step(session)
+                step(session)  # a free session's step does nothing
         record_group()  # before QUIT, as deliver does
     finally:
         for session in sessions:
