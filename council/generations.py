@@ -11,13 +11,23 @@ the cache holds no trail of superseded values (a council reporting a few times a
 hundreds of megabytes of them an hour).
 
 The generations live in the app's cache (council.extensions.cache: Redis when the app has one, shared by
-every web process, else each process's memory). The cache failing only means building every time.
+every web process, else each process's memory). The cache failing only means building every time. A part
+the cache does not know (never moved, or forgotten: Redis restarted or evicted it) is given a new random
+generation, never a fixed "none yet", so no value kept before it was forgotten can match it again.
+
+Each process also holds the values it has read or built (`Local`), with their generations: a value is the
+same wherever it is kept, so when its generations are still the current ones the process serves its own
+copy and neither reads nor unpickles the shared one (the council's figures, a few hundred kilobytes of
+pickle, were most of what the council dashboard spent). Values handed out are shared: read them, never
+change them.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -49,10 +59,58 @@ def safely(action: Callable[[], Any], default: Any = None) -> Any:
         return default
 
 
-def current(parts: list[str]) -> list[Any]:
-    """The generation of each part, 0 for a part never moved (or when the cache fails)."""
-    generations = safely(lambda: cache.get_many(*map(_key, parts))) or [None] * len(parts)
-    return [generation or 0 for generation in generations]
+def current(parts: Sequence[str]) -> list[str] | None:
+    """The generation of each part; None when the cache fails (nothing can then be known current)."""
+    keys = [_key(part) for part in parts]
+
+    def read() -> list[str] | None:
+        found = cache.get_many(*keys)
+        unknown = [key for key, generation in zip(keys, found, strict=True) if not generation]
+        if not unknown:
+            return list(found)
+        for key in unknown:  # add, not set: another process may be giving it one at the same moment
+            cache.add(key, uuid.uuid4().hex, timeout=0)
+        given = dict(zip(unknown, cache.get_many(*unknown), strict=True))
+        generations = [generation or given[key] for key, generation in zip(keys, found, strict=True)]
+        return generations if all(generations) else None
+
+    return safely(read)
+
+
+class Local:
+    """The values one process has read or built, by slot: (generations, value), the most recent
+    LOCAL_SLOTS of them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[str, tuple[list[str], Any]] = OrderedDict()
+        self._lock = threading.Lock()  # gunicorn's threads, a test's live server
+
+    def get(self, slot: str, generations: list[str]) -> tuple[bool, Any]:
+        with self._lock:
+            entry = self._values.get(slot)
+            if entry is None or entry[0] != generations:
+                return False, None
+            self._values.move_to_end(slot)
+            return True, entry[1]
+
+    def put(self, slot: str, generations: list[str], value: Any) -> None:
+        with self._lock:
+            self._values[slot] = (generations, value)
+            self._values.move_to_end(slot)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
+LOCAL_SLOTS = 512  # a council's slices, filters and trends in a few languages, with room to spare
+
+
+def _local() -> Local:
+    """This app's values in this process (each app its own: tests run several apps in one process)."""
+    local = current_app.extensions.get("generations_local")
+    if local is None:
+        local = current_app.extensions.setdefault("generations_local", Local(LOCAL_SLOTS))
+    return local
 
 
 def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: int) -> T:
@@ -63,18 +121,33 @@ def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: in
 
 def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
               build: Callable[[list[K]], Mapping[K, T]], *, timeout: int) -> dict[K, T]:
-    """`kept` for several values at once: one read of the generations and one of the slots, and
-    `build(missing)` once for all those not kept at their current generations."""
+    """`kept` for several values at once: one read of the generations, one of the slots this process
+    does not hold at them, and `build(missing)` once for all those not kept at their current generations."""
     names = sorted({part for each in parts.values() for part in each})
-    now = dict(zip(names, current(names), strict=True))
+    read = current(names)
+    if read is None:  # the cache fails: build everything, keep nothing
+        return dict(build(list(slots)))
+    now = dict(zip(names, read, strict=True))
     wanted = {key: [now[part] for part in parts[key]] for key in slots}
-    found = safely(lambda: cache.get_many(*slots.values())) or [None] * len(slots)
-    values = {key: entry[1] for key, entry in zip(slots, found, strict=True)
-              if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[key]}
+    local = _local()
+    values: dict[K, T] = {}
+    for key, slot in slots.items():
+        held, value = local.get(slot, wanted[key])
+        if held:
+            values[key] = value
+    shared = [key for key in slots if key not in values]
+    if shared:
+        found = safely(lambda: cache.get_many(*(slots[key] for key in shared))) or [None] * len(shared)
+        for key, entry in zip(shared, found, strict=True):
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[key]:
+                values[key] = entry[1]
+                local.put(slots[key], wanted[key], entry[1])
     missing = [key for key in slots if key not in values]
     if missing:
         built = build(missing)
         values.update(built)
+        for key in missing:
+            local.put(slots[key], wanted[key], built[key])
         safely(lambda: cache.set_many({slots[key]: (wanted[key], built[key]) for key in missing},
                                       timeout=timeout))
     return values

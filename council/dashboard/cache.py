@@ -43,7 +43,7 @@ from council import events, generations
 from council.dashboard.figures import Scope
 from council.extensions import cache, db
 from council.generations import EVERY_COUNCIL, safely
-from council.tracker.models import Commitment, TrackerEvent
+from council.tracker.models import Commitment, CommitmentStatus, TrackerEvent
 
 # Written in a cached block where a form's CSRF token goes; replaced by the reader's token when served.
 CSRF_MARK = "\x00csrf-token\x00"
@@ -65,10 +65,15 @@ INITIATIVES = "initiatives"
 # a progress report alone, which is most of what a busy council writes (services.Dashboard.completed).
 COMPLETED = "completed"
 KEEPS_COMPLETED = frozenset({TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerEvent.COMMITMENT_DUE_CHANGED})
+# "My work"'s queue of commitments reported done (council/dashboard/my_work.py): moved by a change of a
+# commitment's status, and by a report or a new due date on one in the queue, never by the reports on
+# all the others.
+VERIFICATION = "verification"
 # What each block shows besides the council's records at large (the default: its scope's commitment
 # figures and the initiatives' progress, to be safe with a block added later).
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
-    "figures": ("scope",), "initiatives": (INITIATIVES,), "indicators": (), "cards": ()}
+    "figures": ("scope",), "initiatives": (INITIATIVES,), "indicators": (), "cards": (),
+    "verification": (VERIFICATION,), "mine": ("scope",)}
 # A block lives an hour at most: were a generation's move lost (Redis unreachable at that commit, but
 # not emptied), no block could stay stale longer than that.
 TIMEOUT = 3600
@@ -121,6 +126,8 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
     """
     slot = block_slot(scope, today, name, variant)
     generation = generations.current(_block_parts(scope, name))
+    if generation is None:  # the cache fails: render, keep nothing
+        return _with_csrf(str(caller()))
     entry = safely(lambda: cache.get(slot))
     kept = entry if isinstance(entry, tuple) and len(entry) == 3 else None
     if kept is not None and kept[0] == generation:
@@ -133,6 +140,10 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
         else:
             html = str(caller())
         safely(lambda: cache.set(slot, (generation, digest, html), timeout=TIMEOUT))
+    return _with_csrf(html)
+
+
+def _with_csrf(html: str) -> Markup:
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, generate_csrf())
     return Markup(html)  # noqa: S704  (rendered by Jinja with autoescape, as the page around it)
@@ -166,9 +177,11 @@ def changed_parts(event: events.Event) -> set[str]:
              f"{council}:organisation:{payload['organisation_id']}"}
     owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
     parts |= {f"{council}:owner:{owner}" for owner in owners}
-    if event.kind not in KEEPS_COMPLETED:
-        parts.add(f"{council}:{COMPLETED}")
     commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query
+    if event.kind not in KEEPS_COMPLETED:
+        parts |= {f"{council}:{COMPLETED}", f"{council}:{VERIFICATION}"}
+    elif commitment is None or commitment.status == CommitmentStatus.REPORTED_DONE:
+        parts.add(f"{council}:{VERIFICATION}")
     if commitment is None or commitment.initiative_id is not None:
         parts.add(f"{council}:{INITIATIVES}")
     return parts

@@ -67,9 +67,14 @@ class MyWork:
         self.user = user
         self.today = today
 
+    @property
+    def owner_scope(self) -> Scope:
+        """The reader's own commitments: their block's slot is theirs alone (council/dashboard/cache.py)."""
+        return Scope(self.user.council_id, owner_id=self.user.id)
+
     @cached_property
     def mine(self) -> Tally:
-        return commitment_figures(Scope(self.user.council_id, owner_id=self.user.id), self.today).total
+        return commitment_figures(self.owner_scope, self.today).total
 
     @cached_property
     def my_commitments(self) -> list[Commitment]:

@@ -279,3 +279,33 @@ def test_the_portal_s_figures_are_cached_and_new_after_a_report(app, cached, tra
         assert statements.figures_computed, url
         assert without_tokens(served) != without_tokens(before[url])
         assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
+
+
+def _verification_queue(html: str) -> str:
+    return html.split("Awaiting my verification")[1].split("Minutes awaiting my approval")[0]
+
+
+def test_the_verification_queue_is_kept_across_reports_and_new_when_a_commitment_is_reported_done(
+        app, cached, tracked):
+    """My work's queue of commitments reported done is served again after a report on any other
+    commitment, without its queries; a commitment reported done joins it at once, on every co-chair's page
+    as the uncached app renders it."""
+    world = tracked.world
+    chair = cached(world.tm_chair)
+    before = _verification_queue(page_text(chair.get("/my-work")))
+    assert "C4" in before and "C1" not in before
+    member = cached(world.member)
+    assert member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                       data={"progress": "70", "status": "", "note": "Queues run"}).status_code == 302
+    statements = Statements(cached.app)
+    with statements:
+        page = page_text(chair.get("/my-work"))
+    assert _verification_queue(page) == before
+    assert not [statement for statement in statements.seen
+                if statement.startswith("SELECT commitment.group_id, count(*)")]  # the queue's counts
+
+    assert member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                       data={"progress": "100", "status": "reported_done", "note": "Open"}).status_code == 302
+    served = page_text(chair.get("/my-work"))
+    assert "C1" in _verification_queue(served)
+    assert without_tokens(served) == without_tokens(page_text(uncached(app, world.tm_chair).get("/my-work")))

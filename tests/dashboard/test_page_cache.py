@@ -86,3 +86,28 @@ def test_a_change_shows_at_once_on_every_cached_page(app, cached, tracked):
         after = without_tokens(page_text(client.get(url)))
         assert after != before[url], url
         assert after == without_tokens(page_text(plain[url].get(url))), url
+
+
+def test_my_own_commitments_are_new_after_my_report_and_kept_after_anothers(app, cached, tracked):
+    """"My commitments" is kept in a slot of the reader's own: the owner's report shows on their next
+    page; a report on someone else's commitment leaves it as it was, without its queries."""
+    from tests.dashboard.test_figure_cache import Statements
+
+    world = tracked.world
+    member, tm_member = cached(world.member), cached(world.tm_member)
+    mine_before = page_text(member.get("/my-work"))
+    theirs_before = page_text(tm_member.get("/my-work"))
+    assert "Description of C1" in mine_before and "Description of C1" not in theirs_before
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "70", "status": "", "note": "Queues run"},
+                           follow_redirects=True)  # the flash is read on the commitment's page
+    assert response.status_code == 200
+    mine_after = page_text(member.get("/my-work"))
+    assert mine_after != mine_before and "70%" in mine_after.split('id="mine"')[1]
+    plain = uncached(app, world.member)
+    assert without_tokens(mine_after) == without_tokens(page_text(plain.get("/my-work")))
+    statements = Statements(cached.app)
+    with statements:
+        theirs_after = page_text(tm_member.get("/my-work"))
+    assert without_tokens(theirs_after) == without_tokens(theirs_before)
+    assert not [statement for statement in statements.seen if "commitment.owner_id" in statement]
