@@ -9,6 +9,7 @@ meetings in general (the list, the menu) names both kinds and needs no context.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import (
@@ -19,7 +20,7 @@ from flask_babel import (
 )
 from flask_babel import gettext as _
 
-from council.formatting import format_date, format_datetime
+from council.formatting import format_date, format_datetime, remembered
 from council.meetings.models import Meeting, MeetingKind
 
 SESSION = "council session"
@@ -128,9 +129,14 @@ def about(meeting: Meeting, message: str, **variables: Any) -> str:
 
 def when(meeting: Meeting) -> str:
     """'Thursday, 12 March 2026, 10:00–13:00' in the reader's language and time zone."""
+    return _when(meeting.starts_at, meeting.ends_at)
+
+
+@remembered  # per reader's language and time zone: the dashboards list a dozen meetings per page
+def _when(starts_at: datetime, ends_at: datetime) -> str:
     zone = get_timezone()
-    if meeting.starts_at.astimezone(zone).date() == meeting.ends_at.astimezone(zone).date():
-        return _("%(date)s, %(start)s–%(end)s", date=format_date(meeting.starts_at, "full"),
-                 start=format_time(meeting.starts_at, "short"), end=format_time(meeting.ends_at, "short"))
-    return _("%(start)s – %(end)s", start=format_datetime(meeting.starts_at, "short"),
-             end=format_datetime(meeting.ends_at, "short"))
+    if starts_at.astimezone(zone).date() == ends_at.astimezone(zone).date():
+        return _("%(date)s, %(start)s–%(end)s", date=format_date(starts_at, "full"),
+                 start=format_time(starts_at, "short"), end=format_time(ends_at, "short"))
+    return _("%(start)s – %(end)s", start=format_datetime(starts_at, "short"),
+             end=format_datetime(ends_at, "short"))
