@@ -242,17 +242,20 @@ def _register_template_helpers(app: Flask) -> None:
         render_localized,
     )
     from council.meetings.wording import about
-    from council.web import ignored_arguments
+    from council.tracker.badges import TEMPLATE_GLOBALS as BADGES
+    from council.web import ignored_arguments, record_path
 
     app.jinja_env.filters.update(
         localized=render_localized, localized_text=plain_localized, localized_marked=marked_localized,
         date=format_date,
         datetime=format_datetime, number=format_decimal,
         reject_page=lambda args: {key: value for key, value in args.items() if key != "page"})
+    app.jinja_env.globals.update(BADGES)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  current_language=current_language, language_mark=language_mark,
                                  missing_languages=missing_languages, about=about,
-                                 form_problems=form_problems, ignored_arguments=ignored_arguments)
+                                 form_problems=form_problems, ignored_arguments=ignored_arguments,
+                                 record_path=record_path)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

@@ -177,18 +177,34 @@ def _filter_choices(council_id: int) -> dict[str, Any]:
     return dict(groups=groups, **filter_choices(council_id, groups))
 
 
+# Options already written, by the identity of their choices (which the cache hands out as the same
+# objects until they change: council/generations.py), none of them chosen.
+_WRITTEN_OPTIONS: dict[int, tuple[Any, str]] = {}
+
+
 @bp.app_template_global()
 def select_options(choices: list[tuple[Any, str]] | dict[str, list[tuple[Any, str]]],
                    selected: Any) -> Markup:
     """A select's <option>s for (value, label) pairs, the one equal to `selected` chosen, each group of
-    a {heading: pairs} mapping in its <optgroup>: written in one pass (a filter bar has hundreds)."""
+    a {heading: pairs} mapping in its <optgroup>: written once per list of choices (a filter bar has
+    hundreds), then the chosen one marked."""
+    written = _WRITTEN_OPTIONS.get(id(choices))
+    if written is None or written[0] is not choices:
+        if len(_WRITTEN_OPTIONS) >= 64:
+            _WRITTEN_OPTIONS.clear()
+        written = _WRITTEN_OPTIONS[id(choices)] = (choices, _options(choices))
+    html = written[1]
+    if selected is not None and selected != "":
+        option = f'<option value="{escape(selected)}">'
+        html = html.replace(option, f'<option value="{escape(selected)}" selected>', 1)
+    return Markup(html)  # noqa: S704  (every value, label and heading is escaped in _options)
+
+
+def _options(choices: list[tuple[Any, str]] | dict[str, list[tuple[Any, str]]]) -> str:
     if isinstance(choices, dict):
-        return Markup("".join(  # noqa: S704  (every heading is escaped here, the options below)
-            f'<optgroup label="{escape(heading)}">{select_options(pairs, selected)}</optgroup>'
-            for heading, pairs in choices.items()))
-    return Markup("".join(  # noqa: S704  (every value and label is escaped here)
-        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
-        for value, label in choices))
+        return "".join(f'<optgroup label="{escape(heading)}">{_options(pairs)}</optgroup>'
+                       for heading, pairs in choices.items())
+    return "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices)
 
 
 def _export(kind: str, fmt: str, keys: list[str], rows: Any) -> Response:

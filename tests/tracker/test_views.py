@@ -554,3 +554,21 @@ def test_tracker_pages_speak_the_readers_language(client, auth, world, tracker, 
     text = page_text(client.get(f"/tracker/recommendations/{tracker.recommendation.id}"))
     for word in words:
         assert word in text, word
+
+
+def test_the_filter_bar_marks_the_chosen_option_whatever_was_chosen_before(cached, world, tracker):
+    """The options are written once per list of choices (the cache hands out the same list): each page
+    still marks its own choice, and only it."""
+    import re
+
+    reader = cached(world.member)
+
+    def chosen(url: str) -> list[str]:
+        page = page_text(reader.get(url))
+        owners = page.split('name="owner"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([^"]*)" selected>', owners)
+
+    assert chosen(f"/tracker/commitments?owner={world.member.id}") == [str(world.member.id)]
+    assert chosen(f"/tracker/commitments?owner={world.tm_member.id}") == [str(world.tm_member.id)]
+    assert chosen("/tracker/commitments") == []
+    assert chosen(f"/tracker/commitments?owner={world.member.id}") == [str(world.member.id)]
