@@ -73,7 +73,8 @@ VERIFICATION = "verification"
 # figures and the initiatives' progress, to be safe with a block added later).
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
     "figures": ("scope",), "initiatives": (INITIATIVES,), "indicators": (), "cards": (),
-    "verification": (VERIFICATION,), "mine": ("scope",)}
+    "verification": (VERIFICATION,), "mine": ("scope",), "top-organisations": ("scope",),
+    "trend": (COMPLETED,)}
 # A block lives an hour at most: were a generation's move lost (Redis unreachable at that commit, but
 # not emptied), no block could stay stale longer than that.
 TIMEOUT = 3600

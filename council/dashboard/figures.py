@@ -222,14 +222,18 @@ class CommitmentFigures:
     def side(self, group_id: int, country: str) -> Tally:
         return self.by_group_country.get((group_id, country)) or Tally()
 
-    def shown(self) -> tuple[Any, ...]:
-        """Every figure as a dashboard shows it (council/dashboard/cache.py keys blocks with it)."""
+    def shown(self, organisations: bool = True) -> tuple[Any, ...]:
+        """Every figure as a dashboard shows it (council/dashboard/cache.py keys blocks with it); without
+        the organisations' rows for a block that does not show them."""
         def tallies(by: dict[Any, Tally]) -> list[Any]:
             return sorted((key, tally.shown()) for key, tally in by.items())
         return (self.total.shown(), tallies(self.by_group), tallies(self.by_country),
-                tallies(self.by_group_country), self.organisation_count,
-                [(row.organisation.id, row.total, row.overdue, row.due_soon, row.done, row.progress)
-                 for row in self.organisations])
+                tallies(self.by_group_country), self.shown_organisations() if organisations else None)
+
+    def shown_organisations(self) -> tuple[Any, ...]:
+        """The organisations' rows as shown: their averages move with most reports, the rest rarely."""
+        return (self.organisation_count, [(row.organisation.id, row.total, row.overdue, row.due_soon,
+                                           row.done, row.progress) for row in self.organisations])
 
 
 def commitment_figures(scope: Scope, today: date, *, organisations: int = 0) -> CommitmentFigures:

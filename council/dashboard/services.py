@@ -49,6 +49,7 @@ from council.directory.models import (
 from council.directory.services import GroupCard, council_sides, group_cards
 from council.errors import Conflict
 from council.extensions import db
+from council.generations import EVERY_COUNCIL
 from council.meetings.models import (
     Invitation,
     Meeting,
@@ -215,7 +216,13 @@ class Dashboard:
 
     @cached_property
     def facts(self) -> Facts | None:
-        return _facts(self.scope.council_id) if self._council_wide else None
+        """The council's directory in numbers: kept until the council's own generation moves (the
+        directory's events move it; progress reports do not)."""
+        if not self._council_wide:
+            return None
+        council = self.scope.council_id
+        return generations.kept(f"dashboard-facts:{council}", [EVERY_COUNCIL, str(council)],
+                                lambda: _facts(council), timeout=slices.TIMEOUT)
 
     @cached_property
     def group_cards(self) -> list[GroupCard]:
@@ -225,9 +232,19 @@ class Dashboard:
     def shown_figures(self) -> tuple[Any, ...]:
         """Every value the figures block shows, as shown: a block rendered for the same values is the
         same (council/dashboard/cache.py serves it again after a report that moved no shown number)."""
+        return (self.shown_tallies(), self.commitments.shown_organisations(),
+                [(month.month, month.count) for month in self.completed])
+
+    def shown_tallies(self) -> tuple[Any, ...]:
+        """What the council's figures block shows: its organisations' rows and trend are blocks of their
+        own, so that a report moving one organisation's average renders those ten rows again, not the
+        council's hundreds of figures."""
         return (self.facts, [country.code for country in self.countries],
-                [group.id for group in self.groups_with_figures], self.commitments.shown(),
-                self.recommendations.shown(), [(month.month, month.count) for month in self.completed])
+                [group.id for group in self.groups_with_figures], self.commitments.shown(organisations=False),
+                self.recommendations.shown())
+
+    def shown_organisations(self) -> tuple[Any, ...]:
+        return self.commitments.shown_organisations()
 
     @property
     def groups_with_figures(self) -> list[WorkingGroup]:

@@ -309,3 +309,35 @@ def test_the_verification_queue_is_kept_across_reports_and_new_when_a_commitment
     served = page_text(chair.get("/my-work"))
     assert "C1" in _verification_queue(served)
     assert without_tokens(served) == without_tokens(page_text(uncached(app, world.tm_chair).get("/my-work")))
+
+
+def test_the_council_s_facts_are_kept_across_reports_and_new_after_a_new_organisation(app, cached, tracked):
+    """The line "N organisations of Kazakhstan" is kept while only reports come in (no count of the
+    directory is run again) and counts a new organisation on the next page."""
+    from council.directory.models import OrganisationKind
+    from council.directory.services import create_organisation
+
+    world = tracked.world
+    member = cached(world.member)
+
+    def kazakh_organisations(html: str) -> int:
+        return int(re.search(r"(\d+) organisations of Kazakhstan", html).group(1))
+
+    before = kazakh_organisations(page_text(member.get("/dashboard")))
+    assert member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                       data={"progress": "70", "status": "", "note": "Queues run"}).status_code == 302
+    statements = Statements(cached.app)
+    with statements:
+        assert kazakh_organisations(page_text(member.get("/dashboard"))) == before
+    assert not [statement for statement in statements.seen if "FROM organisation GROUP BY" in statement
+                or "organisation.country_code, count(*)" in statement]
+    with cached.app.app_context():
+        from council.directory.models import Council, User
+
+        create_organisation(db.session.get(User, world.secretary.id), db.session.get(Council, world.council.id),
+                            code="kz-port", kind=OrganisationKind.AKIMAT, country_code="KZ", region_id=None,
+                            name={"en": "Port of Aktau"}, original_language="en")
+        db.session.commit()
+    served = page_text(member.get("/dashboard"))
+    assert kazakh_organisations(served) == before + 1
+    assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get("/dashboard")))
