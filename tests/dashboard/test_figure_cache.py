@@ -334,7 +334,9 @@ def test_the_council_s_facts_are_kept_across_reports_and_new_after_a_new_organis
     with cached.app.app_context():
         from council.directory.models import Council, User
 
-        create_organisation(db.session.get(User, world.secretary.id), db.session.get(Council, world.council.id),
+        secretary = db.session.get(User, world.secretary.id)
+        council = db.session.get(Council, world.council.id)
+        create_organisation(secretary, council,
                             code="kz-port", kind=OrganisationKind.AKIMAT, country_code="KZ", region_id=None,
                             name={"en": "Port of Aktau"}, original_language="en")
         db.session.commit()
