@@ -35,6 +35,11 @@ COMMITMENT_GROUP_STATUS = Index("ix_commitment_group_status_due", _commitment.co
 RECOMMENDATION_FIGURES = Index("ix_recommendation_figures", _recommendation.council_id,
                                _recommendation.is_public, _recommendation.group_id,
                                _recommendation.status)
+# A working group's public recommendations in code order (the portal's page of the group): a range
+# read in its order, 25 rows, not a walk through the council's codes up to the group's.
+RECOMMENDATION_PUBLIC_ORDER = Index("ix_recommendation_public_order", _recommendation.council_id,
+                                    _recommendation.is_public, _recommendation.group_id,
+                                    _recommendation.code)
 # An initiative's derived progress (the average over its commitments) read from the index alone.
 COMMITMENT_INITIATIVE = Index("ix_commitment_initiative_progress", _commitment.initiative_id,
                               _commitment.status, _commitment.progress)

@@ -83,8 +83,8 @@ def group(group_id: int) -> str:
     council = _portal()
     working_group = portal.public_group(council, group_id)
     today = council_today()
-    page = paginate(portal.public_recommendations_query(
-        council, PublicFilters(group_id=working_group.id), today))
+    query = portal.public_recommendations_query(council, PublicFilters(group_id=working_group.id), today)
+    page = paginate(query, ids=query.with_only_columns(Recommendation.id))
     return render_template("dashboard/public/group.html", group=working_group, page=page,
                            board=PublicFigures(Scope(council.id, group_id=working_group.id, public=True),
                                                today))
@@ -98,7 +98,9 @@ def recommendations() -> str:
                             overdue=request.args.get("overdue") == "1", text=request.args.get("q") or None)
     today = council_today()
     query = portal.public_recommendations_query(council, filters, today)
-    page = paginate(query, counted=query.with_only_columns(Recommendation.id),
+    # The page's ids first (sorted without each row's derived progress), then its 25 rows with it.
+    ids = query.with_only_columns(Recommendation.id)
+    page = paginate(query, counted=ids, ids=ids,
                     count_limit=SEARCH_COUNT_LIMIT if filters.through_commitments else None)
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
                            groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
