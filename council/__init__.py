@@ -87,6 +87,9 @@ def _bind_extensions(app: Flask) -> None:
     # Shared by every process through Redis in production; each process's own memory without Redis.
     app.config.setdefault("CACHE_TYPE", "RedisCache" if app.config["REDIS_URL"] else "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", "council-cache:")
+    # The in-process cache holds the lists' rows too (council/tracker/rows.py): Flask-Caching's 500
+    # entries would drop blocks and generations as soon as a few lists were read.
+    app.config.setdefault("CACHE_THRESHOLD", 20_000)
     if app.config["CACHE_TYPE"] == "RedisCache":
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         # A Redis that does not answer costs a page one second, then it is rendered without the cache.
@@ -243,6 +246,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
     from council.meetings.wording import about
     from council.tracker.badges import TEMPLATE_GLOBALS as BADGES
+    from council.tracker.rows import commitment_rows
     from council.web import ignored_arguments, record_path
 
     app.jinja_env.filters.update(
@@ -255,7 +259,7 @@ def _register_template_helpers(app: Flask) -> None:
                                  current_language=current_language, language_mark=language_mark,
                                  missing_languages=missing_languages, about=about,
                                  form_problems=form_problems, ignored_arguments=ignored_arguments,
-                                 record_path=record_path)
+                                 record_path=record_path, commitment_rows=commitment_rows)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

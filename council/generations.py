@@ -102,7 +102,8 @@ class Local:
                 self._values.popitem(last=False)
 
 
-LOCAL_SLOTS = 512  # a council's slices, filters and trends in a few languages, with room to spare
+# A council's slices, filters and trends in a few languages, and the rows of the lists read lately.
+LOCAL_SLOTS = 4096
 
 
 def _local() -> Local:

@@ -44,6 +44,7 @@ from council.dashboard.figures import Scope
 from council.extensions import cache, db
 from council.generations import EVERY_COUNCIL, safely
 from council.tracker.models import Commitment, CommitmentStatus, TrackerEvent
+from council.tracker.rows import record_part
 
 # Written in a cached block where a form's CSRF token goes; replaced by the reader's token when served.
 CSRF_MARK = "\x00csrf-token\x00"
@@ -175,7 +176,8 @@ def changed_parts(event: events.Event) -> set[str]:
             or payload.get("group_id") is None or payload.get("organisation_id") is None:
         return {str(council)}
     parts = {f"{council}:council", f"{council}:public", f"{council}:group:{payload['group_id']}",
-             f"{council}:organisation:{payload['organisation_id']}"}
+             f"{council}:organisation:{payload['organisation_id']}",
+             record_part(council, "commitment", event.subject_id)}  # its row in the lists
     owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
     parts |= {f"{council}:owner:{owner}" for owner in owners}
     commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query
