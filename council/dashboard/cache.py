@@ -178,6 +178,8 @@ def changed_parts(event: events.Event) -> set[str]:
     parts = {f"{council}:council", f"{council}:public", f"{council}:group:{payload['group_id']}",
              f"{council}:organisation:{payload['organisation_id']}",
              record_part(council, "commitment", event.subject_id)}  # its row in the lists
+    if payload.get("recommendation_id") is not None:  # the recommendation's row: progress, counts
+        parts.add(record_part(council, "recommendation", payload["recommendation_id"]))
     owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
     parts |= {f"{council}:owner:{owner}" for owner in owners}
     commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query

@@ -4,8 +4,9 @@ The commitments list writes 25 rows of links, names in the reader's language, a 
 a third of the page's time, for rows that are the same for every reader of the council and change only
 when their commitment does. Each row is kept in the cache (council/generations.py) under the
 generations of its council (any change to the directory, a recommendation or a translation moves it) and
-of its own commitment (`record_part`, moved by every change of that commitment:
-council/dashboard/cache.py, `changed_parts`). A page writes again only the rows that changed.
+of its own record (`record_part`: a commitment's, moved by every change of it; a recommendation's, by
+every change of one of its commitments, council/dashboard/cache.py, `changed_parts`). A page writes
+again only the rows that changed.
 
 What a row may show: the record's own fields and the names the council's generation covers. Nothing of
 the reader (their rights, their own marks): a row is served to every reader of the council.
@@ -13,8 +14,9 @@ the reader (their rights, their own marks): a row is served to every reader of t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
@@ -22,7 +24,8 @@ from markupsafe import Markup
 from council import generations
 from council.generations import EVERY_COUNCIL
 from council.i18n import current_language, showing_original
-from council.tracker.models import Commitment
+from council.tracker import queries
+from council.tracker.models import Commitment, Recommendation
 
 TIMEOUT = 3600  # as the dashboards' blocks: were a generation's move lost, an hour at most
 ROWS = "tracker/_rows.html"
@@ -35,18 +38,39 @@ def record_part(council_id: int, kind: str, record_id: int) -> str:
 
 def commitment_rows(commitments: Sequence[Commitment], today: date) -> Markup:
     """Jinja: the <tr> of each commitment, from the cache but for those that changed."""
-    if not commitments:
+    def write(missing: list[Commitment]) -> dict[int, str]:
+        row = _macro("commitment_row")
+        return {commitment.id: str(row(commitment, today)) for commitment in missing}
+
+    return _kept_rows("commitment", commitments, today, write)
+
+
+def recommendation_rows(recommendations: Sequence[Recommendation], today: date) -> Markup:
+    """Jinja: the <tr> of each recommendation with its derived progress and its commitments counted
+    (overdue, to verify): those counts are read for the rows written again only. A recommendation's
+    generation moves with every change of one of its commitments."""
+    def write(missing: list[Recommendation]) -> dict[int, str]:
+        row = _macro("recommendation_row")
+        counts = queries.commitment_counts([recommendation.id for recommendation in missing], today)
+        return {recommendation.id: str(row(recommendation, counts.get(recommendation.id)))
+                for recommendation in missing}
+
+    return _kept_rows("recommendation", recommendations, today, write)
+
+
+def _macro(name: str) -> Any:
+    return getattr(current_app.jinja_env.get_template(ROWS).module, name)
+
+
+def _kept_rows(kind: str, records: Sequence[Any], today: date,
+               write: Callable[[list[Any]], dict[int, str]]) -> Markup:
+    if not records:
         return Markup("")
     variant = f"{current_language()}:{today.isoformat()}:{int(showing_original())}"
-    by_id = {commitment.id: commitment for commitment in commitments}
-    slots = {commitment.id: f"tracker-row:commitment:{commitment.id}:{variant}" for commitment in commitments}
-    parts = {commitment.id: [EVERY_COUNCIL, str(commitment.council_id),
-                             record_part(commitment.council_id, "commitment", commitment.id)]
-             for commitment in commitments}
-
-    def write(missing: list[int]) -> dict[int, str]:
-        row = current_app.jinja_env.get_template(ROWS).module.commitment_row  # type: ignore[attr-defined]
-        return {record_id: str(row(by_id[record_id], today)) for record_id in missing}
-
-    written = generations.kept_many(slots, parts, write, timeout=TIMEOUT)
-    return Markup("".join(written[commitment.id] for commitment in commitments))  # noqa: S704  (Jinja's)
+    by_id = {record.id: record for record in records}
+    slots = {record.id: f"tracker-row:{kind}:{record.id}:{variant}" for record in records}
+    parts = {record.id: [EVERY_COUNCIL, str(record.council_id),
+                         record_part(record.council_id, kind, record.id)] for record in records}
+    written = generations.kept_many(slots, parts, lambda missing: write([by_id[key] for key in missing]),
+                                    timeout=TIMEOUT)
+    return Markup("".join(written[record.id] for record in records))  # noqa: S704  (written by Jinja)

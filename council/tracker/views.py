@@ -262,8 +262,7 @@ def recommendations() -> str:
     page = paginate(query.options(selectinload(Recommendation.group)),
                     count_limit=SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None,
                     counted=query.with_only_columns(Recommendation.id))
-    counts = queries.commitment_counts([r.id for r in page.items], today)
-    return render_template("tracker/recommendations.html", page=page, filters=filters, counts=counts,
+    return render_template("tracker/recommendations.html", page=page, filters=filters,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
 
 

@@ -14,10 +14,10 @@ from tests.dashboard.test_figure_cache import without_tokens
 LIST = "/tracker/commitments"
 
 
-def kept_row(app: Any, commitment: Any, language: str = "en") -> Any:
-    """The cache's entry of one commitment's row: (generations, HTML)."""
+def kept_row(app: Any, record: Any, language: str = "en", kind: str = "commitment") -> Any:
+    """The cache's entry of one record's row: (generations, HTML)."""
     with app.app_context():
-        return cache.get(f"tracker-row:commitment:{commitment.id}:{language}:{council_today().isoformat()}:0")
+        return cache.get(f"tracker-row:{kind}:{record.id}:{language}:{council_today().isoformat()}:0")
 
 
 def test_the_list_is_the_uncached_one_in_each_language_and_new_after_a_report(app, cached, world, tracker):
@@ -62,3 +62,20 @@ def test_a_renamed_organisation_shows_in_every_row_at_once(app, cached, world, t
     served = page_text(reader.get(LIST))
     assert "Port of Kuryk" in served.split(tracker.kz.code)[1].split("</tr>")[0]
     assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get(LIST)))
+
+
+def test_a_recommendation_s_row_is_new_after_a_report_on_one_of_its_commitments(app, cached, world, tracker):
+    """Its progress is the average of its commitments': a report on one moves its row, not the others'."""
+    url = "/tracker/recommendations"
+    reader = cached(world.member)
+    before = page_text(reader.get(url))
+    assert "50%" in before.split(f">{tracker.recommendation.code}<")[1].split("</tr>")[0]  # (20 + 80) / 2
+    other_before = kept_row(cached.app, tracker.proposed, kind="recommendation")
+    response = reader.post(f"/tracker/commitments/{tracker.kz.id}/progress",
+                           data={"progress": "60", "status": "", "note": "Kiosks delivered"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    served = page_text(reader.get(url))
+    assert "70%" in served.split(f">{tracker.recommendation.code}<")[1].split("</tr>")[0]  # (60 + 80) / 2
+    assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get(url)))
+    assert kept_row(cached.app, tracker.proposed, kind="recommendation") == other_before
