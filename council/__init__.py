@@ -246,7 +246,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
     from council.meetings.wording import about
     from council.tracker.badges import TEMPLATE_GLOBALS as BADGES
-    from council.tracker.rows import commitment_rows, recommendation_rows
+    from council.tracker.rows import commitment_rows, public_recommendation_rows, recommendation_rows
     from council.web import ignored_arguments, record_path
 
     app.jinja_env.filters.update(
@@ -260,7 +260,8 @@ def _register_template_helpers(app: Flask) -> None:
                                  missing_languages=missing_languages, about=about,
                                  form_problems=form_problems, ignored_arguments=ignored_arguments,
                                  record_path=record_path, commitment_rows=commitment_rows,
-                                 recommendation_rows=recommendation_rows)
+                                 recommendation_rows=recommendation_rows,
+                                 public_recommendation_rows=public_recommendation_rows)
 
     @app.context_processor
     def permission_helpers() -> dict[str, Any]:

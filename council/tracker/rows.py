@@ -24,11 +24,13 @@ from markupsafe import Markup
 from council import generations
 from council.generations import EVERY_COUNCIL
 from council.i18n import current_language, showing_original
+from council.timeutil import council_today
 from council.tracker import queries
 from council.tracker.models import Commitment, Recommendation
 
 TIMEOUT = 3600  # as the dashboards' blocks: were a generation's move lost, an hour at most
 ROWS = "tracker/_rows.html"
+PUBLIC_ROWS = "dashboard/public/_rows.html"
 
 
 def record_part(council_id: int, kind: str, record_id: int) -> str:
@@ -58,19 +60,31 @@ def recommendation_rows(recommendations: Sequence[Recommendation], today: date) 
     return _kept_rows("recommendation", recommendations, today, write)
 
 
-def _macro(name: str) -> Any:
-    return getattr(current_app.jinja_env.get_template(ROWS).module, name)
+def public_recommendation_rows(recommendations: Sequence[Recommendation]) -> Markup:
+    """Jinja: the portal's row of each public recommendation (its derived progress, its group)."""
+    def write(missing: list[Recommendation]) -> dict[int, str]:
+        row = _macro("recommendation_row", PUBLIC_ROWS)
+        return {recommendation.id: str(row(recommendation)) for recommendation in missing}
+
+    return _kept_rows("public-recommendation", recommendations, council_today(), write,
+                      part="recommendation")
+
+
+def _macro(name: str, template: str = ROWS) -> Any:
+    return getattr(current_app.jinja_env.get_template(template).module, name)
 
 
 def _kept_rows(kind: str, records: Sequence[Any], today: date,
-               write: Callable[[list[Any]], dict[int, str]]) -> Markup:
+               write: Callable[[list[Any]], dict[int, str]], part: str | None = None) -> Markup:
+    """The rows of `records` of `kind`, each kept under its council's generation and its record's
+    (`part`: the kind of record, when the rows of two lists show one kind)."""
     if not records:
         return Markup("")
     variant = f"{current_language()}:{today.isoformat()}:{int(showing_original())}"
     by_id = {record.id: record for record in records}
     slots = {record.id: f"tracker-row:{kind}:{record.id}:{variant}" for record in records}
     parts = {record.id: [EVERY_COUNCIL, str(record.council_id),
-                         record_part(record.council_id, kind, record.id)] for record in records}
+                         record_part(record.council_id, part or kind, record.id)] for record in records}
     written = generations.kept_many(slots, parts, lambda missing: write([by_id[key] for key in missing]),
                                     timeout=TIMEOUT)
     return Markup("".join(written[record.id] for record in records))  # noqa: S704  (written by Jinja)
