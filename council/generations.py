@@ -106,7 +106,7 @@ class Local:
 LOCAL_SLOTS = 4096
 
 
-def _local() -> Local:
+def local() -> Local:
     """This app's values in this process (each app its own: tests run several apps in one process)."""
     local = current_app.extensions.get("generations_local")
     if local is None:
@@ -130,10 +130,10 @@ def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
         return dict(build(list(slots)))
     now = dict(zip(names, read, strict=True))
     wanted = {key: [now[part] for part in parts[key]] for key in slots}
-    local = _local()
+    held_here = local()
     values: dict[K, T] = {}
     for key, slot in slots.items():
-        held, value = local.get(slot, wanted[key])
+        held, value = held_here.get(slot, wanted[key])
         if held:
             values[key] = value
     shared = [key for key in slots if key not in values]
@@ -142,13 +142,13 @@ def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
         for key, entry in zip(shared, found, strict=True):
             if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[key]:
                 values[key] = entry[1]
-                local.put(slots[key], wanted[key], entry[1])
+                held_here.put(slots[key], wanted[key], entry[1])
     missing = [key for key in slots if key not in values]
     if missing:
         built = build(missing)
         values.update(built)
         for key in missing:
-            local.put(slots[key], wanted[key], built[key])
+            held_here.put(slots[key], wanted[key], built[key])
         safely(lambda: cache.set_many({slots[key]: (wanted[key], built[key]) for key in missing},
                                       timeout=timeout))
     return values

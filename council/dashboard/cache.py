@@ -130,6 +130,10 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
     generation = generations.current(_block_parts(scope, name))
     if generation is None:  # the cache fails: render, keep nothing
         return _with_csrf(str(caller()))
+    local = generations.local()
+    held, html = local.get(slot, generation)  # this process's copy: no read of the shared cache
+    if held:
+        return _with_csrf(html)
     entry = safely(lambda: cache.get(slot))
     kept = entry if isinstance(entry, tuple) and len(entry) == 3 else None
     if kept is not None and kept[0] == generation:
@@ -142,6 +146,7 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
         else:
             html = str(caller())
         safely(lambda: cache.set(slot, (generation, digest, html), timeout=TIMEOUT))
+    local.put(slot, generation, html)
     return _with_csrf(html)
 
 
