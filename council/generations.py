@@ -123,7 +123,9 @@ def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: in
 def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
               build: Callable[[list[K]], Mapping[K, T]], *, timeout: int) -> dict[K, T]:
     """`kept` for several values at once: one read of the generations, one of the slots this process
-    does not hold at them, and `build(missing)` once for all those not kept at their current generations."""
+    does not hold at them, and `build(missing)` once for all those not kept at their current generations.
+    `build` may leave out a key it finds nothing for (a record removed meanwhile): nothing is kept for it,
+    and it is not in the answer."""
     names = sorted({part for each in parts.values() for part in each})
     read = current(names)
     if read is None:  # the cache fails: build everything, keep nothing
@@ -147,9 +149,9 @@ def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
     if missing:
         built = build(missing)
         values.update(built)
-        for key in missing:
+        for key in built:
             held_here.put(slots[key], wanted[key], built[key])
-        safely(lambda: cache.set_many({slots[key]: (wanted[key], built[key]) for key in missing},
+        safely(lambda: cache.set_many({slots[key]: (wanted[key], built[key]) for key in built},
                                       timeout=timeout))
     return values
 

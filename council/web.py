@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -57,16 +57,55 @@ def record_path(endpoint: str, **value: int) -> str:
 SEARCH_COUNT_LIMIT = 1000
 
 
+class PageRecords:
+    """A page's records known first by their ids, in the list's order, and read from the database only
+    when first needed: all of them (`for record in page.items`), or those a caller does not hold already
+    (`load`: a list's rows kept written, council/tracker/rows.py, read only the rows that changed)."""
+
+    def __init__(self, ids: list[int], read: Callable[[list[int]], list[Any]]) -> None:
+        self.ids = ids
+        self._read = read
+        self._records: list[Any] | None = None
+
+    def load(self, ids: list[int]) -> dict[int, Any]:
+        """The records of these ids, by id: those still in the list (one changed or removed since its
+        id was read is left out)."""
+        return {record.id: record for record in self._read(ids)} if ids else {}
+
+    def _all(self) -> list[Any]:
+        if self._records is None:
+            found = self.load(self.ids)
+            self._records = [found[record_id] for record_id in self.ids if record_id in found]
+        return self._records
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __getitem__(self, index: int) -> Any:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
 class _PageOfIds(SelectPagination):
     """A page whose rows are found first by their ids alone, in the list's order (`ids`, a select of one
-    column), then loaded with their joins: the joins and wide columns are read for one page of rows,
-    not for every row the filters match before the sort keeps 25 of them."""
+    column), then read with their joins when needed (`PageRecords`): the joins and wide columns are read
+    for one page of rows at most, not for every row the filters match before the sort keeps 25 of them."""
 
-    def _query_items(self) -> list[Any]:
+    def _query_items(self) -> PageRecords:  # type: ignore[override]
         ids: Select[Any] = self._query_args["ids"]
-        page_ids = ids.limit(self.per_page).offset(self._query_offset).correlate(None)
-        rows = self._query_args["select"].where(ids.selected_columns[0].in_(page_ids))
-        return list(self._query_args["session"].execute(rows).unique().scalars())
+        session = self._query_args["session"]
+        page_ids = list(session.scalars(ids.limit(self.per_page).offset(self._query_offset)))
+        query: Select[Any] = self._query_args["select"]
+
+        def read(wanted: list[int]) -> list[Any]:
+            return list(session.execute(query.where(ids.selected_columns[0].in_(wanted))).unique().scalars())
+
+        return PageRecords(page_ids, read)
 
 
 def paginate(query: Select[Any], *, count_limit: int | None = None,
@@ -76,7 +115,7 @@ def paginate(query: Select[Any], *, count_limit: int | None = None,
     than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
     `page.more_than` is the limit when there are more (else None); `total` when the number is known
     already (a count kept as the rows are recorded). With `ids` (the rows' ids in `query`'s order), the
-    page is taken from the ids first and only its rows are read with `query`."""
+    page is taken from the ids first and its rows are read with `query` when needed (`PageRecords`)."""
     # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
     page_number, per_page = arg_int("page") or 1, current_app.config["PAGE_SIZE"]
     if ids is None:

@@ -27,9 +27,11 @@ from council.i18n import current_language, showing_original
 from council.timeutil import council_today
 from council.tracker import queries
 from council.tracker.models import Commitment, Recommendation
+from council.web import PageRecords
 
 TIMEOUT = 3600  # as the dashboards' blocks: were a generation's move lost, an hour at most
 ROWS = "tracker/_rows.html"
+Records = PageRecords | Sequence[Any]  # a page known by its ids, or records read already
 PUBLIC_ROWS = "dashboard/public/_rows.html"
 
 
@@ -38,16 +40,16 @@ def record_part(council_id: int, kind: str, record_id: int) -> str:
     return f"{council_id}:{kind}:{record_id}"
 
 
-def commitment_rows(commitments: Sequence[Commitment], today: date) -> Markup:
-    """Jinja: the <tr> of each commitment, from the cache but for those that changed."""
+def commitment_rows(council_id: int, commitments: Records, today: date) -> Markup:
+    """Jinja: the <tr> of each commitment of the council, from the cache but for those that changed."""
     def write(missing: list[Commitment]) -> dict[int, str]:
         row = _macro("commitment_row")
         return {commitment.id: str(row(commitment, today)) for commitment in missing}
 
-    return _kept_rows("commitment", commitments, today, write)
+    return _kept_rows("commitment", council_id, commitments, today, write)
 
 
-def recommendation_rows(recommendations: Sequence[Recommendation], today: date) -> Markup:
+def recommendation_rows(council_id: int, recommendations: Records, today: date) -> Markup:
     """Jinja: the <tr> of each recommendation with its derived progress and its commitments counted
     (overdue, to verify): those counts are read for the rows written again only. A recommendation's
     generation moves with every change of one of its commitments."""
@@ -57,16 +59,16 @@ def recommendation_rows(recommendations: Sequence[Recommendation], today: date) 
         return {recommendation.id: str(row(recommendation, counts.get(recommendation.id)))
                 for recommendation in missing}
 
-    return _kept_rows("recommendation", recommendations, today, write)
+    return _kept_rows("recommendation", council_id, recommendations, today, write)
 
 
-def public_recommendation_rows(recommendations: Sequence[Recommendation]) -> Markup:
+def public_recommendation_rows(council_id: int, recommendations: Records) -> Markup:
     """Jinja: the portal's row of each public recommendation (its derived progress, its group)."""
     def write(missing: list[Recommendation]) -> dict[int, str]:
         row = _macro("recommendation_row", PUBLIC_ROWS)
         return {recommendation.id: str(row(recommendation)) for recommendation in missing}
 
-    return _kept_rows("public-recommendation", recommendations, council_today(), write,
+    return _kept_rows("public-recommendation", council_id, recommendations, council_today(), write,
                       part="recommendation")
 
 
@@ -74,17 +76,31 @@ def _macro(name: str, template: str = ROWS) -> Any:
     return getattr(current_app.jinja_env.get_template(template).module, name)
 
 
-def _kept_rows(kind: str, records: Sequence[Any], today: date,
+def _held(records: Sequence[Any]) -> Callable[[list[int]], list[Any]]:
+    """A reader of records already in memory, for `PageRecords`."""
+    return lambda wanted: [record for record in records if record.id in wanted]
+
+
+def _kept_rows(kind: str, council_id: int, records: Records, today: date,
                write: Callable[[list[Any]], dict[int, str]], part: str | None = None) -> Markup:
-    """The rows of `records` of `kind`, each kept under its council's generation and its record's
-    (`part`: the kind of record, when the rows of two lists show one kind)."""
-    if not records:
+    """The rows of the council's `records` of `kind`, each kept under its council's generation and its
+    record's (`part`: the kind of record, when the rows of two lists show one kind). Of a page known by
+    its ids (`PageRecords`), only the records whose rows are written again are read."""
+    page = records if isinstance(records, PageRecords) else PageRecords(
+        [record.id for record in records], _held(records))
+    ids = page.ids
+    if not ids:
         return Markup("")
+
+    def build(missing: list[int]) -> dict[int, str]:
+        found = page.load(missing)
+        return write([found[record_id] for record_id in missing if record_id in found])
+
     variant = f"{current_language()}:{today.isoformat()}:{int(showing_original())}"
-    by_id = {record.id: record for record in records}
-    slots = {record.id: f"tracker-row:{kind}:{record.id}:{variant}" for record in records}
-    parts = {record.id: [EVERY_COUNCIL, str(record.council_id),
-                         record_part(record.council_id, part or kind, record.id)] for record in records}
-    written = generations.kept_many(slots, parts, lambda missing: write([by_id[key] for key in missing]),
-                                    timeout=TIMEOUT)
-    return Markup("".join(written[record.id] for record in records))  # noqa: S704  (written by Jinja)
+    slots = {record_id: f"tracker-row:{kind}:{record_id}:{variant}" for record_id in ids}
+    own = part or kind
+    record_parts = {record_id: [EVERY_COUNCIL, str(council_id), record_part(council_id, own, record_id)]
+                    for record_id in ids}
+    written = generations.kept_many(slots, record_parts, build, timeout=TIMEOUT)
+    # A record removed (or changed out of the list's filters) since its id was read has no row.
+    return Markup("".join(written.get(record_id, "") for record_id in ids))  # noqa: S704  (written by Jinja)

@@ -259,9 +259,10 @@ def recommendations() -> str:
     today = council_today()
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     query = queries.recommendations_query(council.id, filters, today)
+    ids = query.with_only_columns(Recommendation.id)
     page = paginate(query.options(selectinload(Recommendation.group)),
                     count_limit=SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None,
-                    counted=query.with_only_columns(Recommendation.id))
+                    counted=ids, ids=ids)
     return render_template("tracker/recommendations.html", page=page, filters=filters,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
 

@@ -79,3 +79,41 @@ def test_a_recommendation_s_row_is_new_after_a_report_on_one_of_its_commitments(
     assert "70%" in served.split(f">{tracker.recommendation.code}<")[1].split("</tr>")[0]  # (60 + 80) / 2
     assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get(url)))
     assert kept_row(cached.app, tracker.proposed, kind="recommendation") == other_before
+
+
+def test_a_page_whose_rows_are_kept_reads_none_of_its_records(app, cached, world, tracker):
+    """The list finds its page's ids, then reads with their joins only the records whose rows are
+    written again: none when every row is kept, the reported one's after a report."""
+    from tests.dashboard.test_query_counts import counted
+
+    reader = cached(world.member)
+
+    def records_read() -> list[str]:
+        with cached.app.app_context(), counted() as statements:
+            assert reader.get(LIST).status_code == 200
+        return [statement for statement in statements if "commitment.description" in statement]
+
+    assert len(records_read()) == 1  # the first page: every row written
+    assert records_read() == []      # every row kept
+    reader.post(f"/tracker/commitments/{tracker.kz.id}/progress",
+                data={"progress": "65", "status": "", "note": "Kiosks delivered"})
+    assert len(records_read()) == 1
+
+
+def test_a_record_gone_since_its_id_was_read_has_no_row_and_nothing_kept(cached, world, tracker):
+    """Between the page's ids and the read of its records another person may remove one, or move it out
+    of the list's filters: the page leaves its row out and keeps nothing for it."""
+    from council.tracker.rows import commitment_rows
+    from council.web import PageRecords
+
+    cached(world.member)  # the app's cache in use
+    with cached.app.test_request_context("/tracker/commitments", headers={"Accept-Language": "en"}):
+        from council.tracker.models import Commitment
+
+        still_there = [db.session.get(Commitment, tracker.tm.id)]
+        page = PageRecords([tracker.kz.id, tracker.tm.id], lambda wanted: [
+            record for record in still_there if record.id in wanted])
+        rows = str(commitment_rows(world.council.id, page, council_today()))
+    assert rows.count("<tr") == 1 and tracker.tm.code in rows and tracker.kz.code not in rows
+    assert kept_row(cached.app, tracker.kz) is None
+    assert kept_row(cached.app, tracker.tm) is not None
