@@ -114,8 +114,9 @@ def paginate(query: Select[Any], *, count_limit: int | None = None,
     """A page of `query`. The total counts `counted` (a select of the same rows' ids, cheaper to count
     than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
     `page.more_than` is the limit when there are more (else None); `total` when the number is known
-    already (a count kept as the rows are recorded). With `ids` (the rows' ids in `query`'s order), the
-    page is taken from the ids first and its rows are read with `query` when needed (`PageRecords`)."""
+    already (a count kept as the rows are recorded). With `ids` (the ids of the list's rows, in its
+    order), the page is taken from the ids first and its rows are read when needed (`PageRecords`) with
+    `query`, asked for those ids alone (it may leave the list's filters to `ids`)."""
     # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
     page_number, per_page = arg_int("page") or 1, current_app.config["PAGE_SIZE"]
     if ids is None:

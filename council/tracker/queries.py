@@ -198,28 +198,40 @@ def commitment_total(council_id: int) -> int:
                              .where(CommitmentCount.council_id == council_id)) or 0
 
 
-def commitment_order(council_id: int, filters: Filters, today: date) -> Select[Any]:
-    """The ids of the commitments a list shows, in the list's order: a page is taken from these (off
+def commitment_order(ids: Select[Any], filters: Filters) -> Select[Any]:
+    """The commitments' `ids` (commitment_ids) in the list's order: a page is taken from these (off
     commitment's indexes, joined to the organisation or the owner only when the filter or the sort
     needs it), and only that page's rows are read with their joins (council.web.paginate)."""
-    query = commitment_ids(council_id, filters, today)
     if filters.sort == "organisation" and not filters.country:
-        query = query.join(Commitment.organisation)
+        ids = ids.join(Commitment.organisation)
     if filters.sort == "owner":
-        query = query.outerjoin(Owner, Commitment.owner_id == Owner.id)
-    return query.order_by(COMMITMENT_SORTS.get(filters.sort, Commitment.due_date), Commitment.id)
+        ids = ids.outerjoin(Owner, Commitment.owner_id == Owner.id)
+    return ids.order_by(COMMITMENT_SORTS.get(filters.sort, Commitment.due_date), Commitment.id)
 
 
-def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:
-    """Commitments with their organisation, recommendation and owner loaded by the same query.
+def _with_joins(query: Select[Any]) -> Select[Any]:
+    """`query` of commitments with their organisation, recommendation and owner loaded by it.
 
     The recommendation's derived progress (a correlated average over its commitments) is left out: the
     list does not show it, and computed for every filtered row before the sort it was most of the
     query's time."""
-    return _commitments_base(council_id, filters, today).options(
+    return query.options(
         contains_eager(Commitment.organisation),
         contains_eager(Commitment.recommendation).defer(Recommendation.progress),
         contains_eager(Commitment.owner.of_type(Owner)))
+
+
+def commitments_query(council_id: int, filters: Filters, today: date) -> Select[Any]:
+    """Commitments with their organisation, recommendation and owner loaded by the same query."""
+    return _with_joins(_commitments_base(council_id, filters, today))
+
+
+def commitments_with_joins(council_id: int) -> Select[Any]:
+    """The council's commitments with their organisation, recommendation and owner, unfiltered: a list
+    reads the rows of a page whose ids it found already (`Commitment.id.in_(…)`)."""
+    return _with_joins(select(Commitment).join(Commitment.organisation).join(Commitment.recommendation)
+                       .outerjoin(Owner, Commitment.owner_id == Owner.id)
+                       .where(Commitment.council_id == council_id))
 
 
 def owners_with_commitments(council_id: int, limit: int = 300) -> list[tuple[int, str]]:

@@ -260,7 +260,8 @@ def recommendations() -> str:
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     query = queries.recommendations_query(council.id, filters, today)
     ids = query.with_only_columns(Recommendation.id)
-    page = paginate(query.options(selectinload(Recommendation.group)),
+    page = paginate(select(Recommendation).where(Recommendation.council_id == council.id)
+                    .options(selectinload(Recommendation.group)),
                     count_limit=SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None,
                     counted=ids, ids=ids)
     return render_template("tracker/recommendations.html", page=page, filters=filters,
@@ -361,11 +362,11 @@ def commitments() -> str:
     council = current_council()
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
     today = council_today()
-    page = paginate(queries.commitments_query(council.id, filters, today),
-                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None,
-                    counted=queries.commitment_ids(council.id, filters, today),
+    ids = queries.commitment_ids(council.id, filters, today)
+    page = paginate(queries.commitments_with_joins(council.id),
+                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None, counted=ids,
                     total=None if filters.narrowed else queries.commitment_total(council.id),
-                    ids=queries.commitment_order(council.id, filters, today))
+                    ids=queries.commitment_order(ids, filters))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))
 
