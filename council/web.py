@@ -126,13 +126,18 @@ def paginate(query: Select[Any], *, count_limit: int | None = None,
         page = _PageOfIds(select=query, ids=ids, session=db.session(), page=page_number, per_page=per_page,
                           max_per_page=100, error_out=False, count=False)
     if total is None:
-        rows = (counted if counted is not None else query).order_by(None)
-        if count_limit is not None:
-            rows = rows.limit(count_limit + 1)
-        total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+        total = count_of(counted if counted is not None else query, count_limit)
     page.total = total if count_limit is None else min(total, count_limit)
     page.more_than = count_limit if count_limit is not None and total > count_limit else None  # type: ignore[attr-defined]
     return page
+
+
+def count_of(rows: Select[Any], count_limit: int | None = None) -> int:
+    """How many rows `rows` has; with `count_limit`, up to that many and one more."""
+    rows = rows.order_by(None)
+    if count_limit is not None:
+        rows = rows.limit(count_limit + 1)
+    return db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
 
 
 def arg_int(name: str) -> int | None:

@@ -44,7 +44,7 @@ from council.dashboard.figures import Scope
 from council.extensions import cache, db
 from council.generations import EVERY_COUNCIL, safely
 from council.tracker.models import Commitment, CommitmentStatus, TrackerEvent
-from council.tracker.rows import record_part
+from council.tracker.rows import every_commitment_part, record_part
 
 # Written in a cached block where a form's CSRF token goes; replaced by the reader's token when served.
 CSRF_MARK = "\x00csrf-token\x00"
@@ -180,7 +180,7 @@ def changed_parts(event: events.Event) -> set[str]:
     if event.kind not in COMMITMENT_CHANGES or event.subject_type != "commitment" \
             or payload.get("group_id") is None or payload.get("organisation_id") is None:
         return {str(council)}
-    parts = {f"{council}:council", f"{council}:public", f"{council}:group:{payload['group_id']}",
+    parts = {every_commitment_part(council), f"{council}:public", f"{council}:group:{payload['group_id']}",
              f"{council}:organisation:{payload['organisation_id']}",
              record_part(council, "commitment", event.subject_id)}  # its row in the lists
     if payload.get("recommendation_id") is not None:  # the recommendation's row: progress, counts

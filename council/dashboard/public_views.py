@@ -7,6 +7,7 @@ record cannot be reached by changing an id in the address.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -20,7 +21,8 @@ from council.meetings.agenda import agenda_timeline
 from council.timeutil import council_today
 from council.tracker import queries
 from council.tracker.models import Recommendation, RecommendationStatus
-from council.web import SEARCH_COUNT_LIMIT, arg_int, paginate
+from council.tracker.rows import kept_total
+from council.web import SEARCH_COUNT_LIMIT, arg_int, count_of, paginate
 
 bp = Blueprint("portal", __name__, url_prefix="/public")
 
@@ -100,8 +102,10 @@ def recommendations() -> str:
     query = portal.public_recommendations_query(council, filters, today)
     # The page's ids first (sorted without each row's derived progress), then its 25 rows with it.
     ids = query.with_only_columns(Recommendation.id)
-    page = paginate(query, counted=ids, ids=ids,
-                    count_limit=SEARCH_COUNT_LIMIT if filters.through_commitments else None)
+    count_limit = SEARCH_COUNT_LIMIT if filters.through_commitments else None
+    page = paginate(query, ids=ids, count_limit=count_limit,
+                    total=kept_total("public-recommendations", council.id, asdict(filters), today,
+                                     lambda: count_of(ids, count_limit)))
     return render_template("dashboard/public/recommendations.html", page=page, filters=filters,
                            groups=portal.public_groups(council.id), statuses=list(RecommendationStatus),
                            countries=services.countries(council.id))

@@ -66,6 +66,10 @@ class Filters:
                 "due_within": self.due_within, "q": self.text, "sort": self.sort or None}
         return {key: value for key, value in args.items() if value not in (None, "")}
 
+    def narrowing_args(self) -> dict[str, Any]:
+        """`as_args` but the order: what decides which rows the list has."""
+        return {key: value for key, value in self.as_args().items() if key != "sort"}
+
 
 def _commitment_conditions(filters: Filters, today: date) -> list[ColumnElement[bool]]:
     """Conditions on Commitment (joined to its Organisation) for the filters about commitments."""

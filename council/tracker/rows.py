@@ -10,11 +10,17 @@ again only the rows that changed.
 
 What a row may show: the record's own fields and the names the council's generation covers. Nothing of
 the reader (their rights, their own marks): a row is served to every reader of the council.
+
+A narrowed list's total (`kept_total`: "124 commitments" of a group's overdue ones, a search's) is kept
+the same way, per filters and day, under the council's generation and the part every change of one of
+its commitments moves (`every_commitment_part`): counting a filter through the commitments costs more
+than the rest of the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -38,6 +44,21 @@ PUBLIC_ROWS = "dashboard/public/_rows.html"
 def record_part(council_id: int, kind: str, record_id: int) -> str:
     """The generation of one record ("3:commitment:12"), moved by every change of it."""
     return f"{council_id}:{kind}:{record_id}"
+
+
+def every_commitment_part(council_id: int) -> str:
+    """The council's part moved by every change of one of its commitments (council/dashboard/cache.py)."""
+    return f"{council_id}:council"
+
+
+def kept_total(kind: str, council_id: int, filters: Mapping[str, Any], today: date,
+               count: Callable[[], int]) -> int:
+    """`count()` of the council's list of `kind` narrowed by `filters` (its query-string arguments, the
+    order aside) on `today`, kept until anything of the council changes."""
+    narrowed = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
+    slot = f"list-total:{kind}:{council_id}:{today.isoformat()}:{narrowed}"
+    parts = [EVERY_COUNCIL, str(council_id), every_commitment_part(council_id)]
+    return generations.kept(slot, parts, count, timeout=TIMEOUT)
 
 
 def commitment_rows(council_id: int, commitments: Records, today: date) -> Markup:

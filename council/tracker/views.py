@@ -71,7 +71,16 @@ from council.tracker.models import (
     RecommendationStatus,
 )
 from council.tracker.permissions import NewCommitment
-from council.web import SEARCH_COUNT_LIMIT, arg_int, current_council, ignore_argument, known_choice, paginate
+from council.tracker.rows import kept_total
+from council.web import (
+    SEARCH_COUNT_LIMIT,
+    arg_int,
+    count_of,
+    current_council,
+    ignore_argument,
+    known_choice,
+    paginate,
+)
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
@@ -260,10 +269,11 @@ def recommendations() -> str:
     filters = _filters(RecommendationStatus, queries.RECOMMENDATION_SORTS)
     query = queries.recommendations_query(council.id, filters, today)
     ids = query.with_only_columns(Recommendation.id)
+    count_limit = SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None
     page = paginate(select(Recommendation).where(Recommendation.council_id == council.id)
-                    .options(selectinload(Recommendation.group)),
-                    count_limit=SEARCH_COUNT_LIMIT if filters.text or filters.through_commitments else None,
-                    counted=ids, ids=ids)
+                    .options(selectinload(Recommendation.group)), count_limit=count_limit, ids=ids,
+                    total=kept_total("recommendations", council.id, filters.narrowing_args(), today,
+                                     lambda: count_of(ids, count_limit)))
     return render_template("tracker/recommendations.html", page=page, filters=filters,
                            statuses=list(RecommendationStatus), **_filter_choices(council.id))
 
@@ -363,9 +373,11 @@ def commitments() -> str:
     filters = _filters(CommitmentStatus, queries.COMMITMENT_SORTS)
     today = council_today()
     ids = queries.commitment_ids(council.id, filters, today)
-    page = paginate(queries.commitments_with_joins(council.id),
-                    count_limit=SEARCH_COUNT_LIMIT if filters.text else None, counted=ids,
-                    total=None if filters.narrowed else queries.commitment_total(council.id),
+    count_limit = SEARCH_COUNT_LIMIT if filters.text else None
+    total = (kept_total("commitments", council.id, filters.narrowing_args(), today,
+                        lambda: count_of(ids, count_limit))
+             if filters.narrowed else queries.commitment_total(council.id))
+    page = paginate(queries.commitments_with_joins(council.id), count_limit=count_limit, total=total,
                     ids=queries.commitment_order(ids, filters))
     return render_template("tracker/commitments.html", page=page, filters=filters,
                            statuses=list(CommitmentStatus), **_filter_choices(council.id))

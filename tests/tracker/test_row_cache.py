@@ -117,3 +117,28 @@ def test_a_record_gone_since_its_id_was_read_has_no_row_and_nothing_kept(cached,
     assert rows.count("<tr") == 1 and tracker.tm.code in rows and tracker.kz.code not in rows
     assert kept_row(cached.app, tracker.kz) is None
     assert kept_row(cached.app, tracker.tm) is not None
+
+
+def test_a_narrowed_list_s_total_is_kept_and_new_after_a_change(app, cached, world, tracker):
+    """The overdue commitments counted once, then kept; a report of completion changes the total at once."""
+    from tests.dashboard.test_query_counts import counted
+
+    url = "/tracker/commitments?overdue=1"
+    reader = cached(world.member)
+
+    def total_and_counts() -> tuple[str, int]:
+        with cached.app.app_context(), counted() as statements:
+            served = page_text(reader.get(url))
+        return served, sum("count(*)" in statement for statement in statements if "commitment" in statement)
+
+    served, counts = total_and_counts()
+    assert "1 commitment" in served and counts == 1
+    served, counts = total_and_counts()
+    assert "1 commitment" in served and counts == 0  # kept
+    response = reader.post(f"/tracker/commitments/{tracker.kz.id}/progress",
+                           data={"progress": "100", "status": "reported_done", "note": "Kiosks in place"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    served, counts = total_and_counts()
+    assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get(url)))
+    assert "0 commitments" in served and counts == 1
