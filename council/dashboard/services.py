@@ -5,6 +5,7 @@ the same number of queries whatever the volume.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -84,7 +85,7 @@ def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS
     """The next meetings the reader may see: of the council, of a group, or to which an organisation
     or its people are invited (one query, and one for the groups' names)."""
     query = (visible_meetings(reader)
-             .where(Meeting.ends_at >= utcnow(), Meeting.status != MeetingStatus.CANCELLED)
+             .where(Meeting.not_over(utcnow()), Meeting.status != MeetingStatus.CANCELLED)
              .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
     if scope.group_id is not None:
         query = query.where(Meeting.group_id == scope.group_id)
@@ -127,7 +128,7 @@ def my_meetings(user: User, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
     if user.organisation_id is not None:
         invited = or_(invited, Invitation.organisation_id == user.organisation_id)
     query = (select(Meeting).where(
-        Meeting.council_id == user.council_id, Meeting.ends_at >= utcnow(),
+        Meeting.council_id == user.council_id, Meeting.not_over(utcnow()),
         Meeting.status.not_in([MeetingStatus.DRAFT, MeetingStatus.CANCELLED]),
         exists(select(Invitation.id).where(Invitation.meeting_id == Meeting.id, invited)))
         .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
@@ -261,10 +262,10 @@ def _groups(council_id: int) -> list[WorkingGroup]:
     return list(db.session.scalars(query))
 
 
-def countries(council_id: int) -> list[Country]:
-    """The countries of the council's sides."""
-    return list(db.session.scalars(select(Country).where(Country.code.in_(council_sides(council_id)))
-                                   .order_by(Country.code)))
+def countries(council_id: int, sides: Sequence[str] | None = None) -> list[Country]:
+    """The countries of the council's sides (`sides`, their codes, when the page has read them already)."""
+    codes = council_sides(council_id) if sides is None else sides
+    return list(db.session.scalars(select(Country).where(Country.code.in_(codes)).order_by(Country.code)))
 
 
 def _facts(council_id: int) -> Facts:

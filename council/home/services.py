@@ -113,7 +113,7 @@ def meetings_this_week(user: User) -> list[MeetingAhead]:
     meetings = list(db.session.scalars(
         select(Meeting).where(
             Meeting.council_id == user.council_id, Meeting.status == MeetingStatus.AGENDA_PUBLISHED,
-            Meeting.ends_at >= now, Meeting.starts_at <= now + timedelta(days=MEETING_DAYS),
+            Meeting.not_over(now), Meeting.starts_at <= now + timedelta(days=MEETING_DAYS),
             Meeting.id.in_(select(Invitation.meeting_id).where(invited)))
         .options(selectinload(Meeting.group), selectinload(Meeting.invitations))
         .order_by(Meeting.starts_at, Meeting.id).limit(SECTION_SIZE)))

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.dbtypes import JSONText, enum_type
@@ -223,6 +234,10 @@ decision_commitment = Table(
 )
 
 
+# The schedule form's limit (meetings/services.py refuses a longer meeting).
+MAX_MEETING_LENGTH = timedelta(days=7)
+
+
 class Meeting(Model):
     __tablename__ = "meeting"
     __table_args__ = (UniqueConstraint("council_id", "reference", name="uq_meeting_reference"),
@@ -267,6 +282,13 @@ class Meeting(Model):
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.number")
     minutes: Mapped[Minutes | None] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+
+    @classmethod
+    def not_over(cls, now: datetime) -> ColumnElement[bool]:
+        """SQL: the meeting has not ended by `now`. A meeting lasts at most MAX_MEETING_LENGTH, so one that
+        started before that has ended: the bound on the start lets the index on (council, start) read the
+        coming meetings alone, not every meeting the council ever held."""
+        return and_(cls.ends_at >= now, cls.starts_at >= now - MAX_MEETING_LENGTH)
 
     @property
     def is_council_session(self) -> bool:

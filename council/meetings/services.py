@@ -33,6 +33,7 @@ from council.extensions import db
 from council.http_messages import missing_record
 from council.i18n import Translations
 from council.meetings.models import (
+    MAX_MEETING_LENGTH,
     MEETING_TRANSITIONS,
     PLANNING_STATUSES,
     AgendaItem,
@@ -50,7 +51,6 @@ from council.meetings.wording import about, meeting_gettext
 from council.records import require_original_text
 from council.timeutil import is_time_zone, utcnow
 
-MAX_MEETING_LENGTH = timedelta(days=7)
 MAX_ITEM_MINUTES = 600
 SESSION_PREFIX = "CS"
 
@@ -395,7 +395,7 @@ def meetings_list(reader: User, *, when: str = "upcoming", group_id: int | None 
         query = query.where(Meeting.kind == kind)
     if when == "past":
         return query.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
+    return query.where(Meeting.not_over(now)).order_by(Meeting.starts_at, Meeting.id)
 
 
 def invitation_for(user: User, meeting: Meeting) -> Invitation | None:

@@ -247,6 +247,27 @@ def test_meetings_list_splits_upcoming_and_past(world, meetings):
     assert db.session.scalars(services.meetings_list(world.member, group_id=other.id)).all() == []
 
 
+def test_a_meeting_of_the_longest_length_is_upcoming_until_its_last_hour(world, meetings):
+    """The upcoming lists bound a meeting's start by the longest a meeting may last (to read the coming
+    meetings off the index): a seven-day meeting is still listed an hour before it ends."""
+    from council.dashboard.services import my_meetings
+    from council.meetings.models import MAX_MEETING_LENGTH
+    from council.timeutil import utcnow
+
+    meeting = meetings.published()
+    now = utcnow()
+    meeting.ends_at = now + timedelta(hours=1)
+    meeting.starts_at = meeting.ends_at - MAX_MEETING_LENGTH
+    db.session.commit()
+    assert db.session.scalars(services.meetings_list(world.member)).all() == [meeting]
+    assert my_meetings(world.member) == [meeting]
+    meeting.ends_at = now - timedelta(minutes=1)
+    db.session.commit()
+    assert db.session.scalars(services.meetings_list(world.member)).all() == []
+    assert db.session.scalars(services.meetings_list(world.member, when="past")).all() == [meeting]
+    assert my_meetings(world.member) == []
+
+
 # Agenda -----------------------------------------------------------------------------------------
 
 
