@@ -15,7 +15,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
@@ -151,7 +151,8 @@ def public_recommendations_query(council: Council, filters: PublicFilters, today
 
 
 def public_recommendation(council: Council, recommendation_id: int) -> Recommendation:
-    recommendation = db.session.get(Recommendation, recommendation_id)
+    recommendation = db.session.get(Recommendation, recommendation_id,
+                                    options=[joinedload(Recommendation.group)])
     if recommendation is None or recommendation.council_id != council.id or not recommendation.is_public:
         raise NotFound(_("There is nothing at this address."))
     return recommendation

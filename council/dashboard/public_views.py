@@ -116,7 +116,7 @@ def recommendation(recommendation_id: int) -> str:
     council = _portal()
     record = portal.public_recommendation(council, recommendation_id)
     today = council_today()
-    view = queries.two_country_view(record, today)
+    view = queries.two_country_view(record, today, people=False)
     return render_template("dashboard/public/recommendation.html", recommendation=record, today=today,
                            view=view, countries=services.countries(council.id,
                                                                    [side.country for side in view.sides]))

@@ -337,17 +337,18 @@ class TwoCountryView:
         return lagging_side(self.sides)
 
 
-def two_country_view(recommendation: Recommendation, today: date) -> TwoCountryView:
+def two_country_view(recommendation: Recommendation, today: date, *, people: bool = True) -> TwoCountryView:
     """A recommendation's commitments, each side's next to the other's, and which side lags.
 
-    The internal recommendation page and the public portal both show this one view, so they agree.
+    The internal recommendation page and the public portal both show this one view, so they agree. With
+    `people=False` (the portal, which names no one) the owners and counterparts are not read.
     """
-    commitments = list(db.session.scalars(
-        select(Commitment).join(Commitment.organisation)
-        .where(Commitment.recommendation_id == recommendation.id)
-        .options(contains_eager(Commitment.organisation), selectinload(Commitment.owner),
-                 selectinload(Commitment.counterpart))
-        .order_by(Commitment.code)))
+    query = (select(Commitment).join(Commitment.organisation)
+             .where(Commitment.recommendation_id == recommendation.id)
+             .options(contains_eager(Commitment.organisation)).order_by(Commitment.code))
+    if people:
+        query = query.options(selectinload(Commitment.owner), selectinload(Commitment.counterpart))
+    commitments = list(db.session.scalars(query))
     sides = {code: Side(code) for code in council_sides(recommendation.council_id)}
     others: list[Commitment] = []
     for commitment in commitments:
