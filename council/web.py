@@ -81,9 +81,6 @@ class PageRecords:
     def __iter__(self) -> Iterator[Any]:
         return iter(self._all())
 
-    def __getitem__(self, index: int) -> Any:
-        return self._all()[index]
-
     def __len__(self) -> int:
         return len(self._all())
 
@@ -108,15 +105,14 @@ class _PageOfIds(SelectPagination):
         return PageRecords(page_ids, read)
 
 
-def paginate(query: Select[Any], *, count_limit: int | None = None,
-             counted: Select[Any] | None = None, ids: Select[Any] | None = None,
+def paginate(query: Select[Any], *, count_limit: int | None = None, ids: Select[Any] | None = None,
              total: int | None = None) -> Pagination:
-    """A page of `query`. The total counts `counted` (a select of the same rows' ids, cheaper to count
-    than `query` and its joins) when given, else `query`; with `count_limit`, up to that many, and
+    """A page of `query`. The total counts `query`, with `count_limit` up to that many, and
     `page.more_than` is the limit when there are more (else None); `total` when the number is known
-    already (a count kept as the rows are recorded). With `ids` (the ids of the list's rows, in its
-    order), the page is taken from the ids first and its rows are read when needed (`PageRecords`) with
-    `query`, asked for those ids alone (it may leave the list's filters to `ids`)."""
+    already (a count kept as the rows are recorded, or kept by the list: council/tracker/rows.py).
+    With `ids` (the ids of the list's rows, in its order), the page is taken from the ids first and its
+    rows are read when needed (`PageRecords`) with `query`, asked for those ids alone (it may leave the
+    list's filters to `ids`)."""
     # page: never None, or Flask-SQLAlchemy would read the argument itself, unchecked.
     page_number, per_page = arg_int("page") or 1, current_app.config["PAGE_SIZE"]
     if ids is None:
@@ -126,7 +122,7 @@ def paginate(query: Select[Any], *, count_limit: int | None = None,
         page = _PageOfIds(select=query, ids=ids, session=db.session(), page=page_number, per_page=per_page,
                           max_per_page=100, error_out=False, count=False)
     if total is None:
-        total = count_of(counted if counted is not None else query, count_limit)
+        total = count_of(query, count_limit)
     page.total = total if count_limit is None else min(total, count_limit)
     page.more_than = count_limit if count_limit is not None and total > count_limit else None  # type: ignore[attr-defined]
     return page

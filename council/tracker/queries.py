@@ -87,10 +87,6 @@ def _commitment_conditions(filters: Filters, today: date) -> list[ColumnElement[
     return conditions
 
 
-def count_rows(query: Select[Any]) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-
-
 # Recommendations ----------------------------------------------------------------------------------
 
 RECOMMENDATION_SORTS: dict[str, Any] = {

@@ -20,7 +20,7 @@ than the rest of the page.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,6 @@ from council.web import PageRecords
 
 TIMEOUT = 3600  # as the dashboards' blocks: were a generation's move lost, an hour at most
 ROWS = "tracker/_rows.html"
-Records = PageRecords | Sequence[Any]  # a page known by its ids, or records read already
 PUBLIC_ROWS = "dashboard/public/_rows.html"
 
 
@@ -61,7 +60,7 @@ def kept_total(kind: str, council_id: int, filters: Mapping[str, Any], today: da
     return generations.kept(slot, parts, count, timeout=TIMEOUT)
 
 
-def commitment_rows(council_id: int, commitments: Records, today: date) -> Markup:
+def commitment_rows(council_id: int, commitments: PageRecords, today: date) -> Markup:
     """Jinja: the <tr> of each commitment of the council, from the cache but for those that changed."""
     def write(missing: list[Commitment]) -> dict[int, str]:
         row = _macro("commitment_row")
@@ -70,7 +69,7 @@ def commitment_rows(council_id: int, commitments: Records, today: date) -> Marku
     return _kept_rows("commitment", council_id, commitments, today, write)
 
 
-def recommendation_rows(council_id: int, recommendations: Records, today: date) -> Markup:
+def recommendation_rows(council_id: int, recommendations: PageRecords, today: date) -> Markup:
     """Jinja: the <tr> of each recommendation with its derived progress and its commitments counted
     (overdue, to verify): those counts are read for the rows written again only. A recommendation's
     generation moves with every change of one of its commitments."""
@@ -83,7 +82,7 @@ def recommendation_rows(council_id: int, recommendations: Records, today: date) 
     return _kept_rows("recommendation", council_id, recommendations, today, write)
 
 
-def public_recommendation_rows(council_id: int, recommendations: Records) -> Markup:
+def public_recommendation_rows(council_id: int, recommendations: PageRecords) -> Markup:
     """Jinja: the portal's row of each public recommendation (its derived progress, its group)."""
     def write(missing: list[Recommendation]) -> dict[int, str]:
         row = _macro("recommendation_row", PUBLIC_ROWS)
@@ -97,18 +96,11 @@ def _macro(name: str, template: str = ROWS) -> Any:
     return getattr(current_app.jinja_env.get_template(template).module, name)
 
 
-def _held(records: Sequence[Any]) -> Callable[[list[int]], list[Any]]:
-    """A reader of records already in memory, for `PageRecords`."""
-    return lambda wanted: [record for record in records if record.id in wanted]
-
-
-def _kept_rows(kind: str, council_id: int, records: Records, today: date,
+def _kept_rows(kind: str, council_id: int, page: PageRecords, today: date,
                write: Callable[[list[Any]], dict[int, str]], part: str | None = None) -> Markup:
-    """The rows of the council's `records` of `kind`, each kept under its council's generation and its
-    record's (`part`: the kind of record, when the rows of two lists show one kind). Of a page known by
-    its ids (`PageRecords`), only the records whose rows are written again are read."""
-    page = records if isinstance(records, PageRecords) else PageRecords(
-        [record.id for record in records], _held(records))
+    """The rows of the council's records of `kind` on `page`, each kept under its council's generation
+    and its record's (`part`: the kind of record, when the rows of two lists show one kind). Only the
+    records whose rows are written again are read."""
     ids = page.ids
     if not ids:
         return Markup("")

@@ -232,7 +232,7 @@ def _export(kind: str, fmt: str, keys: list[str], rows: Any) -> Response:
 def _too_many(query: Any, fmt: str, endpoint: str, filters: queries.Filters) -> Response | None:
     """Back to the list with a message when the export would be too long to build in one request."""
     limit = exports.MAX_ROWS[fmt]
-    if queries.count_rows(query) <= limit:
+    if count_of(query, limit) <= limit:
         return None
     flash(_("An export holds at most %(count)s rows: narrow the filters, or choose CSV.",
             count=format_decimal(limit)), "error")
