@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from bench import cpu
 from bench.generate import PASSWORD
 from bench.stack import Stack, stop_on_signals
 
@@ -63,6 +64,7 @@ class Stats:
     faults: bool = False
     phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     phase_statuses: dict[tuple[str, int], int] = field(default_factory=dict)  # (phase, HTTP status)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind of process (bench/cpu.py)
 
     def record(self, kind: str, seconds: float, error: str | None, phase: str | None = None) -> None:
         """One answer; `phase` is the fault under way when the request was sent (an answer to a request
@@ -246,9 +248,12 @@ async def run_clients(stack: Stack, count: int, duration: float, think: float,
         if yardstick is not None:
             figures, seconds = yardstick
             until = time.monotonic() + seconds
+            before = cpu.read()
             await asyncio.gather(*(client.trivial(until, figures)
                                    for client, ok in zip(clients, signed, strict=True) if ok))
+            figures.cpu = cpu.spent(before, cpu.read())
         started = time.monotonic()
+        before = cpu.read()
         deadline = started + duration
         # Spread the first requests over one think time, as people do not all click at once.
         async def start(client: Client) -> None:
@@ -261,6 +266,7 @@ async def run_clients(stack: Stack, count: int, duration: float, think: float,
             tasks.append(during())
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - started
+        stats.cpu = cpu.spent(before, cpu.read())
     finally:
         await asyncio.gather(*(client.close() for client in clients))
     return stats, elapsed
@@ -291,6 +297,8 @@ def table(stats: Stats, elapsed: float, title: str) -> str:
         lines.append(f"| **all app pages** | {len(everything)} | {len(everything) / elapsed:.1f} | "
                      f"{percentile(everything, .5) * 1000:.0f} | {percentile(everything, .95) * 1000:.0f} | "
                      f"{percentile(everything, .99) * 1000:.0f} | {max(everything) * 1000:.0f} | {errors} |")
+        if stats.cpu:
+            lines.append("\n" + cpu.per_request(stats.cpu, len(everything)))
     for kind, samples in stats.samples.items():
         lines.append(f"\nerrors of {kind}, first ones: {'; '.join(samples)}")
     return "\n".join(lines)

@@ -20,6 +20,8 @@ first), as in production; without, each process's memory, as in the embedded def
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import random
 import shutil
 import statistics
@@ -96,8 +98,11 @@ def _members(url: str) -> list[tuple[int, str, int, list[int], int]]:
     return members
 
 
-def measure(url: str, rounds: int, redis_url: str | None) -> dict[str, float]:
-    """Median CPU milliseconds per request kind, "trivial signed-in page" included."""
+def measure(url: str, rounds: int, redis_url: str | None,
+            profiles: dict[str, cProfile.Profile] | None = None) -> dict[str, float]:
+    """Median CPU milliseconds per request kind, "trivial signed-in page" included. With `profiles`, each
+    page's measured requests are profiled into its own profile there (wall-clock, so time spent
+    waiting for PostgreSQL shows; the times then include the profiler's own cost)."""
     (_, email, organisation_id, mine, group), (_, reporter_email, _, theirs, _) = _members(url)
     cache: dict[str, Any] = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else {}
     app = trivial.add_trivial_page(create_app({
@@ -140,12 +145,19 @@ def measure(url: str, rounds: int, redis_url: str | None) -> dict[str, float]:
             report(reader, shown[0])
             times["progress report (POST)"].append(time.process_time() - started)
         for kind, path in pages.items():
+            measured = number >= 3  # the first three rounds warm up (templates compiled, caches filled)
+            profile = profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
+            profile = profile if measured else None
             started = time.process_time()
+            if profile is not None:
+                profile.enable()
             answer = reader.get(path())
+            if profile is not None:
+                profile.disable()
             spent = time.process_time() - started
             if answer.status_code != 200:
                 raise SystemExit(f"{kind}: {answer.status_code}")
-            if number >= 3:  # the first three rounds warm up (templates compiled, caches filled)
+            if measured:
                 times[kind].append(spent)
     return {kind: statistics.median(values) * 1000 for kind, values in times.items() if values}
 
@@ -168,16 +180,26 @@ def main() -> None:
     parser.add_argument("--size", default="10k", help="bench/generate.py size (bench/run.py's databases)")
     parser.add_argument("--rounds", type=int, default=16)
     parser.add_argument("--redis", help="the app's cache on this Redis URL (its database is flushed)")
+    parser.add_argument("--profile", type=Path, help="write each page's profile (cProfile) into this folder")
     options = parser.parse_args()
+    profiles: dict[str, cProfile.Profile] | None = {} if options.profile else None
     url = database_url(options.backend, options.size)
     ensure_database(url)
     if not has_volume(url, options.size):
         print(f"[{options.backend} {options.size}] generating", file=sys.stderr, flush=True)
         generate(url, options.size, echo=False)
     with copy_of(url) as copy:
-        figures = measure(copy, options.rounds, options.redis)
+        figures = measure(copy, options.rounds, options.redis, profiles)
     print(table(figures, f"{options.backend}, {options.size}, {options.rounds} rounds, "
                          f"cache {'Redis' if options.redis else 'in-process'}"))
+    if options.profile and profiles:
+        options.profile.mkdir(parents=True, exist_ok=True)
+        for kind, profile in profiles.items():
+            path = options.profile / (kind.replace(" ", "-") + ".txt")
+            with path.open("w") as out:
+                pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+            profile.dump_stats(path.with_suffix(".prof"))
+        print(f"profiles in {options.profile}", file=sys.stderr)
 
 
 if __name__ == "__main__":
