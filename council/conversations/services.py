@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council import events
 from council.auth.permissions import can, require
@@ -318,22 +318,28 @@ def thread_query_options(query: Select[Any]) -> Select[Any]:
                          selectinload(Comment.revisions), selectinload(Comment.attachments))
 
 
-def thread_size(ref: RecordRef) -> int:
-    return db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.record_type == ref.type, Comment.record_id == ref.id)) or 0
-
-
 def last_page(total: int) -> int:
     return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
 def thread_page(ref: RecordRef, page: int | None) -> tuple[list[Comment], int, int]:
-    """(comments, page, pages): by 50, the latest page unless another is asked for."""
-    total = thread_size(ref)
+    """(comments, page, pages): by 50, the latest page unless another is asked for. The latest comments'
+    ids and the thread's size come in one statement: a thread without comments costs nothing more, and
+    the latest page's comments are then read by id."""
+    of_record = and_(Comment.record_type == ref.type, Comment.record_id == ref.id)
+    latest = db.session.execute(select(Comment.id, func.count().over()).where(of_record)
+                                .order_by(Comment.id.desc()).limit(PAGE_SIZE)).all()
+    if not latest:
+        return [], 1, 1
+    total = latest[0][1]
     pages = last_page(total)
     shown = min(max(page or pages, 1), pages)
-    comments = list(db.session.scalars(thread_query(ref).offset((shown - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    return comments, shown, pages
+    if shown == pages:
+        ids = [row[0] for row in latest[:total - (pages - 1) * PAGE_SIZE]]
+        query = thread_query_options(select(Comment).where(Comment.id.in_(ids))).order_by(Comment.id)
+    else:
+        query = thread_query(ref).offset((shown - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    return list(db.session.scalars(query)), shown, pages
 
 
 @dataclass
@@ -381,7 +387,7 @@ MAX_SEARCH = 100
 
 
 def _people(query: Select[Any]) -> list[User]:
-    return list(db.session.scalars(query.options(selectinload(User.organisation))))
+    return list(db.session.scalars(query.options(joinedload(User.organisation))))
 
 
 def suggested_people(ref: RecordRef, reader: User, limit: int = MAX_SUGGESTED) -> list[User]:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from council import events, generations
 from council.auth.permissions import group_roles, require
@@ -86,7 +86,7 @@ def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS
     or its people are invited (one query, and one for the groups' names)."""
     query = (visible_meetings(reader)
              .where(Meeting.not_over(utcnow()), Meeting.status != MeetingStatus.CANCELLED)
-             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
     if scope.group_id is not None:
         query = query.where(Meeting.group_id == scope.group_id)
     if scope.organisation_id is not None:
@@ -101,7 +101,7 @@ def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS
 def approved_minutes(scope: Scope, limit: int = RECENT_MINUTES) -> list[Meeting]:
     """The latest meetings whose minutes were approved; on the portal, those marked public."""
     query = (select(Meeting).where(Meeting.council_id == scope.council_id, _approved(Meeting.id))
-             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
              .limit(limit))
     if scope.group_id is not None:
         query = query.where(Meeting.group_id == scope.group_id)
@@ -131,7 +131,7 @@ def my_meetings(user: User, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
         Meeting.council_id == user.council_id, Meeting.not_over(utcnow()),
         Meeting.status.not_in([MeetingStatus.DRAFT, MeetingStatus.CANCELLED]),
         exists(select(Invitation.id).where(Invitation.meeting_id == Meeting.id, invited)))
-        .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+        .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
     return list(db.session.scalars(query))
 
 
@@ -150,7 +150,7 @@ def minutes_awaiting(user: User, limit: int = SHORT_LIST) -> list[Meeting]:
                     chairs, ~exists(select(MinutesApproval.id).where(
                         MinutesApproval.revision_id == MinutesRevision.id,
                         MinutesApproval.country_code == country)))
-             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
+             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
     return list(db.session.scalars(query))
 
 
@@ -263,8 +263,20 @@ def _groups(council_id: int) -> list[WorkingGroup]:
 
 
 def countries(council_id: int, sides: Sequence[str] | None = None) -> list[Country]:
-    """The countries of the council's sides (`sides`, their codes, when the page has read them already)."""
-    codes = council_sides(council_id) if sides is None else sides
+    """The countries of the council's sides (`sides`, their codes, when the page has read them already).
+    Without `sides`, kept until the council's own generation moves (an organisation of a new country is
+    a directory event, which moves it): every dashboard shows them, and they hardly ever change."""
+    if sides is not None:
+        return _countries(sides)
+    kept = generations.kept(f"dashboard-countries:{council_id}", [EVERY_COUNCIL, str(council_id)],
+                            lambda: [(country.code, dict(country.name), country.time_zone)
+                                     for country in _countries(council_sides(council_id))],
+                            timeout=slices.TIMEOUT)
+    # Plain, unsaved copies: a kept value never joins this request's session.
+    return [Country(code=code, name=dict(name), time_zone=zone) for code, name, zone in kept]
+
+
+def _countries(codes: Sequence[str]) -> list[Country]:
     return list(db.session.scalars(select(Country).where(Country.code.in_(codes)).order_by(Country.code)))
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, union
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from council.directory.models import Organisation, User, WorkingGroup
 from council.directory.services import council_sides
@@ -410,10 +410,16 @@ def history_of(subject_type: str, subject_id: int, page: int | None = None) -> N
     return events
 
 
+# What a commitment's page shows of its neighbours, read with it in its one statement.
+COMMITMENT_PAGE_LOADS = (joinedload(Commitment.recommendation), joinedload(Commitment.organisation),
+                         joinedload(Commitment.owner),
+                         joinedload(Commitment.counterpart).joinedload(Commitment.organisation))
+
+
 def progress_reports(commitment_id: int, page: int | None = None) -> NewestFirst:
     """A page of a commitment's progress reports, newest first, with their evidence and authors."""
     return newest_first(select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment_id)
-                        .options(selectinload(ProgressUpdate.evidence), selectinload(ProgressUpdate.author))
+                        .options(selectinload(ProgressUpdate.evidence), joinedload(ProgressUpdate.author))
                         .order_by(ProgressUpdate.id.desc()), REPORTS_PER_PAGE, page)
 
 

@@ -484,7 +484,8 @@ def _commitment_page(record: Commitment, **forms: Any) -> str:
 
 @bp.get("/commitments/<int:commitment_id>")
 def commitment(commitment_id: int) -> str:
-    return _commitment_page(get_in_council(Commitment, commitment_id, current_user.council_id))
+    return _commitment_page(get_in_council(Commitment, commitment_id, current_user.council_id,
+                                           *queries.COMMITMENT_PAGE_LOADS))
 
 
 @bp.post("/commitments/<int:commitment_id>/progress")

@@ -150,6 +150,26 @@ def test_500_comments_in_constant_queries_and_pages_of_50(client, auth, world, s
     assert "Комментарий 0<" in first and "Комментарий 50<" not in first
 
 
+def test_a_thread_one_past_a_page_shows_its_newest_comment_alone_on_its_last_page(client, auth, world, scene):
+    """51 comments: the latest page holds the 51st only, the first page the other 50, oldest first."""
+    auth.login(world.secretary)
+    _many(world, scene, 51)
+    page = page_text(client.get(f"/tracker/commitments/{scene.kz_commitment.id}"))
+    assert len(re.findall(r'<article class="comment', page)) == 1
+    assert "Page 2 of 2" in page and "Комментарий 50<" in page
+    first = page_text(client.get(f"/threads/commitment/{scene.kz_commitment.id}?page=1"))
+    assert len(re.findall(r'<article class="comment', first)) == 50
+    assert "Комментарий 0<" in first and "Комментарий 49<" in first and "Комментарий 50<" not in first
+
+
+def test_a_record_without_comments_reads_its_thread_in_one_statement(client, auth, world, scene):
+    auth.login(world.secretary)
+    with counted() as statements:
+        assert client.get(f"/tracker/commitments/{scene.kz_commitment.id}").status_code == 200
+    thread = [statement for statement in statements if "comment.record_id" in statement]
+    assert len(thread) == 1, thread
+
+
 def test_a_question_shows_only_on_the_record_where_it_was_asked(client, auth, world, scene):
     """Asked on the Kazakh commitment: not on its Turkmen counterpart, its recommendation, nor on a record
     of another kind that shares its id (pages and API)."""
