@@ -187,7 +187,14 @@ class Dashboard:
 
     @cached_property
     def recommendations(self) -> RecommendationFigures:
-        return recommendation_figures(self.scope)
+        """Of a council or a group: kept until the council's own generation moves (a recommendation's
+        events move it; progress reports do not). An organisation's follow its commitments: not kept."""
+        scope = self.scope
+        if scope.organisation_id is not None or scope.owner_id is not None:
+            return recommendation_figures(scope)
+        slot = f"dashboard-recommendations:{scope.council_id}:{scope.group_id}:{int(scope.public)}"
+        return generations.kept(slot, [EVERY_COUNCIL, str(scope.council_id)],
+                                lambda: recommendation_figures(scope), timeout=slices.TIMEOUT)
 
     @cached_property
     def completed(self) -> list[MonthCount]:
