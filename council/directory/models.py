@@ -186,6 +186,8 @@ class Organisation(Model):
 
 class User(UserMixin, Model):
     __tablename__ = "user"
+    # A council's secretaries by role: the @ picker offers them on every record page (issue 17).
+    __table_args__ = (Index("ix_user_council_role", "council_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored case-folded: one address is one person however it is typed.
