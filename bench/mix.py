@@ -141,8 +141,14 @@ def measure(url: str, rounds: int, redis_url: str | None,
         report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
         if number % 2 == 0:
+            posting = profiles.setdefault("progress report (POST)", cProfile.Profile()) \
+                if profiles is not None else None
             started = time.process_time()
+            if posting is not None:
+                posting.enable()
             report(reader, shown[0])
+            if posting is not None:
+                posting.disable()
             times["progress report (POST)"].append(time.process_time() - started)
         for kind, path in pages.items():
             measured = number >= 3  # the first three rounds warm up (templates compiled, caches filled)
