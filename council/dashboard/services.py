@@ -83,7 +83,7 @@ def _approved(meeting_id: Any) -> ColumnElement[bool]:
 
 def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
     """The next meetings the reader may see: of the council, of a group, or to which an organisation
-    or its people are invited (one query, and one for the groups' names)."""
+    or its people are invited (one query, their groups read with them)."""
     query = (visible_meetings(reader)
              .where(Meeting.not_over(utcnow()), Meeting.status != MeetingStatus.CANCELLED)
              .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
