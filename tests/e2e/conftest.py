@@ -86,6 +86,23 @@ class LiveServer:
             return url_for(endpoint, **values)
 
 
+def closing_when_sent(application: Any) -> Any:
+    """The app as the live server runs it: a response's body (a static file) is closed as soon as it is
+    all sent. werkzeug's development server closes it only after reading what is left of the request,
+    and when the browser has dropped the connection by then (a favicon fetch cut short by the next
+    navigation) it never does: the file was left to the garbage collector, and its ResourceWarning
+    failed whichever test was running."""
+    def run(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        body = application(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+    return run
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory,
                 smtp_sink: tuple[MailSink, int]) -> Iterator[LiveServer]:
@@ -100,7 +117,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory,
         upgrade(directory=MIGRATIONS)
         load_demo()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, application, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_when_sent(application), threaded=True)
     live = LiveServer(application, f"http://127.0.0.1:{server.server_port}")
     application.config["BASE_URL"] = live.url
 
