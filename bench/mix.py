@@ -29,10 +29,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -42,6 +43,8 @@ from bench.generate import BENCH_SECRET_KEY, PASSWORD, generate, sign_in
 from bench.load import WEIGHTS
 from bench.run import database_url, ensure_database, has_volume
 from council import create_app
+
+T = TypeVar("T")
 
 # The load run's "commitment page + progress" is a commitment page before and after its report.
 PAGE_WEIGHTS = {**{kind: weight for kind, weight in WEIGHTS.items() if kind != "commitment page + progress"},
@@ -137,35 +140,36 @@ def measure(url: str, rounds: int, redis_url: str | None,
         "commitment page": lambda: f"/tracker/commitments/{shown[0]}",
     }
     times: dict[str, list[float]] = {kind: [] for kind in [*pages, "progress report (POST)"]}
+
+    def profile_of(kind: str) -> cProfile.Profile | None:
+        return profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
+
     for number in range(3 + rounds):
         report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
         if number % 2 == 0:
-            posting = profiles.setdefault("progress report (POST)", cProfile.Profile()) \
-                if profiles is not None else None
-            started = time.process_time()
-            if posting is not None:
-                posting.enable()
-            report(reader, shown[0])
-            if posting is not None:
-                posting.disable()
-            times["progress report (POST)"].append(time.process_time() - started)
+            _, spent = timed(lambda: report(reader, shown[0]), profile_of("progress report (POST)"))
+            times["progress report (POST)"].append(spent)
         for kind, path in pages.items():
             measured = number >= 3  # the first three rounds warm up (templates compiled, caches filled)
-            profile = profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
-            profile = profile if measured else None
-            started = time.process_time()
-            if profile is not None:
-                profile.enable()
-            answer = reader.get(path())
-            if profile is not None:
-                profile.disable()
-            spent = time.process_time() - started
+            answer, spent = timed(partial(reader.get, path()), profile_of(kind) if measured else None)
             if answer.status_code != 200:
                 raise SystemExit(f"{kind}: {answer.status_code}")
             if measured:
                 times[kind].append(spent)
     return {kind: statistics.median(values) * 1000 for kind, values in times.items() if values}
+
+
+def timed(action: Callable[[], T], profile: cProfile.Profile | None) -> tuple[T, float]:
+    """`action()` and the CPU seconds it took, profiled into `profile` when one is given."""
+    started = time.process_time()
+    if profile is not None:
+        profile.enable()
+    try:
+        return action(), time.process_time() - started
+    finally:
+        if profile is not None:
+            profile.disable()
 
 
 def table(figures: dict[str, float], title: str) -> str:

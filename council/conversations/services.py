@@ -305,8 +305,11 @@ def get_attachment(reader: User, attachment_id: int) -> CommentAttachment:
 def thread_query(ref: RecordRef) -> Select[Comment]:
     """The record's comments, oldest first, with everything a thread shows loaded in a fixed number of
     queries whatever its length."""
-    return thread_query_options(select(Comment).where(
-        Comment.record_type == ref.type, Comment.record_id == ref.id)).order_by(Comment.id)
+    return thread_query_options(select(Comment).where(_of_record(ref))).order_by(Comment.id)
+
+
+def _of_record(ref: RecordRef) -> ColumnElement[bool]:
+    return and_(Comment.record_type == ref.type, Comment.record_id == ref.id)
 
 
 def thread_query_options(query: Select[Any]) -> Select[Any]:
@@ -326,8 +329,7 @@ def thread_page(ref: RecordRef, page: int | None) -> tuple[list[Comment], int, i
     """(comments, page, pages): by 50, the latest page unless another is asked for. The latest comments'
     ids and the thread's size come in one statement: a thread without comments costs nothing more, and
     the latest page's comments are then read by id."""
-    of_record = and_(Comment.record_type == ref.type, Comment.record_id == ref.id)
-    latest = db.session.execute(select(Comment.id, func.count().over()).where(of_record)
+    latest = db.session.execute(select(Comment.id, func.count().over()).where(_of_record(ref))
                                 .order_by(Comment.id.desc()).limit(PAGE_SIZE)).all()
     if not latest:
         return [], 1, 1

@@ -276,7 +276,7 @@ def countries(council_id: int, sides: Sequence[str] | None = None) -> list[Count
     if sides is not None:
         return _countries(sides)
     kept = generations.kept(f"dashboard-countries:{council_id}", [EVERY_COUNCIL, str(council_id)],
-                            lambda: [(country.code, dict(country.name), country.time_zone)
+                            lambda: [(country.code, country.name, country.time_zone)
                                      for country in _countries(council_sides(council_id))],
                             timeout=slices.TIMEOUT)
     # Plain, unsaved copies: a kept value never joins this request's session.
