@@ -8,8 +8,12 @@ A process that ends between the two readings is not counted (none of a run's do)
 from __future__ import annotations
 
 import os
+import re
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -73,3 +77,72 @@ def per_request(figures: dict[str, float], requests: int) -> str:
     total = sum(busy.values()) / requests * 1000
     idle = figures["idle"] / everything * 100 if everything else 0.0
     return f"CPU ms a request: {total:.1f} in all ({parts}); the cores idle {idle:.0f} % of the time"
+
+
+# The web workers' own CPU per page ----------------------------------------------------------------------
+
+# A request's path, as the load run's kinds name it (bench/load.py); the first that matches wins.
+PAGE_KINDS = [
+    ("POST", re.compile(r"/tracker/commitments/\d+/progress$"), "progress report (POST)"),
+    ("POST", re.compile(r"/login$"), "sign-in"),
+    ("GET", re.compile(r"/login$"), "sign-in page"),
+    ("GET", re.compile(r"/bench/trivial$"), "trivial signed-in page"),
+    ("GET", re.compile(r"/dashboard/?$"), "council dashboard"),
+    ("GET", re.compile(r"/dashboard/groups/\d+$"), "group dashboard"),
+    ("GET", re.compile(r"/dashboard/organisations/\d+$"), "organisation dashboard"),
+    ("GET", re.compile(r"/my-work$"), "my work"),
+    ("GET", re.compile(r"/tracker/commitments$"), "commitments list"),
+    ("GET", re.compile(r"/tracker/recommendations$"), "recommendations list"),
+    ("GET", re.compile(r"/tracker/commitments/\d+$"), "commitment page"),
+    ("GET", re.compile(r"/healthz$"), "hello world (/healthz)"),
+]
+
+
+def page_kind(method: str, path: str) -> str:
+    for kind_method, pattern, kind in PAGE_KINDS:
+        if method == kind_method and pattern.match(path):
+            return kind
+    return f"other {method}"
+
+
+class WebCpu:
+    """WSGI middleware for the benches' gunicorn: appends each request's kind and the worker's CPU
+    seconds for it (from the call into the app until it returns, which for Flask holds the whole page)
+    to a file of its own per worker in `folder`. One short write per request, about 10 µs."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], folder: Path) -> None:
+        self.app, self.folder = app, folder
+        self.out: IO[str] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = time.process_time()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            if self.out is None:  # opened after gunicorn forks this worker
+                self.out = open(self.folder / f"web-cpu-{os.getpid()}.tsv", "a", buffering=1)  # noqa: SIM115
+            kind = page_kind(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+            self.out.write(f"{kind}\t{time.process_time() - started:.6f}\n")
+
+    def close(self) -> None:
+        """The worker's file (gunicorn's workers keep theirs until they exit)."""
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+
+
+def web_cpu(folder: Path) -> dict[str, tuple[int, float]]:
+    """What the web workers wrote so far: (requests, CPU seconds) by kind of page."""
+    totals: dict[str, tuple[int, float]] = {}
+    for path in folder.glob("web-cpu-*.tsv"):
+        for line in path.read_text().splitlines():
+            kind, _, seconds = line.partition("\t")
+            count, total = totals.get(kind, (0, 0.0))
+            totals[kind] = (count + 1, total + float(seconds or 0))
+    return totals
+
+
+def web_cpu_since(before: dict[str, tuple[int, float]],
+                  after: dict[str, tuple[int, float]]) -> dict[str, tuple[int, float]]:
+    return {kind: (count - before.get(kind, (0, 0.0))[0], total - before.get(kind, (0, 0.0))[1])
+            for kind, (count, total) in after.items() if count > before.get(kind, (0, 0.0))[0]}

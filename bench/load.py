@@ -13,7 +13,8 @@ app pages and the trivial page alone below are measured under the same kind of c
 Before that, for --trivial seconds, the same signed-in clients ask only for the trivial signed-in page of
 the same layout (bench/trivial.py) with the same think time: the app pages' throughput is stated as a
 fraction of that page's, measured alone in the same run.
-Prints per request kind: count, requests/s, p50/p95/p99 latency and errors.
+Prints per request kind: count, requests/s, p50/p95/p99 latency, errors and the web workers' mean CPU per
+request (bench/cpu.py's WebCpu); under each table, CPU per request by kind of process.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Stats:
     phase_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     phase_statuses: dict[tuple[str, int], int] = field(default_factory=dict)  # (phase, HTTP status)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind of process (bench/cpu.py)
+    web_cpu: dict[str, tuple[int, float]] = field(default_factory=dict)  # (requests, web CPU s) by kind
 
     def record(self, kind: str, seconds: float, error: str | None, phase: str | None = None) -> None:
         """One answer; `phase` is the fault under way when the request was sent (an answer to a request
@@ -248,12 +250,13 @@ async def run_clients(stack: Stack, count: int, duration: float, think: float,
         if yardstick is not None:
             figures, seconds = yardstick
             until = time.monotonic() + seconds
-            before = cpu.read()
+            before, web_before = cpu.read(), cpu.web_cpu(stack.workdir)
             await asyncio.gather(*(client.trivial(until, figures)
                                    for client, ok in zip(clients, signed, strict=True) if ok))
             figures.cpu = cpu.spent(before, cpu.read())
+            figures.web_cpu = cpu.web_cpu_since(web_before, cpu.web_cpu(stack.workdir))
         started = time.monotonic()
-        before = cpu.read()
+        before, web_before = cpu.read(), cpu.web_cpu(stack.workdir)
         deadline = started + duration
         # Spread the first requests over one think time, as people do not all click at once.
         async def start(client: Client) -> None:
@@ -267,6 +270,7 @@ async def run_clients(stack: Stack, count: int, duration: float, think: float,
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - started
         stats.cpu = cpu.spent(before, cpu.read())
+        stats.web_cpu = cpu.web_cpu_since(web_before, cpu.web_cpu(stack.workdir))
     finally:
         await asyncio.gather(*(client.close() for client in clients))
     return stats, elapsed
@@ -278,10 +282,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
+def web_ms(stats: Stats, *kinds: str) -> str:
+    """The web workers' mean CPU per request of these kinds, in ms (bench/cpu.py's WebCpu)."""
+    figures = [stats.web_cpu[kind] for kind in kinds if kind in stats.web_cpu]
+    count = sum(requests for requests, _ in figures)
+    return f"{sum(seconds for _, seconds in figures) / count * 1000:.1f}" if count else ""
+
+
 def table(stats: Stats, elapsed: float, title: str) -> str:
     """The figures as a Markdown table (sign-in is done before the clock starts: its rps is not shown)."""
-    lines = [title, "", "| request | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [title, "",
+             "| request | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | web CPU ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     browsing = [kind for kind in stats.latencies if not kind.startswith("sign-in") and "healthz" not in kind]
     everything: list[float] = []
     for kind in sorted(stats.latencies, key=lambda k: (k.startswith("hello"), not k.startswith("sign"), k)):
@@ -291,12 +303,13 @@ def table(stats: Stats, elapsed: float, title: str) -> str:
         rate = "" if kind.startswith("sign-in") else f"{len(values) / elapsed:.1f}"
         lines.append(f"| {kind} | {len(values)} | {rate} | {percentile(values, .5) * 1000:.0f} | "
                      f"{percentile(values, .95) * 1000:.0f} | {percentile(values, .99) * 1000:.0f} | "
-                     f"{max(values) * 1000:.0f} | {stats.errors.get(kind, 0)} |")
+                     f"{max(values) * 1000:.0f} | {stats.errors.get(kind, 0)} | {web_ms(stats, kind)} |")
     if everything:
         errors = sum(stats.errors.get(kind, 0) for kind in browsing)
         lines.append(f"| **all app pages** | {len(everything)} | {len(everything) / elapsed:.1f} | "
                      f"{percentile(everything, .5) * 1000:.0f} | {percentile(everything, .95) * 1000:.0f} | "
-                     f"{percentile(everything, .99) * 1000:.0f} | {max(everything) * 1000:.0f} | {errors} |")
+                     f"{percentile(everything, .99) * 1000:.0f} | {max(everything) * 1000:.0f} | {errors} | "
+                     f"{web_ms(stats, *browsing)} |")
         if stats.cpu:
             lines.append("\n" + cpu.per_request(stats.cpu, len(everything)))
     for kind, samples in stats.samples.items():
@@ -316,6 +329,7 @@ def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
                         help="no beat: a fresh database's first reminders (at :07 and :37, thousands of "
                              "e-mails) and digests (every quarter hour from 07:00 in Aqtau, 501) are not "
                              "in the measurement; e-mails of the run still go at once")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default: one a core)")
     parser.add_argument("--trivial", type=float, default=20.0,
                         help="seconds of the trivial signed-in page alone first (bench/load.py; 0: none)")
     return parser
@@ -323,7 +337,7 @@ def arguments(description: str | None = __doc__) -> argparse.ArgumentParser:
 
 def main() -> None:
     options = arguments().parse_args()
-    stack = Stack(size=options.size, beat=not options.without_beat)
+    stack = Stack(size=options.size, beat=not options.without_beat, web_workers=options.web_workers)
     stop_on_signals(stack)
     try:
         stack.start()

@@ -11,6 +11,8 @@ other round (in the load run a client's own reports are a few of many), then the
 page of the load run's mix once. Figures are the median CPU time (`time.process_time()`, this process
 only: PostgreSQL's and Redis's work is not in them) over the rounds, after three rounds to warm up. The
 mix is the average over the pages weighted as bench/load.py chooses them (reports left out).
+--without-reports stops the reports once the warm-up is over, so every page finds what it keeps in the
+cache: the floor that caching alone could bring the pages down to.
 
 It runs on a copy of the benchmark database (bench/run.py's, generated first if missing), dropped at the
 end, so every run starts from the same data. With --redis the app's cache is that Redis (flushed
@@ -102,10 +104,12 @@ def _members(url: str) -> list[tuple[int, str, int, list[int], int]]:
 
 
 def measure(url: str, rounds: int, redis_url: str | None,
-            profiles: dict[str, cProfile.Profile] | None = None) -> dict[str, float]:
+            profiles: dict[str, cProfile.Profile] | None = None, reports: bool = True) -> dict[str, float]:
     """Median CPU milliseconds per request kind, "trivial signed-in page" included. With `profiles`, each
     page's measured requests are profiled into its own profile there (wall-clock, so time spent
-    waiting for PostgreSQL shows; the times then include the profiler's own cost)."""
+    waiting for PostgreSQL shows; the times then include the profiler's own cost). Without `reports`,
+    nobody reports once the warm-up is over: every page finds what it keeps in the cache, the floor
+    that caching alone could reach."""
     (_, email, organisation_id, mine, group), (_, reporter_email, _, theirs, _) = _members(url)
     cache: dict[str, Any] = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else {}
     app = trivial.add_trivial_page(create_app({
@@ -145,9 +149,11 @@ def measure(url: str, rounds: int, redis_url: str | None,
         return profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
 
     for number in range(3 + rounds):
-        report(reporter, rng.choice(theirs))
+        reporting = reports or number < 3
+        if reporting:
+            report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
-        if number % 2 == 0:
+        if reporting and number % 2 == 0:
             _, spent = timed(lambda: report(reader, shown[0]), profile_of("progress report (POST)"))
             times["progress report (POST)"].append(spent)
         for kind, path in pages.items():
@@ -191,6 +197,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=16)
     parser.add_argument("--redis", help="the app's cache on this Redis URL (its database is flushed)")
     parser.add_argument("--profile", type=Path, help="write each page's profile (cProfile) into this folder")
+    parser.add_argument("--without-reports", action="store_true",
+                        help="no reports after the warm-up: every page finds its blocks in the cache")
     options = parser.parse_args()
     profiles: dict[str, cProfile.Profile] | None = {} if options.profile else None
     url = database_url(options.backend, options.size)
@@ -199,9 +207,10 @@ def main() -> None:
         print(f"[{options.backend} {options.size}] generating", file=sys.stderr, flush=True)
         generate(url, options.size, echo=False)
     with copy_of(url) as copy:
-        figures = measure(copy, options.rounds, options.redis, profiles)
+        figures = measure(copy, options.rounds, options.redis, profiles, reports=not options.without_reports)
     print(table(figures, f"{options.backend}, {options.size}, {options.rounds} rounds, "
-                         f"cache {'Redis' if options.redis else 'in-process'}"))
+                         f"cache {'Redis' if options.redis else 'in-process'}"
+                         f"{', no reports after the warm-up' if options.without_reports else ''}"))
     if options.profile and profiles:
         options.profile.mkdir(parents=True, exist_ok=True)
         for kind, profile in profiles.items():

@@ -169,6 +169,7 @@ class Stack:
     # and Celery workers, against the one PostgreSQL and the one Redis.
     webs: int = 1
     workers: int = 1
+    web_workers: int = 2  # gunicorn's --workers in each web process
     extra_web_ports: list[int] = field(default_factory=list)
     processes: dict[str, Process] = field(default_factory=dict)
     sink: SinkHandler = field(default_factory=SinkHandler)
@@ -221,6 +222,7 @@ class Stack:
             "COUNCIL_NOTIFICATION_CLAIM_SECONDS": str(self.claim_seconds),
             "COUNCIL_BEAT_MAX_LOOP_SECONDS": "5",
             "PYTHONUNBUFFERED": "1",
+            "BENCH_WEB_CPU_FOLDER": str(self.workdir),  # what each page costs the web workers
         })
         return env
 
@@ -267,7 +269,7 @@ class Stack:
         for number, url in enumerate(self.base_urls):
             name = "web" if number == 0 else f"web{number + 1}"
             self.spawn(name, [str(BIN / "gunicorn"), "-c", "python:council.gunicorn_conf",
-                              "--bind", url.removeprefix("http://"), "--workers", "2",
+                              "--bind", url.removeprefix("http://"), "--workers", str(self.web_workers),
                               "--timeout", "60", "bench.trivial:create_app()"])
         for number, url in enumerate(self.base_urls):
             name = "web" if number == 0 else f"web{number + 1}"

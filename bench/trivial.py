@@ -9,12 +9,15 @@ the app itself.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_login import login_required
 
 import council
+from bench import cpu
 
 PATH = "/bench/trivial"
 _SOURCE = ('{% extends "base.html" %}{% block title %}Bench{% endblock %}'
@@ -35,5 +38,9 @@ def add_trivial_page(app: Flask) -> Flask:
 
 
 def create_app() -> Flask:
-    """The app as gunicorn runs it in bench/stack.py, with the trivial page."""
-    return add_trivial_page(council.create_app())
+    """The app as gunicorn runs it in bench/stack.py, with the trivial page; with BENCH_WEB_CPU_FOLDER
+    set, each worker also writes there what each request cost it (bench/cpu.py's WebCpu)."""
+    app = add_trivial_page(council.create_app())
+    if folder := os.environ.get("BENCH_WEB_CPU_FOLDER"):
+        app.wsgi_app = cpu.WebCpu(app.wsgi_app, Path(folder))  # type: ignore[method-assign]
+    return app

@@ -15,3 +15,33 @@ def test_this_process_cpu_is_counted_as_the_load_client() -> None:
     assert "idle" in figures
     note = cpu.per_request(figures, 10)
     assert note.startswith("CPU ms a request:") and "load client" in note
+
+
+def test_the_web_workers_cpu_is_written_per_page_and_read_back_by_kind(tmp_path) -> None:
+    def app(environ, start_response):
+        until = time.process_time() + 0.02  # a page that costs 20 ms of CPU
+        while time.process_time() < until:
+            pass
+        start_response("200 OK", [])
+        return [b"page"]
+
+    middleware = cpu.WebCpu(app, tmp_path)
+    before = cpu.web_cpu(tmp_path)
+    for path in ("/dashboard", "/dashboard/groups/3", "/dashboard"):
+        assert middleware({"REQUEST_METHOD": "GET", "PATH_INFO": path}, lambda *args: None) == [b"page"]
+    middleware({"REQUEST_METHOD": "POST", "PATH_INFO": "/tracker/commitments/7/progress"}, lambda *args: None)
+    middleware.close()
+    figures = cpu.web_cpu_since(before, cpu.web_cpu(tmp_path))
+    assert set(figures) == {"council dashboard", "group dashboard", "progress report (POST)"}
+    count, seconds = figures["council dashboard"]
+    assert count == 2 and 0.035 <= seconds < 0.2
+    assert cpu.web_cpu_since(cpu.web_cpu(tmp_path), cpu.web_cpu(tmp_path)) == {}
+
+
+def test_pages_are_named_as_the_load_run_names_them() -> None:
+    assert cpu.page_kind("GET", "/tracker/commitments/12") == "commitment page"
+    assert cpu.page_kind("GET", "/tracker/commitments") == "commitments list"
+    assert cpu.page_kind("POST", "/tracker/commitments/12/progress") == "progress report (POST)"
+    assert cpu.page_kind("GET", "/dashboard/organisations/4") == "organisation dashboard"
+    assert cpu.page_kind("GET", "/bench/trivial") == "trivial signed-in page"
+    assert cpu.page_kind("GET", "/meetings") == "other GET"
