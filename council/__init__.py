@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_number_helpers(app)
 
     from council import errorpages, outages
+    from council import read_transactions as _read_transactions  # noqa: F401  (its engine events)
 
     errorpages.register(app)
     outages.register(app)

@@ -14,6 +14,7 @@ import secrets
 
 from flask_login import login_user
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import joinedload
 
 from council.auth.models import SignInSession
 from council.directory.models import User
@@ -47,10 +48,11 @@ def load(identity: str) -> User | None:
     user_id, version, key = parts
     if not (user_id.isdigit() and version.isdigit() and key):
         return None
+    # The council comes with the person: most pages name it, and it was a statement of its own.
     user = db.session.scalar(
         select(User).join(SignInSession, SignInSession.user_id == User.id)
         .where(User.id == int(user_id), SignInSession.key_hash == _hash(key),
-               SignInSession.ended_at.is_(None)))
+               SignInSession.ended_at.is_(None)).options(joinedload(User.council)))
     if user is None or int(version) != (user.session_version or 0):
         return None
     user.sign_in_key = key

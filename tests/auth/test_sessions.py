@@ -191,3 +191,14 @@ def test_a_cookie_of_the_old_form_or_a_made_up_key_signs_no_one_in(app, client, 
         with client.session_transaction() as session:
             session["_user_id"] = forged
         assert signed_out(client), forged
+
+
+def test_the_council_comes_with_the_signed_in_person(client, auth, world):
+    """Most pages name the council; it is read in the statement that reads the person (issue 17)."""
+    from tests.dashboard.test_query_counts import counted
+
+    auth.login(world.member)
+    with counted() as statements:
+        response = client.get("/tracker/commitments")
+    assert response.status_code == 200
+    assert not [statement for statement in statements if re.search(r"FROM council\b", statement)], statements
