@@ -144,5 +144,10 @@ def web_cpu(folder: Path) -> dict[str, tuple[int, float]]:
 
 def web_cpu_since(before: dict[str, tuple[int, float]],
                   after: dict[str, tuple[int, float]]) -> dict[str, tuple[int, float]]:
-    return {kind: (count - before.get(kind, (0, 0.0))[0], total - before.get(kind, (0, 0.0))[1])
-            for kind, (count, total) in after.items() if count > before.get(kind, (0, 0.0))[0]}
+    """The requests and CPU seconds by kind between two readings of `web_cpu` (kinds with new requests)."""
+    since: dict[str, tuple[int, float]] = {}
+    for kind, (count, total) in after.items():
+        count_before, total_before = before.get(kind, (0, 0.0))
+        if count > count_before:
+            since[kind] = (count - count_before, total - total_before)
+    return since

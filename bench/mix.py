@@ -47,6 +47,7 @@ from bench.run import database_url, ensure_database, has_volume
 from council import create_app
 
 T = TypeVar("T")
+WARM_UP = 3  # rounds before the measured ones: templates compiled, caches filled
 
 # The load run's "commitment page + progress" is a commitment page before and after its report.
 PAGE_WEIGHTS = {**{kind: weight for kind, weight in WEIGHTS.items() if kind != "commitment page + progress"},
@@ -148,8 +149,8 @@ def measure(url: str, rounds: int, redis_url: str | None,
     def profile_of(kind: str) -> cProfile.Profile | None:
         return profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
 
-    for number in range(3 + rounds):
-        reporting = reports or number < 3
+    for number in range(WARM_UP + rounds):
+        reporting = reports or number < WARM_UP
         if reporting:
             report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
@@ -157,7 +158,7 @@ def measure(url: str, rounds: int, redis_url: str | None,
             _, spent = timed(lambda: report(reader, shown[0]), profile_of("progress report (POST)"))
             times["progress report (POST)"].append(spent)
         for kind, path in pages.items():
-            measured = number >= 3  # the first three rounds warm up (templates compiled, caches filled)
+            measured = number >= WARM_UP
             answer, spent = timed(partial(reader.get, path()), profile_of(kind) if measured else None)
             if answer.status_code != 200:
                 raise SystemExit(f"{kind}: {answer.status_code}")

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from council.directory.models import PlatformRole
 from tests.conftest import IsolatedClient, sign_in
+from tests.dashboard.test_query_counts import counted
 from tests.factories import PASSWORD
 
 COOKIES = ("session", "remember_token")
@@ -195,8 +196,6 @@ def test_a_cookie_of_the_old_form_or_a_made_up_key_signs_no_one_in(app, client, 
 
 def test_the_council_comes_with_the_signed_in_person(client, auth, world):
     """Most pages name the council; it is read in the statement that reads the person (issue 17)."""
-    from tests.dashboard.test_query_counts import counted
-
     auth.login(world.member)
     with counted() as statements:
         response = client.get("/tracker/commitments")
