@@ -132,11 +132,15 @@ def percent(value: float | int | Decimal | None) -> str:
     return str(format_percent(Decimal(str(value)) / 100))
 
 
-@remembered
 def number_symbols() -> dict[str, str]:
     """How the reader's language writes numbers, for the charts drawn in the browser: the browser's
     own locale (or its missing kk and tk data) must not write "1,200" beside the table's "1 200"."""
-    locale = reader_locale()
+    return _number_symbols(reader_locale())
+
+
+@remembered
+def _number_symbols(locale: str) -> dict[str, str]:
+    # Every page's layout asks for them: looked up in Babel's data once per process and language.
     return {"decimal": get_decimal_symbol(locale), "group": get_group_symbol(locale),
             "percent": str(format_percent(Decimal("0.45"))).replace("45", "#")}
 

@@ -180,8 +180,8 @@ def _meeting_was_published(event: Event) -> bool:
 
 def _report_changes_status(payload: dict[str, Any]) -> bool:
     update_id = payload.get("update_id")
-    return update_id is not None and db.session.scalar(
-        select(ProgressUpdate.to_status).where(ProgressUpdate.id == update_id)) is not None
+    update = db.session.get(ProgressUpdate, update_id) if update_id is not None else None  # in the session
+    return update is not None and update.to_status is not None
 
 
 def _ids(values: Any) -> list[int]:

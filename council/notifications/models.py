@@ -128,6 +128,11 @@ class Notification(Model):
         Index("ix_notification_unread", "recipient_id", "channel", "read_at"),
         Index("ix_notification_due", "state", "next_attempt_at"),
         Index("ix_notification_outbox", "council_id", "state", "id"),
+        # A record's items by their key: settled all at once (a request done for everyone) or by the key's
+        # start (a report settles its commitment's reminders, "commitment:12:…"). The pattern operators
+        # let PostgreSQL answer the LIKE from the index whatever the database's collation.
+        Index("ix_notification_dedupe_key", "dedupe_key",
+              postgresql_ops={"dedupe_key": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -55,16 +55,16 @@ def write_reminder(reminder: Reminder) -> int:
     recipients = set(reminder.recipient_ids) - already
     if not recipients:
         return 0
-    try:  # the insert is flushed inside write_notifications, so another run's rows can clash there too
-        rows = write_notifications(kind=reminder.kind, council_id=reminder.council_id, direct=recipients,
-                                   group_members=set(), importance=Importance.IMPORTANT,
-                                   group_id=reminder.group_id, payload=reminder.payload,
-                                   dedupe_key=reminder.key)
+    try:  # write_notifications inserts the rows at once, so another run's rows can clash there too
+        written = write_notifications(kind=reminder.kind, council_id=reminder.council_id, direct=recipients,
+                                      group_members=set(), importance=Importance.IMPORTANT,
+                                      group_id=reminder.group_id, payload=reminder.payload,
+                                      dedupe_key=reminder.key)
         db.session.commit()
     except IntegrityError:  # another run wrote it a moment ago
         db.session.rollback()
         return 0
-    return len(rows)
+    return written
 
 
 def send_reminders(at: datetime | None = None) -> int:

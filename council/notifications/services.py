@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, true, update
+from sqlalchemy import Select, func, insert, select, true, update
 
 from council import events
 from council.auth.permissions import administrators, require, rule
@@ -79,7 +79,7 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
                         importance: Importance | None, group_id: int | None,
                         event_id: int | None = None, payload: dict[str, Any] | None = None,
                         dedupe_key: str | None = None, transactional: bool = False,
-                        record_key: str | None = None, emailed: set[int] | None = None) -> list[Notification]:
+                        record_key: str | None = None, emailed: set[int] | None = None) -> int:
     """Add the in-app and e-mail rows for these people to the current transaction.
 
     Each person gets an entry in the app, and an e-mail now if they chose immediate e-mails (people on
@@ -91,14 +91,18 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
 
     With `emailed`, only those people are e-mailed now; the others who chose immediate e-mails get a
     row held for their day's round-up instead (notifications.roundup), so they still hear of it once.
+
+    The rows go in as one INSERT and the items brought up to date in one UPDATE (a report tells a whole
+    group: one object per row through the ORM's unit of work was two fifths of a report's cost).
+    Returns how many rows were added.
     """
     people = direct | group_members
     if not people:
-        return []
-    existing = {} if record_key is None or transactional else {
-        row.recipient_id: row for row in db.session.scalars(select(Notification).where(
+        return 0
+    existing = set() if record_key is None or transactional else set(db.session.scalars(
+        select(Notification.recipient_id).where(
             Notification.channel == Channel.IN_APP, Notification.dedupe_key == record_key,
-            Notification.recipient_id.in_(sorted(people))))}
+            Notification.recipient_id.in_(sorted(people)))))
     rows = db.session.execute(
         select(User.id, NotificationPreference.email_mode, GroupNotificationSetting.level)
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
@@ -109,38 +113,40 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
                # all they are sent: no tracker or meeting news to an address nobody has confirmed.
                true() if transactional else User.password_hash.is_not(None)))
     now = utcnow()
-    written: list[Notification] = []
+    written: list[dict[str, Any]] = []
+    refreshed: list[int] = []
     for user_id, mode, level in rows:
         if not transactional and not _hears(user_id in direct, level or GroupLevel.NORMAL, importance):
             continue
+        # Every row names the same columns, so that the rows go in as one statement.
         common = dict(council_id=council_id, recipient_id=user_id, event_id=event_id,
                       group_id=group_id, kind=kind, payload=payload or {}, dedupe_key=dedupe_key,
-                      created_at=now)
+                      created_at=now, sent_at=None, next_attempt_at=None)
         if user_id in existing:
-            _bring_up_to_date(existing[user_id], kind=kind, event_id=event_id, group_id=group_id,
-                              payload=payload or {}, at=now)
+            refreshed.append(user_id)
         elif not transactional:
-            written.append(Notification(channel=Channel.IN_APP, state=DeliveryState.SENT, sent_at=now,
-                                        **{**common, "dedupe_key": dedupe_key or record_key}))
+            written.append({**common, "channel": Channel.IN_APP, "state": DeliveryState.SENT, "sent_at": now,
+                            "dedupe_key": dedupe_key or record_key})
         if _EMAILS.get() and (transactional or (mode or EmailMode.IMMEDIATE) == EmailMode.IMMEDIATE):
             if transactional or emailed is None or user_id in emailed:
-                written.append(Notification(channel=Channel.EMAIL, state=DeliveryState.PENDING,
-                                            next_attempt_at=now, **common))
+                written.append({**common, "channel": Channel.EMAIL, "state": DeliveryState.PENDING,
+                                "next_attempt_at": now})
             else:
-                written.append(Notification(channel=Channel.ROUNDUP, state=DeliveryState.PENDING, **common))
-    if written:
-        db.session.add_all(written)
-        db.session.flush()
-        deliver_after_commit(row.id for row in written if row.channel == Channel.EMAIL)
-    return written
-
-
-def _bring_up_to_date(row: Notification, *, kind: str, event_id: int | None, group_id: int | None,
-                      payload: dict[str, Any], at: Any) -> None:
-    """The record's item says what happened last, at the top of the list, unread and not done."""
-    row.kind, row.event_id, row.group_id, row.payload = kind, event_id, group_id, payload
-    row.created_at = row.sent_at = at
-    row.read_at = row.done_at = None
+                written.append({**common, "channel": Channel.ROUNDUP, "state": DeliveryState.PENDING})
+    if refreshed:
+        # The record's item says what happened last, at the top of the list, unread and not done.
+        db.session.execute(update(Notification).where(
+            Notification.channel == Channel.IN_APP, Notification.dedupe_key == record_key,
+            Notification.recipient_id.in_(refreshed)).values(
+            kind=kind, event_id=event_id, group_id=group_id, payload=payload or {}, created_at=now,
+            sent_at=now, read_at=None, done_at=None))
+    if not written:
+        return 0
+    added = db.session.execute(
+        insert(Notification).returning(Notification.id, Notification.channel, sort_by_parameter_order=True),
+        written).all()
+    deliver_after_commit(row_id for row_id, channel in added if channel == Channel.EMAIL)
+    return len(added)
 
 
 def complete_requests(key: str, *, recipient_id: int | None = None) -> int:
@@ -372,13 +378,12 @@ def settle_requests(event: Event) -> None:
     asks, everyone = settled
     subject = f"{event.subject_type}:{event.subject_id}"
     if asks == REMINDERS:
-        for reminder in REMINDER_KINDS:
-            db.session.execute(
-                update(Notification).where(Notification.channel == Channel.IN_APP,
-                                           Notification.kind == reminder,
-                                           Notification.dedupe_key.like(f"{subject}:%"),
-                                           Notification.done_at.is_(None))
-                .values(done_at=utcnow(), read_at=func.coalesce(Notification.read_at, utcnow()))
-                .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Notification).where(Notification.channel == Channel.IN_APP,
+                                       Notification.kind.in_(REMINDER_KINDS),
+                                       Notification.dedupe_key.like(f"{subject}:%"),
+                                       Notification.done_at.is_(None))
+            .values(done_at=utcnow(), read_at=func.coalesce(Notification.read_at, utcnow()))
+            .execution_options(synchronize_session=False))
         return
     complete_requests(f"{subject}:asks:{asks}", recipient_id=None if everyone else event.actor_id)

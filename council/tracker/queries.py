@@ -377,16 +377,25 @@ class NewestFirst:
 
 def newest_first(query: Select[Any], per_page: int, page: int | None) -> NewestFirst:
     """Page `page` of `query` (ordered newest first; past the last page, the last). Most records fit on
-    one page: their rows are read with one query, and the rows are counted only when there are more."""
+    one page: their rows are read with one query, and the rows are counted only when there are more.
+    Page 1, the one a record's page opens on, is read once however many pages there are."""
     if (page or 1) <= 1:
-        rows = list(db.session.scalars(query.limit(per_page + 1)))
+        rows = _rows(query.limit(per_page + 1))
         if len(rows) <= per_page:
             return NewestFirst(rows, 1, 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(-(-total // per_page), 1)
-    shown = min(max(page or 1, 1), pages)
-    return NewestFirst(list(db.session.scalars(query.offset((shown - 1) * per_page).limit(per_page))),
-                       shown, pages)
+    if (page or 1) <= 1:
+        return NewestFirst(rows[:per_page], 1, pages)
+    shown = min(page or 1, pages)
+    return NewestFirst(_rows(query.offset((shown - 1) * per_page).limit(per_page)), shown, pages)
+
+
+def _rows(query: Select[Any]) -> list[Any]:
+    """The query's entities, or its rows when it selects more than one thing; each once (a collection
+    read with joinedload repeats its parent's row)."""
+    result = db.session.execute(query).unique()
+    return list(result.scalars() if len(query.column_descriptions) == 1 else result)
 
 
 @dataclass
@@ -397,16 +406,16 @@ class HistoryEntry:
 
 
 def history_of(subject_type: str, subject_id: int, page: int | None = None) -> NewestFirst:
-    """A page of a record's events, newest first, with the names of who acted and of owners mentioned."""
-    events = newest_first(history_query(subject_type, subject_id), HISTORY_PER_PAGE, page)
-    ids = {e.actor_id for e in events.items if e.actor_id}
-    for event in events.items:
-        if event.kind == TrackerEvent.COMMITMENT_OWNER_CHANGED:
-            ids.update(value for value in (event.payload.get("from"), event.payload.get("to")) if value)
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) \
-        if ids else {}
-    events.items = [HistoryEntry(event, names.get(event.actor_id) if event.actor_id else None, names)
-                    for event in events.items]
+    """A page of a record's events, newest first, with the names of who acted (read with them) and of
+    owners mentioned."""
+    events = newest_first(history_query(subject_type, subject_id)
+                          .outerjoin(User, User.id == Event.actor_id).add_columns(User.name),
+                          HISTORY_PER_PAGE, page)
+    mentioned = {value for event, _ in events.items if event.kind == TrackerEvent.COMMITMENT_OWNER_CHANGED
+                 for value in (event.payload.get("from"), event.payload.get("to")) if value}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(mentioned))).all()) \
+        if mentioned else {}
+    events.items = [HistoryEntry(event, actor_name, names) for event, actor_name in events.items]
     return events
 
 
@@ -419,7 +428,7 @@ COMMITMENT_PAGE_LOADS = (joinedload(Commitment.recommendation), joinedload(Commi
 def progress_reports(commitment_id: int, page: int | None = None) -> NewestFirst:
     """A page of a commitment's progress reports, newest first, with their evidence and authors."""
     return newest_first(select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment_id)
-                        .options(selectinload(ProgressUpdate.evidence), joinedload(ProgressUpdate.author))
+                        .options(joinedload(ProgressUpdate.evidence), joinedload(ProgressUpdate.author))
                         .order_by(ProgressUpdate.id.desc()), REPORTS_PER_PAGE, page)
 
 

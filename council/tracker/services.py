@@ -428,7 +428,7 @@ def report_progress(actor: User, commitment: Commitment, *, progress: Any,
     conflicts.flush()
     events.record(TrackerEvent.COMMITMENT_PROGRESS_REPORTED, commitment, actor, **_commitment_payload(
         commitment, previous_progress=update.previous_progress, update_id=update.id,
-        note=text[:300], evidence=len(update.evidence)))
+        note=text[:300], evidence=len(checked_links) + len(uploads)))  # all of them, or an error above
     if target is not None:
         # The report's id tells notifications that this status change is a report's (who hears of it).
         _set_status(actor, commitment, target,

@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council import spreadsheets
 from council.auth.permissions import any_co_chairs, can, only, require, secretaries
@@ -490,7 +490,9 @@ def commitment(commitment_id: int) -> str:
 
 @bp.post("/commitments/<int:commitment_id>/progress")
 def report_progress(commitment_id: int) -> Any:
-    record = get_in_council(Commitment, commitment_id, current_user.council_id)
+    # The recommendation's title goes into the report's event: read with the commitment.
+    record = get_in_council(Commitment, commitment_id, current_user.council_id,
+                            joinedload(Commitment.recommendation))
     require(current_user, "commitment.report", record)
     form = ProgressForm()
     return submit_form(form, lambda: _commitment_page(record, progress_form=form),
@@ -499,7 +501,7 @@ def report_progress(commitment_id: int) -> Any:
                        status=form.status.data or None, note=form.note.data,
                        files=[f for f in form.files.data or [] if f and f.filename],
                        links=(form.links.data or "").splitlines()),
-                   _("Progress reported."), lambda saved: url_for(".commitment", commitment_id=record.id))
+                   _("Progress reported."), lambda saved: url_for(".commitment", commitment_id=commitment_id))
 
 
 def _verification(commitment_id: int, act: Callable[[Commitment, str | None], Any], done: str) -> Any:
@@ -507,7 +509,7 @@ def _verification(commitment_id: int, act: Callable[[Commitment, str | None], An
     form = VerificationForm()
     return submit_form(form, lambda: _commitment_page(record, verification_form=form),
                    lambda: act(record, form.comment.data), done,
-                   lambda saved: url_for(".commitment", commitment_id=record.id))
+                   lambda saved: url_for(".commitment", commitment_id=commitment_id))
 
 
 @bp.post("/commitments/<int:commitment_id>/verify")
