@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, insert, select, true, update
+from sqlalchemy import Select, false, func, insert, select, true, update
 
 from council import events
 from council.auth.permissions import administrators, require, rule
@@ -99,12 +99,11 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
     people = direct | group_members
     if not people:
         return 0
-    existing = set() if record_key is None or transactional else set(db.session.scalars(
-        select(Notification.recipient_id).where(
-            Notification.channel == Channel.IN_APP, Notification.dedupe_key == record_key,
-            Notification.recipient_id.in_(sorted(people)))))
-    rows = db.session.execute(
-        select(User.id, NotificationPreference.email_mode, GroupNotificationSetting.level)
+    keyed = record_key is not None and not transactional
+    query = (
+        select(User.id, NotificationPreference.email_mode, GroupNotificationSetting.level,
+               # whether the person has the record's item already (one at most: the unique key)
+               Notification.id.is_not(None) if keyed else false())
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
         .outerjoin(GroupNotificationSetting, (GroupNotificationSetting.user_id == User.id)
                    & (GroupNotificationSetting.group_id == group_id))
@@ -112,17 +111,21 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
                # Until someone accepts their invitation (and so has a password), the invitation is
                # all they are sent: no tracker or meeting news to an address nobody has confirmed.
                true() if transactional else User.password_hash.is_not(None)))
+    if keyed:
+        query = query.outerjoin(Notification, (Notification.recipient_id == User.id)
+                                & (Notification.channel == Channel.IN_APP)
+                                & (Notification.dedupe_key == record_key))
     now = utcnow()
     written: list[dict[str, Any]] = []
     refreshed: list[int] = []
-    for user_id, mode, level in rows:
+    for user_id, mode, level, has_item in db.session.execute(query):
         if not transactional and not _hears(user_id in direct, level or GroupLevel.NORMAL, importance):
             continue
         # Every row names the same columns, so that the rows go in as one statement.
         common = dict(council_id=council_id, recipient_id=user_id, event_id=event_id,
                       group_id=group_id, kind=kind, payload=payload or {}, dedupe_key=dedupe_key,
                       created_at=now, sent_at=None, next_attempt_at=None)
-        if user_id in existing:
+        if has_item:
             refreshed.append(user_id)
         elif not transactional:
             written.append({**common, "channel": Channel.IN_APP, "state": DeliveryState.SENT, "sent_at": now,

@@ -71,8 +71,9 @@ def test_the_older_pages_of_reports_and_history_still_open(client, auth, world, 
 
 def test_a_progress_report_reads_nothing_it_already_has(client, auth, world, tracker):
     """The report's form: its commitment read with the recommendation (whose title goes into the event),
-    no read of the new report's evidence or status back, the reminders to report settled in one
-    statement, and the redirect written without reading the commitment again after the commit."""
+    no read of the new report's evidence or status back, the people's existing items read with their
+    choices, the reminders to report settled in one statement, and the redirect written without reading
+    the commitment again after the commit."""
     from council.events import Event
     from council.notifications.models import Channel, Notification
 
@@ -89,6 +90,8 @@ def test_a_progress_report_reads_nothing_it_already_has(client, auth, world, tra
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert not [s for s in reads if re.search(r"FROM (recommendation|evidence|progress_update)\b", s)], reads
     assert len([s for s in reads if re.search(r"FROM commitment\b", s)]) == 1, reads
+    # Who has the commitment's item of the day already is read with everyone's choices.
+    assert not [s for s in reads if re.search(r"FROM notification\b", s)], reads
     assert len([s for s in statements if s.startswith("UPDATE notification") and "LIKE" in s]) == 1
     db.session.expire_all()
     reported = db.session.scalars(select(Event).where(Event.subject_id == tracker.kz.id)
