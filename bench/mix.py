@@ -10,7 +10,8 @@ Each round the reporter reports progress on one of their commitments, the reader
 other round (in the load run a client's own reports are a few of many), then the reader asks for each
 page of the load run's mix once. Figures are the median CPU time (`time.process_time()`, this process
 only: PostgreSQL's and Redis's work is not in them) over the rounds, after three rounds to warm up. The
-mix is the average over the pages weighted as bench/load.py chooses them (reports left out).
+mix is the average over the pages weighted as bench/load.py chooses them (reports left out). Beside
+them, the median number of SQL statements each request ran: a count the machine's speed does not move.
 --without-reports stops the reports once the warm-up is over, so every page finds what it keeps in the
 cache: the floor that caching alone could bring the pages down to.
 
@@ -37,7 +38,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from bench import trivial
@@ -45,6 +46,7 @@ from bench.generate import BENCH_SECRET_KEY, PASSWORD, generate, sign_in
 from bench.load import WEIGHTS
 from bench.run import database_url, ensure_database, has_volume
 from council import create_app
+from council.extensions import db
 
 T = TypeVar("T")
 WARM_UP = 3  # rounds before the measured ones: templates compiled, caches filled
@@ -105,8 +107,11 @@ def _members(url: str) -> list[tuple[int, str, int, list[int], int]]:
 
 
 def measure(url: str, rounds: int, redis_url: str | None,
-            profiles: dict[str, cProfile.Profile] | None = None, reports: bool = True) -> dict[str, float]:
-    """Median CPU milliseconds per request kind, "trivial signed-in page" included. With `profiles`, each
+            profiles: dict[str, cProfile.Profile] | None = None, reports: bool = True,
+            statements: dict[str, int] | None = None) -> dict[str, float]:
+    """Median CPU milliseconds per request kind, "trivial signed-in page" included. With `statements`,
+    the median number of SQL statements each kind ran is put there (a count the machine's speed does
+    not move, unlike the milliseconds). With `profiles`, each
     page's measured requests are profiled into its own profile there (wall-clock, so time spent
     waiting for PostgreSQL shows; the times then include the profiler's own cost). Without `reports`,
     nobody reports once the warm-up is over: every page finds what it keeps in the cache, the floor
@@ -122,6 +127,13 @@ def measure(url: str, rounds: int, redis_url: str | None,
         import redis
 
         redis.Redis.from_url(redis_url).flushdb()
+    ran = [0]  # statements run so far (a counter: a list of them would cost the measured pages time)
+
+    def count(*_arguments: Any) -> None:
+        ran[0] += 1
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
     reader, reporter = app.test_client(), app.test_client()
     if not (sign_in(reader, email, PASSWORD) and sign_in(reporter, reporter_email, PASSWORD)):
         raise SystemExit("could not sign the two members in")
@@ -145,6 +157,7 @@ def measure(url: str, rounds: int, redis_url: str | None,
         "commitment page": lambda: f"/tracker/commitments/{shown[0]}",
     }
     times: dict[str, list[float]] = {kind: [] for kind in [*pages, "progress report (POST)"]}
+    counts: dict[str, list[int]] = {kind: [] for kind in times}
 
     def profile_of(kind: str) -> cProfile.Profile | None:
         return profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
@@ -155,15 +168,22 @@ def measure(url: str, rounds: int, redis_url: str | None,
             report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
         if reporting and number % 2 == 0:
+            before = ran[0]
             _, spent = timed(lambda: report(reader, shown[0]), profile_of("progress report (POST)"))
             times["progress report (POST)"].append(spent)
+            counts["progress report (POST)"].append(ran[0] - before)
         for kind, path in pages.items():
             measured = number >= WARM_UP
+            before = ran[0]
             answer, spent = timed(partial(reader.get, path()), profile_of(kind) if measured else None)
             if answer.status_code != 200:
                 raise SystemExit(f"{kind}: {answer.status_code}")
             if measured:
                 times[kind].append(spent)
+                counts[kind].append(ran[0] - before)
+    if statements is not None:
+        statements.update({kind: round(statistics.median(values))
+                           for kind, values in counts.items() if values})
     return {kind: statistics.median(values) * 1000 for kind, values in times.items() if values}
 
 
@@ -179,14 +199,16 @@ def timed(action: Callable[[], T], profile: cProfile.Profile | None) -> tuple[T,
             profile.disable()
 
 
-def table(figures: dict[str, float], title: str) -> str:
+def table(figures: dict[str, float], title: str, statements: dict[str, int] | None = None) -> str:
+    statements = statements or {}
     trivial_ms = figures["trivial signed-in page"]
     weighted = sum(figures[kind] * weight for kind, weight in PAGE_WEIGHTS.items())
     mix = weighted / sum(PAGE_WEIGHTS.values())
-    lines = [f"### {title}", "", "| request | CPU ms | × trivial | weight |", "|---|---:|---:|---:|"]
-    lines += [f"| {kind} | {ms:.1f} | {ms / trivial_ms:.2f} | {PAGE_WEIGHTS.get(kind, '')} |"
-              for kind, ms in figures.items()]
-    lines.append(f"| **the mix, per page** | **{mix:.1f}** | **{mix / trivial_ms:.2f}** | |")
+    lines = [f"### {title}", "", "| request | CPU ms | × trivial | weight | statements |",
+             "|---|---:|---:|---:|---:|"]
+    lines += [f"| {kind} | {ms:.1f} | {ms / trivial_ms:.2f} | {PAGE_WEIGHTS.get(kind, '')} "
+              f"| {statements.get(kind, '')} |" for kind, ms in figures.items()]
+    lines.append(f"| **the mix, per page** | **{mix:.1f}** | **{mix / trivial_ms:.2f}** | | |")
     return "\n".join(lines)
 
 
@@ -207,11 +229,14 @@ def main() -> None:
     if not has_volume(url, options.size):
         print(f"[{options.backend} {options.size}] generating", file=sys.stderr, flush=True)
         generate(url, options.size, echo=False)
+    statements: dict[str, int] = {}
     with copy_of(url) as copy:
-        figures = measure(copy, options.rounds, options.redis, profiles, reports=not options.without_reports)
-    print(table(figures, f"{options.backend}, {options.size}, {options.rounds} rounds, "
-                         f"cache {'Redis' if options.redis else 'in-process'}"
-                         f"{', no reports after the warm-up' if options.without_reports else ''}"))
+        figures = measure(copy, options.rounds, options.redis, profiles, reports=not options.without_reports,
+                          statements=statements)
+    title = (f"{options.backend}, {options.size}, {options.rounds} rounds, "
+             f"cache {'Redis' if options.redis else 'in-process'}"
+             f"{', no reports after the warm-up' if options.without_reports else ''}")
+    print(table(figures, title, statements))
     if options.profile and profiles:
         options.profile.mkdir(parents=True, exist_ok=True)
         for kind, profile in profiles.items():

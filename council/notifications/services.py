@@ -145,9 +145,12 @@ def write_notifications(*, kind: str, council_id: int, direct: set[int], group_m
             sent_at=now, read_at=None, done_at=None))
     if not written:
         return 0
-    added = db.session.execute(
-        insert(Notification).returning(Notification.id, Notification.channel, sort_by_parameter_order=True),
-        written).all()
+    # Every row's NULLs written as such, so that all rows have the same columns and go in together (the
+    # ORM would leave a None out and start another INSERT at each row of another shape), and RETURNING
+    # in whatever order they went in (each row says its channel; asked for their own order, SQLite
+    # inserts them one statement at a time).
+    added = db.session.execute(insert(Notification).returning(Notification.id, Notification.channel),
+                               written, execution_options={"render_nulls": True}).all()
     deliver_after_commit(row_id for row_id, channel in added if channel == Channel.EMAIL)
     return len(added)
 

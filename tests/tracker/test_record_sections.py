@@ -93,6 +93,8 @@ def test_a_progress_report_reads_nothing_it_already_has(client, auth, world, tra
     # Who has the commitment's item of the day already is read with everyone's choices.
     assert not [s for s in reads if re.search(r"FROM notification\b", s)], reads
     assert len([s for s in statements if s.startswith("UPDATE notification") and "LIKE" in s]) == 1
+    # The group's in-app and e-mail rows go in as one statement.
+    assert len([s for s in statements if s.startswith("INSERT INTO notification")]) == 1, statements
     db.session.expire_all()
     reported = db.session.scalars(select(Event).where(Event.subject_id == tracker.kz.id)
                                   .order_by(Event.id.desc())).first()
