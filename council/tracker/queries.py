@@ -379,13 +379,14 @@ def newest_first(query: Select[Any], per_page: int, page: int | None) -> NewestF
     """Page `page` of `query` (ordered newest first; past the last page, the last). Most records fit on
     one page: their rows are read with one query, and the rows are counted only when there are more.
     Page 1, the one a record's page opens on, is read once however many pages there are."""
-    if (page or 1) <= 1:
+    first = (page or 1) <= 1
+    if first:
         rows = _rows(query.limit(per_page + 1))
         if len(rows) <= per_page:
             return NewestFirst(rows, 1, 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(-(-total // per_page), 1)
-    if (page or 1) <= 1:
+    if first:
         return NewestFirst(rows[:per_page], 1, pages)
     shown = min(page or 1, pages)
     return NewestFirst(_rows(query.offset((shown - 1) * per_page).limit(per_page)), shown, pages)
