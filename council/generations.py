@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,7 @@ K = TypeVar("K")
 T = TypeVar("T")
 EVERY_COUNCIL = "all"  # moved by a change that belongs to no council: every value depends on it
 _STALE = "generations_stale"  # session.info: the parts this transaction's events move on
+_READ = "generations_read"  # flask.g: the generations this request has read
 
 
 def _key(part: str) -> str:
@@ -60,21 +61,44 @@ def safely(action: Callable[[], Any], default: Any = None) -> Any:
 
 
 def current(parts: Sequence[str]) -> list[str] | None:
-    """The generation of each part; None when the cache fails (nothing can then be known current)."""
+    """The generation of each part; None when the cache fails (nothing can then be known current).
+
+    Within a request each part is read once (`_read_this_request`): a dashboard asks for the council's
+    own parts with every block it shows, and each read is a round trip to Redis."""
+    known = _read_this_request()
+    wanted = [part for part in dict.fromkeys(parts) if part not in known]
+    if wanted:
+        read = safely(lambda: _read(wanted))
+        if read is None:
+            return None
+        known.update(zip(wanted, read, strict=True))
+    return [known[part] for part in parts]
+
+
+def _read(parts: list[str]) -> list[str] | None:
     keys = [_key(part) for part in parts]
+    found = cache.get_many(*keys)
+    unknown = [key for key, generation in zip(keys, found, strict=True) if not generation]
+    if not unknown:
+        return list(found)
+    for key in unknown:  # add, not set: another process may be giving it one at the same moment
+        cache.add(key, uuid.uuid4().hex, timeout=0)
+    given = dict(zip(unknown, cache.get_many(*unknown), strict=True))
+    generations = [generation or given[key] for key, generation in zip(keys, found, strict=True)]
+    return generations if all(generations) else None
 
-    def read() -> list[str] | None:
-        found = cache.get_many(*keys)
-        unknown = [key for key, generation in zip(keys, found, strict=True) if not generation]
-        if not unknown:
-            return list(found)
-        for key in unknown:  # add, not set: another process may be giving it one at the same moment
-            cache.add(key, uuid.uuid4().hex, timeout=0)
-        given = dict(zip(unknown, cache.get_many(*unknown), strict=True))
-        generations = [generation or given[key] for key, generation in zip(keys, found, strict=True)]
-        return generations if all(generations) else None
 
-    return safely(read)
+def _read_this_request() -> dict[str, str]:
+    """The generations this request has read, by part; a fresh dict outside a request (a task, a
+    command: they may run long, and must see the moves of others).
+
+    Serving a value at a generation read earlier in the same request is as safe as at one read just
+    now: a value is only ever kept with generations read before the data it was built from, so one built
+    later in the request is at worst kept as older than it is, and built again. A commit of the request's
+    own forgets them (`_committed`): what it moved must not be served as it was before."""
+    if not has_request_context():
+        return {}
+    return g.setdefault(_READ, {})
 
 
 class Local:
@@ -177,6 +201,8 @@ def _committed(session: Session) -> None:
     parts = session.info.pop(_STALE, None)
     if not parts or not current_app:
         return
+    if has_request_context():
+        g.pop(_READ, None)
     safely(lambda: cache.set_many({_key(part): uuid.uuid4().hex for part in parts}, timeout=0))
 
 

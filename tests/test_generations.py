@@ -58,3 +58,50 @@ def test_a_cache_that_fails_builds_every_time(make_app):
                   CACHE_OPTIONS={"socket_timeout": 0.2, "socket_connect_timeout": 0.2}).app_context():
         assert keep("first") == "first"
         assert keep("second") == "second"
+
+
+def counting_generation_reads(monkeypatch: Any) -> list[list[str]]:
+    """The parts each round trip for generations asks the cache for."""
+    reads: list[list[str]] = []
+    read = generations._read
+
+    def counting(parts: list[str]) -> Any:
+        reads.append(parts)
+        return read(parts)
+
+    monkeypatch.setattr(generations, "_read", counting)
+    return reads
+
+
+def test_a_request_reads_each_part_s_generation_once(make_app, monkeypatch):
+    """A dashboard asks for the council's parts with every block: one round trip per part a request
+    has not read yet, not one per block."""
+    app = make_app(CACHE_TYPE="SimpleCache")
+    reads = counting_generation_reads(monkeypatch)
+    with app.test_request_context():
+        assert keep("first") == "first"
+        assert keep("second") == "first"
+        assert generations.current(["1", "1:filters"]) is not None
+    assert [sorted(parts) for parts in reads] == [sorted(PARTS), ["1:filters"]]
+    with app.test_request_context():  # the next request reads them again: others may have moved them
+        keep("third")
+    assert [sorted(parts) for parts in reads[2:]] == [sorted(PARTS)]
+
+
+def test_a_request_s_own_commit_is_seen_by_what_it_reads_next(make_app):
+    """A request that changes a part (a form saved, then a page shown) builds what depends on it anew."""
+    with make_app(CACHE_TYPE="SimpleCache").test_request_context():
+        assert keep("before") == "before"
+        generations.mark_stale(["1:group:7"])
+        db.session.commit()
+        assert keep("after") == "after"
+
+
+def test_a_move_by_another_process_is_seen_by_the_next_request(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache")
+    with app.test_request_context():
+        assert keep("before") == "before"
+        cache.set("dashboard-generation:1:group:7", "moved elsewhere", timeout=0)  # another process's commit
+        assert keep("same request") == "before"  # as read at the request's start
+    with app.test_request_context():
+        assert keep("next request") == "next request"

@@ -16,10 +16,12 @@ blocks are. The cache failing only means computing every group's slice, in one s
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
+from sqlalchemy import BigInteger, case, cast, func, literal, null, select, union_all
 
 from council import generations
 from council.dashboard.figures import CommitmentFigures, OrganisationRow, Scope, Tally, cells_query
@@ -49,24 +51,20 @@ def commitment_figures(scope: Scope, today: date, group_ids: Iterable[int], *,
     groups = [scope.group_id] if scope.group_id is not None else list(group_ids)
     slices = _slices(scope.council_id, groups, today)
     figures = CommitmentFigures()
-    merged: dict[int, list[int]] = {}
     for group_id in groups:
-        sides, by_organisation = slices[group_id]
-        for (country, status), (total, progress, overdue, due_soon) in sides.items():
+        for (country, status), (total, progress, overdue, due_soon) in slices[group_id][0].items():
             values = (status, total, progress, overdue, due_soon)
             figures.total.add(*values)
             figures.by_group.setdefault(group_id, Tally()).add(*values)
             figures.by_country.setdefault(country, Tally()).add(*values)
             figures.by_group_country.setdefault((group_id, country), Tally()).add(*values)
-        for organisation_id, counts in by_organisation.items():
-            sums = merged.setdefault(organisation_id, [0] * 6)
-            for index, count in enumerate(counts):
-                sums[index] += count
+    merged = _organisations_summed([slices[group_id][1] for group_id in groups])
     if organisations:
         figures.organisation_count = len(merged)
     if organisations and merged:
         # The most overdue first, then the most commitments, as the one-pass query orders them.
-        top = sorted(merged.items(), key=lambda item: (-item[1][1], -item[1][0], item[0]))[:organisations]
+        top = heapq.nsmallest(organisations, merged.items(),
+                              key=lambda item: (-item[1][1], -item[1][0], item[0]))
         named = {organisation.id: organisation for organisation in db.session.scalars(
             select(Organisation).where(Organisation.id.in_([organisation_id for organisation_id, _ in top])))}
         figures.organisations = [
@@ -74,6 +72,23 @@ def commitment_figures(scope: Scope, today: date, group_ids: Iterable[int], *,
                             average_progress(progress, counted))
             for organisation_id, (total, overdue, due_soon, done, progress, counted) in top]
     return figures
+
+
+def _organisations_summed(parts: list[Organisations]) -> Organisations:
+    """The groups' figures per organisation added up. A council's dashboard adds up a few hundred
+    organisations of each group at every view after a report: written out, not looped over per figure
+    (a third of the time)."""
+    if len(parts) == 1:
+        return parts[0]
+    summed: Organisations = {}
+    found = summed.get
+    for part in parts:
+        for organisation_id, (total, overdue, due_soon, done, progress, counted) in part.items():
+            sums = found(organisation_id)
+            summed[organisation_id] = (total, overdue, due_soon, done, progress, counted) if sums is None \
+                else (sums[0] + total, sums[1] + overdue, sums[2] + due_soon, sums[3] + done,
+                      sums[4] + progress, sums[5] + counted)
+    return summed
 
 
 def _slot(council_id: int, group_id: int, today: date) -> str:
@@ -93,26 +108,31 @@ def _compute(council_id: int, group_ids: list[int], today: date) -> dict[int, Sl
     country and status and by organisation in the same statement."""
     cells = cells_query(Scope(council_id), today, group_ids)
     counted = cells.c.status != CommitmentStatus.CANCELLED
-    no_number = cast(null(), Integer)
+    no_number = cast(null(), BigInteger)
     by_side = (select(literal("side"), cells.c.group_id, null(), Organisation.country_code, cells.c.status,
-                      func.sum(cells.c.total), func.sum(cells.c.progress_sum), func.sum(cells.c.overdue),
-                      func.sum(cells.c.due_soon), no_number, no_number)
+                      _sum(cells.c.total), _sum(cells.c.progress_sum), _sum(cells.c.overdue),
+                      _sum(cells.c.due_soon), no_number, no_number)
                .join(Organisation, Organisation.id == cells.c.organisation_id)
                .group_by(cells.c.group_id, Organisation.country_code, cells.c.status))
     by_organisation = (select(
         literal("organisation"), cells.c.group_id, cells.c.organisation_id, null(), null(),
-        func.sum(cells.c.total), func.sum(case((counted, cells.c.progress_sum), else_=0)),
-        func.sum(cells.c.overdue), func.sum(cells.c.due_soon),
-        func.sum(case((cells.c.status == CommitmentStatus.VERIFIED, cells.c.total), else_=0)),
-        func.sum(case((counted, cells.c.total), else_=0)))
+        _sum(cells.c.total), _sum(case((counted, cells.c.progress_sum), else_=0)),
+        _sum(cells.c.overdue), _sum(cells.c.due_soon),
+        _sum(case((cells.c.status == CommitmentStatus.VERIFIED, cells.c.total), else_=0)),
+        _sum(case((counted, cells.c.total), else_=0)))
         .group_by(cells.c.group_id, cells.c.organisation_id))
     slices: dict[int, Slice] = {group: ({}, {}) for group in group_ids}
+    # All rows at once (a group has a few hundred): read one by one, they cost a third more.
     for kind, group, organisation, country, status, total, progress, overdue, due_soon, done, \
-            in_average in db.session.execute(union_all(by_side, by_organisation)):
+            in_average in db.session.execute(union_all(by_side, by_organisation)).all():
         sides, organisations = slices[group]
         if kind == "side":
-            sides[(country, str(status))] = (int(total), int(progress), int(overdue), int(due_soon))
+            sides[(country, str(status))] = (total, progress, overdue, due_soon)
         else:
-            organisations[organisation] = (int(total), int(overdue), int(due_soon), int(done),
-                                           int(progress), int(in_average))
+            organisations[organisation] = (total, overdue, due_soon, done, progress, in_average)
     return slices
+
+
+def _sum(value: Any) -> Any:
+    """SUM as a whole number: PostgreSQL sums a bigint count into a numeric, which arrives as a Decimal."""
+    return cast(func.sum(value), BigInteger)
