@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from council import events
@@ -382,7 +382,6 @@ def mentionable(council_id: int) -> ColumnElement[bool]:
     return and_(User.council_id == council_id, User.active.is_(True), User.role != PlatformRole.ADMIN)
 
 
-MAX_SUGGESTED = 12  # people of the record offered before any search
 MAX_FOUND = 20  # people a search offers: enough to pick from, few enough to read
 MIN_SEARCH = 2
 MAX_SEARCH = 100
@@ -390,22 +389,6 @@ MAX_SEARCH = 100
 
 def _people(query: Select[Any]) -> list[User]:
     return list(db.session.scalars(query.options(joinedload(User.organisation))))
-
-
-def suggested_people(ref: RecordRef, reader: User, limit: int = MAX_SUGGESTED) -> list[User]:
-    """The few people a comment on the record most likely names, most concerned first (the record's
-    `concerned` people; never the reader): what the @ picker offers before any search, in one query
-    with their organisations (never the whole council: a record page stays cheap however large it is).
-    Each kind of concerned people is found by its own index and the few found are ranked: one condition
-    of several, each on another column, had the database read every person of the council."""
-    concerned = ref.concerned()
-    rank = case(*((condition, number) for number, condition in enumerate(concerned)),
-                else_=len(concerned))
-    candidates = union_all(*(select(User.id).where(User.council_id == ref.council_id, condition)
-                             for condition in concerned))
-    return _people(select(User).where(User.id.in_(candidates), mentionable(ref.council_id),
-                                      User.id != reader.id)
-                   .order_by(rank, User.name, User.id).limit(limit))
 
 
 def chosen_people(council_id: int, ids: Iterable[Any]) -> list[User]:

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from council.auth.permissions import can, require
-from council.conversations import services
+from council.conversations import services, suggestions
 from council.conversations.forms import ActionForm, CommentForm, EditForm, HideForm, QuestionForm
 from council.conversations.models import Comment, RecordType
 from council.conversations.records import RecordRef, find, ref_of
@@ -54,7 +54,7 @@ class Mentionable:
     detail: str
 
 
-def _mentionable(people: Iterable[User]) -> list[Mentionable]:
+def _mentionable(people: Iterable[User | suggestions.PersonCard]) -> list[Mentionable]:
     shown = []
     for person in people:
         parts = [person.position or ""]
@@ -68,9 +68,11 @@ def _mentionable(people: Iterable[User]) -> list[Mentionable]:
 def _picker(form: CommentForm, ref: RecordRef, found: list[User] | None = None) -> None:
     """The @ picker's checkboxes: the people already ticked (a form shown again), those a search found,
     then the few the record concerns; never the whole council (anyone else is a search away)."""
-    people: dict[int, User] = {}
-    for person in [*services.chosen_people(ref.council_id, form.mentions.data or []), *(found or []),
-                   *services.suggested_people(ref, current_user)]:
+    people: dict[int, User | suggestions.PersonCard] = {}
+    everyone: list[User | suggestions.PersonCard] = [
+        *services.chosen_people(ref.council_id, form.mentions.data or []), *(found or []),
+        *suggestions.suggested_people(ref, current_user)]
+    for person in everyone:
         people.setdefault(person.id, person)
     form.people = _mentionable(people.values())
     form.mentions.choices = [option(person.id, person.name) for person in form.people]

@@ -230,3 +230,77 @@ def test_people_are_found_by_position_after_it_changes(world):
     db.session.flush()
     assert "главный специалист" in world.member.search_text
     assert world.member.search_text.endswith("member@example.org")
+
+
+def test_the_records_people_are_kept_for_every_reader_until_the_record_or_the_council_changes(
+        cached, world, scene, monkeypatch):
+    """The picker's list is read once per record and served to every reader (each without themselves),
+    and is read again after a change of who answers for the record, of its counterpart, or of a person."""
+    from council.conversations import suggestions
+    from council.directory.models import User
+    from council.directory.services import update_profile
+    from council.tracker.models import Commitment
+    from council.tracker.services import update_commitment
+
+    reads: list[int] = []
+    concerned = suggestions._concerned_people
+    monkeypatch.setattr(suggestions, "_concerned_people", lambda ref, limit: reads.append(ref.id) or
+                        concerned(ref, limit))
+    address = f"/tracker/commitments/{scene.kz_commitment.id}"
+    newcomer = UserFactory(organisation=world.tm_org, name="Aýna Newcomer")
+    db.session.commit()
+    chair, owner = cached(world.tm_chair), cached(world.member)
+
+    offered_to_chair = _offered(page_text(chair.get(address)))
+    offered_to_owner = _offered(page_text(owner.get(address)))
+    assert reads == [scene.kz_commitment.id]  # the second reader's list came from the cache
+    assert world.member.id in offered_to_chair and world.member.id not in offered_to_owner
+    assert world.tm_chair.id in offered_to_owner and world.tm_chair.id not in offered_to_chair
+    assert world.tm_member.id in offered_to_chair  # the counterpart's owner
+    reported = owner.post(f"{address}/progress", data={"progress": "30", "status": "", "note": "Moving"})
+    assert reported.status_code == 302
+    chair.get(address)
+    assert reads == [scene.kz_commitment.id]  # a progress report changes nobody's part in the record
+
+    with cached.app.app_context():  # the counterpart changes hands: its new owner is offered
+        counterpart = db.session.get(Commitment, scene.tm_commitment.id)
+        update_commitment(db.session.get(User, world.secretary.id), counterpart,
+                          organisation=counterpart.organisation, owner=db.session.get(User, newcomer.id),
+                          description=counterpart.description,
+                          original_language=counterpart.original_language,
+                          start_date=counterpart.start_date, due_date=counterpart.due_date,
+                          counterpart=counterpart.counterpart, initiative=counterpart.initiative)
+        db.session.commit()
+    page = page_text(chair.get(address))
+    assert newcomer.id in _offered(page) and "Aýna Newcomer" in _picker(page)
+    assert len(reads) == 2
+
+    with cached.app.app_context():  # a person renamed: the new name
+        update_profile(db.session.get(User, newcomer.id), db.session.get(User, newcomer.id),
+                       name="Aýna Täzegelen", position=None, language="tk", time_zone="Asia/Ashgabat")
+        db.session.commit()
+    picker = _picker(page_text(chair.get(address)))
+    assert "Aýna Täzegelen" in picker and "Aýna Newcomer" not in picker
+    assert len(reads) == 3
+
+
+def test_a_new_commitment_s_owner_is_offered_on_its_recommendation_s_page(cached, world, scene):
+    from datetime import date
+
+    from council.directory.models import Organisation, User
+    from council.tracker.models import Recommendation
+    from council.tracker.services import create_commitment
+
+    newcomer = UserFactory(organisation=world.kz_org, name="Dana Newcomer")
+    db.session.commit()
+    chair = cached(world.tm_chair)
+    address = f"/tracker/recommendations/{scene.recommendation.id}"
+    assert newcomer.id not in _offered(page_text(chair.get(address)))
+    with cached.app.app_context():
+        create_commitment(db.session.get(User, world.secretary.id),
+                          db.session.get(Recommendation, scene.recommendation.id),
+                          organisation=db.session.get(Organisation, world.kz_org.id),
+                          owner=db.session.get(User, newcomer.id), description={"en": "Open a lane"},
+                          original_language="en", start_date=None, due_date=date(2027, 6, 30))
+        db.session.commit()
+    assert newcomer.id in _offered(page_text(chair.get(address)))
