@@ -181,8 +181,7 @@ class Dashboard:
     def commitments(self) -> CommitmentFigures:
         top = TOP_ORGANISATIONS if self.scope.organisation_id is None else 0
         if slices.applies(self.scope):  # a sum of group slices, most of them from the cache
-            return slices.commitment_figures(self.scope, self.today, [group.id for group in self.groups],
-                                             organisations=top)
+            return slices.commitment_figures(self.scope, self.today, self.group_ids, organisations=top)
         return commitment_figures(self.scope, self.today, organisations=top)
 
     @cached_property
@@ -209,6 +208,15 @@ class Dashboard:
     @cached_property
     def groups(self) -> list[WorkingGroup]:
         return _groups(self.scope.council_id)
+
+    @cached_property
+    def group_ids(self) -> list[int]:
+        """The ids of `groups`, in their order: kept until the council's own generation moves (a group
+        made, renamed or closed is a directory event, which moves it), so that a dashboard whose blocks
+        come from the cache loads no group."""
+        council = self.scope.council_id
+        return generations.kept(f"dashboard-group-ids:{council}", [EVERY_COUNCIL, str(council)],
+                                lambda: [group.id for group in _groups(council)], timeout=slices.TIMEOUT)
 
     @cached_property
     def countries(self) -> list[Country]:
@@ -248,7 +256,7 @@ class Dashboard:
         own, so that a report moving one organisation's average renders those ten rows again, not the
         council's hundreds of figures."""
         return (self.facts, [country.code for country in self.countries],
-                [group.id for group in self.groups_with_figures], self.commitments.shown(organisations=False),
+                self.group_ids_with_figures, self.commitments.shown(organisations=False),
                 self.recommendations.shown())
 
     def shown_organisations(self) -> tuple[Any, ...]:
@@ -257,10 +265,15 @@ class Dashboard:
     @property
     def groups_with_figures(self) -> list[WorkingGroup]:
         """The groups a row is shown for: all of the council's, or those the scope has records in."""
+        shown = set(self.group_ids_with_figures)
+        return [group for group in self.groups if group.id in shown]
+
+    @property
+    def group_ids_with_figures(self) -> list[int]:
         if self.scope.organisation_id is None and self.scope.group_id is None:
-            return self.groups
-        return [group for group in self.groups if group.id in self.commitments.by_group
-                or group.id in self.recommendations.by_group]
+            return self.group_ids
+        return [group_id for group_id in self.group_ids if group_id in self.commitments.by_group
+                or group_id in self.recommendations.by_group]
 
 
 def _groups(council_id: int) -> list[WorkingGroup]:

@@ -123,3 +123,33 @@ def test_a_renamed_group_is_renamed_in_a_block_served_by_what_it_shows(app, cach
     assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get("/dashboard")))
     with cached.app.app_context():
         cache.clear()
+
+
+def test_the_council_s_figures_after_a_report_load_no_working_group(cached, tracked):
+    """Summing the slices again after a report needs the council's group ids, which are kept: unless a
+    block is rendered anew, the council dashboard reads no working group."""
+    from sqlalchemy import event
+
+    world = tracked.world
+    member = cached(world.member)
+    member.get("/dashboard")
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "40", "status": "", "note": "Still 40"})  # no shown number moves
+    member.get(response.headers["Location"])
+    statements: list[str] = []
+    with cached.app.app_context():
+        engine = db.engine
+
+    def count(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert member.get("/dashboard").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The trade group's slice was computed anew (the figures summed again), so the test can tell.
+    assert [statement for statement in statements if "UNION ALL" in statement and "GROUP BY" in statement]
+    assert not [statement for statement in statements if "FROM working_group" in statement]
+    with cached.app.app_context():
+        cache.clear()
