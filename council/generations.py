@@ -138,14 +138,18 @@ def local() -> Local:
     return local
 
 
-def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: int) -> T:
-    """The value kept in `slot` if it was built at the current generations of `parts`; else `build()`,
+def kept(slot: str, parts: Sequence[str], build: Callable[[], T], *, timeout: int,
+         still_holds: Callable[[T], bool] | None = None) -> T:
+    """The value kept in `slot` if it was built at the current generations of `parts` (and, with
+    `still_holds`, if `still_holds(value)`: a value that time changes); else `build()`,
     kept in the slot in its stead (with the generations read before building it)."""
-    return kept_many({slot: slot}, {slot: parts}, lambda missing: {slot: build()}, timeout=timeout)[slot]
+    return kept_many({slot: slot}, {slot: parts}, lambda missing: {slot: build()}, timeout=timeout,
+                     still_holds=still_holds)[slot]
 
 
 def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
-              build: Callable[[list[K]], Mapping[K, T]], *, timeout: int) -> dict[K, T]:
+              build: Callable[[list[K]], Mapping[K, T]], *, timeout: int,
+              still_holds: Callable[[T], bool] | None = None) -> dict[K, T]:
     """`kept` for several values at once: one read of the generations, one of the slots this process
     does not hold at them, and `build(missing)` once for all those not kept at their current generations.
     `build` may leave out a key it finds nothing for (a record removed meanwhile): nothing is kept for it,
@@ -169,6 +173,8 @@ def kept_many(slots: Mapping[K, str], parts: Mapping[K, Sequence[str]],
             if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == wanted[key]:
                 values[key] = entry[1]
                 held_here.put(slots[key], wanted[key], entry[1])
+    if still_holds is not None:
+        values = {key: value for key, value in values.items() if still_holds(value)}
     missing = [key for key in slots if key not in values]
     if missing:
         built = build(missing)

@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager
 
 from council.auth.permissions import group_roles, is_secretary
+from council.dashboard import meetings
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     SHORT_LIST,
@@ -21,7 +22,7 @@ from council.dashboard.figures import (
     Tally,
     commitment_figures,
 )
-from council.dashboard.services import _groups, minutes_awaiting, my_meetings
+from council.dashboard.services import _groups
 from council.directory.models import (
     GroupRole,
     PlatformRole,
@@ -128,13 +129,13 @@ class MyWork:
         return {group.id: group for group in _groups(self.user.council_id)}
 
     @cached_property
-    def meetings(self) -> list[Meeting]:
-        return my_meetings(self.user)
+    def meetings(self) -> list[meetings.MeetingCard]:
+        return meetings.invited(self.user)
 
     @cached_property
     def approvals(self) -> list[Meeting]:
         """Minutes waiting for this co-chair's approval."""
-        return minutes_awaiting(self.user)
+        return meetings.minutes_awaiting(self.user)
 
 
 def _commitment_list(*conditions: ColumnElement[bool], limit: int = SHORT_LIST) -> list[Commitment]:

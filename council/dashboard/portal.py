@@ -25,7 +25,8 @@ from council.dashboard.figures import (
     commitment_figures,
     recommendation_figures,
 )
-from council.dashboard.services import _approved, _groups, approved_minutes, countries
+from council.dashboard.meetings import approved_condition, approved_minutes
+from council.dashboard.services import _groups, countries
 from council.directory.models import (
     Council,
     Country,
@@ -161,7 +162,7 @@ def public_recommendation(council: Council, recommendation_id: int) -> Recommend
 def public_minutes_query(council: Council) -> Select[Any]:
     """Meetings whose approved minutes are marked public, the latest first."""
     return (select(Meeting).where(Meeting.council_id == council.id, Meeting.is_public.is_(True),
-                                  _approved(Meeting.id))
+                                  approved_condition(Meeting.id))
             .options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 

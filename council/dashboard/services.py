@@ -13,22 +13,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    ColumnElement,
-    and_,
-    exists,
     func,
-    or_,
     select,
 )
-from sqlalchemy.orm import joinedload
 
 from council import events, generations
-from council.auth.permissions import group_roles, require
-from council.dashboard import slices
+from council.auth.permissions import require
+from council.dashboard import meetings, slices
 from council.dashboard.cache import completed_parts
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
-    SHORT_LIST,
     TOP_ORGANISATIONS,
     CommitmentFigures,
     MonthCount,
@@ -42,7 +36,6 @@ from council.dashboard.figures import (
 )
 from council.directory.models import (
     Country,
-    GroupRole,
     Organisation,
     User,
     WorkingGroup,
@@ -52,18 +45,10 @@ from council.errors import Conflict
 from council.extensions import db
 from council.generations import EVERY_COUNCIL
 from council.meetings.models import (
-    Invitation,
     Meeting,
     MeetingEvent,
-    MeetingStatus,
-    Minutes,
-    MinutesApproval,
-    MinutesRevision,
-    RevisionStatus,
-    session_chair,
 )
-from council.meetings.services import visible_meetings
-from council.timeutil import council_today, utcnow
+from council.timeutil import council_today
 from council.tracker.models import (
     Indicator,
     Initiative,
@@ -71,87 +56,17 @@ from council.tracker.models import (
 
 # Meetings -----------------------------------------------------------------------------------------
 
-UPCOMING_MEETINGS = 5
-RECENT_MINUTES = 5
-
-
-def _approved(meeting_id: Any) -> ColumnElement[bool]:
-    """SQL: the meeting has minutes of which a revision was approved (an amendment may be under way)."""
-    return exists(select(MinutesRevision.id).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
-                  .where(Minutes.meeting_id == meeting_id, MinutesRevision.approved_at.is_not(None)))
-
-
-def upcoming_meetings(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
-    """The next meetings the reader may see: of the council, of a group, or to which an organisation
-    or its people are invited (one query, their groups read with them)."""
-    query = (visible_meetings(reader)
-             .where(Meeting.not_over(utcnow()), Meeting.status != MeetingStatus.CANCELLED)
-             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
-    if scope.group_id is not None:
-        query = query.where(Meeting.group_id == scope.group_id)
-    if scope.organisation_id is not None:
-        query = query.where(exists(select(Invitation.id).where(
-            Invitation.meeting_id == Meeting.id,
-            or_(Invitation.organisation_id == scope.organisation_id,
-                Invitation.user_id.in_(select(User.id).where(
-                    User.organisation_id == scope.organisation_id))))))
-    return list(db.session.scalars(query))
-
-
-def approved_minutes(scope: Scope, limit: int = RECENT_MINUTES) -> list[Meeting]:
-    """The latest meetings whose minutes were approved; on the portal, those marked public."""
-    query = (select(Meeting).where(Meeting.council_id == scope.council_id, _approved(Meeting.id))
-             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-             .limit(limit))
-    if scope.group_id is not None:
-        query = query.where(Meeting.group_id == scope.group_id)
-    if scope.public:
-        query = query.where(Meeting.is_public.is_(True))
-    return list(db.session.scalars(query))
-
 
 def set_minutes_public(actor: User, meeting: Meeting, is_public: bool) -> Meeting:
     """Show a meeting's approved minutes on the public portal, or take them off (its organisers)."""
     require(actor, "meeting.organise", meeting)
-    if is_public and not db.session.scalar(select(_approved(meeting.id))):
+    if is_public and not db.session.scalar(select(meetings.approved_condition(meeting.id))):
         raise Conflict(_("Only approved minutes can be shown on the public portal."))
     if meeting.is_public != is_public:
         meeting.is_public = is_public
         kind = MeetingEvent.MINUTES_MADE_PUBLIC if is_public else MeetingEvent.MINUTES_MADE_PRIVATE
         events.record(kind, meeting, actor, meeting_id=meeting.id, group_id=meeting.group_id)
     return meeting
-
-
-def my_meetings(user: User, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
-    """The next meetings the person, or their organisation, is invited to."""
-    invited = Invitation.user_id == user.id
-    if user.organisation_id is not None:
-        invited = or_(invited, Invitation.organisation_id == user.organisation_id)
-    query = (select(Meeting).where(
-        Meeting.council_id == user.council_id, Meeting.not_over(utcnow()),
-        Meeting.status.not_in([MeetingStatus.DRAFT, MeetingStatus.CANCELLED]),
-        exists(select(Invitation.id).where(Invitation.meeting_id == Meeting.id, invited)))
-        .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
-    return list(db.session.scalars(query))
-
-
-def minutes_awaiting(user: User, limit: int = SHORT_LIST) -> list[Meeting]:
-    """Meetings whose published minutes wait for this co-chair's approval (their side has not approved)."""
-    country = user.organisation.country_code if user.organisation is not None else None
-    if country is None:
-        return []
-    co_chaired = [group_id for group_id, role in group_roles(user).items() if role == GroupRole.CO_CHAIR]
-    chairs = or_(Meeting.group_id.in_(co_chaired), and_(Meeting.group_id.is_(None), exists(
-        select(session_chair.c.meeting_id).where(session_chair.c.meeting_id == Meeting.id,
-                                                 session_chair.c.user_id == user.id))))
-    query = (select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
-             .join(MinutesRevision, MinutesRevision.minutes_id == Minutes.id)
-             .where(Meeting.council_id == user.council_id, MinutesRevision.status == RevisionStatus.PUBLISHED,
-                    chairs, ~exists(select(MinutesApproval.id).where(
-                        MinutesApproval.revision_id == MinutesRevision.id,
-                        MinutesApproval.country_code == country)))
-             .options(joinedload(Meeting.group)).order_by(Meeting.starts_at, Meeting.id).limit(limit))
-    return list(db.session.scalars(query))
 
 
 # The dashboards ------------------------------------------------------------------------------------
@@ -173,8 +88,8 @@ class Dashboard:
     def __init__(self, scope: Scope, today: date, reader: User) -> None:
         self.scope = scope
         self.today = today
-        self.meetings: list[Meeting] = upcoming_meetings(reader, scope)  # the reader's own: never cached
-        self.minutes: list[Meeting] = approved_minutes(scope) if scope.organisation_id is None else []
+        self.meetings = meetings.upcoming(reader, scope)  # the reader's own: drafts if they may edit them
+        self.minutes = meetings.approved(scope) if scope.organisation_id is None else []
         self._council_wide = scope.group_id is None and scope.organisation_id is None
 
     @cached_property

@@ -12,8 +12,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from council.auth.permissions import group_roles, is_secretary
 from council.conversations.models import Comment
 from council.conversations.services import questions_for
+from council.dashboard.meetings import minutes_awaiting
 from council.dashboard.my_work import VerificationQueue, verification_queue
-from council.dashboard.services import minutes_awaiting
 from council.directory.models import Country, GroupRole, Organisation, PlatformRole, User
 from council.directory.services import council_sides
 from council.extensions import db

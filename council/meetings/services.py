@@ -378,11 +378,19 @@ def mark_held(actor: User, meeting: Meeting) -> Meeting:
 def visible_meetings(reader: User) -> Select[Meeting]:
     """Meetings of the reader's council that they may see: drafts only for those who may edit them."""
     query = select(Meeting).where(Meeting.council_id == reader.council_id)
-    if reader.role == PlatformRole.ADMIN or is_secretary(reader, reader.council_id):
+    co_chaired = drafts_seen_in(reader)
+    if co_chaired is None:
         return query
-    co_chaired = [group_id for group_id, role in group_roles(reader).items() if role == GroupRole.CO_CHAIR]
     return query.where(or_(Meeting.status != MeetingStatus.DRAFT, Meeting.created_by_id == reader.id,
                            Meeting.group_id.in_(co_chaired) if co_chaired else false()))
+
+
+def drafts_seen_in(reader: User) -> list[int] | None:
+    """The groups whose draft meetings the reader sees besides their own drafts (those they co-chair);
+    None when they see every draft of their council (its secretaries, the administrators)."""
+    if reader.role == PlatformRole.ADMIN or is_secretary(reader, reader.council_id):
+        return None
+    return [group_id for group_id, role in group_roles(reader).items() if role == GroupRole.CO_CHAIR]
 
 
 def meetings_list(reader: User, *, when: str = "upcoming", group_id: int | None = None,

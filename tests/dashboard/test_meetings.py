@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from council.dashboard import meetings as meeting_lists
 from council.dashboard import services
 from council.errors import Conflict, NotAllowed
 from council.events import history
@@ -53,22 +54,22 @@ def test_my_work_lists_my_meetings_and_minutes_to_approve(client, auth, world, m
     db.session.commit()
     assert "Minutes to approve" not in page_text(client.get("/my-work")).split('id="next-meetings"')[0]
     # The Turkmen side has not approved yet: it is still on the Turkmen co-chair's list.
-    assert [m.id for m in services.minutes_awaiting(world.tm_chair)] == [waiting.id]
+    assert [m.id for m in meeting_lists.minutes_awaiting(world.tm_chair)] == [waiting.id]
     # A member approves nothing, and is invited through their name to the trade meeting.
-    assert services.minutes_awaiting(world.member) == []
-    assert [m.title["en"] for m in services.my_meetings(world.member)] == ["Trade meeting next week"]
+    assert meeting_lists.minutes_awaiting(world.member) == []
+    assert [m.title["en"] for m in meeting_lists.my_meetings(world.member)] == ["Trade meeting next week"]
     # The Turkmen member is invited through their organisation.
-    assert [m.title["en"] for m in services.my_meetings(world.tm_member)] == ["Trade meeting next week"]
-    assert services.my_meetings(world.outsider) == []
+    assert [m.title["en"] for m in meeting_lists.my_meetings(world.tm_member)] == ["Trade meeting next week"]
+    assert meeting_lists.my_meetings(world.outsider) == []
 
 
 def test_council_session_minutes_wait_for_their_session_chairs(world, meetings):
     session = meetings.published_minutes(
         kind=MeetingKind.COUNCIL_SESSION, group=None, title=titled("Council session"),
         session_chair_ids=(world.kz_chair.id, world.tm_chair.id))
-    assert [m.id for m in services.minutes_awaiting(world.kz_chair)] == [session.id]
+    assert [m.id for m in meeting_lists.minutes_awaiting(world.kz_chair)] == [session.id]
     stranger_chair = UserFactory(organisation=OrganisationFactory(council=world.council))
-    assert services.minutes_awaiting(stranger_chair) == []
+    assert meeting_lists.minutes_awaiting(stranger_chair) == []
 
 
 def test_organisers_publish_approved_minutes_on_the_portal(client, auth, world, meetings):

@@ -250,7 +250,7 @@ def test_meetings_list_splits_upcoming_and_past(world, meetings):
 def test_a_meeting_of_the_longest_length_is_upcoming_until_its_last_hour(world, meetings):
     """The upcoming lists bound a meeting's start by the longest a meeting may last (to read the coming
     meetings off the index): a seven-day meeting is still listed an hour before it ends."""
-    from council.dashboard.services import my_meetings
+    from council.dashboard.meetings import my_meetings
     from council.meetings.models import MAX_MEETING_LENGTH
     from council.timeutil import utcnow
 
