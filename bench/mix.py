@@ -11,7 +11,8 @@ other round (in the load run a client's own reports are a few of many), then the
 page of the load run's mix once. Figures are the median CPU time (`time.process_time()`, this process
 only: PostgreSQL's and Redis's work is not in them) over the rounds, after three rounds to warm up. The
 mix is the average over the pages weighted as bench/load.py chooses them (reports left out). Beside
-them, the median number of SQL statements each request ran: a count the machine's speed does not move.
+them, the median number of SQL statements each request ran and, with --redis, of its round trips to
+Redis: counts the machine's speed does not move.
 --without-reports stops the reports once the warm-up is over, so every page finds what it keeps in the
 cache: the floor that caching alone could bring the pages down to.
 
@@ -108,10 +109,12 @@ def _members(url: str) -> list[tuple[int, str, int, list[int], int]]:
 
 def measure(url: str, rounds: int, redis_url: str | None,
             profiles: dict[str, cProfile.Profile] | None = None, reports: bool = True,
-            statements: dict[str, int] | None = None) -> dict[str, float]:
+            statements: dict[str, int] | None = None,
+            round_trips: dict[str, int] | None = None) -> dict[str, float]:
     """Median CPU milliseconds per request kind, "trivial signed-in page" included. With `statements`,
     the median number of SQL statements each kind ran is put there (a count the machine's speed does
-    not move, unlike the milliseconds). With `profiles`, each
+    not move, unlike the milliseconds); with `round_trips` and Redis, the median number of round trips
+    to Redis. With `profiles`, each
     page's measured requests are profiled into its own profile there (wall-clock, so time spent
     waiting for PostgreSQL shows; the times then include the profiler's own cost). Without `reports`,
     nobody reports once the warm-up is over: every page finds what it keeps in the cache, the floor
@@ -128,12 +131,15 @@ def measure(url: str, rounds: int, redis_url: str | None,
 
         redis.Redis.from_url(redis_url).flushdb()
     ran = [0]  # statements run so far (a counter: a list of them would cost the measured pages time)
+    asked = [0]  # round trips to Redis so far: commands, and pipelines (set_many) as one each
 
     def count(*_arguments: Any) -> None:
         ran[0] += 1
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
+    if redis_url:
+        _count_redis_commands(asked)
     reader, reporter = app.test_client(), app.test_client()
     if not (sign_in(reader, email, PASSWORD) and sign_in(reporter, reporter_email, PASSWORD)):
         raise SystemExit("could not sign the two members in")
@@ -158,6 +164,7 @@ def measure(url: str, rounds: int, redis_url: str | None,
     }
     times: dict[str, list[float]] = {kind: [] for kind in [*pages, "progress report (POST)"]}
     counts: dict[str, list[int]] = {kind: [] for kind in times}
+    redis_counts: dict[str, list[int]] = {kind: [] for kind in times}
 
     def profile_of(kind: str) -> cProfile.Profile | None:
         return profiles.setdefault(kind, cProfile.Profile()) if profiles is not None else None
@@ -168,23 +175,48 @@ def measure(url: str, rounds: int, redis_url: str | None,
             report(reporter, rng.choice(theirs))
         shown[0] = rng.choice(mine)
         if reporting and number % 2 == 0:
-            before = ran[0]
+            before, before_redis = ran[0], asked[0]
             _, spent = timed(lambda: report(reader, shown[0]), profile_of("progress report (POST)"))
             times["progress report (POST)"].append(spent)
             counts["progress report (POST)"].append(ran[0] - before)
+            redis_counts["progress report (POST)"].append(asked[0] - before_redis)
         for kind, path in pages.items():
             measured = number >= WARM_UP
-            before = ran[0]
+            before, before_redis = ran[0], asked[0]
             answer, spent = timed(partial(reader.get, path()), profile_of(kind) if measured else None)
             if answer.status_code != 200:
                 raise SystemExit(f"{kind}: {answer.status_code}")
             if measured:
                 times[kind].append(spent)
                 counts[kind].append(ran[0] - before)
+                redis_counts[kind].append(asked[0] - before_redis)
     if statements is not None:
         statements.update({kind: round(statistics.median(values))
                            for kind, values in counts.items() if values})
+    if round_trips is not None and redis_url:
+        round_trips.update({kind: round(statistics.median(values))
+                            for kind, values in redis_counts.items() if values})
     return {kind: statistics.median(values) * 1000 for kind, values in times.items() if values}
+
+
+def _count_redis_commands(asked: list[int]) -> None:
+    """Count in `asked` every round trip to Redis from this process: a command, or a pipeline sent at
+    once (the app's cache is the only client of the mix's app: no broker, no rate limiter)."""
+    import redis
+    from redis.client import Pipeline
+
+    send, send_all = redis.Redis.execute_command, Pipeline.execute
+
+    def counted(client: Any, *arguments: Any, **options: Any) -> Any:
+        asked[0] += 1
+        return send(client, *arguments, **options)
+
+    def counted_once(pipeline: Any, *arguments: Any, **options: Any) -> Any:
+        asked[0] += 1
+        return send_all(pipeline, *arguments, **options)
+
+    redis.Redis.execute_command = counted  # type: ignore[method-assign]
+    Pipeline.execute = counted_once  # type: ignore[method-assign]
 
 
 def timed(action: Callable[[], T], profile: cProfile.Profile | None) -> tuple[T, float]:
@@ -199,16 +231,17 @@ def timed(action: Callable[[], T], profile: cProfile.Profile | None) -> tuple[T,
             profile.disable()
 
 
-def table(figures: dict[str, float], title: str, statements: dict[str, int] | None = None) -> str:
-    statements = statements or {}
+def table(figures: dict[str, float], title: str, statements: dict[str, int] | None = None,
+          round_trips: dict[str, int] | None = None) -> str:
+    statements, round_trips = statements or {}, round_trips or {}
     trivial_ms = figures["trivial signed-in page"]
     weighted = sum(figures[kind] * weight for kind, weight in PAGE_WEIGHTS.items())
     mix = weighted / sum(PAGE_WEIGHTS.values())
-    lines = [f"### {title}", "", "| request | CPU ms | × trivial | weight | statements |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [f"### {title}", "", "| request | CPU ms | × trivial | weight | statements | Redis round trips |",
+             "|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {kind} | {ms:.1f} | {ms / trivial_ms:.2f} | {PAGE_WEIGHTS.get(kind, '')} "
-              f"| {statements.get(kind, '')} |" for kind, ms in figures.items()]
-    lines.append(f"| **the mix, per page** | **{mix:.1f}** | **{mix / trivial_ms:.2f}** | | |")
+              f"| {statements.get(kind, '')} | {round_trips.get(kind, '')} |" for kind, ms in figures.items()]
+    lines.append(f"| **the mix, per page** | **{mix:.1f}** | **{mix / trivial_ms:.2f}** | | | |")
     return "\n".join(lines)
 
 
@@ -230,13 +263,14 @@ def main() -> None:
         print(f"[{options.backend} {options.size}] generating", file=sys.stderr, flush=True)
         generate(url, options.size, echo=False)
     statements: dict[str, int] = {}
+    round_trips: dict[str, int] = {}
     with copy_of(url) as copy:
         figures = measure(copy, options.rounds, options.redis, profiles, reports=not options.without_reports,
-                          statements=statements)
+                          statements=statements, round_trips=round_trips)
     title = (f"{options.backend}, {options.size}, {options.rounds} rounds, "
              f"cache {'Redis' if options.redis else 'in-process'}"
              f"{', no reports after the warm-up' if options.without_reports else ''}")
-    print(table(figures, title, statements))
+    print(table(figures, title, statements, round_trips))
     if options.profile and profiles:
         options.profile.mkdir(parents=True, exist_ok=True)
         for kind, profile in profiles.items():

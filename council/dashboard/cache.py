@@ -105,6 +105,14 @@ def _block_parts(scope: Scope, name: str) -> list[str]:
     return parts
 
 
+def page_parts(*scopes: Scope) -> list[str]:
+    """Every generation the blocks of these scopes depend on. A page reads them in one round trip
+    before its first block (council/generations.py keeps them for the request) instead of one per block
+    that asks for a part not read yet."""
+    names = (*BLOCK_PARTS, "")  # "": a block without parts of its own (the default)
+    return sorted({part for scope in scopes for name in names for part in _block_parts(scope, name)})
+
+
 def block_slot(scope: Scope, today: Any, name: str, variant: Any = "") -> str:
     """The cache slot of one block of one scope's dashboard, in one language on one day."""
     return ":".join(str(part) for part in (

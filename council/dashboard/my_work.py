@@ -13,8 +13,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager
 
+from council import generations
 from council.auth.permissions import group_roles, is_secretary
 from council.dashboard import meetings
+from council.dashboard.cache import page_parts
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     SHORT_LIST,
@@ -67,6 +69,9 @@ class MyWork:
     def __init__(self, user: User, today: date) -> None:
         self.user = user
         self.today = today
+        # Every generation the page's blocks depend on, in one round trip.
+        scopes = (self.council_scope, self.owner_scope, self.organisation_scope)
+        generations.current(page_parts(*(scope for scope in scopes if scope is not None)))
 
     @property
     def owner_scope(self) -> Scope:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from council import events, generations
 from council.auth.permissions import require
 from council.dashboard import meetings, slices
-from council.dashboard.cache import completed_parts
+from council.dashboard.cache import completed_parts, page_parts
 from council.dashboard.figures import (
     DUE_SOON_DAYS,
     TOP_ORGANISATIONS,
@@ -88,6 +88,10 @@ class Dashboard:
     def __init__(self, scope: Scope, today: date, reader: User) -> None:
         self.scope = scope
         self.today = today
+        # Every generation the page depends on, in one round trip (its groups' ids, kept, take one more).
+        groups = [slices.parts(scope.council_id, group) for group in self.group_ids] \
+            if slices.applies(scope) else []
+        generations.current([*page_parts(scope), *(part for each in groups for part in each)])
         self.meetings = meetings.upcoming(reader, scope)  # the reader's own: drafts if they may edit them
         self.minutes = meetings.approved(scope) if scope.organisation_id is None else []
         self._council_wide = scope.group_id is None and scope.organisation_id is None

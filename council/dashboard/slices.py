@@ -95,11 +95,16 @@ def _slot(council_id: int, group_id: int, today: date) -> str:
     return f"dashboard-slice:{council_id}:{group_id}:{today.isoformat()}"
 
 
+def parts(council_id: int, group_id: int) -> list[str]:
+    """The generations a group's slice depends on."""
+    return [EVERY_COUNCIL, str(council_id), f"{council_id}:group:{group_id}"]
+
+
 def _slices(council_id: int, group_ids: list[int], today: date) -> dict[int, Slice]:
     """Each group's slice, from the cache or computed (the missing ones in one statement)."""
     return generations.kept_many(
         {group: _slot(council_id, group, today) for group in group_ids},
-        {group: [EVERY_COUNCIL, str(council_id), f"{council_id}:group:{group}"] for group in group_ids},
+        {group: parts(council_id, group) for group in group_ids},
         lambda missing: _compute(council_id, missing, today), timeout=TIMEOUT)
 
 

@@ -153,3 +153,27 @@ def test_the_council_s_figures_after_a_report_load_no_working_group(cached, trac
     assert not [statement for statement in statements if "FROM working_group" in statement]
     with cached.app.app_context():
         cache.clear()
+
+
+def test_a_dashboard_reads_the_generations_of_all_its_blocks_at_once(cached, tracked, monkeypatch):
+    """After a report each block asks whether it is current: the page read its blocks' generations up
+    front, in at most two round trips to the cache (its groups' ids being kept too), not one per block."""
+    from tests.test_generations import counting_generation_reads
+
+    world = tracked.world
+    member = cached(world.member)
+    pages = ["/dashboard", f"/dashboard/groups/{world.group.id}",
+             f"/dashboard/organisations/{world.kz_org.id}", "/my-work"]
+    for page in pages:
+        member.get(page)
+    response = member.post(f"/tracker/commitments/{tracked.commitments['C1'].id}/progress",
+                           data={"progress": "90", "status": "", "note": "Queues run"})
+    member.get(response.headers["Location"])
+    reads = counting_generation_reads(monkeypatch)
+    for page in pages:
+        reads.clear()
+        assert member.get(page).status_code == 200
+        blocks = [parts for parts in reads if parts != [f"{world.council.id}:texts"]]  # the layout's badge
+        assert len(blocks) <= 2, (page, reads)
+    with cached.app.app_context():
+        cache.clear()
