@@ -12,9 +12,11 @@ What a row may show: the record's own fields and the names the council's generat
 the reader (their rights, their own marks): a row is served to every reader of the council.
 
 A narrowed list's total (`kept_total`: "124 commitments" of a group's overdue ones, a search's) is kept
-the same way, per filters and day, under the council's generation and the part every change of one of
-its commitments moves (`every_commitment_part`): counting a filter through the commitments costs more
-than the rest of the page.
+the same way, per filters and day, under the council's generation and `lists_part`: counting a filter
+through the commitments costs more than the rest of the page. No filter looks at a commitment's
+progress, so `lists_part` moves with every event of a commitment but a progress report alone (one that
+changes the status records that change too), the most common change of a busy council; every other
+event of the council moves the council's own part.
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from council import generations
+from council import events, generations
 from council.generations import EVERY_COUNCIL
 from council.i18n import current_language, showing_original
 from council.timeutil import council_today
 from council.tracker import queries
-from council.tracker.models import Commitment, Recommendation
+from council.tracker.models import Commitment, Recommendation, TrackerEvent
 from council.web import PageRecords
 
 TIMEOUT = 3600  # as the dashboards' blocks: were a generation's move lost, an hour at most
@@ -56,8 +58,20 @@ def kept_total(kind: str, council_id: int, filters: Mapping[str, Any], today: da
     order aside) on `today`, kept until anything of the council changes."""
     narrowed = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
     slot = f"list-total:{kind}:{council_id}:{today.isoformat()}:{narrowed}"
-    parts = [EVERY_COUNCIL, str(council_id), every_commitment_part(council_id)]
+    parts = [EVERY_COUNCIL, str(council_id), lists_part(council_id)]
     return generations.kept(slot, parts, count, timeout=TIMEOUT)
+
+
+def lists_part(council_id: int) -> str:
+    """The generation of which commitments the council's lists hold (and so of their totals)."""
+    return f"{council_id}:lists"
+
+
+@events.listen
+def _lists_changed(event: events.Event) -> None:
+    if event.subject_type == "commitment" and event.council_id is not None \
+            and event.kind != TrackerEvent.COMMITMENT_PROGRESS_REPORTED:
+        generations.mark_stale([lists_part(event.council_id)])
 
 
 def commitment_rows(council_id: int, commitments: PageRecords, today: date) -> Markup:
