@@ -12,7 +12,7 @@ move it, nor does signing in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from council import events, generations
@@ -30,14 +30,14 @@ PART = "filters"  # the council's part (council/generations.py) that moves this 
 TIMEOUT = 3600  # were a generation's move lost (Redis briefly unreachable), an hour at most
 
 
-def filter_choices(council_id: int, groups: Sequence[WorkingGroup]) -> dict[str, Any]:
-    """`group_options` (of the council's `groups`, which the caller has read) and `owners` as (value,
-    label) pairs, `organisations` as such pairs under their country's heading (`organisation_groups`),
-    in the reader's language."""
+def filter_choices(council_id: int, groups: Callable[[], Sequence[WorkingGroup]]) -> dict[str, Any]:
+    """`group_options` (of the council's `groups()`, read when the options are written anew) and
+    `owners` as (value, label) pairs, `organisations` as such pairs under their country's heading
+    (`organisation_groups`), in the reader's language."""
     language = current_language()
     parts = [EVERY_COUNCIL, generations.council_part(council_id, PART)]
     choices = generations.kept(f"tracker-filters:{council_id}:{language}", parts,
-                               lambda: _build(council_id, groups, language), timeout=TIMEOUT)
+                               lambda: _build(council_id, groups(), language), timeout=TIMEOUT)
     return dict(choices)
 
 

@@ -8,7 +8,7 @@ record's status does not allow; 403 pages come from the error handler.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -178,12 +178,18 @@ def _filters(statuses: Any, sorts: dict[str, Any]) -> queries.Filters:
         sort=known_choice("sort", request.args.get("sort"), sorts.__contains__) or "")
 
 
-def _filter_choices(council_id: int) -> dict[str, Any]:
-    """Options of the filter bar (council/tracker/filter_choices.py, from the cache but for a change),
-    and the council's groups as records (the recommendations list asks which the reader manages)."""
-    groups = db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
-                                .order_by(WorkingGroup.code)).all()
-    return dict(groups=groups, **filter_choices(council_id, groups))
+def _filter_choices(council_id: int, *, with_groups: bool = False) -> dict[str, Any]:
+    """Options of the filter bar (council/tracker/filter_choices.py, from the cache but for a change);
+    `with_groups`, the council's groups as records too (the recommendations list asks which the reader
+    manages). Otherwise the groups are read only when the options are written anew."""
+    def groups() -> Sequence[WorkingGroup]:
+        return db.session.scalars(select(WorkingGroup).where(WorkingGroup.council_id == council_id)
+                                  .order_by(WorkingGroup.code)).all()
+
+    if not with_groups:
+        return filter_choices(council_id, groups)
+    read = groups()
+    return dict(groups=read, **filter_choices(council_id, lambda: read))
 
 
 # Options already written, by the identity of their choices (which the cache hands out as the same
@@ -275,7 +281,8 @@ def recommendations() -> str:
                     total=kept_total("recommendations", council.id, filters.narrowing_args(), today,
                                      lambda: count_of(ids, count_limit)))
     return render_template("tracker/recommendations.html", page=page, filters=filters,
-                           statuses=list(RecommendationStatus), **_filter_choices(council.id))
+                           statuses=list(RecommendationStatus),
+                           **_filter_choices(council.id, with_groups=True))
 
 
 @bp.get("/recommendations/export.<fmt>")

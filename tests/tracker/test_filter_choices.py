@@ -75,3 +75,27 @@ def test_a_report_keeps_the_bar_cached_and_a_new_owner_or_name_shows_at_once(cac
         "kind": "business", "country_code": "KZ", "region_id": "", "website": ""})
     assert response.status_code == 302, page_text(response)
     assert "Port of Kuryk" in bar(page_text(member.get(LIST)))[1]
+
+
+def test_the_commitments_list_reads_the_groups_only_to_write_its_bar_anew(cached, world, tracker):
+    """The groups are read to write the bar's group choices; while the bar is kept, the commitments
+    list reads none (the recommendations list still does: it asks which groups the reader manages)."""
+    reader = cached(world.member)
+    with cached.app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *rest) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        reader.get(LIST)
+        first = [statement for statement in statements if "FROM working_group" in statement]
+        statements.clear()
+        groups = bar(page_text(reader.get(LIST)))[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert first  # the bar written: the groups read
+    assert not [statement for statement in statements if "FROM working_group" in statement]
+    assert world.group.code in groups  # and the kept bar still offers them
