@@ -218,6 +218,14 @@ def invited(user: User) -> list[MeetingCard]:
     return coming.meetings
 
 
+def awaiting(user: User) -> list[MeetingCard]:
+    """minutes_awaiting as cards, kept per person: approvals, publications and co-chairs appointed are
+    events of the council, and nothing here changes with time."""
+    return generations.kept(f"minutes-awaiting:{user.council_id}:{user.id}:{user.organisation_id}",
+                            [EVERY_COUNCIL, str(user.council_id)],
+                            lambda: [card(meeting) for meeting in minutes_awaiting(user)], timeout=KEPT)
+
+
 def _invited(user: User) -> Coming:
     meetings = [card(meeting) for meeting in my_meetings(user)]
     return Coming(meetings, [], _first_end(meetings))

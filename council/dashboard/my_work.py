@@ -24,6 +24,7 @@ from council.dashboard.figures import (
     Tally,
     commitment_figures,
 )
+from council.dashboard.meetings import MeetingCard
 from council.dashboard.services import _groups
 from council.directory.models import (
     GroupRole,
@@ -32,9 +33,6 @@ from council.directory.models import (
     WorkingGroup,
 )
 from council.extensions import db
-from council.meetings.models import (
-    Meeting,
-)
 from council.timeutil import council_today
 from council.tracker.models import (
     COMMITMENT_OPEN,
@@ -134,13 +132,13 @@ class MyWork:
         return {group.id: group for group in _groups(self.user.council_id)}
 
     @cached_property
-    def meetings(self) -> list[meetings.MeetingCard]:
+    def meetings(self) -> list[MeetingCard]:
         return meetings.invited(self.user)
 
     @cached_property
-    def approvals(self) -> list[Meeting]:
+    def approvals(self) -> list[MeetingCard]:
         """Minutes waiting for this co-chair's approval."""
-        return meetings.minutes_awaiting(self.user)
+        return meetings.awaiting(self.user)
 
 
 def _commitment_list(*conditions: ColumnElement[bool], limit: int = SHORT_LIST) -> list[Commitment]:

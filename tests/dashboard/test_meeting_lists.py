@@ -16,6 +16,7 @@ from council.extensions import db
 from council.meetings import services as meeting_services
 from council.meetings.agenda import add_agenda_item
 from council.meetings.models import Meeting
+from tests.conftest import page_text
 from tests.factories import WorkingGroupFactory
 from tests.meetings.conftest import item
 
@@ -61,6 +62,7 @@ def test_each_reader_gets_the_meetings_the_query_gives_them(cached, world, meeti
                         ids(meeting_lists.upcoming_meetings(reader, scope)), (reader.email, scope)
                     assert ids(meeting_lists.approved(scope)) == ids(meeting_lists.approved_minutes(scope))
                 assert ids(meeting_lists.invited(reader)) == ids(meeting_lists.my_meetings(reader))
+                assert ids(meeting_lists.awaiting(reader)) == ids(meeting_lists.minutes_awaiting(reader))
     assert built == scopes  # each scope's list read once, for every reader, in both requests
     with cached.app.test_request_context():
         secretary, member = db.session.get(User, world.secretary.id), db.session.get(User, world.member.id)
@@ -100,3 +102,18 @@ def test_a_cancelled_meeting_leaves_the_lists_at_once(cached, world, meetings):
         db.session.commit()
     assert "Trade meeting" not in member.get("/dashboard").get_data(as_text=True)
     assert "Trade meeting" not in member.get("/my-work").get_data(as_text=True)
+
+
+def test_minutes_approved_leave_the_co_chair_s_list_at_once(cached, world, meetings):
+    from council.meetings import minutes as meeting_minutes
+
+    waiting = meetings.published_minutes(title=titled("Minutes to approve"))
+    chair = cached(world.kz_chair)
+    approvals = page_text(chair.get("/my-work")).split('id="approvals"')[1].split('id="next-meetings"')[0]
+    assert "Minutes to approve" in approvals
+    with cached.app.app_context():
+        meeting_minutes.approve_minutes(db.session.get(User, world.kz_chair.id),
+                                        db.session.get(Meeting, waiting.id))
+        db.session.commit()
+    approvals = page_text(chair.get("/my-work")).split('id="approvals"')[1].split('id="next-meetings"')[0]
+    assert "Minutes to approve" not in approvals
