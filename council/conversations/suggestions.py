@@ -3,9 +3,9 @@
 Every view of a record's page offers them, and working out who a record concerns is a query of its
 own, so the list is kept per record (council/generations.py) under three kinds of part:
 
-- the council's own, which every event of the council moves but a commitment's progress, status or due
-  date (council/dashboard/cache.py, `changed_parts`): a person renamed, gone or given another role, a
-  co-chair appointed, a counterpart linked, a commitment moved to another organisation;
+- the council's own, which every event of the council moves but the changes of one commitment the
+  dashboards follow (council/dashboard/cache.py, `COMMITMENT_CHANGES`): a person renamed, gone or given
+  another role, a co-chair appointed, a counterpart linked, a commitment moved to another organisation;
 - the record's people (`people_part`), which this module moves when a commitment is created or changes
   owner: its own and its recommendation's (whose commitments' owners a recommendation offers);
 - for a commitment, its counterpart's people too (the counterpart's owner is offered).
@@ -32,8 +32,8 @@ from council.tracker.models import TrackerEvent
 
 MAX_SUGGESTED = 12  # people of the record offered before any search
 KEPT = 3600  # seconds, as the dashboards' blocks: the longest a lost move of a generation could last
-# The commitment events that change whom a record concerns (every other event but a commitment's
-# progress, status and due date moves the council's own part).
+# The events of council/dashboard/cache.py's COMMITMENT_CHANGES (which leave the council's own part
+# where it is) that change whom a record concerns.
 CHANGE_PEOPLE = frozenset({TrackerEvent.COMMITMENT_CREATED, TrackerEvent.COMMITMENT_OWNER_CHANGED})
 
 

@@ -89,7 +89,6 @@ def approved_minutes(scope: Scope, limit: int = RECENT_MINUTES) -> list[Meeting]
     return list(db.session.scalars(query))
 
 
-
 def my_meetings(user: User, limit: int = UPCOMING_MEETINGS) -> list[Meeting]:
     """The next meetings the person, or their organisation, is invited to."""
     invited = Invitation.user_id == user.id
