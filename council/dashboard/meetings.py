@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
@@ -173,7 +173,7 @@ class Coming:
     until: datetime | None  # the end of the first meeting: the list is read again after it
 
     def current(self) -> bool:
-        return self.until is None or utcnow() <= _aware(self.until)
+        return self.until is None or utcnow() <= self.until
 
 
 def upcoming(reader: User, scope: Scope, limit: int = UPCOMING_MEETINGS) -> list[MeetingCard]:
@@ -237,8 +237,3 @@ def _kept(slot: str, council_id: int | None, build: Callable[[], Coming]) -> Com
 
 def _first_end(meetings: list[MeetingCard]) -> datetime | None:
     return min((meeting.ends_at for meeting in meetings), default=None)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives the moments back without their zone; they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
