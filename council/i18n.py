@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import flask_babel
 from flask import current_app, g, has_request_context, request, session
@@ -77,6 +78,19 @@ class LocalizedText:
     text: str
     language: str
     is_fallback: bool
+
+
+@dataclass(frozen=True)
+class KeptName:
+    """A group's or an organisation's name in its languages, as a plain copy the cache may keep (the
+    templates read it as they read the record's own `name` and `original_language`)."""
+
+    name: Translations
+    original_language: str | None
+
+    @classmethod
+    def of(cls, record: Any) -> KeptName | None:
+        return None if record is None else cls(dict(record.name or {}), record.original_language)
 
 
 def localize(texts: Translations | None, original: str | None, language: str) -> LocalizedText:

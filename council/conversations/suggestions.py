@@ -28,6 +28,7 @@ from council.conversations.services import mentionable
 from council.directory.models import User
 from council.extensions import db
 from council.generations import EVERY_COUNCIL
+from council.i18n import KeptName
 from council.tracker.models import TrackerEvent
 
 MAX_SUGGESTED = 12  # people of the record offered before any search
@@ -38,19 +39,13 @@ CHANGE_PEOPLE = frozenset({TrackerEvent.COMMITMENT_CREATED, TrackerEvent.COMMITM
 
 
 @dataclass(frozen=True)
-class OrganisationName:
-    name: dict[str, str]
-    original_language: str | None
-
-
-@dataclass(frozen=True)
 class PersonCard:
     """What the @ picker shows of a person, as plain values: a copy the cache may keep."""
 
     id: int
     name: str
     position: str | None
-    organisation: OrganisationName | None
+    organisation: KeptName | None
 
 
 def people_part(council_id: int, kind: str, record_id: int) -> str:
@@ -87,9 +82,7 @@ def _concerned_people(ref: RecordRef, limit: int) -> list[User]:
 
 
 def _card(person: User) -> PersonCard:
-    organisation = person.organisation
-    return PersonCard(person.id, person.name, person.position, None if organisation is None else
-                      OrganisationName(dict(organisation.name or {}), organisation.original_language))
+    return PersonCard(person.id, person.name, person.position, KeptName.of(person.organisation))
 
 
 @events.listen

@@ -29,6 +29,7 @@ from council.dashboard.figures import SHORT_LIST, Scope
 from council.directory.models import GroupRole, User
 from council.extensions import db
 from council.generations import EVERY_COUNCIL
+from council.i18n import KeptName
 from council.meetings.models import (
     Invitation,
     Meeting,
@@ -128,12 +129,6 @@ MAX_DRAFTS = 20  # coming drafts kept beside a scope's list; with more, each rea
 
 
 @dataclass(frozen=True)
-class GroupName:
-    name: dict[str, str]
-    original_language: str | None
-
-
-@dataclass(frozen=True)
 class MeetingCard:
     """What a list of meetings shows of one, and what tells who may organise it: plain values, which
     the cache may keep and every reader may be shown."""
@@ -152,16 +147,14 @@ class MeetingCard:
     place: str | None
     online_url: str | None
     is_public: bool
-    group: GroupName | None
+    group: KeptName | None
 
 
 def card(meeting: Meeting) -> MeetingCard:
-    group = meeting.group
     return MeetingCard(
         meeting.id, meeting.council_id, meeting.group_id, meeting.created_by_id, meeting.kind, meeting.status,
         meeting.reference, dict(meeting.title or {}), meeting.original_language, meeting.starts_at,
-        meeting.ends_at, meeting.place, meeting.online_url, meeting.is_public,
-        None if group is None else GroupName(dict(group.name or {}), group.original_language))
+        meeting.ends_at, meeting.place, meeting.online_url, meeting.is_public, KeptName.of(meeting.group))
 
 
 @dataclass(frozen=True)
