@@ -97,6 +97,7 @@ _.council_scope  # templates/dashboard/my_work.html reads it (council/dashboard/
 _.verification_variant  # templates/dashboard/my_work.html reads it (council/dashboard/my_work.py)
 _.indicator_count  # templates/dashboard/public/council.html reads it (council/dashboard/portal.py)
 _.shown_figures  # templates/dashboard/council.html and _scoped.html key their figures block with it
+_.shown_initiatives  # templates/dashboard/_more_blocks.html keys the initiatives block with it
 _._query_items  # Flask-SQLAlchemy's Pagination calls it (council/web.py)
 impl  # unused variable (council/dbtypes.py:38)
 cache_ok  # unused variable (council/dbtypes.py:39)

@@ -75,7 +75,7 @@ VERIFICATION = "verification"
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
     "figures": ("scope",), "initiatives": (INITIATIVES,), "indicators": (), "cards": (),
     "verification": (VERIFICATION,), "mine": ("scope",), "top-organisations": ("scope",),
-    "trend": (COMPLETED,)}
+    "trend": (COMPLETED,), "my-organisation": ("scope",), "organisations": ("scope",)}
 # A block lives an hour at most: were a generation's move lost (Redis unreachable at that commit, but
 # not emptied), no block could stay stale longer than that.
 TIMEOUT = 3600
@@ -147,12 +147,16 @@ def cached_block(scope: Scope, today: Any, name: str, variant: Any = "", *,
     if kept is not None and kept[0] == generation:
         html = str(kept[2])
     else:
-        digest = _digest(shown()) if shown is not None else None
+        digest = None
         # The first two parts are the council's own (EVERY_COUNCIL, the council): the directory's names.
-        if kept is not None and digest is not None and kept[1] == digest and kept[0][:2] == generation[:2]:
+        if kept is not None and shown is not None and kept[0][:2] == generation[:2]:
+            digest = _digest(shown())
+        if digest is not None and kept is not None and kept[1] == digest:
             html = str(kept[2])
         else:
             html = str(caller())
+            if shown is not None and digest is None:  # after rendering: from what the block has read
+                digest = _digest(shown())
         safely(lambda: cache.set(slot, (generation, digest, html), timeout=TIMEOUT))
     local.put(slot, generation, html)
     return _with_csrf(html)

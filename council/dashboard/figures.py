@@ -406,15 +406,26 @@ def completed_per_month(scope: Scope, today: date, months: int = TREND_MONTHS) -
 
 def initiatives(scope: Scope, limit: int = MAX_INITIATIVES) -> list[Initiative]:
     """Initiatives with their milestones and derived progress (two queries)."""
-    query = select(Initiative).where(Initiative.council_id == scope.council_id)
+    query = _initiatives_of(select(Initiative), scope, limit).options(selectinload(Initiative.milestones))
+    return list(db.session.scalars(query))
+
+
+def initiatives_progress(scope: Scope, limit: int = MAX_INITIATIVES) -> list[tuple[int, int | None]]:
+    """(id, progress) of the initiatives `initiatives` lists, in its order: one query, no milestones."""
+    query = _initiatives_of(select(Initiative.id, Initiative.progress), scope, limit)
+    return [(initiative_id, progress) for initiative_id, progress in db.session.execute(query)]
+
+
+def _initiatives_of(query: Any, scope: Scope, limit: int) -> Any:
+    """The scope's initiatives: the council's, its group's, or those its organisation has commitments in."""
+    query = query.where(Initiative.council_id == scope.council_id)
     if scope.group_id is not None:
         query = query.where(Initiative.group_id == scope.group_id)
     if scope.organisation_id is not None:
         query = query.where(exists(select(Commitment.id).where(
             Commitment.initiative_id == Initiative.id,
             Commitment.organisation_id == scope.organisation_id)))
-    query = query.options(selectinload(Initiative.milestones)).order_by(Initiative.code).limit(limit)
-    return list(db.session.scalars(query))
+    return query.order_by(Initiative.code).limit(limit)
 
 
 def indicators(scope: Scope, limit: int = MAX_INDICATORS) -> list[Indicator]:

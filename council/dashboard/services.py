@@ -32,6 +32,7 @@ from council.dashboard.figures import (
     completed_per_month,
     indicators,
     initiatives,
+    initiatives_progress,
     recommendation_figures,
 )
 from council.directory.models import (
@@ -180,6 +181,15 @@ class Dashboard:
 
     def shown_organisations(self) -> tuple[Any, ...]:
         return self.commitments.shown_organisations()
+
+    def shown_initiatives(self) -> list[tuple[int, int | None]]:
+        """What the initiatives block shows that a report can change: which initiatives, and their
+        progress. Their names and milestones are the council's own records, whose events move the
+        council's generations (the block is then rendered anew whatever this says). Asked right after
+        the block was rendered, from what it read; else in one query, without the milestones."""
+        if "initiatives" in self.__dict__:  # functools.cached_property keeps its value there
+            return [(initiative.id, initiative.progress) for initiative in self.initiatives]
+        return initiatives_progress(self.scope)
 
     @property
     def groups_with_figures(self) -> list[WorkingGroup]:

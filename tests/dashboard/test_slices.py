@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from council import generations
 from council.dashboard import figures, slices
 from council.dashboard.figures import Scope
 from council.directory.models import WorkingGroup
@@ -175,5 +176,88 @@ def test_a_dashboard_reads_the_generations_of_all_its_blocks_at_once(cached, tra
         assert member.get(page).status_code == 200
         blocks = [parts for parts in reads if parts != [f"{world.council.id}:texts"]]  # the layout's badge
         assert len(blocks) <= 2, (page, reads)
+    with cached.app.app_context():
+        cache.clear()
+
+
+def _mark(app, name: str) -> list[str]:
+    """Mark every kept block of this name (SimpleCache's own table, and this process's copy), to tell
+    one served again."""
+    with app.app_context():
+        slots = [key for key in cache.cache._cache
+                 if key.startswith("dashboard-block") and f":{name}:" in key]
+        for slot in slots:
+            generation, digest, html = cache.get(slot)
+            cache.set(slot, (generation, digest, html + "<!-- served again -->"))
+            generations.local().put(slot, generation, html + "<!-- served again -->")
+    return slots
+
+
+def _report(client, commitment, progress: int) -> None:
+    response = client.post(f"/tracker/commitments/{commitment.id}/progress",
+                           data={"progress": str(progress), "status": "", "note": f"Now {progress}"})
+    assert response.status_code == 302
+    client.get(response.headers["Location"])  # where its message is shown
+
+
+def test_the_initiatives_are_served_again_after_a_report_that_moves_no_initiative_s_progress(
+        app, cached, tracked):
+    """INIT-RAIL averages C1 (40), C2 (0) and C6 (20): 20 %. C1 at 41 keeps it at 20 % on the council's and
+    both organisations' dashboards, whose initiatives block is then the one rendered before; C1 at 70
+    makes it 30 %, rendered anew. Each page is the uncached app's."""
+    from tests.factories import InitiativeFactory
+
+    world, commitments = tracked.world, tracked.commitments
+    initiative = InitiativeFactory(council=world.council, group_id=world.group.id, code="INIT-RAIL")
+    for code in ("C1", "C2", "C6"):
+        commitments[code].initiative_id = initiative.id
+    db.session.commit()
+    pages = ["/dashboard", f"/dashboard/organisations/{world.kz_org.id}",
+             f"/dashboard/organisations/{world.tm_org.id}"]
+    member = cached(world.member)
+    for url in pages:
+        assert "INIT-RAIL" in page_text(member.get(url))
+    assert len(_mark(cached.app, "initiatives")) == 3
+    plain = uncached(app, world.member)
+
+    _report(member, commitments["C1"], 41)
+    for url in pages:
+        served = page_text(member.get(url))
+        assert "<!-- served again -->" in served, url
+        assert without_tokens(served.replace("<!-- served again -->", "")) == \
+            without_tokens(page_text(plain.get(url))), url
+
+    _report(member, commitments["C1"], 70)
+    for url in pages:
+        served = page_text(member.get(url))
+        assert "<!-- served again -->" not in served and "30%" in served, url
+        assert without_tokens(served) == without_tokens(page_text(plain.get(url))), url
+    with cached.app.app_context():
+        cache.clear()
+
+
+def test_an_organisation_s_blocks_are_kept_across_a_report_on_another_organisation_s_initiative(
+        app, cached, tracked):
+    """My work's block of the reader's organisation and the organisations' page show no initiative: a
+    report on another organisation's commitment in an initiative leaves them as they were."""
+    from tests.factories import InitiativeFactory
+
+    world = tracked.world
+    initiative = InitiativeFactory(council=world.council, group_id=world.group.id, code="INIT-RAIL")
+    tracked.commitments["C6"].initiative_id = initiative.id  # the Turkmen organisation's
+    db.session.commit()
+    member = cached(world.member)  # of the Kazakh organisation
+    pages = {"my-organisation": "/my-work",
+             "organisations": f"/dashboard/organisations?group={world.group.id}"}
+    for name, url in pages.items():
+        assert member.get(url).status_code == 200
+        assert _mark(cached.app, name), name
+    _report(cached(world.tm_member), tracked.commitments["C6"], 35)
+    plain = uncached(app, world.member)
+    for url in pages.values():
+        served = page_text(member.get(url))
+        assert "<!-- served again -->" in served, url
+        assert without_tokens(served.replace("<!-- served again -->", "")) == \
+            without_tokens(page_text(plain.get(url))), url
     with cached.app.app_context():
         cache.clear()
