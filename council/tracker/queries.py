@@ -420,10 +420,13 @@ def history_of(subject_type: str, subject_id: int, page: int | None = None) -> N
     return events
 
 
-# What a commitment's page shows of its neighbours, read with it in its one statement.
+# What a commitment's page shows of its neighbours, read with it in its one statement: of its initiative
+# the name only (not its progress, an average over all of the initiative's commitments).
 COMMITMENT_PAGE_LOADS = (joinedload(Commitment.recommendation), joinedload(Commitment.organisation),
                          joinedload(Commitment.owner),
-                         joinedload(Commitment.counterpart).joinedload(Commitment.organisation))
+                         joinedload(Commitment.counterpart).joinedload(Commitment.organisation),
+                         joinedload(Commitment.initiative).load_only(Initiative.name,
+                                                                     Initiative.original_language))
 
 
 def progress_reports(commitment_id: int, page: int | None = None) -> NewestFirst:

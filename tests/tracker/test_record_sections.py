@@ -100,3 +100,23 @@ def test_a_progress_report_reads_nothing_it_already_has(client, auth, world, tra
                                   .order_by(Event.id.desc())).first()
     assert reported.payload["title"] == tracker.recommendation.title and reported.payload["evidence"] == 0
     assert db.session.get(Notification, overdue.id).done_at is not None
+
+
+def test_a_commitment_of_an_initiative_costs_its_page_no_statement_more(client, auth, world, tracker):
+    """The initiative's name comes with the commitment, in its one statement, without the initiative's
+    progress (an average over its commitments the page does not show)."""
+    from tests.factories import InitiativeFactory
+
+    auth.login(world.member)
+    url = f"/tracker/commitments/{tracker.kz.id}"
+    client.get(url)
+    with counted() as without:
+        assert client.get(url).status_code == 200
+    tracker.kz.initiative = InitiativeFactory(council=world.council, code="INIT-RAIL",
+                                              name={"en": "Trans-Caspian railway"})
+    db.session.commit()
+    with counted() as statements:
+        page = client.get(url)
+    assert "Trans-Caspian railway" in page_text(page)
+    assert len(statements) == len(without), statements
+    assert not [s for s in statements if s.startswith("SELECT initiative.")], statements  # no lazy load
