@@ -62,10 +62,16 @@ UNSEEN = frozenset({
     "person.notifications_changed", "person.unsubscribed", "notification.retried",
     "notification.retried_all"})
 INITIATIVES = "initiatives"
-# Commitments verified month by month (the trend): moved by a change of a commitment's status, never by
-# a progress report alone, which is most of what a busy council writes (services.Dashboard.completed).
+# Commitments verified month by month (the trend): moved when a commitment becomes verified or stops being
+# so, never by a progress report alone, which is most of what a busy council writes
+# (services.Dashboard.completed).
 COMPLETED = "completed"
 KEEPS_COMPLETED = frozenset({TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerEvent.COMMITMENT_DUE_CHANGED})
+# Events that move a commitment from one status to another (the payload says which, "from" and "to"): the
+# trend moves only when one of them is "verified", the verification queue when one is "reported done". A
+# first report on a planned commitment, which puts it in progress, moves neither.
+STATUS_MOVES = frozenset({TrackerEvent.COMMITMENT_STATUS_CHANGED, TrackerEvent.COMMITMENT_VERIFIED,
+                          TrackerEvent.COMMITMENT_SENT_BACK})
 # "My work"'s queue of commitments reported done (council/dashboard/my_work.py): moved by a change of a
 # commitment's status, and by a report or a new due date on one in the queue, never by the reports on
 # all the others.
@@ -200,7 +206,13 @@ def changed_parts(event: events.Event) -> set[str]:
     owners = {payload.get("owner_id"), payload.get("previous_owner_id")} - {None}
     parts |= {f"{council}:owner:{owner}" for owner in owners}
     commitment = db.session.get(Commitment, event.subject_id)  # in the session already: no query
-    if event.kind not in KEEPS_COMPLETED:
+    moved = {payload.get("from"), payload.get("to")}
+    if event.kind in STATUS_MOVES and None not in moved:
+        if CommitmentStatus.VERIFIED.value in moved:
+            parts.add(f"{council}:{COMPLETED}")
+        if CommitmentStatus.REPORTED_DONE.value in moved:
+            parts.add(f"{council}:{VERIFICATION}")
+    elif event.kind not in KEEPS_COMPLETED:
         parts |= {f"{council}:{COMPLETED}", f"{council}:{VERIFICATION}"}
     elif commitment is None or commitment.status == CommitmentStatus.REPORTED_DONE:
         parts.add(f"{council}:{VERIFICATION}")

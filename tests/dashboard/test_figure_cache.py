@@ -402,3 +402,29 @@ def test_a_third_side_shows_on_the_next_dashboard(app, cached, tracked):
     served = page_text(member.get("/dashboard"))
     assert "Uzbekistan" in served
     assert without_tokens(served) == without_tokens(page_text(uncached(app, world.member).get("/dashboard")))
+
+
+def test_a_move_between_open_statuses_keeps_the_trend_and_the_verification_queue(app, cached, tracked):
+    """A first report on C2, planned, puts it in progress: a change of status, but neither to or from
+    "verified" nor "reported done". The trend of verified commitments and the co-chairs' queue are served
+    again without their queries, and the pages are the uncached app's."""
+    world = tracked.world
+    owner, chair = cached(world.tm_member), cached(world.tm_chair)
+    chair.get("/my-work")
+    owner.get("/dashboard")
+    response = owner.post(f"/tracker/commitments/{tracked.commitments['C2'].id}/progress",
+                          data={"progress": "10", "status": "", "note": "Started"})
+    assert response.status_code == 302
+    owner.get(response.headers["Location"])  # where its message is shown
+    statements = Statements(cached.app)
+    with statements:
+        dashboard = page_text(owner.get("/dashboard"))
+        work = page_text(chair.get("/my-work"))
+    assert statements.figures_computed  # the report moved the figures
+    assert not [statement for statement in statements.seen
+                if re.match(r"SELECT CASE WHEN \(commitment.verified_at", statement)]  # the trend's count
+    assert not [statement for statement in statements.seen
+                if statement.startswith("SELECT commitment.group_id, count(*)")]  # the queue's counts
+    plain_owner, plain_chair = uncached(app, world.tm_member), uncached(app, world.tm_chair)
+    assert without_tokens(dashboard) == without_tokens(page_text(plain_owner.get("/dashboard")))
+    assert without_tokens(work) == without_tokens(page_text(plain_chair.get("/my-work")))
