@@ -39,6 +39,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flask import Flask
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -120,16 +121,7 @@ def measure(url: str, rounds: int, redis_url: str | None,
     nobody reports once the warm-up is over: every page finds what it keeps in the cache, the floor
     that caching alone could reach."""
     (_, email, organisation_id, mine, group), (_, reporter_email, _, theirs, _) = _members(url)
-    cache: dict[str, Any] = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else {}
-    app = trivial.add_trivial_page(create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
-        "MAIL_BACKEND": "dummy",
-        "SECRET_KEY": BENCH_SECRET_KEY, **cache}))
-    if redis_url:
-        import redis
-
-        redis.Redis.from_url(redis_url).flushdb()
+    app = mix_app(url, redis_url)
     ran = [0]  # statements run so far (a counter: a list of them would cost the measured pages time)
     asked = [0]  # round trips to Redis so far: commands, and pipelines (set_many) as one each
 
@@ -197,6 +189,22 @@ def measure(url: str, rounds: int, redis_url: str | None,
         round_trips.update({kind: round(statistics.median(values))
                             for kind, values in redis_counts.items() if values})
     return {kind: statistics.median(values) * 1000 for kind, values in times.items() if values}
+
+
+def mix_app(url: str, redis_url: str | None) -> Flask:
+    """The app on the database at `url`, with the trivial page; its cache on `redis_url` (flushed) when
+    given, else in this process."""
+    cache: dict[str, Any] = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else {}
+    app = trivial.add_trivial_page(create_app({
+        "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None,
+        "MAIL_BACKEND": "dummy",
+        "SECRET_KEY": BENCH_SECRET_KEY, **cache}))
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+    return app
 
 
 def _count_redis_commands(asked: list[int]) -> None:
