@@ -72,9 +72,9 @@ KEEPS_COMPLETED = frozenset({TrackerEvent.COMMITMENT_PROGRESS_REPORTED, TrackerE
 # first report on a planned commitment, which puts it in progress, moves neither.
 STATUS_MOVES = frozenset({TrackerEvent.COMMITMENT_STATUS_CHANGED, TrackerEvent.COMMITMENT_VERIFIED,
                           TrackerEvent.COMMITMENT_SENT_BACK})
-# "My work"'s queue of commitments reported done (council/dashboard/my_work.py): moved by a change of a
-# commitment's status, and by a report or a new due date on one in the queue, never by the reports on
-# all the others.
+# "My work"'s queue of commitments reported done (council/dashboard/my_work.py): moved when a commitment
+# becomes reported done or stops being so, and by a report or a new due date on one in the queue, never
+# by the reports on all the others.
 VERIFICATION = "verification"
 # What each block shows besides the council's records at large (the default: its scope's commitment
 # figures and the initiatives' progress, to be safe with a block added later).
