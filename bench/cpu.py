@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -106,23 +107,27 @@ def page_kind(method: str, path: str) -> str:
 
 
 class WebCpu:
-    """WSGI middleware for the benches' gunicorn: appends each request's kind and the worker's CPU
-    seconds for it (from the call into the app until it returns, which for Flask holds the whole page)
-    to a file of its own per worker in `folder`. One short write per request, about 10 µs."""
+    """WSGI middleware for the benches' gunicorn: appends each request's kind and the CPU seconds the
+    thread serving it spent on it (from the call into the app until it returns, which for Flask holds
+    the whole page; a worker's other threads serve other requests meanwhile) to a file of its own per
+    worker in `folder`. One short write per request, about 10 µs."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], folder: Path) -> None:
         self.app, self.folder = app, folder
         self.out: IO[str] | None = None
+        self.lock = threading.Lock()  # the worker's threads share its file
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        started = time.process_time()
+        started = time.thread_time()
         try:
             return self.app(environ, start_response)
         finally:
-            if self.out is None:  # opened after gunicorn forks this worker
-                self.out = open(self.folder / f"web-cpu-{os.getpid()}.tsv", "a", buffering=1)  # noqa: SIM115
+            spent = time.thread_time() - started
             kind = page_kind(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
-            self.out.write(f"{kind}\t{time.process_time() - started:.6f}\n")
+            with self.lock:
+                if self.out is None:  # opened after gunicorn forks this worker
+                    self.out = open(self.folder / f"web-cpu-{os.getpid()}.tsv", "a", buffering=1)  # noqa: SIM115
+                self.out.write(f"{kind}\t{spent:.6f}\n")
 
     def close(self) -> None:
         """The worker's file (gunicorn's workers keep theirs until they exit)."""

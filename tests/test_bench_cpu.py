@@ -1,5 +1,6 @@
 """bench/cpu.py tells whose CPU a load run used: this process's own work is the load client's."""
 
+import threading
 import time
 
 from bench import cpu
@@ -36,6 +37,31 @@ def test_the_web_workers_cpu_is_written_per_page_and_read_back_by_kind(tmp_path)
     count, seconds = figures["council dashboard"]
     assert count == 2 and 0.035 <= seconds < 0.2
     assert cpu.web_cpu_since(cpu.web_cpu(tmp_path), cpu.web_cpu(tmp_path)) == {}
+
+
+def test_two_requests_served_at_once_by_a_worker_s_threads_count_only_their_own_cpu(tmp_path) -> None:
+    """gunicorn's workers run two threads (council/gunicorn_conf.py): a page is charged what its own
+    thread spent, not what the whole worker spent meanwhile."""
+    both_running = threading.Barrier(2)
+
+    def app(environ, start_response):
+        both_running.wait(5)
+        until = time.thread_time() + 0.05  # 50 ms of this thread's CPU, the other thread spinning too
+        while time.thread_time() < until:
+            pass
+        start_response("200 OK", [])
+        return [b"page"]
+
+    middleware = cpu.WebCpu(app, tmp_path)
+    threads = [threading.Thread(target=middleware, args=({"REQUEST_METHOD": "GET", "PATH_INFO": "/my-work"},
+                                                         lambda *args: None)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    middleware.close()
+    count, seconds = cpu.web_cpu(tmp_path)["my work"]
+    assert count == 2 and 0.09 <= seconds < 0.15  # 50 ms each; the worker's CPU would be about 200
 
 
 def test_pages_are_named_as_the_load_run_names_them() -> None:
