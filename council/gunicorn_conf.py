@@ -24,6 +24,12 @@ from council import heap
 
 worker_class = "gthread"
 threads = 2
+# How long an idle connection is kept for its next request (gunicorn's default is 2 s). A client that
+# sends its next request just as the server closes the connection gets an error instead of an answer
+# (browsers try again; scripts on the API may not): with 2 s, people pausing a second or three between
+# pages met it (bench/faults.py, think 2 s: 3 connection errors in 2,000 requests). An idle connection
+# waits in the worker's poller, not in a thread.
+keepalive = 30
 
 
 def post_worker_init(worker: Any) -> None:

@@ -232,4 +232,5 @@ _among_listed  # registered with SQLAlchemy's @compiles (council/dbtypes.py)
 _among_array  # registered with SQLAlchemy's @compiles (council/dbtypes.py)
 _.MAIL_SESSIONS  # read as current_app.config["MAIL_SESSIONS"] (council/notifications/outbox.py)
 post_worker_init  # gunicorn's server hook, called by gunicorn (council/gunicorn_conf.py)
-worker_class  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py (threads too)
+worker_class  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py
+keepalive  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py

@@ -4,6 +4,7 @@ council/gunicorn_conf.py (two threads per worker, the heap settled once the app 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import http.cookiejar
 import json
 import os
@@ -89,6 +90,22 @@ def test_a_slow_connection_does_not_hold_the_worker_from_other_people(gunicorn: 
         assert time.monotonic() - started < 10
         slow.sendall(b"\r\n")  # the slow request finishes and is answered too
         assert slow.recv(64).startswith(b"HTTP/1.1 200")
+
+
+def test_a_connection_left_idle_a_few_seconds_still_answers_the_next_request(gunicorn: str) -> None:
+    """Someone who reads a page for a few seconds and clicks again: a server that has closed the
+    connection meanwhile answers nothing if the request crosses its close (the client sees an error)."""
+    host, port = gunicorn.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        for pause in (0, 3):
+            time.sleep(pause)
+            connection.request("GET", "/healthz")
+            answer = connection.getresponse()
+            assert answer.status == 200 and json.loads(answer.read())["status"] == "ok"
+            assert answer.getheader("Connection", "").lower() != "close"
+    finally:
+        connection.close()
 
 
 @pytest.fixture
