@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.load --clients 50 --duration 60 --think 5
 
 bench/stack.py starts a fresh PostgreSQL database filled by bench/generate.py, Redis, gunicorn (2 workers of
-two threads, council/gunicorn_conf.py; GUNICORN_CMD_ARGS='--worker-class sync' for one-at-a-time workers),
+two threads, council/gunicorn_conf.py; GUNICORN_CMD_ARGS='--worker-class sync' for the older workers),
 a Celery worker, a beat and an SMTP sink. Each client is a different member who owns open commitments:
 it signs in through the login form (with its CSRF token), then until the time is up picks a page —
 the council, group or organisation dashboard, my work, a page of the commitments or recommendations list,

@@ -234,3 +234,4 @@ _.MAIL_SESSIONS  # read as current_app.config["MAIL_SESSIONS"] (council/notifica
 post_worker_init  # gunicorn's server hook, called by gunicorn (council/gunicorn_conf.py)
 worker_class  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py
 keepalive  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py
+worker_connections  # a gunicorn setting, read by gunicorn from council/gunicorn_conf.py
