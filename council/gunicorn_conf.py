@@ -8,9 +8,9 @@ request slowly holds one thread, not the worker. A worker takes a connection onl
 to serve it, and closes it after the answer, as a `sync` worker does: connections then go to whichever
 worker is free. Left to take every waiting connection and keep it, one worker took 40 to 48 of 50
 clients and kept them: half the pages came in 0.1 s and the rest in 1.1-1.5 s. Measured with
-bench/load.py, 50 clients without pause, two workers on two cores, against `sync` workers: 12 % more
-pages a second, p95 700 ms against 780-850, p99 0.8-1.0 s against 1.1-1.2 (bench/README.md, "Issue 17,
-2026-12-08: two threads per web worker").
+bench/load.py, 50 clients without pause, two workers on two cores, PostgreSQL and Redis on the same
+machine, against `sync` workers, on average: 7 % more pages a second, p95 740 ms against 810, p99 950
+against 1,060 (bench/README.md, "Issue 17, 2026-12-08: two threads per web worker").
 
 The app keeps nothing of one request where another thread could read it: the database session, the
 person and the language are the request's own, and the values a process keeps are behind a lock
